@@ -1,0 +1,34 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { getOrgPageContext } from "@/lib/orgs/page-context";
+import { can } from "@/lib/authz/actor";
+import { NavLink } from "@/components/shell/nav-link";
+import { OrgSwitcher } from "@/components/shell/org-switcher";
+import { UserMenu } from "@/components/shell/user-menu";
+
+export default async function OrgLayout({ children, params }: { children: ReactNode; params: Promise<{ orgSlug: string }> }) {
+  const { orgSlug } = await params;
+  const { actor, orgs } = await getOrgPageContext(orgSlug);
+  const base = `/orgs/${actor.orgSlug}`;
+  return (
+    <div className="min-h-screen">
+      <header className="bg-slate-900 text-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-2">
+          <Link href={base} className="text-lg font-semibold tracking-tight">
+            Gatehouse
+          </Link>
+          <OrgSwitcher current={actor.orgSlug} orgs={orgs} />
+          <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
+            <NavLink href={base} exact>
+              Overview
+            </NavLink>
+            {can(actor, "member.read") ? <NavLink href={`${base}/settings/members`}>Members</NavLink> : null}
+            {can(actor, "audit.read") ? <NavLink href={`${base}/settings/audit`}>Audit log</NavLink> : null}
+          </nav>
+          <UserMenu name={actor.user.name} email={actor.user.email} role={actor.role} />
+        </div>
+      </header>
+      <main className="mx-auto max-w-7xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

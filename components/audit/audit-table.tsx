@@ -1,0 +1,67 @@
+import type { AuditEventDto } from "@/lib/audit/audit-repo";
+import { Badge } from "@/components/ui/badge";
+
+const OUTCOME_TONE = { success: "green", denied: "red", failure: "amber" } as const;
+
+function describe(e: AuditEventDto): string {
+  const m = e.metadata;
+  switch (e.action) {
+    case "member.add":
+      return `added ${String(m.email)} as ${String(m.role)}`;
+    case "member.change_role":
+      return `changed ${String(m.email)} from ${String(m.from)} to ${String(m.to)}`;
+    case "member.remove":
+      return `removed ${String(m.email)} (${String(m.role)})`;
+    case "member.idp_sync":
+      return `role of ${String(m.email)} set from IdP groups: ${String(m.from ?? "none")} → ${String(m.to ?? "none")}`;
+    case "member.bootstrap_admin":
+      return `${String(m.email)} became admin as a bootstrap admin`;
+    default:
+      return e.outcome === "denied" ? `was refused (needs ${String(m.permission)})` : (e.targetLabel ?? "");
+  }
+}
+
+export function AuditTable({ events, compact = false }: { events: AuditEventDto[]; compact?: boolean }) {
+  if (events.length === 0) {
+    return <p className="mt-3 text-sm text-slate-600">No events match.</p>;
+  }
+  return (
+    <div className="mt-3 overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
+          <tr>
+            <th scope="col" className="py-2 pr-3 font-semibold">When (UTC)</th>
+            <th scope="col" className="py-2 pr-3 font-semibold">Actor</th>
+            <th scope="col" className="py-2 pr-3 font-semibold">Action</th>
+            <th scope="col" className="py-2 pr-3 font-semibold">Outcome</th>
+            <th scope="col" className="py-2 pr-3 font-semibold">Details</th>
+            {compact ? null : <th scope="col" className="py-2 pr-3 font-semibold">Source</th>}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {events.map((e) => (
+            <tr key={e.id} data-testid="audit-row">
+              <td className="whitespace-nowrap py-2 pr-3 font-mono text-xs">{e.occurredAt.replace("T", " ").slice(0, 19)}</td>
+              <td className="py-2 pr-3">
+                {e.actorEmail ?? "system"}
+                {e.actorRole ? <span className="text-slate-500"> ({e.actorRole})</span> : null}
+              </td>
+              <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
+              <td className="py-2 pr-3">
+                <Badge tone={OUTCOME_TONE[e.outcome]}>{e.outcome}</Badge>
+              </td>
+              <td className="py-2 pr-3">{describe(e)}</td>
+              {compact ? null : (
+                <td className="py-2 pr-3 text-xs text-slate-600">
+                  {e.ip ?? "—"}
+                  <br />
+                  <span title={e.userAgent ?? undefined}>{e.requestId}</span>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
+
+const USERS = [
+  { email: "admin@acme.test", role: "Admin", adminNav: true },
+  { email: "responder@acme.test", role: "Responder", adminNav: false },
+  { email: "viewer@acme.test", role: "Viewer", adminNav: false },
+] as const;
+
+for (const u of USERS) {
+  test(`${u.email} signs in and sees what the ${u.role} role allows`, async ({ page }) => {
+    await signIn(page, u.email);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await expect(nav.getByRole("link", { name: "Overview" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: /Your role/ })).toContainText(u.role);
+    if (u.adminNav) {
+      await expect(nav.getByRole("link", { name: "Members" })).toBeVisible();
+      await expect(nav.getByRole("link", { name: "Audit log" })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Recent activity" })).toBeVisible();
+    } else {
+      await expect(nav.getByRole("link", { name: "Members" })).toHaveCount(0);
+      await expect(nav.getByRole("link", { name: "Audit log" })).toHaveCount(0);
+      await expect(page.getByText("The audit log is visible to admins.")).toBeVisible();
+    }
+  });
+}
+
+test("a wrong password is refused by the identity provider with a clear message", async ({ page }) => {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: /Continue with Acme SSO/ }).click();
+  await page.getByLabel("Email").fill("viewer@acme.test");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText("Unknown email or wrong password.");
+});
+
+test("a viewer cannot reach the admin pages or the admin API", async ({ page }) => {
+  await signIn(page, "viewer@acme.test");
+  for (const path of ["/orgs/acme/settings/members", "/orgs/acme/settings/audit"]) {
+    const res = await page.goto(path);
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  }
+  const api = await page.request.get("/api/v1/orgs/acme/members");
+  expect(api.status()).toBe(403);
+  expect((await api.json()).error.code).toBe("forbidden");
+});
+
+test("another organisation answers not found, and the org list holds only the caller's", async ({ page }) => {
+  await signIn(page, "responder@acme.test");
+  const res = await page.goto("/orgs/globex");
+  expect(res?.status()).toBe(404);
+  const orgs = await page.request.get("/api/v1/orgs");
+  expect(await orgs.json()).toEqual({ ok: true, data: [{ slug: "acme", name: "Acme Corp", role: "responder" }] });
+});
+
+test("sign-out ends the session", async ({ page }) => {
+  await signIn(page, "viewer@acme.test");
+  await page.getByTestId("user-email").click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await expect(page.getByText("You are signed out.")).toBeVisible();
+  await page.goto("/orgs/acme");
+  await expect(page).toHaveURL(/\/signin/);
+  const api = await page.request.get("/api/v1/orgs");
+  expect(api.status()).toBe(401);
+});

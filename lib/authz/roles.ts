@@ -1,0 +1,42 @@
+/**
+ * The one permission table: role → permissions. Reviewed as a whole and snapshot-tested
+ * (roles.test.ts); a change here shows up in review as a change of who may do what.
+ * Each role includes everything the role before it has.
+ */
+export const ROLES = ["viewer", "responder", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+const VIEWER = ["org.read", "inventory.read", "finding.read", "incident.read"] as const;
+const RESPONDER = [...VIEWER, "finding.triage", "incident.run", "owner.override"] as const;
+const ADMIN = [
+  ...RESPONDER,
+  "member.read",
+  "member.manage",
+  "audit.read",
+  "connection.manage",
+  "exception.grant",
+] as const;
+
+export type Permission = (typeof ADMIN)[number];
+
+export const ROLE_GRANTS: Readonly<Record<Role, readonly Permission[]>> = {
+  viewer: VIEWER,
+  responder: RESPONDER,
+  admin: ADMIN,
+};
+
+export const ALL_PERMISSIONS: readonly Permission[] = ADMIN;
+
+export function roleGrants(role: Role, permission: Permission): boolean {
+  return ROLE_GRANTS[role].includes(permission);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  viewer: "Viewer",
+  responder: "Responder",
+  admin: "Admin",
+};

@@ -1,0 +1,34 @@
+import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+export const roleEnum = pgEnum("member_role", ["viewer", "responder", "admin"]);
+
+/** Where a membership came from; group-mapped rows are re-derived at each sign-in. */
+export const membershipSourceEnum = pgEnum("membership_source", ["manual", "idp-group", "bootstrap", "seed"]);
+
+/** One per connected GitHub organisation: the tenant. `slug` is the GitHub login. */
+export const organizations = pgTable("organization", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Authority lives here, keyed by lower-cased email so an admin can add someone before
+ * their first sign-in. The session carries identity only; role is read per request.
+ */
+export const memberships = pgTable(
+  "membership",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    role: roleEnum("role").notNull(),
+    source: membershipSourceEnum("source").notNull().default("manual"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("membership_org_email_uq").on(t.orgId, t.email), index("membership_email_idx").on(t.email)],
+);

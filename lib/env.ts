@@ -1,0 +1,130 @@
+import { z } from "zod";
+
+/**
+ * The one reader of process.env. Every setting is parsed once, on first use, and a
+ * missing or malformed one stops start-up with a sentence naming the variable and
+ * what to put in it. Nothing else in the app reads process.env (tests and tooling aside).
+ */
+
+const boolish = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const optionalUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .url({ message: `must be a URL such as ${what}` })
+    .optional();
+
+const RoleSchema = z.enum(["viewer", "responder", "admin"]);
+
+/** `group=org:role` pairs, comma separated: `platform-admins=acme:admin,oncall=acme:responder`. */
+const groupRolesSchema = z
+  .string()
+  .trim()
+  .transform((raw, ctx) => {
+    const out: { group: string; orgSlug: string; role: z.infer<typeof RoleSchema> }[] = [];
+    for (const pair of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+      const m = /^([^=]+)=([a-z0-9][a-z0-9-]*):(viewer|responder|admin)$/i.exec(pair);
+      if (!m) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${pair}" is not of the form group=org-slug:role (role is viewer, responder or admin)`,
+        });
+        return z.NEVER;
+      }
+      out.push({ group: m[1]!.trim(), orgSlug: m[2]!.toLowerCase(), role: m[3]!.toLowerCase() as "admin" });
+    }
+    return out;
+  });
+
+const emailList = z
+  .string()
+  .trim()
+  .transform((raw) => raw.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.string().email({ message: "must be a comma-separated list of email addresses" })));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/.+/, {
+      message: "must be a PostgreSQL connection URL such as postgres://user:password@host:5432/gatehouse (or leave it unset for the embedded database)",
+    })
+    .optional(),
+  DATA_DIR: z.string().trim().min(1).default(".data"),
+  AUTH_SECRET: z
+    .string()
+    .min(32, { message: "must be a random string of at least 32 characters, for example the output of `openssl rand -base64 32`" })
+    .optional(),
+  AUTH_URL: optionalUrl("https://gatehouse.example.com"),
+  AUTH_TRUST_HOST: boolish.optional(),
+  AUTH_OIDC_ISSUER: optionalUrl("https://login.example.com/ (the issuer exactly as the provider's discovery document states it)"),
+  AUTH_OIDC_CLIENT_ID: z.string().trim().min(1).optional(),
+  AUTH_OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  AUTH_OIDC_NAME: z.string().trim().min(1).default("Single sign-on"),
+  AUTH_OIDC_GROUPS_CLAIM: z.string().trim().min(1).default("groups"),
+  AUTH_GITHUB_ID: z.string().trim().min(1).optional(),
+  AUTH_GITHUB_SECRET: z.string().trim().min(1).optional(),
+  AUTH_GITHUB_ENTERPRISE_URL: optionalUrl("https://github.example.com (GitHub Enterprise Server)"),
+  AUTH_GROUP_ROLES: groupRolesSchema.optional(),
+  BOOTSTRAP_ADMIN_EMAILS: emailList.optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+export type AppRole = z.infer<typeof RoleSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Source = Record<string, string | undefined>;
+
+/** Parses a raw environment; throws ConfigError with one sentence per problem. */
+export function parseEnv(source: Source): Env {
+  // Empty strings mean "unset": a blank line in a .env file must not count as a value.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const sentences = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      return issue.code === "invalid_type" && cleaned[name] === undefined
+        ? `${name} is missing.`
+        : `${name} ${issue.message}.`;
+    });
+    throw new ConfigError(`Configuration error: ${sentences.join(" ")}`);
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  if (env.NODE_ENV === "production" && !env.AUTH_SECRET) {
+    problems.push(
+      "AUTH_SECRET is missing: set it to a random string of at least 32 characters (for example the output of `openssl rand -base64 32`).",
+    );
+  }
+  const oidcParts = [env.AUTH_OIDC_ISSUER, env.AUTH_OIDC_CLIENT_ID, env.AUTH_OIDC_CLIENT_SECRET];
+  if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+    problems.push(
+      "AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET go together: set all three to sign in with an OpenID Connect provider, or none.",
+    );
+  }
+  if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
+    problems.push("AUTH_GITHUB_ID and AUTH_GITHUB_SECRET go together: set both to sign in with GitHub, or neither.");
+  }
+  if (env.NODE_ENV === "production" && !env.AUTH_OIDC_ISSUER && !env.AUTH_GITHUB_ID) {
+    problems.push(
+      "No sign-in provider is configured: set AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET, or AUTH_GITHUB_ID and AUTH_GITHUB_SECRET.",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(`Configuration error: ${problems.join(" ")}`);
+  return env;
+}
+
+let cached: Env | undefined;
+
+/** The parsed environment of this process (parsed on first call, then cached). */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

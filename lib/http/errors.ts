@@ -1,0 +1,44 @@
+/**
+ * Errors a use-case may throw on purpose. Their messages are written for the user and
+ * are returned as they are; anything else becomes "internal" with a request id, and its
+ * message stays in the server log.
+ */
+export type ErrorCode =
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "invalid_input"
+  | "conflict"
+  | "internal";
+
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_input: 400,
+  conflict: 409,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: Exclude<ErrorCode, "internal">,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const notFound = (what = "This resource") => new AppError("not_found", `${what} was not found.`);
+export const conflict = (message: string) => new AppError("conflict", message);
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  fields?: Record<string, string>;
+  requestId?: string;
+}
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };

@@ -1,0 +1,88 @@
+import "server-only";
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/types";
+import { memberships, users } from "@/lib/db/schema";
+import type { Role } from "@/lib/authz/roles";
+import { toMemberDto, type MemberDto } from "./members-dto";
+
+const memberColumns = {
+  id: memberships.id,
+  email: memberships.email,
+  role: memberships.role,
+  source: memberships.source,
+  createdAt: memberships.createdAt,
+  name: users.name,
+  userId: users.id,
+};
+
+export async function listMembers(db: Db, orgId: string): Promise<MemberDto[]> {
+  const rows = await db
+    .select(memberColumns)
+    .from(memberships)
+    .leftJoin(users, eq(users.email, memberships.email))
+    .where(eq(memberships.orgId, orgId))
+    .orderBy(asc(memberships.email));
+  return rows.map(toMemberDto);
+}
+
+export async function findMember(db: Db, orgId: string, memberId: string): Promise<MemberDto | null> {
+  const [row] = await db
+    .select(memberColumns)
+    .from(memberships)
+    .leftJoin(users, eq(users.email, memberships.email))
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.id, memberId)))
+    .limit(1);
+  return row ? toMemberDto(row) : null;
+}
+
+export async function findMemberByEmail(db: Db, orgId: string, email: string) {
+  const [row] = await db
+    .select({ id: memberships.id, role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.email, email)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertMember(
+  db: Db,
+  orgId: string,
+  email: string,
+  role: Role,
+  source: MemberDto["source"] = "manual",
+): Promise<string> {
+  const [row] = await db.insert(memberships).values({ orgId, email, role, source }).returning({ id: memberships.id });
+  return row!.id;
+}
+
+export async function updateMemberRole(db: Db, orgId: string, memberId: string, role: Role): Promise<void> {
+  await db
+    .update(memberships)
+    .set({ role, source: "manual", updatedAt: new Date() })
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.id, memberId)));
+}
+
+export async function deleteMember(db: Db, orgId: string, memberId: string): Promise<void> {
+  await db.delete(memberships).where(and(eq(memberships.orgId, orgId), eq(memberships.id, memberId)));
+}
+
+/**
+ * Locks the org's admin rows until the transaction ends and counts them, so two
+ * concurrent demotions cannot both see "another admin remains".
+ */
+export async function lockAndCountAdmins(db: Db, orgId: string): Promise<number> {
+  const rows = await db
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "admin")))
+    .for("update");
+  return rows.length;
+}
+
+export async function countMembers(db: Db, orgId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(eq(memberships.orgId, orgId));
+  return Number(row?.n ?? 0);
+}

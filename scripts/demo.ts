@@ -1,0 +1,48 @@
+// `npm run demo`: the dashboard on the embedded database with the dev OpenID Provider and
+// the seeded `acme` organisation. Ctrl-C stops everything it started.
+import path from "node:path";
+import { buildIfNeeded, startStack } from "./lib/stack";
+import { DEMO_PASSWORD, DEMO_USERS } from "@/sim/oidc/demo-users";
+import { DEMO_MEMBERS } from "@/lib/demo/seed-demo";
+
+const appPort = Number(process.env.PORT ?? 3000);
+const idpPort = Number(process.env.DEMO_IDP_PORT ?? 3001);
+const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+
+try {
+  await buildIfNeeded((s) => process.stdout.write(`${s}\n`));
+  const stack = await startStack({ appPort, idpPort, dataDir });
+  const roleOf = (email: string) => DEMO_MEMBERS.find((m) => m.email === email)?.role ?? "?";
+  process.stdout.write(
+    [
+      "",
+      `Gatehouse demo is running: ${stack.appUrl}`,
+      `  embedded database in ${dataDir}; dev identity provider at http://localhost:${idpPort}`,
+      "  Sign in with (password for all: " + DEMO_PASSWORD + "):",
+      ...DEMO_USERS.map((u) => `    ${u.email.padEnd(22)} ${roleOf(u.email)}`),
+      "Press Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write("\nStopping the demo…\n");
+    void stack.stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  stack.server.on("exit", (code) => {
+    if (!stopping) {
+      process.stderr.write(`The Gatehouse server stopped unexpectedly (exit code ${code}).\n`);
+      void stack.idp.close().then(() => process.exit(1));
+    }
+  });
+} catch (err) {
+  process.stderr.write(`The demo could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof Error && /EADDRINUSE/.test(err.message)) {
+    process.stderr.write(`A port is taken: stop whatever uses ${appPort} or ${idpPort}, or set PORT and DEMO_IDP_PORT.\n`);
+  }
+  process.exit(1);
+}

@@ -1,0 +1,25 @@
+// The server the browser tests run against: the demo stack on a fresh embedded database
+// in a temporary directory, removed when Playwright stops it.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { buildIfNeeded, startStack } from "./lib/stack";
+
+const [appPort = "3100", idpPort = "3101"] = process.argv.slice(2);
+const dataDir = mkdtempSync(path.join(tmpdir(), "gatehouse-e2e-"));
+
+await buildIfNeeded((s) => process.stdout.write(`${s}\n`));
+const stack = await startStack({ appPort: Number(appPort), idpPort: Number(idpPort), dataDir });
+process.stdout.write(`e2e server ready at ${stack.appUrl}\n`);
+
+let stopping = false;
+const shutdown = () => {
+  if (stopping) return;
+  stopping = true;
+  void stack.stop().finally(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  });
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

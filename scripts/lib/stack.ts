@@ -1,0 +1,152 @@
+// Starts what the demo and the browser tests need: the dev OpenID Provider and the
+// Gatehouse server (`next start`) on the embedded database, seeded with the demo org.
+// Tooling: it builds the server's environment, so it writes process.env for the child only.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { startDevOidcProvider, type DevOidcServer } from "@/sim/oidc/dev-oidc-provider";
+import { openDatabase } from "@/lib/db/open";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { seedDemo } from "@/lib/demo/seed-demo";
+
+export interface StackOptions {
+  appPort: number;
+  idpPort: number;
+  dataDir: string;
+  /** Extra environment for the server (e.g. BOOTSTRAP_ADMIN_EMAILS). */
+  env?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  appUrl: string;
+  idp: DevOidcServer;
+  server: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const ROOT = process.cwd();
+const SOURCE_DIRS = ["app", "components", "lib"];
+const SOURCE_FILES = ["next.config.ts", "package.json", "postcss.config.mjs", "instrumentation.ts", "tsconfig.json"];
+
+/** True when .next is missing or older than any source file it was built from. */
+export function needsBuild(): boolean {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const builtAt = statSync(buildId).mtimeMs;
+  const newer = (p: string): boolean => {
+    const st = statSync(p);
+    if (st.isDirectory()) return readdirSync(p).some((e) => newer(path.join(p, e)));
+    return st.mtimeMs > builtAt;
+  };
+  return [...SOURCE_DIRS, ...SOURCE_FILES].map((p) => path.join(ROOT, p)).filter(existsSync).some(newer);
+}
+
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: "inherit", env });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")} exited with ${code}`))));
+    child.on("error", reject);
+  });
+}
+
+function nextBin(): string {
+  return path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+}
+
+export async function buildIfNeeded(log: (s: string) => void): Promise<void> {
+  if (!needsBuild()) return;
+  log("Building the app (next build)…");
+  await run(process.execPath, [nextBin(), "build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" });
+}
+
+/** A secret kept beside the demo data so sessions survive a restart of the demo. */
+function demoSecret(dataDir: string): string {
+  const file = path.join(dataDir, "demo-auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
+  mkdirSync(opts.dataDir, { recursive: true });
+  const appUrl = `http://localhost:${opts.appPort}`;
+  const issuer = `http://localhost:${opts.idpPort}`;
+  const clientSecret = randomBytes(24).toString("base64url");
+
+  // Migrate and seed before the server opens the embedded database (one process at a time).
+  const handle = await openDatabase({ dataDir: opts.dataDir });
+  try {
+    await migrateDatabase(handle);
+    await seedDemo(handle.db);
+  } finally {
+    await handle.close();
+  }
+
+  const idp = await startDevOidcProvider({
+    issuer,
+    port: opts.idpPort,
+    clients: [
+      {
+        clientId: "gatehouse-demo",
+        clientSecret,
+        redirectUris: [`${appUrl}/api/auth/callback/oidc`],
+        postLogoutRedirectUris: [`${appUrl}/signin`],
+      },
+    ],
+  });
+
+  const server = spawn(process.execPath, [nextBin(), "start", "-H", "127.0.0.1", "-p", String(opts.appPort)], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATA_DIR: opts.dataDir,
+      DATABASE_URL: "",
+      AUTH_SECRET: demoSecret(opts.dataDir),
+      AUTH_URL: appUrl,
+      AUTH_TRUST_HOST: "true",
+      AUTH_OIDC_ISSUER: issuer,
+      AUTH_OIDC_CLIENT_ID: "gatehouse-demo",
+      AUTH_OIDC_CLIENT_SECRET: clientSecret,
+      AUTH_OIDC_NAME: "Acme SSO (demo)",
+      ...opts.env,
+    },
+  });
+
+  const stop = async () => {
+    if (server.exitCode === null) {
+      const exited = new Promise((r) => server.once("exit", r));
+      server.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    await idp.close();
+  };
+
+  try {
+    await waitForHealth(`http://127.0.0.1:${opts.appPort}/api/health`, server, 120_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { appUrl, idp, server, stop };
+}
+
+async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the Gatehouse server exited with code ${server.exitCode} during start-up (see its message above)`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the Gatehouse server did not answer ${url} within ${timeoutMs / 1000} s`);
+}

@@ -1,0 +1,17 @@
+/**
+ * The development IdP's users. Their password is DEMO_PASSWORD; the `groups` claim lets
+ * AUTH_GROUP_ROLES mapping be tried against a real IdP response.
+ */
+export interface DevUser {
+  email: string;
+  name: string;
+  groups: string[];
+}
+
+export const DEMO_PASSWORD = "gatehouse-demo";
+
+export const DEMO_USERS: readonly DevUser[] = [
+  { email: "admin@acme.test", name: "Ada Admin", groups: ["acme-platform-admins"] },
+  { email: "responder@acme.test", name: "Rui Responder", groups: ["acme-oncall"] },
+  { email: "viewer@acme.test", name: "Vera Viewer", groups: ["acme-engineering"] },
+];
