@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["{lib,cli,sim,components,app}/**/*.test.{ts,tsx}"],
+          include: ["{lib,cli,sim,components,app,eslint,scripts}/**/*.test.{ts,tsx}"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
         },

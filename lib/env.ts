@@ -34,7 +34,7 @@ const groupRolesSchema = z
         });
         return z.NEVER;
       }
-      out.push({ group: m[1]!.trim(), orgSlug: m[2]!.toLowerCase(), role: m[3]!.toLowerCase() as "admin" });
+      out.push({ group: m[1]!.trim(), orgSlug: m[2]!.toLowerCase(), role: RoleSchema.parse(m[3]!.toLowerCase()) });
     }
     return out;
   });

@@ -21,9 +21,17 @@ function describe(e: AuditEventDto): string {
   }
 }
 
-export function AuditTable({ events, compact = false }: { events: AuditEventDto[]; compact?: boolean }) {
+export function AuditTable({
+  events,
+  compact = false,
+  emptyText = "No events match these filters.",
+}: {
+  events: AuditEventDto[];
+  compact?: boolean;
+  emptyText?: string;
+}) {
   if (events.length === 0) {
-    return <p className="mt-3 text-sm text-slate-600">No events match.</p>;
+    return <p className="mt-3 text-sm text-slate-600">{emptyText}</p>;
   }
   return (
     <div className="mt-3 overflow-x-auto">

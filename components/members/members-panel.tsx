@@ -100,8 +100,8 @@ export function MembersPanel({ orgSlug, selfEmail, actions }: { orgSlug: string;
               {members.data.map((m) => (
                 <tr key={m.id} data-testid="member-row" data-email={m.email}>
                   <td className="px-4 py-2">
-                    <div className="font-medium">{m.name ?? m.email}</div>
-                    <div className="text-slate-600">
+                    {m.name ? <div className="font-medium">{m.name}</div> : null}
+                    <div className={m.name ? "text-slate-600" : "font-medium"}>
                       {m.email} {m.email === selfEmail ? <Badge>you</Badge> : null}
                       {m.hasSignedIn ? null : <span className="ml-1 text-xs text-slate-500">(has not signed in yet)</span>}
                     </div>

@@ -16,7 +16,6 @@ export interface StackOptions {
   dataDir: string;
   /** Extra environment for the server (e.g. BOOTSTRAP_ADMIN_EMAILS). */
   env?: Record<string, string>;
-  log?: (line: string) => void;
 }
 
 export interface Stack {
@@ -71,7 +70,6 @@ function demoSecret(dataDir: string): string {
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
   mkdirSync(opts.dataDir, { recursive: true });
   const appUrl = `http://localhost:${opts.appPort}`;
   const issuer = `http://localhost:${opts.idpPort}`;

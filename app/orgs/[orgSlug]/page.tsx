@@ -48,7 +48,7 @@ export default async function OrgOverviewPage({ params }: { params: Promise<{ or
           </h2>
           {recent ? (
             <>
-              <AuditTable events={recent.events.slice(0, 8)} compact />
+              <AuditTable events={recent.events.slice(0, 8)} compact emptyText="Nothing has been changed through Gatehouse yet." />
               <Link href={`/orgs/${actor.orgSlug}/settings/audit`} className="mt-3 inline-block text-sm font-medium text-blue-800 underline">
                 Open the audit log
               </Link>

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseEnv } from "./env";
+
+const PROD_OIDC = {
+  NODE_ENV: "production",
+  AUTH_SECRET: "x".repeat(40),
+  AUTH_OIDC_ISSUER: "https://login.example.com",
+  AUTH_OIDC_CLIENT_ID: "gatehouse",
+  AUTH_OIDC_CLIENT_SECRET: "s3cret",
+};
+
+const messageOf = (source: Record<string, string>) => {
+  try {
+    parseEnv(source);
+    return null;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+};
+
+describe("parseEnv", () => {
+  it("accepts a complete production configuration and applies defaults", () => {
+    const env = parseEnv(PROD_OIDC);
+    expect(env.DATA_DIR).toBe(".data");
+    expect(env.AUTH_OIDC_NAME).toBe("Single sign-on");
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("a missing AUTH_SECRET in production names the setting and what to put in it", () => {
+    const { AUTH_SECRET: _omit, ...rest } = PROD_OIDC;
+    expect(messageOf(rest)).toBe(
+      "Configuration error: AUTH_SECRET is missing: set it to a random string of at least 32 characters (for example the output of `openssl rand -base64 32`).",
+    );
+  });
+
+  it("a malformed DATABASE_URL names the setting", () => {
+    expect(messageOf({ ...PROD_OIDC, DATABASE_URL: "mysql://db/gatehouse" })).toMatch(
+      /^Configuration error: DATABASE_URL must be a PostgreSQL connection URL such as postgres:\/\/user:password@host:5432\/gatehouse/,
+    );
+  });
+
+  it("a short AUTH_SECRET is refused", () => {
+    expect(messageOf({ ...PROD_OIDC, AUTH_SECRET: "short" })).toMatch(/AUTH_SECRET must be a random string of at least 32 characters/);
+  });
+
+  it("half an OIDC configuration is refused", () => {
+    expect(messageOf({ ...PROD_OIDC, AUTH_OIDC_CLIENT_SECRET: "" })).toMatch(/AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET go together/);
+  });
+
+  it("production without any sign-in provider is refused", () => {
+    expect(messageOf({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(40) })).toMatch(/No sign-in provider is configured/);
+  });
+
+  it("development needs nothing", () => {
+    expect(parseEnv({}).NODE_ENV).toBe("development");
+  });
+
+  it("parses group → role mappings and bootstrap admins", () => {
+    const env = parseEnv({ ...PROD_OIDC, AUTH_GROUP_ROLES: "platform=acme:admin, oncall=ACME:Responder", BOOTSTRAP_ADMIN_EMAILS: "Ops@Example.com, b@example.com" });
+    expect(env.AUTH_GROUP_ROLES).toEqual([
+      { group: "platform", orgSlug: "acme", role: "admin" },
+      { group: "oncall", orgSlug: "acme", role: "responder" },
+    ]);
+    expect(env.BOOTSTRAP_ADMIN_EMAILS).toEqual(["ops@example.com", "b@example.com"]);
+  });
+
+  it("a malformed group mapping says the expected form", () => {
+    expect(messageOf({ ...PROD_OIDC, AUTH_GROUP_ROLES: "platform:admin" })).toMatch(/AUTH_GROUP_ROLES "platform:admin" is not of the form group=org-slug:role/);
+  });
+});

@@ -1,0 +1,208 @@
+// The authorisation matrix: every write use-case and every API route × every role ×
+// own org / another org / anonymous. Expected outcomes come from ROLE_GRANTS, so a change
+// to the permission table changes what this test demands.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { openTestDatabase } from "@/lib/testing/test-db";
+import { createSession, createTestOrg, createUser, testMeta, type TestOrg } from "@/lib/testing/fixtures";
+import type { DatabaseHandle } from "@/lib/db/types";
+import { auditEvents, memberships } from "@/lib/db/schema";
+import { ROLES, roleGrants, type Role } from "@/lib/authz/roles";
+import { executeUseCase, type AnyUseCase } from "./use-case";
+import { defineRoute, type RouteDef } from "./define-route";
+import { MEMBER_USE_CASES, addMember, changeMemberRole, removeMember } from "@/lib/members/members-service";
+import { addMemberRoute, changeMemberRoleRoute, listMembersRoute, removeMemberRoute } from "@/lib/members/members-routes";
+import { listAuditRoute } from "@/lib/audit/audit-routes";
+import { listMyOrgsRoute } from "@/lib/orgs/orgs-routes";
+import { insertMember } from "@/lib/members/members-repo";
+
+let handle: DatabaseHandle;
+let org: TestOrg;
+let other: TestOrg;
+
+beforeAll(async () => {
+  handle = await openTestDatabase();
+  org = await createTestOrg(handle.db);
+  other = await createTestOrg(handle.db);
+});
+afterAll(async () => handle.close());
+
+/** A fresh, valid input for each use-case in `org` (each call makes its own target member). */
+async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<string, unknown>> {
+  const email = `target-${crypto.randomUUID()}@example.test`;
+  if (useCase === addMember) return { orgSlug: target.slug, email, role: "viewer" };
+  const memberId = await insertMember(handle.db, target.id, email, "viewer");
+  if (useCase === changeMemberRole) return { orgSlug: target.slug, memberId, role: "responder" };
+  if (useCase === removeMember) return { orgSlug: target.slug, memberId };
+  throw new Error(`no input recipe for ${useCase.action}: add one to the matrix`);
+}
+
+async function auditRows(orgId: string, requestId: string) {
+  return handle.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
+}
+
+describe.each(MEMBER_USE_CASES.map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+  it.each(ROLES)("as %s in its own org", async (role: Role) => {
+    const input = await inputFor(useCase, org);
+    const meta = testMeta();
+    const result = await executeUseCase(handle, org.users[role], useCase, input, meta);
+    const rows = await auditRows(org.id, meta.requestId);
+    if (roleGrants(role, useCase.permission)) {
+      expect(result.ok).toBe(true);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ action: useCase.action, outcome: "success", actorEmail: org.users[role].email, actorRole: role, ip: "203.0.113.7" });
+    } else {
+      expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ action: useCase.action, outcome: "denied", metadata: { permission: useCase.permission } });
+    }
+  });
+
+  it.each(ROLES)("as %s of another org: not found, nothing changed, nothing recorded there", async (role: Role) => {
+    const input = await inputFor(useCase, org);
+    const before = await handle.db.select().from(memberships).where(eq(memberships.orgId, org.id));
+    const meta = testMeta();
+    const result = await executeUseCase(handle, other.users[role], useCase, input, meta);
+    expect(result).toMatchObject({ ok: false, error: { code: "not_found" } });
+    const after = await handle.db.select().from(memberships).where(eq(memberships.orgId, org.id));
+    expect(after).toEqual(before);
+    expect(await auditRows(org.id, meta.requestId)).toHaveLength(0);
+  });
+
+  it("anonymous: unauthenticated", async () => {
+    const result = await executeUseCase(handle, null, useCase, await inputFor(useCase, org), testMeta());
+    expect(result).toMatchObject({ ok: false, error: { code: "unauthenticated" } });
+  });
+});
+
+// Every route the API serves (app/api/v1/**): method, path params, body, and the
+// permission it needs (null = any signed-in user).
+type AnyRoute = RouteDef<never, unknown>;
+const ROUTES: {
+  name: string;
+  def: AnyRoute;
+  method: string;
+  permission: string | null;
+  params: (o: TestOrg) => Promise<Record<string, string>>;
+  body?: () => Record<string, unknown>;
+  okStatus: number;
+}[] = [
+  { name: "GET /api/v1/orgs", def: listMyOrgsRoute as AnyRoute, method: "GET", permission: null, params: async () => ({}), okStatus: 200 },
+  { name: "GET members", def: listMembersRoute as AnyRoute, method: "GET", permission: "member.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  { name: "GET audit", def: listAuditRoute as AnyRoute, method: "GET", permission: "audit.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "POST members",
+    def: addMemberRoute as AnyRoute,
+    method: "POST",
+    permission: "member.manage",
+    params: async (o) => ({ orgSlug: o.slug }),
+    body: () => ({ email: `api-${crypto.randomUUID()}@example.test`, role: "viewer" }),
+    okStatus: 201,
+  },
+  {
+    name: "PATCH member",
+    def: changeMemberRoleRoute as AnyRoute,
+    method: "PATCH",
+    permission: "member.manage",
+    params: async (o) => ({ orgSlug: o.slug, memberId: await insertMember(handle.db, o.id, `p-${crypto.randomUUID()}@example.test`, "viewer") }),
+    body: () => ({ role: "admin" }),
+    okStatus: 200,
+  },
+  {
+    name: "DELETE member",
+    def: removeMemberRoute as AnyRoute,
+    method: "DELETE",
+    permission: "member.manage",
+    params: async (o) => ({ orgSlug: o.slug, memberId: await insertMember(handle.db, o.id, `d-${crypto.randomUUID()}@example.test`, "viewer") }),
+    okStatus: 200,
+  },
+];
+
+async function call(route: (typeof ROUTES)[number], target: TestOrg, token: string | null) {
+  const params = await route.params(target);
+  const body = route.body?.();
+  const req = new Request(`http://localhost/api/test`, {
+    method: route.method,
+    headers: { ...(token ? { cookie: `authjs.session-token=${token}` } : {}), "content-type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const res = await defineRoute(route.def)(req, { params: Promise.resolve(params) });
+  return { status: res.status, body: (await res.json()) as { ok: boolean; error?: { code: string; message: string } } };
+}
+
+describe.each(ROUTES.map((r) => [r.name, r] as const))("route %s", (_name, route) => {
+  it("anonymous: 401", async () => {
+    const { status, body } = await call(route, org, null);
+    expect(status).toBe(401);
+    expect(body).toMatchObject({ ok: false, error: { code: "unauthenticated" } });
+  });
+
+  it.each(ROLES)("as %s in its own org", async (role: Role) => {
+    const token = await createSession(handle.db, org.users[role]);
+    const { status, body } = await call(route, org, token);
+    const allowed = route.permission === null || roleGrants(role, route.permission as never);
+    expect(status).toBe(allowed ? route.okStatus : 403);
+    expect(body.ok).toBe(allowed);
+  });
+
+  it.each(ROLES)("as %s of another org: 404 (or only the caller's own orgs)", async (role: Role) => {
+    const token = await createSession(handle.db, other.users[role]);
+    const { status, body } = await call(route, org, token);
+    if (route.permission === null) {
+      expect(status).toBe(200);
+      expect(JSON.stringify(body)).not.toContain(org.slug);
+    } else {
+      expect(status).toBe(404);
+      expect(body).toMatchObject({ ok: false, error: { code: "not_found" } });
+    }
+  });
+});
+
+describe("route input handling", () => {
+  it("a malformed JSON body is a 400 with a clear message", async () => {
+    const token = await createSession(handle.db, org.users.admin);
+    const req = new Request("http://localhost/api/test", { method: "POST", headers: { cookie: `authjs.session-token=${token}` }, body: "{nope" });
+    const res = await defineRoute(addMemberRoute as AnyRoute)(req, { params: Promise.resolve({ orgSlug: org.slug }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "invalid_input", message: "The request body is not valid JSON." } });
+  });
+
+  it("an invalid field names the field", async () => {
+    const token = await createSession(handle.db, org.users.admin);
+    const req = new Request("http://localhost/api/test", {
+      method: "POST",
+      headers: { cookie: `authjs.session-token=${token}` },
+      body: JSON.stringify({ email: "not-an-email", role: "owner" }),
+    });
+    const res = await defineRoute(addMemberRoute as AnyRoute)(req, { params: Promise.resolve({ orgSlug: org.slug }) });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { fields: Record<string, string> } };
+    expect(body.error.fields).toMatchObject({ email: "must be an email address", role: "must be viewer, responder or admin" });
+  });
+
+  it("the body cannot redirect a write to another organisation", async () => {
+    const token = await createSession(handle.db, org.users.admin);
+    const email = `redirect-${crypto.randomUUID()}@example.test`;
+    const req = new Request("http://localhost/api/test", {
+      method: "POST",
+      headers: { cookie: `authjs.session-token=${token}` },
+      body: JSON.stringify({ orgSlug: other.slug, email, role: "admin" }),
+    });
+    const res = await defineRoute(addMemberRoute as AnyRoute)(req, { params: Promise.resolve({ orgSlug: org.slug }) });
+    expect(res.status).toBe(201);
+    const rows = await handle.db.select().from(memberships).where(eq(memberships.email, email));
+    expect(rows.map((r) => r.orgId)).toEqual([org.id]);
+  });
+
+  it("an expired session is anonymous", async () => {
+    const user = await createUser(handle.db, `expired-${crypto.randomUUID()}@example.test`);
+    const token = await createSession(handle.db, user);
+    const { sessions } = await import("@/lib/db/schema");
+    await handle.db.update(sessions).set({ expires: new Date(Date.now() - 1000) }).where(eq(sessions.sessionToken, token));
+    const { status } = await call(ROUTES[0]!, org, token);
+    expect(status).toBe(401);
+  });
+});
