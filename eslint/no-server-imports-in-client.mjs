@@ -15,6 +15,7 @@ const FORBIDDEN = [
   /^node:/,
 ];
 
+/** @type {import("eslint").Rule.RuleModule} */
 const rule = {
   meta: {
     type: "problem",

@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 
 const TSX = path.resolve("node_modules/.bin/tsx");
 
-function start(env: Record<string, string>) {
+function start(env: Record<string, string> & { NODE_ENV: "production" }) {
   const r = spawnSync(TSX, ["--conditions=react-server", "-e", 'import("./lib/server-start.ts").then((m) => m.startServer()).then(() => console.log("STARTED"))'], {
+    // Only what is given: the child must not inherit this machine's settings.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     encoding: "utf8",
     timeout: 30_000,

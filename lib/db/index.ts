@@ -51,6 +51,7 @@ function describeStartFailure(handle: DatabaseHandle, err: unknown): string {
 }
 
 let hooked = false;
+/** Needs NEXT_MANUAL_SIG_HANDLE=true (set by `npm start` and the demo), or Next exits first. */
 function closeOnExit(handle: DatabaseHandle) {
   if (hooked) return;
   hooked = true;
@@ -58,7 +59,8 @@ function closeOnExit(handle: DatabaseHandle) {
     // PGlite must be closed cleanly or its next start replays the WAL and sequences jump.
     handle
       .close()
-      .catch(() => undefined)
+      .then(() => logger.info(`database closed (${signal})`))
+      .catch((err: unknown) => logger.error("database did not close cleanly", { error: String(err) }))
       .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
   };
   process.once("SIGINT", close);

@@ -1,5 +1,5 @@
 import "server-only";
-import type { UseCase } from "@/lib/http/use-case";
+import type { AnyUseCase, UseCase } from "@/lib/http/use-case";
 import { auditEntry } from "@/lib/audit/define-event";
 import { conflict, notFound } from "@/lib/http/errors";
 import { ROLE_LABELS } from "@/lib/authz/roles";
@@ -71,4 +71,4 @@ export const removeMember: UseCase<typeof RemoveMemberSchema, { id: string }> = 
 };
 
 /** Every write use-case, for the authorisation matrix test. */
-export const MEMBER_USE_CASES = [addMember, changeMemberRole, removeMember] as const;
+export const MEMBER_USE_CASES: readonly AnyUseCase[] = [addMember, changeMemberRole, removeMember];

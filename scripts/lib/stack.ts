@@ -103,6 +103,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       ...process.env,
       NODE_ENV: "production",
       NEXT_TELEMETRY_DISABLED: "1",
+      // Let lib/db close PGlite on SIGTERM/SIGINT before the process exits (Next would exit first).
+      NEXT_MANUAL_SIG_HANDLE: "true",
       DATA_DIR: opts.dataDir,
       DATABASE_URL: "",
       AUTH_SECRET: demoSecret(opts.dataDir),
