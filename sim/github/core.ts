@@ -1,0 +1,191 @@
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import type { OrgData, RepoData, SecretData } from "../fixtures/model";
+import { stableId } from "../fixtures/blob";
+import { isoSeconds } from "../fixtures/dates";
+import { TokenStore, publicKeyFromPem } from "./auth";
+import { FaultInjector, type FaultOptions } from "./faults";
+import { DEFAULT_INSTALLATION_PERMISSIONS, type Permissions } from "./permissions";
+import { RateLimiter, type RateLimitOptions } from "./rate-limit";
+
+// Mutable simulator state shared by the HTTP layer, GraphQL, control API and webhooks.
+
+export interface InstallationOptions {
+  id?: number;
+  permissions?: Permissions;
+  repositorySelection?: "all" | "selected";
+  /** repository names when repositorySelection is "selected" */
+  repositories?: string[];
+  events?: string[];
+}
+
+export interface SimAppOptions {
+  id: number;
+  slug: string;
+  name?: string;
+  clientId?: string;
+  publicKeyPem: string;
+  webhookSecret?: string;
+  webhookUrl?: string;
+  /** per org login; orgs not listed get DEFAULT_INSTALLATION_PERMISSIONS on all repos */
+  installations?: Record<string, InstallationOptions>;
+}
+
+export interface Installation {
+  id: number;
+  orgLogin: string;
+  permissions: Permissions;
+  repositorySelection: "all" | "selected";
+  repositories: string[] | null;
+  events: string[];
+  createdAt: string;
+}
+
+export interface WriteLogEntry {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  installationId: number | null;
+  body: unknown;
+}
+
+export interface CoreOptions {
+  orgs: OrgData[];
+  app?: SimAppOptions;
+  /** fine-grained PATs: token string → grants (all orgs) */
+  personalTokens?: Record<string, { permissions?: Permissions }>;
+  rateLimit?: RateLimitOptions;
+  faults?: FaultOptions;
+  tokenTtlMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_EVENTS = ["push", "repository", "deploy_key", "workflow_run", "custom_property_values"];
+
+export class SimCore {
+  readonly orgs = new Map<string, OrgData>();
+  readonly installations = new Map<number, Installation>();
+  readonly tokens = new TokenStore();
+  readonly rateLimiter: RateLimiter;
+  readonly faults: FaultInjector;
+  readonly writeLog: WriteLogEntry[] = [];
+  readonly appPublicKey: KeyObject | null;
+  readonly now: () => number;
+  readonly tokenTtlMs: number;
+  readonly stats = { requests: 0, charged: 0, notModified: 0, graphqlPoints: 0 };
+  /** set by the server: turns a fixture change into a webhook delivery */
+  listener: ((event: string, org: OrgData, repo: RepoData | null, payload: Record<string, unknown>) => void) | null = null;
+  private readonly sealKeys = new Map<string, { keyId: string; key: string }>();
+
+  constructor(readonly options: CoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.tokenTtlMs = options.tokenTtlMs ?? 3_600_000;
+    this.rateLimiter = new RateLimiter(options.rateLimit ?? {}, this.now);
+    this.faults = new FaultInjector(options.faults);
+    this.appPublicKey = options.app ? publicKeyFromPem(options.app.publicKeyPem) : null;
+    for (const org of options.orgs) this.addOrg(org);
+    for (const [token, pat] of Object.entries(options.personalTokens ?? {})) {
+      this.tokens.add({
+        token,
+        kind: "pat",
+        installationId: null,
+        orgLogin: null,
+        permissions: { ...(pat.permissions ?? DEFAULT_INSTALLATION_PERMISSIONS), metadata: "read" },
+        repositories: null,
+        expiresAt: null,
+        revoked: false,
+        bucket: `pat:${token}`,
+      });
+    }
+  }
+
+  addOrg(org: OrgData): void {
+    this.orgs.set(org.login.toLowerCase(), org);
+    const app = this.options.app;
+    if (!app) return;
+    const opts = app.installations?.[org.login] ?? {};
+    const id = opts.id ?? stableId("installation", app.id, org.login) % 100_000_000;
+    this.installations.set(id, {
+      id,
+      orgLogin: org.login,
+      permissions: { ...(opts.permissions ?? DEFAULT_INSTALLATION_PERMISSIONS), metadata: "read" },
+      repositorySelection: opts.repositorySelection ?? "all",
+      repositories: opts.repositorySelection === "selected" ? (opts.repositories ?? []) : null,
+      events: opts.events ?? DEFAULT_EVENTS,
+      createdAt: org.createdAt,
+    });
+  }
+
+  org(login: string): OrgData | undefined {
+    return this.orgs.get(login.toLowerCase());
+  }
+
+  installationForOrg(login: string): Installation | undefined {
+    return [...this.installations.values()].find((i) => i.orgLogin.toLowerCase() === login.toLowerCase());
+  }
+
+  repo(org: OrgData, name: string): RepoData | undefined {
+    const lower = name.toLowerCase();
+    return org.repos.find((r) => r.name.toLowerCase() === lower);
+  }
+
+  /** Repositories an installation can see (respecting "selected" installs). */
+  installationRepos(inst: Installation): RepoData[] {
+    const org = this.org(inst.orgLogin);
+    if (!org) return [];
+    if (inst.repositories === null) return org.repos;
+    const allowed = new Set(inst.repositories);
+    return org.repos.filter((r) => allowed.has(r.name));
+  }
+
+  /** Org secrets (or variables) visible to a repo per GitHub's visibility semantics. */
+  visibleToRepo<T extends { visibility: "all" | "private" | "selected"; selectedRepositories: string[] }>(
+    items: T[],
+    repo: RepoData,
+  ): T[] {
+    return items.filter((s) =>
+      s.visibility === "all"
+        ? true
+        : s.visibility === "private"
+          ? repo.visibility !== "public"
+          : s.selectedRepositories.includes(repo.name),
+    );
+  }
+
+  /** A stable curve25519 public key per secret scope ("org:acme", "repo:acme/web", "env:acme/web/prod"). */
+  sealKey(scope: string): { keyId: string; key: string } {
+    let key = this.sealKeys.get(scope);
+    if (!key) {
+      const { publicKey } = generateKeyPairSync("x25519");
+      const jwk = publicKey.export({ format: "jwk" });
+      key = {
+        keyId: String(stableId("key", scope) * 1000 + this.sealKeys.size).slice(0, 20),
+        key: Buffer.from(jwk.x ?? "", "base64url").toString("base64"),
+      };
+      this.sealKeys.set(scope, key);
+    }
+    return key;
+  }
+
+  emit(event: string, org: OrgData, repo: RepoData | null, payload: Record<string, unknown>): void {
+    this.listener?.(event, org, repo, payload);
+  }
+
+  nowIso(): string {
+    return isoSeconds(this.now());
+  }
+
+  /** Creates or rotates a secret in a list; returns true when it was created. */
+  upsertSecret(list: SecretData[], name: string): { created: boolean; secret: SecretData } {
+    const now = this.nowIso();
+    const existing = list.find((s) => s.name === name);
+    if (existing) {
+      existing.updatedAt = now;
+      return { created: false, secret: existing };
+    }
+    const secret = { name, createdAt: now, updatedAt: now };
+    list.push(secret);
+    list.sort((a, b) => (a.name < b.name ? -1 : 1));
+    return { created: true, secret };
+  }
+}
