@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyzeFiles, createAnalysisCache, mergeResults, type SourceFile } from "./index";
+
+// The real-world corpus lives outside the repository (../shared/corpus); it is read, never copied.
+const CORPUS = join(import.meta.dirname, "../../../shared/corpus/real-world");
+
+function walk(dir: string, out: string[]): string[] {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) walk(full, out);
+    else if (/\.ya?ml$/.test(e.name)) out.push(full);
+  }
+  return out;
+}
+
+function loadRepo(repo: string): SourceFile[] {
+  const root = join(CORPUS, repo);
+  const wfDir = join(root, ".github/workflows");
+  const workflows = readdirSync(wfDir, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => join(wfDir, e.name));
+  const actionsDir = join(root, ".github/actions");
+  const actions = existsSync(actionsDir) ? walk(actionsDir, []).filter((p) => /\/action\.ya?ml$/.test(p)) : [];
+  return [...workflows, ...actions].map((p) => ({ path: relative(root, p), content: readFileSync(p) }));
+}
+
+describe.skipIf(!existsSync(CORPUS))("real-world corpus", () => {
+  const repos = existsSync(CORPUS) ? readdirSync(CORPUS).filter((d) => existsSync(join(CORPUS, d, ".github/workflows"))).sort() : [];
+  const cache = createAnalysisCache();
+  const result = mergeResults(repos.map((repo) => analyzeFiles(loadRepo(repo), undefined, { root: repo, cache })));
+
+  it("analyses every workflow without an error", () => {
+    expect(repos).toHaveLength(21);
+    expect(result.errors).toEqual([]);
+    expect(result.workflows).toHaveLength(407);
+  });
+
+  it("records corpus-wide counts", () => {
+    const jobs = result.workflows.flatMap((w) => w.jobs);
+    const perRule: Record<string, number> = {};
+    for (const f of result.findings) perRule[f.rule] = (perRule[f.rule] ?? 0) + 1;
+    const counts = {
+      workflows: result.workflows.length,
+      jobs: jobs.length,
+      jobsWithIdToken: jobs.filter((j) => j.idToken).length,
+      jobsInheritingDefault: jobs.filter((j) => j.permissionsSource === "default").length,
+      secretRefs: jobs.reduce((n, j) => n + j.secrets.length, 0),
+      distinctSecrets: new Set(jobs.flatMap((j) => j.secrets.map((s) => s.name))).size,
+      identities: jobs.reduce((n, j) => n + j.identities.length, 0),
+      phases: Object.fromEntries(["build-untrusted", "verify", "publish", "deploy"].map((p) => [p, jobs.filter((j) => j.phase === p).length])),
+      findings: Object.fromEntries(Object.entries(perRule).sort(([a], [b]) => a.localeCompare(b))),
+    };
+    expect(counts).toMatchInlineSnapshot(`
+      {
+        "distinctSecrets": 234,
+        "findings": {
+          "cache-in-privileged-job": 31,
+          "checkout-persisted-credentials": 94,
+          "deploy-without-environment": 12,
+          "github-pat": 25,
+          "id-token-at-workflow-level": 5,
+          "id-token-unused": 1,
+          "long-lived-credential": 3,
+          "phase-mixing": 11,
+          "secret-outside-environment": 19,
+          "secret-to-unpinned-action": 7,
+          "secrets-inherit": 77,
+          "self-hosted-runner-untrusted": 8,
+          "token-blanket": 8,
+          "token-inherits-default": 32,
+          "token-write-at-workflow-level": 42,
+          "unpinned-action": 97,
+          "untrusted-checkout-privileged": 3,
+          "untrusted-trigger-with-credentials": 58,
+        },
+        "identities": 181,
+        "jobs": 903,
+        "jobsInheritingDefault": 65,
+        "jobsWithIdToken": 187,
+        "phases": {
+          "build-untrusted": 230,
+          "deploy": 37,
+          "publish": 44,
+          "verify": 592,
+        },
+        "secretRefs": 1086,
+        "workflows": 407,
+      }
+    `);
+  });
+
+  it("attributes every finding to a file and a line", () => {
+    for (const f of result.findings) {
+      expect(f.path).toMatch(/^\.github\/workflows\/[^/]+\.ya?ml$/);
+      expect(f.line).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,156 @@
+import { contentHash, contentKey, createAnalysisCache, type AnalysisCache, type CachedFile } from "./cache";
+import type { RepoContext } from "./context";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, parseActionText, parseWorkflowText, screenInput, type ParseLimits } from "./parse";
+import { contextRules, toFinding, WORKFLOW_CHECKS, type Emit } from "./rules";
+import { readCompositeAction, type CompositeAction } from "./steps";
+import { buildWorkflow, type WorkflowFacts } from "./workflow-model";
+import { SCHEMA_VERSION, SEVERITIES, type AnalysisError, type AnalysisResult, type Finding, type SourceFile } from "./types";
+
+export * from "./types";
+export { RULES, ruleMeta, type RuleMeta } from "./rules";
+export { repoContextSchema, parseRepoContext, type RepoContext, type RepoContextInput } from "./context";
+export { createAnalysisCache, type AnalysisCache } from "./cache";
+export { DEFAULT_MAX_BYTES } from "./parse";
+
+export interface AnalyzeOptions {
+  /** The scan root as the user named it; copied into every workflow, finding and error. */
+  root?: string;
+  cache?: AnalysisCache;
+  limits?: Partial<ParseLimits>;
+  /** Tool version for the result header. */
+  version?: string;
+}
+
+const ACTION_FILE = /(^|\/)action\.ya?ml$/;
+
+export function isActionFile(path: string): boolean {
+  return ACTION_FILE.test(path);
+}
+
+function normalise(path: string): string {
+  const parts: string[] = [];
+  for (const p of path.replace(/\\/g, "/").split("/")) {
+    if (p === "" || p === ".") continue;
+    if (p === "..") parts.pop();
+    else parts.push(p);
+  }
+  return parts.join("/");
+}
+
+export function emptyResult(version = "0.0.0"): AnalysisResult {
+  return { schemaVersion: SCHEMA_VERSION, tool: { name: "gatehouse", version }, workflows: [], findings: [], errors: [] };
+}
+
+/**
+ * Analyses the files of one repository (workflows plus any local action files they use).
+ * Pure: the same inputs give the same result; nothing is read but the arguments.
+ */
+export function analyzeFiles(files: SourceFile[], context?: RepoContext, options: AnalyzeOptions = {}): AnalysisResult {
+  const root = options.root ?? "";
+  const limits: ParseLimits = { maxBytes: options.limits?.maxBytes ?? DEFAULT_MAX_BYTES, maxNodes: options.limits?.maxNodes ?? DEFAULT_MAX_NODES };
+  const cache = options.cache ?? createAnalysisCache(files.length + 16);
+  const result = emptyResult(options.version);
+
+  const actionFiles = new Map<string, SourceFile>();
+  const workflows: SourceFile[] = [];
+  for (const f of files) {
+    if (isActionFile(f.path)) actionFiles.set(normalise(f.path), f);
+    else workflows.push(f);
+  }
+
+  const actionsKey = [...actionFiles.entries()].map(([p, f]) => `${p}:${contentHash(f.content)}`).sort().join(",");
+  const contextKey = context === undefined ? "" : JSON.stringify(context);
+  const scope = actionsKey === "" && contextKey === "" ? `${limits.maxBytes}|${limits.maxNodes}` : contentHash(`${actionsKey}|${contextKey}|${limits.maxBytes}|${limits.maxNodes}`);
+
+  const parsedActions = new Map<string, CompositeAction | undefined>();
+  const resolve = (uses: string): CompositeAction | undefined => {
+    const dir = normalise(uses.slice(2));
+    if (parsedActions.has(dir)) return parsedActions.get(dir);
+    let action: CompositeAction | undefined;
+    const prefix = dir === "" ? "" : `${dir}/`;
+    for (const name of [`${prefix}action.yml`, `${prefix}action.yaml`]) {
+      const file = actionFiles.get(name);
+      if (file === undefined) continue;
+      const screened = screenInput(file.content, limits.maxBytes);
+      if (!screened.ok) break;
+      const parsed = parseActionText(name, screened.text, limits);
+      if (parsed.ok) action = readCompositeAction(name, parsed.root);
+      break;
+    }
+    parsedActions.set(dir, action);
+    return action;
+  };
+
+  const facts: WorkflowFacts[] = [];
+  for (const file of workflows) {
+    const path = normalise(file.path);
+    const key = contentKey(file.content);
+    let cached = cache.get(scope, key);
+    if (cached === undefined) {
+      cached = analyzeOne(path, file.content, limits, resolve, context);
+      cache.set(scope, key, cached);
+    }
+    if (cached.error !== null) {
+      result.errors.push({ ...cached.error, root, path });
+    }
+    if (cached.facts !== null) {
+      facts.push(cached.facts);
+      result.workflows.push({ ...cached.facts.model, root, path });
+    }
+    for (const f of cached.findings) result.findings.push({ ...f, root, path });
+  }
+
+  if (context !== undefined) {
+    const paths = new Map(facts.map((f, i) => [f, result.workflows[i]?.path ?? ""]));
+    contextRules(facts, context, (wf): Emit => (f) => result.findings.push(toFinding(root, wf === null ? "" : (paths.get(wf) ?? ""), f)));
+  }
+  result.findings.sort(compareFindings);
+  return result;
+}
+
+function analyzeOne(
+  path: string,
+  content: string | Uint8Array,
+  limits: ParseLimits,
+  resolve: (uses: string) => CompositeAction | undefined,
+  context: RepoContext | undefined,
+): CachedFile {
+  const fail = (message: string): CachedFile => ({
+    facts: null,
+    findings: [toFinding("", "", { rule: "parse-error", line: 1, job: null, message })],
+    error: { root: "", path: "", message },
+  });
+  const screened = screenInput(content, limits.maxBytes);
+  if (!screened.ok) return fail(screened.message);
+  const parsed = parseWorkflowText(path, screened.text, limits);
+  if (!parsed.ok) return fail(parsed.message);
+  const wf = buildWorkflow("", "", parsed.root, parsed.warnings, resolve, context);
+  const findings: Finding[] = [];
+  const emit: Emit = (f) => findings.push(toFinding("", "", f));
+  for (const check of WORKFLOW_CHECKS) check(wf, emit, context);
+  return { facts: wf, findings, error: null };
+}
+
+const RANK = new Map(SEVERITIES.map((s, i) => [s, i]));
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.path.localeCompare(b.path) ||
+    a.line - b.line ||
+    (RANK.get(a.severity) ?? 9) - (RANK.get(b.severity) ?? 9) ||
+    a.rule.localeCompare(b.rule)
+  );
+}
+
+/** Concatenates the results of several roots into one report. */
+export function mergeResults(results: AnalysisResult[], version?: string): AnalysisResult {
+  const out = emptyResult(version ?? results[0]?.tool.version);
+  for (const r of results) {
+    out.workflows.push(...r.workflows);
+    out.findings.push(...r.findings);
+    out.errors.push(...r.errors);
+  }
+  return out;
+}
+
+export type { AnalysisError };

@@ -1,0 +1,58 @@
+import type { RuleMeta } from "./catalog";
+
+export const CONTEXT_RULES: readonly RuleMeta[] = [
+  {
+    id: "repo-default-token-write",
+    severity: "high",
+    title: "Repository default GITHUB_TOKEN is read/write",
+    why: "Every job without a permissions block gets write access to contents, packages, pull requests and more; one compromised step can push code or releases.",
+    example: "Settings → Actions → Workflow permissions: Read and write; `jobs.build` has no `permissions:`",
+    fix: "Set the repository (or organisation) default to read-only and grant write scopes per job.",
+    needsContext: true,
+  },
+  {
+    id: "secret-missing",
+    severity: "medium",
+    title: "Referenced secret does not exist where the job runs",
+    why: "The job gets an empty string: usually a typo, a deleted secret, or an environment secret referenced outside its environment.",
+    example: "`${{ secrets.NPM_TOKN }}` with only NPM_TOKEN defined",
+    fix: "Fix the name, create the secret, or bind the job to the environment that holds it.",
+    needsContext: true,
+  },
+  {
+    id: "secret-unused",
+    severity: "low",
+    title: "Secret is not referenced by any workflow",
+    why: "An unused credential can still leak (via toJSON(secrets) elsewhere or a future change) and nobody will notice it is still valid.",
+    example: "repository secret OLD_DEPLOY_KEY, no workflow reads it",
+    fix: "Delete the secret, and revoke the credential at its issuer.",
+    needsContext: true,
+  },
+  {
+    id: "secret-stale",
+    severity: "medium",
+    title: "Secret has not been rotated for a long time",
+    why: "Long-lived credentials accumulate exposure: old logs, caches, departed staff, compromised runs.",
+    example: "AWS_SECRET_ACCESS_KEY updated 2021-03-01",
+    fix: "Rotate it, or better, replace it with OIDC / trusted publishing.",
+    needsContext: true,
+  },
+  {
+    id: "org-secret-overshared",
+    severity: "medium",
+    title: "Organisation secret is visible to all (or many) repositories",
+    why: "Any workflow in any of those repositories can read it, so the blast radius of one compromised repository is the whole organisation.",
+    example: "org secret NPM_TOKEN with visibility `all`",
+    fix: "Restrict the secret to selected repositories that need it, or move it to an environment.",
+    needsContext: true,
+  },
+  {
+    id: "environment-unprotected",
+    severity: "medium",
+    title: "Deployment environment has no protection rules",
+    why: "An environment without reviewers, wait timer or branch policy gates nothing: any branch or PR workflow can deploy and read its secrets.",
+    example: "`environment: production` with no required reviewers and no branch policy",
+    fix: "Add required reviewers and a protected-branches deployment policy to the environment.",
+    needsContext: true,
+  },
+];

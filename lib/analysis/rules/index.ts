@@ -1,0 +1,33 @@
+import type { WorkflowRule } from "./support";
+import { idTokenAtWorkflowLevel, idTokenUnused, tokenBlanket, tokenInheritsDefault, tokenWriteAtWorkflowLevel } from "./token";
+import { allSecretsExposed, deployWithoutEnvironment, githubPat, hardcodedCredential, longLivedCredential, secretOutsideEnvironment, secretsInherit } from "./secrets";
+import { checkoutPersistedCredentials, secretToUnpinnedAction, unpinnedAction } from "./supply-chain";
+import { cacheInPrivilegedJob, phaseMixing, selfHostedRunnerUntrusted, templateInjection, untrustedCheckoutPrivileged, untrustedTriggerWithCredentials } from "./untrusted";
+
+export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
+  tokenInheritsDefault,
+  tokenWriteAtWorkflowLevel,
+  tokenBlanket,
+  idTokenAtWorkflowLevel,
+  idTokenUnused,
+  secretsInherit,
+  allSecretsExposed,
+  untrustedTriggerWithCredentials,
+  untrustedCheckoutPrivileged,
+  templateInjection,
+  cacheInPrivilegedJob,
+  selfHostedRunnerUntrusted,
+  checkoutPersistedCredentials,
+  githubPat,
+  hardcodedCredential,
+  secretToUnpinnedAction,
+  unpinnedAction,
+  deployWithoutEnvironment,
+  secretOutsideEnvironment,
+  longLivedCredential,
+  phaseMixing,
+];
+
+export { contextRules } from "./context";
+export { RULES, ruleMeta, type RuleMeta } from "./catalog";
+export { toFinding, type Emit, type RuleFinding } from "./support";

@@ -1,0 +1,38 @@
+import type { RepoContextInput } from "./context";
+import { repoContextSchema } from "./context";
+import { analyzeFiles, type AnalysisResult, type Finding, type JobModel, type SourceFile } from "./index";
+
+// Helpers for the analysis tests: analyse inline YAML as one repository.
+
+export function analyze(yaml: string, opts: { context?: RepoContextInput; files?: SourceFile[]; path?: string } = {}): AnalysisResult {
+  const context = opts.context !== undefined ? repoContextSchema.parse(opts.context) : undefined;
+  return analyzeFiles([{ path: opts.path ?? ".github/workflows/ci.yml", content: yaml }, ...(opts.files ?? [])], context, { root: "repo" });
+}
+
+export function job(result: AnalysisResult, id: string): JobModel {
+  const found = result.workflows.flatMap((w) => w.jobs).find((j) => j.id === id);
+  if (found === undefined) throw new Error(`no job ${id} in ${JSON.stringify(result.errors)}`);
+  return found;
+}
+
+export function findings(result: AnalysisResult, rule: string): Finding[] {
+  return result.findings.filter((f) => f.rule === rule);
+}
+
+export function rulesOf(result: AnalysisResult): string[] {
+  return [...new Set(result.findings.map((f) => f.rule))].sort();
+}
+
+/** A one-job workflow around the given steps (indented by the caller as list items). */
+export function wf(parts: { on?: string; permissions?: string; job?: string; steps: string }): string {
+  return [
+    `on: ${parts.on ?? "push"}`,
+    parts.permissions ?? "permissions:\n  contents: read",
+    "jobs:",
+    "  main:",
+    "    runs-on: ubuntu-latest",
+    ...(parts.job !== undefined ? [parts.job] : []),
+    "    steps:",
+    parts.steps,
+  ].join("\n");
+}

@@ -1,0 +1,73 @@
+import { entries, get, isString, items, type TemplateToken } from "./tree";
+
+// Which events can be started by someone without write access to the repository,
+// and which of those also run with the repository's secrets and a write-capable token.
+
+/** Runs for outsiders, with secrets and the base repository's token. */
+export const PRIVILEGED_UNTRUSTED = new Set([
+  "pull_request_target",
+  "workflow_run",
+  "issue_comment",
+  "issues",
+  "discussion",
+  "discussion_comment",
+  "fork",
+  "watch",
+]);
+
+/** Runs for outsiders with fork code but without secrets and with a read-only token (fork PRs). */
+export const FORK_UNTRUSTED = new Set(["pull_request", "pull_request_review", "pull_request_review_comment"]);
+
+/** Events whose job may execute code a pull request controls once it checks it out. */
+export const PR_CODE_EVENTS = new Set(["pull_request_target", "workflow_run", "issue_comment"]);
+
+export function readTriggers(on: TemplateToken | undefined): string[] {
+  if (on === undefined) return [];
+  if (isString(on)) return [on.value];
+  const seq = items(on);
+  if (seq.length > 0) return seq.filter(isString).map((t) => t.value);
+  return [...entries(on)].map(([k]) => k);
+}
+
+/** Activity types only people with triage or write access can cause (labeling, assigning…). */
+const MAINTAINER_TYPES = new Set([
+  "labeled",
+  "unlabeled",
+  "assigned",
+  "unassigned",
+  "milestoned",
+  "demilestoned",
+  "locked",
+  "unlocked",
+  "pinned",
+  "unpinned",
+  "transferred",
+  "review_requested",
+  "review_request_removed",
+  "auto_merge_enabled",
+  "auto_merge_disabled",
+  "enqueued",
+  "dequeued",
+  "category_changed",
+  "answered",
+  "unanswered",
+]);
+
+/** `types:` filter per event; null when the event takes its default types. */
+export function readTriggerTypes(on: TemplateToken | undefined): Map<string, string[] | null> {
+  const out = new Map<string, string[] | null>();
+  for (const t of readTriggers(on)) out.set(t, null);
+  for (const [event, config] of entries(on)) {
+    const types = items(get(config, "types")).filter(isString).map((x) => x.value);
+    const single = get(config, "types");
+    if (types.length > 0) out.set(event, types);
+    else if (single !== undefined && isString(single)) out.set(event, [single.value]);
+  }
+  return out;
+}
+
+export function untrustedTriggers(types: Map<string, string[] | null>): string[] {
+  return [...types.entries()]
+    .filter(([event, t]) => (PRIVILEGED_UNTRUSTED.has(event) || FORK_UNTRUSTED.has(event)) && (t === null || t.some((x) => !MAINTAINER_TYPES.has(x))))
+    .map(([event]) => event);
+}

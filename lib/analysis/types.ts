@@ -1,0 +1,185 @@
+// The JSON contract of `gatehouse scan --format json` (schemaVersion 1) and the
+// shapes the rules work on. Field names here are the contract: renaming one is a
+// schema version bump.
+
+export const SCHEMA_VERSION = 1;
+
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type PermissionLevel = "read" | "write" | "none";
+/** Explicit scopes; a scope that is absent is `none`. */
+export type PermissionMap = Record<string, PermissionLevel>;
+/** `null` means "inherits the repository / organisation default". */
+export type Permissions = PermissionMap | "read-all" | "write-all" | null;
+export type PermissionsSource = "job" | "workflow" | "default";
+
+export type SecretVia = "env" | "with" | "run" | "if" | "call" | "inherit" | "all" | "other";
+
+export interface SecretRef {
+  name: string;
+  via: SecretVia;
+  /** 1-based step index inside the job; absent for job-level references. */
+  step?: number;
+  line: number;
+  /** Set when the reference sits inside a local composite action the job runs. */
+  action?: string;
+}
+
+export interface VarRef {
+  name: string;
+  line: number;
+}
+
+export type IdentityKind =
+  | "aws-role"
+  | "aws-access-key"
+  | "gcp-workload-identity"
+  | "gcp-service-account-key"
+  | "azure-federated"
+  | "azure-client-secret"
+  | "azure-managed-identity"
+  | "vault-jwt"
+  | "vault-static"
+  | "registry-login"
+  | "npm-token"
+  | "npm-trusted-publishing"
+  | "pypi-token"
+  | "pypi-trusted-publishing"
+  | "crates-token"
+  | "crates-trusted-publishing"
+  | "github-app"
+  | "github-pat"
+  | "cosign-keyless"
+  | "cosign-key"
+  | "kubeconfig"
+  | "webhook"
+  | "cli-login";
+
+export interface Identity {
+  kind: IdentityKind;
+  /** Literal identifier, or the expression text (`vars.AWS_ROLE`) when symbolic. */
+  id: string | null;
+  /** True when `id` is an expression that ingestion must resolve. */
+  symbolic?: boolean;
+  oidc: boolean;
+  line: number;
+  step?: number;
+  /** Action (`owner/repo`) or `run` for the script heuristics. */
+  source: string;
+  /** Secrets the identity is built from (static credentials). */
+  secrets?: string[];
+  /** Inferred from a `run:` script, not from declared inputs. */
+  heuristic?: boolean;
+}
+
+export type SystemKind =
+  | "aws-account"
+  | "gcp-project"
+  | "gcp-wif-provider"
+  | "azure-tenant"
+  | "azure-subscription"
+  | "vault"
+  | "container-registry"
+  | "npm"
+  | "pypi"
+  | "crates"
+  | "github"
+  | "sigstore"
+  | "kubernetes"
+  | "slack"
+  | "discord";
+
+export interface ExternalSystem {
+  kind: SystemKind;
+  id: string | null;
+  symbolic?: boolean;
+  heuristic?: boolean;
+}
+
+export type Phase = "build-untrusted" | "verify" | "publish" | "deploy";
+
+export interface UsesRef {
+  uses: string;
+  pinned: boolean;
+  line: number;
+  step?: number;
+  /** Set when the step sits inside this local composite action (line is in that file). */
+  action?: string;
+}
+
+export interface CallInfo {
+  /** The `uses:` value of the reusable-workflow call. */
+  workflow: string;
+  pinned: boolean;
+  local: boolean;
+  secrets: "inherit" | string[];
+  /** Secret names the caller maps into the callee's secret inputs. */
+  secretMap: Record<string, string[]>;
+  /** The caller's cap on the callee's GITHUB_TOKEN. */
+  permissions: Permissions;
+}
+
+export interface JobModel {
+  id: string;
+  name: string | null;
+  line: number;
+  permissions: Permissions;
+  permissionsSource: PermissionsSource;
+  idToken: boolean;
+  environment: string | null;
+  runsOn: string[];
+  selfHosted: boolean;
+  secrets: SecretRef[];
+  vars: VarRef[];
+  identities: Identity[];
+  systems: ExternalSystem[];
+  phase: Phase;
+  runsUntrustedCode: boolean;
+  uses: UsesRef[];
+  calls: CallInfo | null;
+}
+
+export interface WorkflowModel {
+  root: string;
+  path: string;
+  name: string | null;
+  triggers: string[];
+  /** Triggers a person without write access can start (pull_request from a fork, issue_comment…). */
+  untrustedTriggers: string[];
+  jobs: JobModel[];
+  /** Schema complaints from GitHub's parser that did not stop the analysis. */
+  warnings: string[];
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  root: string;
+  path: string;
+  line: number;
+  job: string | null;
+  message: string;
+  fix: string;
+}
+
+export interface AnalysisError {
+  root: string;
+  path: string;
+  message: string;
+}
+
+export interface AnalysisResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: "gatehouse"; version: string };
+  workflows: WorkflowModel[];
+  findings: Finding[];
+  errors: AnalysisError[];
+}
+
+export interface SourceFile {
+  /** Path relative to `root`, with `/` separators (`.github/workflows/ci.yml`). */
+  path: string;
+  /** UTF-8 text, or raw bytes that are validated and decoded here. */
+  content: string | Uint8Array;
+}
