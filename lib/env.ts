@@ -71,6 +71,23 @@ const EnvSchema = z.object({
   AUTH_GITHUB_ENTERPRISE_URL: optionalUrl("https://github.example.com (GitHub Enterprise Server)"),
   AUTH_GROUP_ROLES: groupRolesSchema.optional(),
   BOOTSTRAP_ADMIN_EMAILS: emailList.optional(),
+  GITHUB_API_URL: z
+    .string()
+    .trim()
+    .url({ message: "must be GitHub's API URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server" })
+    .default("https://api.github.com"),
+  GITHUB_APP_ID: z.coerce.number({ message: "must be the numeric App ID shown on the GitHub App's settings page" }).int().positive().optional(),
+  GITHUB_APP_PRIVATE_KEY: z
+    .string()
+    .trim()
+    .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, { message: "must be the App's private key in PEM form (-----BEGIN RSA PRIVATE KEY----- …); newlines may be written as \\n" })
+    .transform((v) => v.replace(/\\n/g, "\n"))
+    .optional(),
+  GITHUB_APP_PRIVATE_KEY_FILE: z.string().trim().min(1).optional(),
+  GITHUB_WEBHOOK_SECRET: z.string().min(16, { message: "must be the webhook secret set on the GitHub App, at least 16 characters" }).optional(),
+  GATEHOUSE_GITHUB_TOKEN: z.string().trim().min(20, { message: "must be a GitHub fine-grained or classic token" }).optional(),
+  SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),
+  JOBS_MODE: z.enum(["inline", "worker"], { message: "must be inline (the web server runs background jobs) or worker (only `npm run worker` does)" }).default("inline"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -116,6 +133,12 @@ export function parseEnv(source: Source): Env {
     problems.push(
       "No sign-in provider is configured: set AUTH_OIDC_ISSUER, AUTH_OIDC_CLIENT_ID and AUTH_OIDC_CLIENT_SECRET, or AUTH_GITHUB_ID and AUTH_GITHUB_SECRET.",
     );
+  }
+  if (env.GITHUB_APP_ID && !env.GITHUB_APP_PRIVATE_KEY && !env.GITHUB_APP_PRIVATE_KEY_FILE) {
+    problems.push("GITHUB_APP_ID is set but the App's private key is not: set GITHUB_APP_PRIVATE_KEY (PEM) or GITHUB_APP_PRIVATE_KEY_FILE (a path to the .pem file).");
+  }
+  if ((env.GITHUB_APP_PRIVATE_KEY || env.GITHUB_APP_PRIVATE_KEY_FILE) && !env.GITHUB_APP_ID) {
+    problems.push("A GitHub App private key is set but GITHUB_APP_ID is not: set it to the App ID from the App's settings page.");
   }
   if (problems.length > 0) throw new ConfigError(`Configuration error: ${problems.join(" ")}`);
   return env;

@@ -1,12 +1,21 @@
 import "server-only";
 import { ConfigError, getEnv } from "@/lib/env";
 import { DatabaseStartError, getDatabase } from "@/lib/db";
+import { githubCredentials } from "@/lib/connections/credentials";
+import { startWorkers } from "@/lib/jobs/queue";
+import { jobHandlers } from "@/lib/jobs/handlers";
+import { logger } from "@/lib/logger";
 
-/** Start-up checks of the web server; a failure exits with the reason and what to do. */
+/** Start-up of the web server; a wrong setting exits with the reason and what to do. */
 export async function startServer(): Promise<void> {
   try {
-    getEnv();
-    await getDatabase();
+    const env = getEnv();
+    githubCredentials(env);
+    const handle = await getDatabase();
+    if (env.JOBS_MODE === "inline") {
+      await startWorkers(handle, jobHandlers(handle), env.SYNC_INTERVAL_MINUTES);
+      logger.info("background jobs run in this process (JOBS_MODE=inline)");
+    }
   } catch (err) {
     if (err instanceof ConfigError || err instanceof DatabaseStartError) {
       process.stderr.write(`\n[gatehouse] ${err.message}\n\n`);

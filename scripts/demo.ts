@@ -7,17 +7,19 @@ import { DEMO_MEMBERS } from "@/lib/demo/seed-demo";
 
 const appPort = Number(process.env.PORT ?? 3000);
 const idpPort = Number(process.env.DEMO_IDP_PORT ?? 3001);
+const githubPort = Number(process.env.DEMO_GITHUB_PORT ?? 3002);
 const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
 
 try {
   await buildIfNeeded((s) => process.stdout.write(`${s}\n`));
-  const stack = await startStack({ appPort, idpPort, dataDir });
+  const stack = await startStack({ appPort, idpPort, githubPort, dataDir });
   const roleOf = (email: string) => DEMO_MEMBERS.find((m) => m.email === email)?.role ?? "?";
   process.stdout.write(
     [
       "",
       `Gatehouse demo is running: ${stack.appUrl}`,
       `  embedded database in ${dataDir}; dev identity provider at http://localhost:${idpPort}`,
+      `  GitHub API simulator at ${stack.githubUrl} (GitHub App "Gatehouse (demo)"); synced ${stack.syncSummary}`,
       "  Sign in with (password for all: " + DEMO_PASSWORD + "):",
       ...DEMO_USERS.map((u) => `    ${u.email.padEnd(22)} ${roleOf(u.email)}`),
       "Press Ctrl-C to stop.",
@@ -42,7 +44,7 @@ try {
 } catch (err) {
   process.stderr.write(`The demo could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   if (err instanceof Error && /EADDRINUSE/.test(err.message)) {
-    process.stderr.write(`A port is taken: stop whatever uses ${appPort} or ${idpPort}, or set PORT and DEMO_IDP_PORT.\n`);
+    process.stderr.write(`A port is taken: stop whatever uses ${appPort}, ${idpPort} or ${githubPort}, or set PORT, DEMO_IDP_PORT and DEMO_GITHUB_PORT.\n`);
   }
   process.exit(1);
 }

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildIfNeeded, startStack } from "./lib/stack";
 
-const [appPort = "3100", idpPort = "3101"] = process.argv.slice(2);
+const [appPort = "3100", idpPort = "3101", githubPort = "3102"] = process.argv.slice(2);
 const dataDir = mkdtempSync(path.join(tmpdir(), "gatehouse-e2e-"));
 
 await buildIfNeeded((s) => process.stdout.write(`${s}\n`));
-const stack = await startStack({ appPort: Number(appPort), idpPort: Number(idpPort), dataDir });
+const stack = await startStack({ appPort: Number(appPort), idpPort: Number(idpPort), githubPort: Number(githubPort), dataDir, unconnectedOrgs: ["test-org"] });
 process.stdout.write(`e2e server ready at ${stack.appUrl}\n`);
 
 let stopping = false;

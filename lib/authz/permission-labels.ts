@@ -9,6 +9,7 @@ export const PERMISSION_LABELS: Record<Permission, string> = {
   "finding.triage": "Acknowledge and triage findings",
   "incident.run": "Run incidents: disable workflows, revoke trust, rotate secrets",
   "owner.override": "Override the owner of a credential",
+  "sync.run": "Start a sync with GitHub",
   "member.read": "See the members of this organisation",
   "member.manage": "Add and remove members, change roles",
   "audit.read": "Read the audit log",

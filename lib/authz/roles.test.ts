@@ -13,6 +13,7 @@ describe("ROLE_GRANTS", () => {
           "finding.triage",
           "incident.run",
           "owner.override",
+          "sync.run",
           "member.read",
           "member.manage",
           "audit.read",
@@ -27,6 +28,7 @@ describe("ROLE_GRANTS", () => {
           "finding.triage",
           "incident.run",
           "owner.override",
+          "sync.run",
         ],
         "viewer": [
           "org.read",

@@ -51,6 +51,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
   return {
     kind: "pglite",
     db,
+    pglite: client,
     location: dir ?? "memory",
     close: () => client.close(),
   };

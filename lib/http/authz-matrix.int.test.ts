@@ -15,6 +15,14 @@ import { addMemberRoute, changeMemberRoleRoute, listMembersRoute, removeMemberRo
 import { listAuditRoute } from "@/lib/audit/audit-routes";
 import { listMyOrgsRoute } from "@/lib/orgs/orgs-routes";
 import { insertMember } from "@/lib/members/members-repo";
+import { CONNECTION_USE_CASES, connectGithub } from "@/lib/connections/connection-service";
+import { latestSyncRunRoute, startSyncRoute } from "@/lib/connections/connection-routes";
+import { listRepositoriesRoute } from "@/lib/inventory/inventory-routes";
+import { githubConnections, syncRuns } from "@/lib/db/schema";
+import { stopQueue } from "@/lib/jobs/queue";
+
+// Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
+process.env.GATEHOUSE_GITHUB_TOKEN = "ghp_test_token_for_the_authorisation_matrix";
 
 let handle: DatabaseHandle;
 let org: TestOrg;
@@ -25,7 +33,19 @@ beforeAll(async () => {
   org = await createTestOrg(handle.db);
   other = await createTestOrg(handle.db);
 });
-afterAll(async () => handle.close());
+afterAll(async () => {
+  await stopQueue();
+  await handle.close();
+});
+
+/** A connected org with no sync in progress, for the use-cases that need one. */
+async function ensureConnectedIdle(target: TestOrg) {
+  await handle.db
+    .insert(githubConnections)
+    .values({ orgId: target.id, kind: "token", baseUrl: "https://api.github.com", accountLogin: target.slug })
+    .onConflictDoNothing();
+  await handle.db.update(syncRuns).set({ status: "succeeded" }).where(eq(syncRuns.orgId, target.id));
+}
 
 /** A fresh, valid input for each use-case in `org` (each call makes its own target member). */
 async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<string, unknown>> {
@@ -34,6 +54,11 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
   const memberId = await insertMember(handle.db, target.id, email, "viewer");
   if (useCase === changeMemberRole) return { orgSlug: target.slug, memberId, role: "responder" };
   if (useCase === removeMember) return { orgSlug: target.slug, memberId };
+  if (useCase === connectGithub) return { orgSlug: target.slug };
+  if (CONNECTION_USE_CASES.includes(useCase)) {
+    await ensureConnectedIdle(target);
+    return { orgSlug: target.slug };
+  }
   throw new Error(`no input recipe for ${useCase.action}: add one to the matrix`);
 }
 
@@ -44,7 +69,7 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each(MEMBER_USE_CASES.map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
@@ -63,12 +88,16 @@ describe.each(MEMBER_USE_CASES.map((u) => [u.action, u] as const))("use-case %s"
 
   it.each(ROLES)("as %s of another org: not found, nothing changed, nothing recorded there", async (role: Role) => {
     const input = await inputFor(useCase, org);
-    const before = await handle.db.select().from(memberships).where(eq(memberships.orgId, org.id));
+    const state = async () => ({
+      members: await handle.db.select().from(memberships).where(eq(memberships.orgId, org.id)),
+      connections: await handle.db.select().from(githubConnections).where(eq(githubConnections.orgId, org.id)),
+      runs: await handle.db.select().from(syncRuns).where(eq(syncRuns.orgId, org.id)),
+    });
+    const before = await state();
     const meta = testMeta();
     const result = await executeUseCase(handle, other.users[role], useCase, input, meta);
     expect(result).toMatchObject({ ok: false, error: { code: "not_found" } });
-    const after = await handle.db.select().from(memberships).where(eq(memberships.orgId, org.id));
-    expect(after).toEqual(before);
+    expect(await state()).toEqual(before);
     expect(await auditRows(org.id, meta.requestId)).toHaveLength(0);
   });
 
@@ -119,6 +148,19 @@ const ROUTES: {
     params: async (o) => ({ orgSlug: o.slug, memberId: await insertMember(handle.db, o.id, `d-${crypto.randomUUID()}@example.test`, "viewer") }),
     okStatus: 200,
   },
+  {
+    name: "POST sync-runs",
+    def: startSyncRoute as AnyRoute,
+    method: "POST",
+    permission: "sync.run",
+    params: async (o) => {
+      await ensureConnectedIdle(o);
+      return { orgSlug: o.slug };
+    },
+    okStatus: 202,
+  },
+  { name: "GET sync-runs/latest", def: latestSyncRunRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  { name: "GET repositories", def: listRepositoriesRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
 ];
 
 async function call(route: (typeof ROUTES)[number], target: TestOrg, token: string | null) {

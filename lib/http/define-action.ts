@@ -10,7 +10,7 @@ import { requestMetaFrom } from "./request-meta";
  * Turns a use-case into a server action: the only way the UI writes. Call the returned
  * function from a "use server" module; it never throws to the client.
  */
-export function defineAction<S extends OrgInputSchema, R>(useCase: UseCase<S, R>) {
+export function defineAction<S extends OrgInputSchema, R, P>(useCase: UseCase<S, R, P>) {
   return async (input: unknown): Promise<Result<R>> => {
     const meta = requestMetaFrom(await headers());
     const [handle, user] = await Promise.all([getDatabase(), currentUser()]);

@@ -32,7 +32,8 @@ export interface UserReadRoute<R> {
 /** A write endpoint: the same use-case the server actions run. */
 export interface WriteRoute<S extends OrgInputSchema, R> {
   kind: "write";
-  useCase: UseCase<S, R>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- prepare's type is the use-case's own business
+  useCase: UseCase<S, R, any>;
   successStatus?: number;
 }
 

@@ -10,10 +10,12 @@ import { logger } from "@/lib/logger";
 
 export type OrgInputSchema = z.ZodObject<{ orgSlug: z.ZodString }>;
 
-export interface UseCaseContext<I> {
+export interface UseCaseContext<I, P = undefined> {
   tx: Db;
   actor: Actor;
   input: I;
+  /** What `prepare` returned (network reads done before the transaction opened). */
+  prepared: P;
   /** Records an audit event in this transaction. Every write must call it at least once. */
   audit(entry: AuditEntry): Promise<void>;
 }
@@ -23,20 +25,28 @@ export interface UseCaseContext<I> {
  * org named by input.orgSlug → permission checked → run in one transaction that also
  * writes the audit event → result mapped to a DTO or to { code, message }.
  */
-export interface UseCase<S extends OrgInputSchema, R> {
+export interface UseCase<S extends OrgInputSchema, R, P = undefined> {
   action: string;
   permission: Permission;
   input: S;
-  run(ctx: UseCaseContext<z.infer<S>>): Promise<R>;
+  /** Reads that need the network (GitHub) run here, after the permission check, outside the transaction. */
+  prepare?(input: z.infer<S>, actor: Actor): Promise<P>;
+  run(ctx: UseCaseContext<z.infer<S>, P>): Promise<R>;
+  /**
+   * Network work and job enqueueing, after the transaction committed — never inside it.
+   * A failure here is the use-case's to record (e.g. mark a queued run failed); it is logged
+   * and does not undo the committed change.
+   */
+  afterCommit?(result: R, actor: Actor): Promise<void>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of use-cases of any input/output
-export type AnyUseCase = UseCase<any, any>;
+export type AnyUseCase = UseCase<any, any, any>;
 
-export async function executeUseCase<S extends OrgInputSchema, R>(
+export async function executeUseCase<S extends OrgInputSchema, R, P>(
   handle: DatabaseHandle,
   user: SessionUser | null,
-  useCase: UseCase<S, R>,
+  useCase: UseCase<S, R, P>,
   rawInput: unknown,
   meta: RequestMeta,
 ): Promise<Result<R>> {
@@ -48,12 +58,14 @@ export async function executeUseCase<S extends OrgInputSchema, R>(
     actor = await resolveActor(handle.db, user, parsed.data.orgSlug);
     requirePermission(actor, useCase.permission);
     const resolved = actor;
+    const prepared = (useCase.prepare ? await useCase.prepare(parsed.data, resolved) : undefined) as P;
     const data = await handle.db.transaction(async (tx) => {
       let audited = 0;
       const result = await useCase.run({
         tx,
         actor: resolved,
         input: parsed.data,
+        prepared,
         audit: async (entry) => {
           await recordAudit(tx, resolved, meta, entry);
           audited++;
@@ -63,6 +75,11 @@ export async function executeUseCase<S extends OrgInputSchema, R>(
       if (audited === 0) throw new Error(`use-case ${useCase.action} finished without an audit event`);
       return result;
     });
+    if (useCase.afterCommit) {
+      await useCase.afterCommit(data, resolved).catch((err: unknown) =>
+        logger.error(`after-commit step of ${useCase.action} failed`, { requestId: meta.requestId, error: String(err) }),
+      );
+    }
     return { ok: true, data };
   } catch (err) {
     if (err instanceof PermissionDenied) {

@@ -9,10 +9,14 @@ import { startDevOidcProvider, type DevOidcServer } from "@/sim/oidc/dev-oidc-pr
 import { openDatabase } from "@/lib/db/open";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { seedDemo } from "@/lib/demo/seed-demo";
+import { connectAndSyncDemo, startDemoGithub } from "./demo-github";
 
 export interface StackOptions {
   appPort: number;
   idpPort: number;
+  githubPort: number;
+  /** Extra Gatehouse organisations (admin: admin@acme.test), seeded but not connected to GitHub. */
+  unconnectedOrgs?: string[];
   dataDir: string;
   /** Extra environment for the server (e.g. BOOTSTRAP_ADMIN_EMAILS). */
   env?: Record<string, string>;
@@ -20,6 +24,8 @@ export interface StackOptions {
 
 export interface Stack {
   appUrl: string;
+  githubUrl: string;
+  syncSummary: string;
   idp: DevOidcServer;
   server: ChildProcess;
   stop(): Promise<void>;
@@ -75,11 +81,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const issuer = `http://localhost:${opts.idpPort}`;
   const clientSecret = randomBytes(24).toString("base64url");
 
-  // Migrate and seed before the server opens the embedded database (one process at a time).
+  const github = await startDemoGithub({ port: opts.githubPort, appUrl, orgs: ["acme", ...(opts.unconnectedOrgs ?? [])] });
+
+  // Migrate, seed and sync before the server opens the embedded database (one process at a time).
   const handle = await openDatabase({ dataDir: opts.dataDir });
+  let syncSummary: string;
   try {
     await migrateDatabase(handle);
-    await seedDemo(handle.db);
+    await seedDemo(handle.db, opts.unconnectedOrgs ?? []);
+    syncSummary = await connectAndSyncDemo(handle, github, "acme");
+  } catch (err) {
+    await github.sim.close();
+    throw err;
   } finally {
     await handle.close();
   }
@@ -114,6 +127,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       AUTH_OIDC_CLIENT_ID: "gatehouse-demo",
       AUTH_OIDC_CLIENT_SECRET: clientSecret,
       AUTH_OIDC_NAME: "Acme SSO (demo)",
+      ...github.env,
+      SYNC_INTERVAL_MINUTES: "0",
       ...opts.env,
     },
   });
@@ -125,6 +140,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     }
     await idp.close();
+    await github.sim.close();
   };
 
   try {
@@ -133,7 +149,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { appUrl, idp, server, stop };
+  return { appUrl, githubUrl: github.sim.url, syncSummary, idp, server, stop };
 }
 
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {

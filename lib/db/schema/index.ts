@@ -1,3 +1,5 @@
 export * from "./auth";
 export * from "./tenancy";
 export * from "./audit";
+export * from "./github";
+export * from "./inventory";

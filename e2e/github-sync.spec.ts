@@ -1,0 +1,46 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./helpers";
+
+test("an admin connects the GitHub App, presses Sync now, watches progress and sees the repositories", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  await page.getByLabel("Organisation").selectOption("test-org");
+  await expect(page).toHaveURL(/\/orgs\/test-org$/);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Repositories" }).click();
+  await expect(page.getByText("test-org is not connected to GitHub yet.")).toBeVisible();
+  await page.getByRole("link", { name: "Connect it" }).click();
+
+  await expect(page.getByRole("heading", { name: "GitHub", exact: true })).toBeVisible();
+  const rows = page.getByTestId("installation-row");
+  await expect(rows.filter({ hasText: "acme" })).toContainText("belongs to another organisation");
+  const mine = rows.filter({ hasText: "test-org" });
+  await expect(mine).toContainText("all the sync needs");
+  await mine.getByRole("button", { name: "Connect" }).click();
+
+  await expect(page.getByText(/Connected to test-org through installation/)).toBeVisible();
+  await expect(page.getByTestId("permission-row").first()).toBeVisible();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  const run = page.getByTestId("sync-run");
+  await expect(run).toContainText("manual sync by admin@acme.test");
+  await expect(run).toContainText("succeeded", { timeout: 30_000 });
+  await expect(page.getByTestId("sync-progress")).toHaveText(/^(\d+) \/ \1 repositories$/);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Repositories" }).click();
+  await expect(page.getByTestId("repository-row").first()).toBeVisible();
+  expect(await page.getByTestId("repository-row").count()).toBeGreaterThanOrEqual(3);
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByTestId("audit-row").first()).toContainText("sync.start");
+  await expect(page.getByTestId("audit-row").nth(1)).toContainText("connection.connect");
+});
+
+test("the demo org opens on an inventory synced at start, and a viewer can read it but not sync", async ({ page }) => {
+  await signIn(page, "viewer@acme.test");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Repositories" }).click();
+  await expect(page.getByRole("heading", { name: "Repositories" })).toBeVisible();
+  await expect(page.getByText(/25 repositories of acme/)).toBeVisible();
+  await expect(page.getByTestId("sync-run")).toContainText("startup sync");
+  await expect(page.getByRole("button", { name: "Sync now" })).toHaveCount(0);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "GitHub" })).toHaveCount(0);
+  const res = await page.request.post("/api/v1/orgs/acme/sync-runs");
+  expect(res.status()).toBe(403);
+});

@@ -1,0 +1,58 @@
+import "server-only";
+import { getEnv } from "@/lib/env";
+import type { Db } from "@/lib/db/types";
+import { listInstallations } from "@/lib/github/installations";
+import { checkPermissions, type PermissionCheck } from "@/lib/github/permissions";
+import { githubCredentials } from "./credentials";
+import { findConnection, type ConnectionRow } from "./connection-repo";
+
+export interface GithubSettingsView {
+  mode: "app" | "token" | "none";
+  baseUrl: string;
+  appId: number | null;
+  webhooks: boolean;
+  connection: (Pick<ConnectionRow, "kind" | "baseUrl" | "installationId" | "accountLogin"> & { connectedAt: string; permissions: PermissionCheck[] }) | null;
+  installations: { id: number; account: string; repositorySelection: string; suspended: boolean; matches: boolean; missing: string[] }[];
+  /** Set when GitHub could not be asked for the installations. */
+  installationsError: string | null;
+}
+
+/** What Settings → GitHub shows: credentials in use (never their values), the connection, the installations. */
+export async function githubSettingsView(db: Db, orgId: string, orgSlug: string): Promise<GithubSettingsView> {
+  const creds = githubCredentials(getEnv());
+  const conn = await findConnection(db, orgId);
+  const view: GithubSettingsView = {
+    mode: creds.mode,
+    baseUrl: creds.baseUrl,
+    appId: creds.mode === "app" ? creds.appId : null,
+    webhooks: creds.mode !== "none" && creds.webhookSecret !== null,
+    connection: conn
+      ? {
+          kind: conn.kind,
+          baseUrl: conn.baseUrl,
+          installationId: conn.installationId,
+          accountLogin: conn.accountLogin,
+          connectedAt: conn.updatedAt.toISOString(),
+          permissions: conn.kind === "app" ? checkPermissions(conn.permissions) : [],
+        }
+      : null,
+    installations: [],
+    installationsError: null,
+  };
+  if (creds.mode === "app" && !conn) {
+    try {
+      const list = await listInstallations({ baseUrl: creds.baseUrl, appId: creds.appId, privateKey: creds.privateKey, requestTimeoutMs: 10_000 });
+      view.installations = list.map((i) => ({
+        id: i.id,
+        account: i.account,
+        repositorySelection: i.repositorySelection,
+        suspended: i.suspended,
+        matches: i.account.toLowerCase() === orgSlug,
+        missing: checkPermissions(i.permissions).filter((p) => !p.ok).map((p) => `${p.permission}:${p.needed}`),
+      }));
+    } catch (err) {
+      view.installationsError = `GitHub could not be asked for the App's installations: ${err instanceof Error ? err.message : String(err)}. Check GITHUB_API_URL, GITHUB_APP_ID and the private key.`;
+    }
+  }
+  return view;
+}

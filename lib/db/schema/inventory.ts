@@ -1,0 +1,253 @@
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { CallInfo, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
+import type { OidcSubTemplate, ProtectionRules } from "@/lib/github/facts";
+import { organizations } from "./tenancy";
+
+// The credential inventory. A repository's rows (files, workflows, jobs, references,
+// environments, its secrets) are replaced together in one transaction per snapshot:
+// readers see the previous snapshot or the new one, never a mix.
+
+const orgRef = () =>
+  uuid("org_id")
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" });
+
+export const repositories = pgTable(
+  "repository",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    githubId: bigint("github_id", { mode: "number" }).notNull(),
+    name: text("name").notNull(),
+    fullName: text("full_name").notNull(),
+    visibility: text("visibility").$type<"public" | "private" | "internal">().notNull(),
+    archived: boolean("archived").notNull().default(false),
+    fork: boolean("fork").notNull().default(false),
+    defaultBranch: text("default_branch").notNull(),
+    pushedAt: timestamp("pushed_at", { withTimezone: true }),
+    /** pushed_at of the snapshot whose files are stored: unchanged → files need no re-fetch. */
+    filesPushedAt: timestamp("files_pushed_at", { withTimezone: true }),
+    defaultWorkflowPermissions: text("default_workflow_permissions").$type<"read" | "write">(),
+    /** The effective default: the repository's own, else the organisation's. */
+    effectiveDefaultPermissions: text("effective_default_permissions").$type<"read" | "write">(),
+    oidcSubTemplate: jsonb("oidc_sub_template").$type<OidcSubTemplate>(),
+    customProperties: jsonb("custom_properties").$type<Record<string, string | string[] | null>>().notNull().default({}),
+    deployKeys: jsonb("deploy_keys").$type<{ id: number; title: string; readOnly: boolean; createdAt: string }[]>().notNull().default([]),
+    runners: jsonb("runners").$type<{ id: number; name: string; labels: string[]; status: string }[]>().notNull().default([]),
+    owner: text("owner"),
+    ownerSource: text("owner_source").$type<"codeowners" | "custom-property" | "admin-team" | "manual">(),
+    /** Set when the latest sync of this repository failed; the previous snapshot stays. */
+    staleReason: text("stale_reason"),
+    syncedAt: timestamp("synced_at", { withTimezone: true }),
+    removedAt: timestamp("removed_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("repository_org_github_uq").on(t.orgId, t.githubId), index("repository_org_name_idx").on(t.orgId, t.name)],
+);
+
+const repoRef = () =>
+  uuid("repo_id")
+    .notNull()
+    .references(() => repositories.id, { onDelete: "cascade" });
+
+/** The files analysed: kept so context changes re-analyse without re-fetching, and to show source. */
+export const repoFiles = pgTable(
+  "repo_file",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    repoId: repoRef(),
+    path: text("path").notNull(),
+    oid: text("oid").notNull(),
+    text: text("text"),
+    skipped: text("skipped"),
+  },
+  (t) => [uniqueIndex("repo_file_repo_path_uq").on(t.repoId, t.path), index("repo_file_org_idx").on(t.orgId)],
+);
+
+export const environments = pgTable(
+  "environment",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    repoId: repoRef(),
+    name: text("name").notNull(),
+    protection: jsonb("protection").$type<ProtectionRules>().notNull(),
+    /** Required reviewers or a wait timer or a branch policy. */
+    isProtected: boolean("is_protected").notNull(),
+  },
+  (t) => [uniqueIndex("environment_repo_name_uq").on(t.repoId, t.name), index("environment_org_idx").on(t.orgId)],
+);
+
+/** Secrets at every scope. Org secrets have no repo; environment secrets name their environment. */
+export const secrets = pgTable(
+  "secret",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    repoId: uuid("repo_id").references(() => repositories.id, { onDelete: "cascade" }),
+    scope: text("scope").$type<"org" | "repo" | "environment">().notNull(),
+    environment: text("environment"),
+    name: text("name").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+    visibility: text("visibility").$type<"all" | "private" | "selected">(),
+    selectedRepoIds: jsonb("selected_repo_ids").$type<number[]>(),
+  },
+  (t) => [
+    index("secret_org_name_idx").on(t.orgId, t.name),
+    index("secret_repo_idx").on(t.repoId),
+  ],
+);
+
+export const variables = pgTable(
+  "variable",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    repoId: uuid("repo_id").references(() => repositories.id, { onDelete: "cascade" }),
+    scope: text("scope").$type<"org" | "repo" | "environment">().notNull(),
+    environment: text("environment"),
+    name: text("name").notNull(),
+    value: text("value").notNull(),
+    visibility: text("visibility").$type<"all" | "private" | "selected">(),
+    selectedRepoIds: jsonb("selected_repo_ids").$type<number[]>(),
+  },
+  (t) => [index("variable_org_name_idx").on(t.orgId, t.name), index("variable_repo_idx").on(t.repoId)],
+);
+
+export const workflows = pgTable(
+  "workflow",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    repoId: repoRef(),
+    path: text("path").notNull(),
+    name: text("name"),
+    githubWorkflowId: bigint("github_workflow_id", { mode: "number" }),
+    state: text("state"),
+    blobOid: text("blob_oid"),
+    triggers: jsonb("triggers").$type<string[]>().notNull().default([]),
+    untrustedTriggers: jsonb("untrusted_triggers").$type<string[]>().notNull().default([]),
+    parseError: text("parse_error"),
+    owner: text("owner"),
+    ownerSource: text("owner_source").$type<"codeowners" | "custom-property" | "admin-team" | "manual">(),
+  },
+  (t) => [uniqueIndex("workflow_repo_path_uq").on(t.repoId, t.path), index("workflow_org_idx").on(t.orgId)],
+);
+
+export const jobs = pgTable(
+  "job",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    repoId: repoRef(),
+    workflowId: uuid("workflow_id")
+      .notNull()
+      .references(() => workflows.id, { onDelete: "cascade" }),
+    jobKey: text("job_key").notNull(),
+    name: text("name"),
+    line: integer("line").notNull(),
+    phase: text("phase").$type<Phase>().notNull(),
+    permissions: jsonb("permissions").$type<Permissions>(),
+    permissionsSource: text("permissions_source").$type<PermissionsSource>().notNull(),
+    idToken: boolean("id_token").notNull(),
+    environment: text("environment"),
+    runsOn: jsonb("runs_on").$type<string[]>().notNull().default([]),
+    selfHosted: boolean("self_hosted").notNull(),
+    runsUntrustedCode: boolean("runs_untrusted_code").notNull(),
+    uses: jsonb("uses").$type<UsesRef[]>().notNull().default([]),
+    calls: jsonb("calls").$type<CallInfo>(),
+  },
+  (t) => [index("job_workflow_idx").on(t.workflowId), index("job_org_idx").on(t.orgId), index("job_repo_idx").on(t.repoId)],
+);
+
+const jobRef = () =>
+  uuid("job_id")
+    .notNull()
+    .references(() => jobs.id, { onDelete: "cascade" });
+
+/** A secret reference of a job, resolved to the secret the job really gets (or none: missing). */
+export const jobSecrets = pgTable(
+  "job_secret",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    jobId: jobRef(),
+    secretName: text("secret_name").notNull(),
+    via: text("via").notNull(),
+    line: integer("line").notNull(),
+    step: integer("step"),
+    secretId: uuid("secret_id").references(() => secrets.id, { onDelete: "set null" }),
+    resolution: text("resolution").$type<"environment" | "repo" | "org" | "github-token" | "missing" | "all">().notNull(),
+  },
+  (t) => [
+    index("job_secret_job_idx").on(t.jobId),
+    index("job_secret_secret_idx").on(t.secretId),
+    index("job_secret_org_name_idx").on(t.orgId, t.secretName),
+  ],
+);
+
+/** An identity a job assumes (OIDC role, static key, registry login…), resolved through variables. */
+export const jobIdentities = pgTable(
+  "job_identity",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    jobId: jobRef(),
+    kind: text("kind").notNull(),
+    /** Literal id, the variable's value when resolved, or the expression text when not. */
+    identifier: text("identifier"),
+    symbolic: boolean("symbolic").notNull().default(false),
+    oidc: boolean("oidc").notNull(),
+    source: text("source").notNull(),
+    line: integer("line").notNull(),
+    heuristic: boolean("heuristic").notNull().default(false),
+    secretNames: jsonb("secret_names").$type<string[]>().notNull().default([]),
+  },
+  (t) => [index("job_identity_job_idx").on(t.jobId), index("job_identity_org_kind_idx").on(t.orgId, t.kind, t.identifier)],
+);
+
+export const jobSystems = pgTable(
+  "job_system",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    jobId: jobRef(),
+    kind: text("kind").notNull(),
+    identifier: text("identifier"),
+    symbolic: boolean("symbolic").notNull().default(false),
+    heuristic: boolean("heuristic").notNull().default(false),
+  },
+  (t) => [index("job_system_job_idx").on(t.jobId), index("job_system_org_kind_idx").on(t.orgId, t.kind, t.identifier)],
+);
+
+/**
+ * Findings keep their identity across syncs through `fingerprint` (rule, repository,
+ * file, job and subject — never the line, which moves). Gone from a snapshot → fixedAt set;
+ * back again → fixedAt cleared (a regression) and lastSeenAt moves on.
+ */
+export const findings = pgTable(
+  "finding",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    repoId: repoRef(),
+    fingerprint: text("fingerprint").notNull(),
+    rule: text("rule").notNull(),
+    severity: text("severity").notNull(),
+    path: text("path").notNull(),
+    line: integer("line").notNull(),
+    jobKey: text("job_key"),
+    message: text("message").notNull(),
+    fix: text("fix").notNull(),
+    firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
+    fixedAt: timestamp("fixed_at", { withTimezone: true }),
+    regressedAt: timestamp("regressed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("finding_org_fingerprint_uq").on(t.orgId, t.fingerprint),
+    index("finding_repo_idx").on(t.repoId),
+    index("finding_org_rule_idx").on(t.orgId, t.rule),
+  ],
+);

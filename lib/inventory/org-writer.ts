@@ -1,0 +1,77 @@
+import "server-only";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "@/lib/db/types";
+import { secrets, variables } from "@/lib/db/schema";
+import type { OrgFacts } from "@/lib/github/facts";
+
+/**
+ * Writes the organisation's secrets and variables in one transaction. Secrets are
+ * updated in place by name, so job references from repositories not re-synced in this
+ * run keep pointing at the same rows.
+ */
+export async function writeOrgFacts(db: Db, orgId: string, org: OrgFacts): Promise<void> {
+  // A part GitHub refused this time keeps its stored rows: an empty list would read as "none".
+  const refused = new Set(org.unavailable.map((u) => u.part));
+  await db.transaction(async (tx) => {
+    if (!refused.has("secrets")) await replaceOrgSecrets(tx, orgId, org);
+    if (!refused.has("variables")) await replaceOrgVariables(tx, orgId, org);
+  });
+}
+
+/** Fills the parts GitHub refused this time with what the last good sync stored. */
+export async function withStoredOrgParts(db: Db, orgId: string, org: OrgFacts): Promise<OrgFacts> {
+  const refused = new Set(org.unavailable.map((u) => u.part));
+  const out = { ...org };
+  if (refused.has("secrets")) {
+    const rows = await db.select().from(secrets).where(and(eq(secrets.orgId, orgId), isNull(secrets.repoId)));
+    out.secrets = rows.map((r) => ({
+      name: r.name,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+      visibility: r.visibility ?? "all",
+      selectedRepositoryIds: r.selectedRepoIds ?? null,
+    }));
+  }
+  if (refused.has("variables")) {
+    const rows = await db.select().from(variables).where(and(eq(variables.orgId, orgId), isNull(variables.repoId)));
+    out.variables = rows.map((r) => ({
+      name: r.name,
+      value: r.value,
+      createdAt: "",
+      updatedAt: "",
+      visibility: r.visibility ?? "all",
+      selectedRepositoryIds: r.selectedRepoIds ?? null,
+    }));
+  }
+  return out;
+}
+
+async function replaceOrgSecrets(tx: Db, orgId: string, org: OrgFacts): Promise<void> {
+  const existing = await tx
+    .select({ id: secrets.id, name: secrets.name })
+    .from(secrets)
+    .where(and(eq(secrets.orgId, orgId), isNull(secrets.repoId)));
+  const byName = new Map(existing.map((s) => [s.name, s.id]));
+  for (const s of org.secrets) {
+    const values = {
+      createdAt: new Date(s.createdAt),
+      updatedAt: new Date(s.updatedAt),
+      visibility: s.visibility,
+      selectedRepoIds: s.selectedRepositoryIds,
+    };
+    const id = byName.get(s.name);
+    if (id) await tx.update(secrets).set(values).where(and(eq(secrets.orgId, orgId), eq(secrets.id, id)));
+    else await tx.insert(secrets).values({ orgId, repoId: null, scope: "org", environment: null, name: s.name, ...values });
+    byName.delete(s.name);
+  }
+  for (const goneId of byName.values()) await tx.delete(secrets).where(and(eq(secrets.orgId, orgId), eq(secrets.id, goneId)));
+}
+
+async function replaceOrgVariables(tx: Db, orgId: string, org: OrgFacts): Promise<void> {
+  await tx.delete(variables).where(and(eq(variables.orgId, orgId), isNull(variables.repoId)));
+  if (org.variables.length > 0) {
+    await tx.insert(variables).values(
+      org.variables.map((v) => ({ orgId, repoId: null, scope: "org" as const, environment: null, name: v.name, value: v.value, visibility: v.visibility, selectedRepoIds: v.selectedRepositoryIds })),
+    );
+  }
+}

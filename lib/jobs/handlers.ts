@@ -1,0 +1,29 @@
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import type { DatabaseHandle } from "@/lib/db/types";
+import { syncRuns } from "@/lib/db/schema";
+import { executeSyncJob } from "@/lib/connections/sync-runner";
+import { createSyncRun, listConnections } from "@/lib/connections/connection-repo";
+import { enqueue, type JobHandlers } from "./queue";
+
+/** What each queue does. Sync jobs carry a run id; the run row is where progress and errors go. */
+export function jobHandlers(handle: DatabaseHandle): JobHandlers {
+  return {
+    "sync-org": (data) => executeSyncJob(handle, data),
+    "sync-repo": (data) => executeSyncJob(handle, data),
+    // Secrets, variables and environments have no webhooks: re-poll every connected org
+    // (ETags make an unchanged org nearly free) unless a sync of it is already under way.
+    "sync-schedule": async () => {
+      for (const conn of await listConnections(handle.db)) {
+        const [busy] = await handle.db
+          .select({ id: syncRuns.id })
+          .from(syncRuns)
+          .where(and(eq(syncRuns.orgId, conn.orgId), inArray(syncRuns.status, ["queued", "running"])))
+          .limit(1);
+        if (busy) continue;
+        const runId = await createSyncRun(handle.db, conn.orgId, { scope: "org", trigger: "schedule", requestedBy: null });
+        await enqueue(handle, "sync-org", { orgId: conn.orgId, runId });
+      }
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// The demo's GitHub: the bundled simulator serving the `acme` organisation, with a GitHub
+// App whose key pair is made fresh at every start (the private key only ever lives in this
+// process and the server's environment). The demo connects acme to the App's installation
+// and syncs it before the server opens, so the inventory is there on the first page.
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { startGithubSim, type GithubSim } from "@/sim/github";
+import { loadBundledOrg } from "@/sim/fixtures/load";
+import type { DatabaseHandle } from "@/lib/db/types";
+import { githubConnections, organizations } from "@/lib/db/schema";
+import { createGithubClient } from "@/lib/github/client";
+import { SYNC_PERMISSIONS } from "@/lib/github/permissions";
+import { createOrgFetcher } from "@/lib/github/fetch";
+import { runSync } from "@/lib/inventory/sync-service";
+import { dbEtagStore } from "@/lib/connections/etag-store";
+import { createSyncRun, latestSyncRun } from "@/lib/connections/connection-repo";
+
+export const DEMO_APP_ID = 4242;
+
+const READER_PERMISSIONS = Object.fromEntries(SYNC_PERMISSIONS.map((p) => [p.permission, p.needed]));
+
+export interface DemoGithub {
+  sim: GithubSim;
+  env: Record<string, string>;
+}
+
+export async function startDemoGithub(opts: { port: number; appUrl: string; orgs: string[] }): Promise<DemoGithub & { privateKey: string }> {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  const webhookSecret = randomBytes(24).toString("hex");
+  const sim = await startGithubSim({
+    port: opts.port,
+    orgs: opts.orgs.map((o) => loadBundledOrg(o)),
+    app: {
+      id: DEMO_APP_ID,
+      slug: "gatehouse-demo",
+      name: "Gatehouse (demo)",
+      publicKeyPem: publicKey,
+      webhookSecret,
+      webhookUrl: `${opts.appUrl}/api/github/webhooks`,
+      // The reader App: read permissions only, exactly what the sync needs (least privilege).
+      installations: Object.fromEntries(opts.orgs.map((o) => [o, { permissions: READER_PERMISSIONS }])),
+    },
+  });
+  return {
+    sim,
+    privateKey,
+    env: {
+      GITHUB_API_URL: sim.url,
+      GITHUB_APP_ID: String(DEMO_APP_ID),
+      GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"),
+      GITHUB_WEBHOOK_SECRET: webhookSecret,
+    },
+  };
+}
+
+/** Connects a Gatehouse org to the simulator's installation and syncs it, unless that was done before. */
+export async function connectAndSyncDemo(handle: DatabaseHandle, gh: DemoGithub & { privateKey: string }, orgSlug: string): Promise<string> {
+  const { db } = handle;
+  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, orgSlug));
+  if (!org) throw new Error(`demo org ${orgSlug} is not seeded`);
+  const installation = gh.sim.core.installationForOrg(orgSlug);
+  if (!installation) throw new Error(`the simulator has no installation for ${orgSlug}`);
+  // Installation ids are stable across demo restarts, the App key is not: the row is refreshed.
+  const values = { kind: "app" as const, baseUrl: gh.sim.url, installationId: installation.id, accountLogin: orgSlug, permissions: { ...installation.permissions } as Record<string, string>, updatedAt: new Date() };
+  await db.insert(githubConnections).values({ orgId: org.id, ...values }).onConflictDoUpdate({ target: githubConnections.orgId, set: values });
+  const last = await latestSyncRun(db, org.id);
+  const runId = await createSyncRun(db, org.id, { scope: "org", trigger: "startup", requestedBy: null });
+  const client = createGithubClient({ kind: "app", baseUrl: gh.sim.url, appId: DEMO_APP_ID, privateKey: gh.privateKey, installationId: installation.id, account: orgSlug });
+  await runSync(db, createOrgFetcher({ client, org: orgSlug, etags: dbEtagStore(db, org.id) }), { orgId: org.id, runId });
+  const run = await latestSyncRun(db, org.id);
+  return `${orgSlug}: ${run?.message ?? run?.status ?? "synced"}${last ? "" : " (first sync)"}`;
+}
