@@ -191,6 +191,29 @@ export const repoRoutes: RouteDef[] = [
     },
   },
   {
+    // Team repositories with the team's permission: one org-level call per team replaces a
+    // per-repo `GET /repos/{o}/{r}/teams` in the sync.
+    method: "GET",
+    path: "/orgs/{org}/teams/{team_slug}/repos",
+    auth: "token",
+    perm: [["members", "read"]],
+    handler: (ctx) => {
+      const org = orgOf(ctx);
+      const team = teamBySlug(org, param(ctx, "team_slug"));
+      const repos = visibleRepos(ctx, org).filter((r) => team.repos[r.name] !== undefined);
+      const page = paginate(repos, { url: ctx.url });
+      const roleName: Record<string, string> = { pull: "read", triage: "triage", push: "write", maintain: "maintain", admin: "admin" };
+      return ok(
+        page.slice.map((r) => {
+          const permission = team.repos[r.name] ?? "pull";
+          return { ...repoShape(ctx.api, org, r), permissions: PERMISSION_FLAGS[permission], role_name: roleName[permission] };
+        }),
+        200,
+        page.headers,
+      );
+    },
+  },
+  {
     method: "GET",
     path: "/orgs/{org}/members",
     auth: "token",
