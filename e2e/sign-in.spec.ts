@@ -12,11 +12,13 @@ for (const u of USERS) {
     await signIn(page, u.email);
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Overview" })).toBeVisible();
-    await expect(page.getByRole("heading", { name: /Your role/ })).toContainText(u.role);
+    await expect(page.getByText(/^GitHub organisation acme · you are/)).toContainText(u.role);
+    await expect(page.getByTestId("count-tile").first()).toBeVisible();
     if (u.adminNav) {
       await expect(nav.getByRole("link", { name: "Members" })).toBeVisible();
       await expect(nav.getByRole("link", { name: "Audit log" })).toBeVisible();
       await expect(page.getByRole("heading", { name: "Recent activity" })).toBeVisible();
+      await expect(nav.getByRole("link", { name: "GitHub" })).toBeVisible();
     } else {
       await expect(nav.getByRole("link", { name: "Members" })).toHaveCount(0);
       await expect(nav.getByRole("link", { name: "Audit log" })).toHaveCount(0);

@@ -75,7 +75,10 @@ export function defineRoute<S extends OrgInputSchema, R>(def: RouteDef<S, R>) {
         if (err instanceof PermissionDenied) await recordDenial(handle.db, actor, meta, def.action, def.permission);
         throw err;
       }
-      return respond({ ok: true, data: await def.run({ db: handle.db, actor, input: parsed.data }) });
+      const data = await def.run({ db: handle.db, actor, input: parsed.data });
+      // A read may answer a file (exports): it is passed through as it is.
+      if (data instanceof Response) return data;
+      return respond({ ok: true, data });
     } catch (err) {
       return respond(fail(toErrorBody(err, meta.requestId)));
     }

@@ -22,6 +22,8 @@ export default async function OrgLayout({ children, params }: { children: ReactN
             <NavLink href={base} exact>
               Overview
             </NavLink>
+            {can(actor, "inventory.read") ? <NavLink href={`${base}/workflows`}>Workflows</NavLink> : null}
+            {can(actor, "inventory.read") ? <NavLink href={`${base}/blast-radius`}>Blast radius</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/repositories`}>Repositories</NavLink> : null}
             {can(actor, "connection.manage") ? <NavLink href={`${base}/settings/github`}>GitHub</NavLink> : null}
             {can(actor, "member.read") ? <NavLink href={`${base}/settings/members`}>Members</NavLink> : null}

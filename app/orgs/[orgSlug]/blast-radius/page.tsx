@@ -1,0 +1,141 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requirePagePermission } from "@/lib/orgs/page-context";
+import { getDatabase } from "@/lib/db";
+import { BLAST_TARGETS, BlastTargetSchema } from "@/lib/inventory/blast-radius-schema";
+import { computeBlastRadius } from "@/lib/inventory/blast-radius";
+import { PageHeader } from "@/components/ui/page-header";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { PhaseBadge } from "@/components/inventory/phase-badge";
+import { BlastGraph } from "@/components/inventory/blast-graph";
+
+export const metadata: Metadata = { title: "Blast radius" };
+
+const CAPABILITY_TONE = { deploy: "red", publish: "red", "write code": "amber", read: "neutral", notify: "neutral" } as const;
+const PLACEHOLDER: Record<(typeof BLAST_TARGETS)[number], string> = {
+  action: "tj-actions/changed-files@v45",
+  secret: "NPM_TOKEN",
+  identity: "arn:aws:iam::123456789012:role/deploy",
+  workflow: "workflow id (from its page)",
+  job: "job id",
+};
+
+export default async function BlastRadiusPage({ params, searchParams }: { params: Promise<{ orgSlug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+  const { orgSlug } = await params;
+  const { actor } = await requirePagePermission(orgSlug, "inventory.read");
+  const sp = await searchParams;
+  const parsed = sp.type || sp.id ? BlastTargetSchema.safeParse({ type: sp.type, id: sp.id }) : null;
+  const { db } = await getDatabase();
+  const result = parsed?.success ? await computeBlastRadius(db, actor.orgId, parsed.data) : null;
+  const base = `/orgs/${actor.orgSlug}`;
+  const workflowLabels = new Map(result?.jobs.map((j) => [j.workflowId, `${j.repository} · ${j.workflowPath.replace(".github/workflows/", "")}`]) ?? []);
+  const type = parsed?.success ? parsed.data.type : ((sp.type as (typeof BLAST_TARGETS)[number] | undefined) ?? "action");
+  const input = "rounded-md border border-slate-300 px-2 py-1.5";
+  return (
+    <>
+      <PageHeader
+        title="Blast radius"
+        description="If this is compromised, what can it deploy, publish or read — and who has to rotate what? Pick a workflow, job, secret, identity or action reference (owner/action or owner/action@ref)."
+      />
+      <form method="get" action={`${base}/blast-radius`} role="search" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm">
+        <label className="flex flex-col gap-1">
+          <span className="font-medium">Kind</span>
+          <select name="type" defaultValue={type} className={input}>
+            {BLAST_TARGETS.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex min-w-80 flex-1 flex-col gap-1">
+          <span className="font-medium">Name or reference</span>
+          <input name="id" defaultValue={sp.id ?? ""} placeholder={PLACEHOLDER[type]} className={`${input} font-mono`} required />
+        </label>
+        <button type="submit" className="rounded-md bg-blue-800 px-3 py-1.5 font-medium text-white hover:bg-blue-900">
+          Show blast radius
+        </button>
+      </form>
+      {parsed && !parsed.success ? <Alert>{parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join("; ")}.</Alert> : null}
+      {result && result.jobs.length === 0 ? (
+        <Alert tone="info">
+          Nothing in {actor.orgSlug} matches this {result.target.type}. Check the spelling; secret names are matched without regard to case, action references as owner/action or owner/action@ref.
+        </Alert>
+      ) : null}
+      {result && result.jobs.length > 0 ? (
+        <div className="space-y-6" data-testid="blast-result">
+          {result.truncated ? <Alert>Only the first 2,000 jobs are shown.</Alert> : null}
+          <section aria-labelledby="reach-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+            <h2 id="reach-heading" className="font-semibold">
+              What it can reach ({result.systems.length} systems, {result.credentials.length} credentials, {result.jobs.length} jobs)
+            </h2>
+            {result.systems.length === 0 ? <p className="mt-2 text-slate-600">No external system identified.</p> : null}
+            <ul className="mt-2 space-y-1">
+              {result.systems.map((s) => (
+                <li key={s.key} data-testid="blast-system">
+                  <Badge tone={CAPABILITY_TONE[s.capability]}>{s.capability}</Badge> {s.kind} {s.id ? <span className="font-mono text-xs">{s.id}</span> : null}
+                  <span className="text-xs text-slate-600"> via {s.via.join(", ") || "the job"}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section aria-labelledby="rotate-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+            <h2 id="rotate-heading" className="font-semibold">
+              Who rotates what
+            </h2>
+            <table className="mt-2 w-full text-left">
+              <caption className="sr-only">Credentials by rotation owner</caption>
+              <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
+                <tr>
+                  <th scope="col" className="py-1.5 pr-3">Credential</th>
+                  <th scope="col" className="py-1.5 pr-3">What it is</th>
+                  <th scope="col" className="py-1.5 pr-3">Last rotated</th>
+                  <th scope="col" className="py-1.5 pr-3">Rotation owner</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {result.credentials.map((c) => (
+                  <tr key={c.key} data-testid="blast-credential">
+                    <td className="py-1.5 pr-3 font-mono text-xs">{c.label}</td>
+                    <td className="py-1.5 pr-3">{c.detail}</td>
+                    <td className="py-1.5 pr-3">{c.updatedAt ? c.updatedAt.slice(0, 10) : "—"}</td>
+                    <td className="py-1.5 pr-3">{c.owner}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <BlastGraph
+            graph={{
+              columns: [
+                { title: "Workflows", nodes: [...workflowLabels].map(([id, label]) => ({ id: `workflow:${id}`, label })) },
+                { title: "Credentials", nodes: result.credentials.map((c) => ({ id: c.key, label: c.label })) },
+                { title: "Systems", nodes: result.systems.map((s) => ({ id: s.key, label: `${s.capability}: ${s.kind}${s.id ? ` ${s.id}` : ""}` })) },
+                { title: "Rotation owners", nodes: result.rotation.map((r) => ({ id: `owner:${r.owner}`, label: r.owner })) },
+              ],
+              edges: [...result.edges, ...result.credentials.filter((c) => c.kind !== "github-token").map((c) => ({ from: c.key, to: `owner:${c.owner}` }))],
+            }}
+          />
+          <section aria-labelledby="jobs-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+            <h2 id="jobs-heading" className="font-semibold">
+              Jobs ({result.jobs.length})
+            </h2>
+            <ul className="mt-2 space-y-1">
+              {result.jobs.map((j) => (
+                <li key={j.id} data-testid="blast-job">
+                  <Link href={`${base}/workflows/${j.workflowId}`} className="text-blue-800 underline">
+                    {j.repository} · {j.workflowPath} · {j.job}
+                  </Link>{" "}
+                  <PhaseBadge phase={j.phase} /> {j.environment ? <Badge>env {j.environment}</Badge> : null} {j.runsUntrustedCode ? <Badge tone="red">runs PR code</Badge> : null}
+                  {j.tokenWrites.length > 0 ? <span className="text-xs text-slate-600"> token write: {j.tokenWrites.join(", ")}</span> : null}
+                  {j.idToken ? <span className="text-xs text-slate-600"> · can mint OIDC tokens</span> : null}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      ) : null}
+    </>
+  );
+}

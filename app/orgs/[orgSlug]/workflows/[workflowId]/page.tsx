@@ -1,0 +1,91 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePagePermission } from "@/lib/orgs/page-context";
+import { getDatabase } from "@/lib/db";
+import { getWorkflowDetail } from "@/lib/inventory/workflow-detail-repo";
+import { PageHeader } from "@/components/ui/page-header";
+import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
+import { JobCard } from "@/components/inventory/job-card";
+import { WorkflowSource } from "@/components/inventory/workflow-source";
+
+export const metadata: Metadata = { title: "Workflow" };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SEVERITY_TONE = { critical: "red", high: "red", medium: "amber", low: "neutral", info: "neutral" } as const;
+
+export default async function WorkflowPage({ params }: { params: Promise<{ orgSlug: string; workflowId: string }> }) {
+  const { orgSlug, workflowId } = await params;
+  const { actor } = await requirePagePermission(orgSlug, "inventory.read");
+  if (!UUID.test(workflowId)) notFound();
+  const { db } = await getDatabase();
+  const wf = await getWorkflowDetail(db, actor.orgId, workflowId);
+  if (!wf) notFound();
+  const marks = new Map<number, { severity: string; rule: string }[]>();
+  for (const f of wf.findings) marks.set(f.line, [...(marks.get(f.line) ?? []), { severity: f.severity, rule: f.rule }]);
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href={`/orgs/${actor.orgSlug}/workflows`} className="text-blue-800 underline">
+          Workflows
+        </Link>{" "}
+        / {wf.repository}
+      </p>
+      <PageHeader
+        title={wf.name ?? wf.path}
+        description={
+          <>
+            <span className="font-mono">{wf.repository}/{wf.path}</span> · triggers {wf.triggers.join(", ") || "none"}
+            {wf.untrustedTriggers.length > 0 ? ` · startable by outsiders through ${wf.untrustedTriggers.join(", ")}` : ""} · owner{" "}
+            {wf.owner ? `${wf.owner} (from ${wf.ownerSource})` : "unknown"}
+          </>
+        }
+        actions={
+          <Link href={`/orgs/${actor.orgSlug}/blast-radius?type=workflow&id=${wf.id}`} className="rounded-md bg-blue-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-900">
+            Blast radius
+          </Link>
+        }
+      />
+      {wf.parseError ? <Alert>This file could not be analysed: {wf.parseError}</Alert> : null}
+      <div className="grid gap-6 xl:grid-cols-2">
+        <div className="space-y-4">
+          <section aria-labelledby="findings-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+            <h2 id="findings-heading" className="font-semibold">
+              Open findings ({wf.findings.length})
+            </h2>
+            {wf.findings.length === 0 ? (
+              <p className="mt-2 text-slate-600">None: nothing over-broad was found in this workflow.</p>
+            ) : (
+              <ul className="mt-2 space-y-3">
+                {wf.findings.map((f) => (
+                  <li key={f.id} data-testid="finding">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <Badge tone={SEVERITY_TONE[f.severity as keyof typeof SEVERITY_TONE] ?? "neutral"}>{f.severity}</Badge>
+                      <span className="font-mono text-xs">{f.rule}</span>
+                      <a href={`#L${f.line}`} className="text-xs text-blue-800 underline">
+                        line {f.line}
+                      </a>
+                    </div>
+                    <p className="mt-1">{f.message}</p>
+                    <p className="mt-0.5 text-slate-600">Fix: {f.fix}</p>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <h2 className="font-semibold">Jobs ({wf.jobs.length})</h2>
+          {wf.jobs.map((j) => (
+            <JobCard key={j.id} job={j} />
+          ))}
+        </div>
+        <section aria-labelledby="source-heading">
+          <h2 id="source-heading" className="mb-2 font-semibold">
+            Source
+          </h2>
+          {wf.source ? <WorkflowSource source={wf.source} marks={marks} /> : <p className="text-sm text-slate-600">The file&apos;s text is not stored.</p>}
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,45 @@
+"use client";
+
+import { Background, Controls, ReactFlow, type Edge, type Node } from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+
+export interface GraphInput {
+  columns: { title: string; nodes: { id: string; label: string }[] }[];
+  edges: { from: string; to: string }[];
+}
+
+const COLUMN_WIDTH = 300;
+const ROW_HEIGHT = 56;
+
+/** workflow → credential → system → owner, one column each, drawn with React Flow. */
+export function BlastGraph({ graph }: { graph: GraphInput }) {
+  const nodes: Node[] = graph.columns.flatMap((col, x) =>
+    col.nodes.map((n, y) => ({
+      id: n.id,
+      position: { x: x * COLUMN_WIDTH, y: y * ROW_HEIGHT },
+      data: { label: n.label },
+      sourcePosition: "right" as Node["sourcePosition"],
+      targetPosition: "left" as Node["targetPosition"],
+      style: { width: 240, fontSize: 11, padding: 6 },
+      connectable: false,
+    })),
+  );
+  const ids = new Set(nodes.map((n) => n.id));
+  const edges: Edge[] = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e) => ({ id: `${e.from}->${e.to}`, source: e.from, target: e.to }));
+  const rows = Math.max(1, ...graph.columns.map((c) => c.nodes.length));
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white" style={{ height: Math.min(640, 120 + rows * ROW_HEIGHT) }} data-testid="blast-graph">
+      <div className="flex text-xs font-semibold uppercase tracking-wide text-slate-600">
+        {graph.columns.map((c) => (
+          <div key={c.title} className="px-3 pt-2" style={{ width: COLUMN_WIDTH }}>
+            {c.title}
+          </div>
+        ))}
+      </div>
+      <ReactFlow nodes={nodes} edges={edges} fitView nodesDraggable={false} nodesConnectable={false} proOptions={{ hideAttribution: true }} aria-label="Blast radius graph">
+        <Background />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,123 @@
+import type { JobDetail } from "@/lib/inventory/workflow-detail-repo";
+import { Badge } from "@/components/ui/badge";
+import { PhaseBadge } from "./phase-badge";
+
+function permissionsText(j: JobDetail): string {
+  if (j.permissions === null) return `inherits the repository default (${j.effectiveDefault ?? "unknown"})`;
+  if (typeof j.permissions === "string") return j.permissions;
+  const entries = Object.entries(j.permissions).filter(([, v]) => v !== "none");
+  return entries.length === 0 ? "none ({})" : entries.map(([k, v]) => `${k}: ${v}`).join(", ");
+}
+
+const ageDays = (iso: string | null) => (iso ? Math.floor((Date.now() - Date.parse(iso)) / 86_400_000) : null);
+
+export function JobCard({ job }: { job: JobDetail }) {
+  return (
+    <section aria-labelledby={`job-${job.id}`} className="rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="job-card">
+      <h3 id={`job-${job.id}`} className="flex flex-wrap items-center gap-2 font-semibold">
+        <a href={`#L${job.line}`} className="font-mono underline-offset-2 hover:underline">
+          {job.key}
+        </a>
+        {job.name && job.name !== job.key ? <span className="font-normal text-slate-600">{job.name}</span> : null}
+        <PhaseBadge phase={job.phase} />
+        {job.runsUntrustedCode ? <Badge tone="red">runs code a pull request controls</Badge> : null}
+      </h3>
+      <dl className="mt-3 grid gap-x-6 gap-y-2 sm:grid-cols-[10rem_1fr]">
+        <dt className="text-slate-600">GITHUB_TOKEN</dt>
+        <dd>
+          {permissionsText(job)} <span className="text-xs text-slate-500">(from {job.permissionsSource})</span>
+          {job.idToken ? (
+            <span className="ml-2">
+              <Badge tone="blue">id-token: write</Badge>
+            </span>
+          ) : null}
+        </dd>
+        <dt className="text-slate-600">Environment</dt>
+        <dd>
+          {job.environment ? (
+            <>
+              {job.environment.name}{" "}
+              {job.environment.protected ? <Badge tone="green">protected</Badge> : <Badge tone="red">no protection rules</Badge>}
+              {job.environment.protection && job.environment.protection.requiredReviewers.length > 0 ? (
+                <span className="text-xs text-slate-600"> reviewers: {job.environment.protection.requiredReviewers.map((r) => r.login).join(", ")}</span>
+              ) : null}
+            </>
+          ) : (
+            <span className="text-slate-500">none</span>
+          )}
+        </dd>
+        <dt className="text-slate-600">Runner</dt>
+        <dd>
+          {job.runsOn.join(", ") || "—"} {job.selfHosted ? <Badge tone="amber">self-hosted</Badge> : null}
+        </dd>
+        <dt className="text-slate-600">Secrets</dt>
+        <dd>
+          {job.secrets.length === 0 ? (
+            <span className="text-slate-500">none</span>
+          ) : (
+            <ul className="space-y-0.5">
+              {job.secrets.map((s, i) => {
+                const age = ageDays(s.updatedAt);
+                return (
+                  <li key={`${s.name}-${i}`} data-testid="job-secret">
+                    <a href={`#L${s.line}`} className="font-mono underline-offset-2 hover:underline">
+                      {s.name}
+                    </a>{" "}
+                    <span className="text-xs text-slate-600">via {s.via}</span>{" "}
+                    {s.resolution === "missing" ? (
+                      <Badge tone="red">not defined</Badge>
+                    ) : s.resolution === "github-token" ? (
+                      <Badge>the job&apos;s own token</Badge>
+                    ) : (
+                      <Badge tone={age !== null && age > 365 ? "amber" : "neutral"}>
+                        {s.resolution === "all" ? "all secrets" : `${s.scope ?? s.resolution} secret`}
+                        {age !== null ? `, rotated ${age} days ago` : ""}
+                      </Badge>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </dd>
+        <dt className="text-slate-600">Identities</dt>
+        <dd>
+          {job.identities.length === 0 ? (
+            <span className="text-slate-500">none</span>
+          ) : (
+            <ul className="space-y-0.5">
+              {job.identities.map((i, n) => (
+                <li key={n}>
+                  {i.kind} {i.id ? <span className="font-mono text-xs">{i.id}</span> : null} {i.oidc ? <Badge tone="green">OIDC</Badge> : <Badge tone="amber">static</Badge>}
+                  {i.symbolic ? <span className="text-xs text-slate-500"> (unresolved expression)</span> : null}
+                  {i.heuristic ? <span className="text-xs text-slate-500"> (from a script, heuristic)</span> : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        <dt className="text-slate-600">Reaches</dt>
+        <dd>{job.systems.length === 0 ? <span className="text-slate-500">nothing identified</span> : job.systems.map((s) => (s.id ? `${s.kind} ${s.id}` : s.kind)).join(" · ")}</dd>
+        <dt className="text-slate-600">Actions</dt>
+        <dd>
+          {job.uses.length === 0 && !job.calls ? (
+            <span className="text-slate-500">none</span>
+          ) : (
+            <ul className="space-y-0.5">
+              {job.calls ? (
+                <li>
+                  calls <span className="font-mono text-xs">{job.calls.workflow}</span> with {job.calls.secrets === "inherit" ? "secrets: inherit" : `${job.calls.secrets.length} secrets`}
+                </li>
+              ) : null}
+              {job.uses.map((u, n) => (
+                <li key={n}>
+                  <span className="font-mono text-xs">{u.uses}</span> {u.pinned ? <Badge tone="green">pinned</Badge> : u.uses.startsWith("./") ? null : <Badge tone="amber">not pinned to a SHA</Badge>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+      </dl>
+    </section>
+  );
+}
