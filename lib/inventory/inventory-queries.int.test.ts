@@ -1,0 +1,123 @@
+// The read side of the inventory against a synced acme: the workflows view, the blast
+// radius and the export, with concrete facts from the demo fixtures.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { openTestDatabase } from "@/lib/testing/test-db";
+import { uniqueSlug } from "@/lib/testing/fixtures";
+import type { DatabaseHandle } from "@/lib/db/types";
+import { organizations, workflows } from "@/lib/db/schema";
+import { createOrgFetcher } from "@/lib/github/fetch";
+import { appClient, startSim } from "@/lib/github/test-sim";
+import { dbEtagStore } from "@/lib/connections/etag-store";
+import { createSyncRun } from "@/lib/connections/connection-repo";
+import type { GithubSim } from "@/sim/github";
+import { runSync } from "./sync-service";
+import { listWorkflows } from "./workflows-repo";
+import { WorkflowFiltersSchema } from "./workflows-schema";
+import { computeBlastRadius } from "./blast-radius";
+import { formatInventory, inventoryLines } from "./export";
+import { inventoryCounts, riskiestCredentials } from "./overview-repo";
+
+let handle: DatabaseHandle;
+let sim: GithubSim;
+let orgId: string;
+let otherOrgId: string;
+
+beforeAll(async () => {
+  handle = await openTestDatabase();
+  sim = await startSim();
+  const [org] = await handle.db.insert(organizations).values({ slug: uniqueSlug("acme"), name: "acme" }).returning({ id: organizations.id });
+  const [other] = await handle.db.insert(organizations).values({ slug: uniqueSlug("other"), name: "other" }).returning({ id: organizations.id });
+  orgId = org!.id;
+  otherOrgId = other!.id;
+  const runId = await createSyncRun(handle.db, orgId, { scope: "org", trigger: "manual", requestedBy: null });
+  await runSync(handle.db, createOrgFetcher({ client: appClient(sim, "acme"), org: "acme", etags: dbEtagStore(handle.db, orgId) }), { orgId, runId });
+}, 60_000);
+afterAll(async () => {
+  await sim.close();
+  await handle.close();
+});
+
+const filters = (f: Record<string, unknown> = {}) => WorkflowFiltersSchema.parse(f);
+
+describe("workflows view", () => {
+  it("pages, sorts and counts in SQL", async () => {
+    const all = await listWorkflows(handle.db, orgId, filters({ size: 25 }));
+    expect(all.total).toBeGreaterThan(25);
+    expect(all.rows).toHaveLength(25);
+    const second = await listWorkflows(handle.db, orgId, filters({ size: 25, page: 2 }));
+    expect(second.rows.map((r) => r.id)).not.toContain(all.rows[0]!.id);
+    const repos = all.rows.map((r) => r.repository);
+    expect(repos).toEqual([...repos].sort());
+    const byFindings = await listWorkflows(handle.db, orgId, filters({ sort: "findings", dir: "desc" }));
+    const totals = byFindings.rows.map((r) => Object.values(r.findings).reduce((a, b) => a + b, 0));
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+  });
+
+  it("filters by secret, phase and untrusted trigger", async () => {
+    const npm = await listWorkflows(handle.db, orgId, filters({ secret: "npm_token" }));
+    expect(npm.rows.map((r) => `${r.repository}/${r.path}`).sort()).toEqual([
+      "acme/design-system/.github/workflows/pr.yml",
+      "acme/design-system/.github/workflows/release.yml",
+      "acme/sdk-js/.github/workflows/publish.yml",
+    ]);
+    expect(npm.rows.every((r) => r.secrets.includes("NPM_TOKEN"))).toBe(true);
+    const deploy = await listWorkflows(handle.db, orgId, filters({ phase: "deploy" }));
+    expect(deploy.rows.length).toBeGreaterThan(0);
+    expect(deploy.rows.every((r) => r.phase === "deploy")).toBe(true);
+    const untrusted = await listWorkflows(handle.db, orgId, filters({ untrusted: "1" }));
+    expect(untrusted.rows.every((r) => r.untrustedTriggers.length > 0)).toBe(true);
+  });
+
+  it("another organisation sees none of it", async () => {
+    expect((await listWorkflows(handle.db, otherOrgId, filters())).total).toBe(0);
+  });
+});
+
+describe("blast radius", () => {
+  it("of a secret: the jobs using it, what they publish, who rotates it", async () => {
+    const r = await computeBlastRadius(handle.db, orgId, { type: "secret", id: "NPM_TOKEN" });
+    expect(new Set(r.jobs.map((j) => j.repository))).toEqual(new Set(["acme/design-system", "acme/sdk-js"]));
+    expect(r.systems.some((s) => s.kind === "npm" && s.capability === "publish")).toBe(true);
+    const cred = r.credentials.filter((c) => c.label === "NPM_TOKEN");
+    expect(cred.length).toBeGreaterThan(0);
+    expect(r.rotation.some((o) => o.credentials.includes("NPM_TOKEN"))).toBe(true);
+  });
+
+  it("of an action reference, with and without a ref", async () => {
+    const any = await computeBlastRadius(handle.db, orgId, { type: "action", id: "aws-actions/configure-aws-credentials" });
+    expect(any.jobs.length).toBeGreaterThanOrEqual(5);
+    expect(any.systems.some((s) => s.kind === "aws-account")).toBe(true);
+    const none = await computeBlastRadius(handle.db, orgId, { type: "action", id: "aws-actions/configure-aws-credentials@v0.0.0" });
+    expect(none.jobs).toEqual([]);
+  });
+
+  it("of a workflow of another organisation is empty", async () => {
+    const [wf] = await handle.db.select({ id: workflows.id }).from(workflows).where(eq(workflows.orgId, orgId)).limit(1);
+    expect((await computeBlastRadius(handle.db, otherOrgId, { type: "workflow", id: wf!.id })).jobs).toEqual([]);
+    expect((await computeBlastRadius(handle.db, orgId, { type: "workflow", id: wf!.id })).jobs.length).toBeGreaterThan(0);
+  });
+});
+
+describe("export and overview", () => {
+  it("exports the filtered view as CSV with safe cells, and as Markdown", async () => {
+    const lines = await inventoryLines(handle.db, orgId, { secret: "NPM_TOKEN" });
+    expect(lines).toHaveLength(3);
+    const csv = formatInventory(lines, "csv", "t").body.split("\r\n");
+    expect(csv[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner");
+    expect(csv.filter(Boolean)).toHaveLength(4);
+    const md = formatInventory([{ workflow: "a|b", credentials: ["=cmd"], systems: [], owner: "x" }], "md", "T").body;
+    expect(md).toContain("| a\\|b | =cmd | — | x |");
+    expect(formatInventory([{ workflow: "w", credentials: ["=HYPERLINK()"], systems: [], owner: "o" }], "csv", "t").body).toContain("'=HYPERLINK()");
+  });
+
+  it("counts the inventory and ranks credentials that reach deploy or publish first", async () => {
+    const counts = await inventoryCounts(handle.db, orgId);
+    expect(counts.repositories).toBe(25);
+    expect(counts.jobs).toBeGreaterThan(counts.workflows);
+    const risky = await riskiestCredentials(handle.db, orgId, 10);
+    expect(risky.length).toBe(10);
+    expect(risky[0]!.reach).not.toBe("read");
+    expect(risky.map((r) => r.score)).toEqual([...risky.map((r) => r.score)].sort((a, b) => b - a));
+  });
+});
