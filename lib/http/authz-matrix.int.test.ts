@@ -20,6 +20,9 @@ import { latestSyncRunRoute, startSyncRoute } from "@/lib/connections/connection
 import { listRepositoriesRoute } from "@/lib/inventory/inventory-routes";
 import { githubConnections, syncRuns } from "@/lib/db/schema";
 import { stopQueue } from "@/lib/jobs/queue";
+import { OWNER_USE_CASES } from "@/lib/inventory/owners-service";
+import { clearOwnerRoute, listIdentitiesRoute, listOwnersRoute, listSecretsRoute, listSystemsRoute, setOwnerRoute } from "@/lib/inventory/credentials-routes";
+import { ownerOverrides, repositories } from "@/lib/db/schema";
 
 // Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
 process.env.GATEHOUSE_GITHUB_TOKEN = "ghp_test_token_for_the_authorisation_matrix";
@@ -55,11 +58,23 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
   if (useCase === changeMemberRole) return { orgSlug: target.slug, memberId, role: "responder" };
   if (useCase === removeMember) return { orgSlug: target.slug, memberId };
   if (useCase === connectGithub) return { orgSlug: target.slug };
+  if (OWNER_USE_CASES.includes(useCase)) return { orgSlug: target.slug, ...(await ownerTarget(target, useCase.action === "owner.clear_override")) };
   if (CONNECTION_USE_CASES.includes(useCase)) {
     await ensureConnectedIdle(target);
     return { orgSlug: target.slug };
   }
   throw new Error(`no input recipe for ${useCase.action}: add one to the matrix`);
+}
+
+/** A repository of its own in `target` (and, for clearing, an owner already set on it by hand). */
+async function ownerTarget(target: TestOrg, withOverride: boolean) {
+  const githubId = Math.floor(Math.random() * 2_000_000_000);
+  const [repo] = await handle.db
+    .insert(repositories)
+    .values({ orgId: target.id, githubId, name: `r${githubId}`, fullName: `${target.slug}/r${githubId}`, visibility: "private", defaultBranch: "main" })
+    .returning({ id: repositories.id });
+  if (withOverride) await handle.db.insert(ownerOverrides).values({ orgId: target.id, targetType: "repository", targetKey: String(githubId), owner: "@someone", setBy: "seed@example.test" });
+  return { targetType: "repository", repoId: repo!.id, owner: "@acme/platform" };
 }
 
 async function auditRows(orgId: string, requestId: string) {
@@ -69,7 +84,7 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
@@ -92,6 +107,7 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES].map((u) => [u.actio
       members: await handle.db.select().from(memberships).where(eq(memberships.orgId, org.id)),
       connections: await handle.db.select().from(githubConnections).where(eq(githubConnections.orgId, org.id)),
       runs: await handle.db.select().from(syncRuns).where(eq(syncRuns.orgId, org.id)),
+      owners: await handle.db.select().from(ownerOverrides).where(eq(ownerOverrides.orgId, org.id)),
     });
     const before = await state();
     const meta = testMeta();
@@ -161,6 +177,34 @@ const ROUTES: {
   },
   { name: "GET sync-runs/latest", def: latestSyncRunRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
   { name: "GET repositories", def: listRepositoriesRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  { name: "GET secrets", def: listSecretsRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  { name: "GET identities", def: listIdentitiesRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  { name: "GET systems", def: listSystemsRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  { name: "GET owners", def: listOwnersRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "PUT owners",
+    def: setOwnerRoute as AnyRoute,
+    method: "PUT",
+    permission: "owner.override",
+    params: async (o) => {
+      const { repoId } = await ownerTarget(o, false);
+      return { orgSlug: o.slug, repoId };
+    },
+    body: () => ({ targetType: "repository", owner: "@acme/platform" }),
+    okStatus: 200,
+  },
+  {
+    name: "DELETE owners",
+    def: clearOwnerRoute as AnyRoute,
+    method: "DELETE",
+    permission: "owner.override",
+    params: async (o) => {
+      const { repoId } = await ownerTarget(o, true);
+      return { orgSlug: o.slug, repoId };
+    },
+    body: () => ({ targetType: "repository" }),
+    okStatus: 200,
+  },
 ];
 
 async function call(route: (typeof ROUTES)[number], target: TestOrg, token: string | null) {

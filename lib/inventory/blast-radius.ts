@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/types";
 import { jobIdentities, jobSecrets, jobs, jobSystems, repositories, secrets, workflows } from "@/lib/db/schema";
 import type { Permissions, Phase } from "@/lib/analysis/types";
 import type { BlastTarget } from "./blast-radius-schema";
+import { repoOwnerExpr, workflowOwnerExpr } from "./owner-exprs";
 
 const MAX_JOBS = 2000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -101,7 +102,7 @@ export async function computeBlastRadius(db: Db, orgId: string, target: BlastTar
 
   const [jobRows, secretRows, identityRows, systemRows] = await Promise.all([
     db
-      .select({ j: jobs, repository: repositories.fullName, repoOwner: repositories.owner, effectiveDefault: repositories.effectiveDefaultPermissions, path: workflows.path, wfOwner: workflows.owner })
+      .select({ j: jobs, repository: repositories.fullName, repoOwner: repoOwnerExpr(orgId), effectiveDefault: repositories.effectiveDefaultPermissions, path: workflows.path, wfOwner: workflowOwnerExpr(orgId) })
       .from(jobs)
       .innerJoin(workflows, eq(workflows.id, jobs.workflowId))
       .innerJoin(repositories, eq(repositories.id, jobs.repoId))

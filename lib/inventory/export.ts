@@ -3,6 +3,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { repositories, workflows } from "@/lib/db/schema";
 import { withDetails, workflowConditions } from "./workflows-repo";
+import { repoOwnerExpr, workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
 import type { WorkflowFilters } from "./workflows-schema";
 
 export const EXPORT_FORMATS = ["csv", "md", "json"] as const;
@@ -34,10 +35,10 @@ export async function inventoryLines(db: Db, orgId: string, f: Partial<WorkflowF
         state: workflows.state,
         triggers: workflows.triggers,
         untrustedTriggers: workflows.untrustedTriggers,
-        owner: workflows.owner,
-        ownerSource: workflows.ownerSource,
+        owner: workflowOwnerExpr(orgId),
+        ownerSource: workflowOwnerSourceExpr(orgId),
         parseError: workflows.parseError,
-        repoOwner: repositories.owner,
+        repoOwner: repoOwnerExpr(orgId),
       })
       .from(workflows)
       .innerJoin(repositories, eq(repositories.id, workflows.repoId))

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { organizations, workflows } from "@/lib/db/schema";
+import { jobs, organizations } from "@/lib/db/schema";
 import { createOrgFetcher } from "@/lib/github/fetch";
 import { appClient, startSim } from "@/lib/github/test-sim";
 import { dbEtagStore } from "@/lib/connections/etag-store";
@@ -93,7 +93,8 @@ describe("blast radius", () => {
   });
 
   it("of a workflow of another organisation is empty", async () => {
-    const [wf] = await handle.db.select({ id: workflows.id }).from(workflows).where(eq(workflows.orgId, orgId)).limit(1);
+    // A workflow with at least one job (some acme workflows have none that parse).
+    const [wf] = await handle.db.select({ id: jobs.workflowId }).from(jobs).where(eq(jobs.orgId, orgId)).limit(1);
     expect((await computeBlastRadius(handle.db, otherOrgId, { type: "workflow", id: wf!.id })).jobs).toEqual([]);
     expect((await computeBlastRadius(handle.db, orgId, { type: "workflow", id: wf!.id })).jobs.length).toBeGreaterThan(0);
   });

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { findings, jobs, repositories, workflows } from "@/lib/db/schema";
+import { repoOwnerExpr, repoOwnerSourceExpr } from "./owner-exprs";
 
 export interface RepositoryListItem {
   id: string;
@@ -52,8 +53,8 @@ export async function listRepositories(db: Db, orgId: string): Promise<Repositor
       fullName: repositories.fullName,
       visibility: repositories.visibility,
       archived: repositories.archived,
-      owner: repositories.owner,
-      ownerSource: repositories.ownerSource,
+      owner: repoOwnerExpr(orgId),
+      ownerSource: repoOwnerSourceExpr(orgId),
       syncedAt: repositories.syncedAt,
       staleReason: repositories.staleReason,
       workflows: sql<number>`coalesce(${wf.n}, 0)`,

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/types";
 import { environments, findings, jobIdentities, jobSecrets, jobs, jobSystems, repoFiles, repositories, secrets, workflows } from "@/lib/db/schema";
 import type { CallInfo, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
 import type { ProtectionRules } from "@/lib/github/facts";
+import { workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
 
 export interface JobDetail {
   id: string;
@@ -45,7 +46,7 @@ export interface WorkflowDetail {
 /** Everything about one workflow of the org, or null (another org's workflow is simply not found). */
 export async function getWorkflowDetail(db: Db, orgId: string, workflowId: string): Promise<WorkflowDetail | null> {
   const [wf] = await db
-    .select({ w: workflows, repository: repositories.fullName, effectiveDefault: repositories.effectiveDefaultPermissions })
+    .select({ w: workflows, repository: repositories.fullName, effectiveDefault: repositories.effectiveDefaultPermissions, owner: workflowOwnerExpr(orgId), ownerSource: workflowOwnerSourceExpr(orgId) })
     .from(workflows)
     .innerJoin(repositories, eq(repositories.id, workflows.repoId))
     .where(and(eq(workflows.orgId, orgId), eq(workflows.id, workflowId)))
@@ -82,8 +83,8 @@ export async function getWorkflowDetail(db: Db, orgId: string, workflowId: strin
     state: w.state,
     triggers: w.triggers,
     untrustedTriggers: w.untrustedTriggers,
-    owner: w.owner,
-    ownerSource: w.ownerSource,
+    owner: wf.owner,
+    ownerSource: wf.ownerSource,
     parseError: w.parseError,
     source: fileRows[0]?.text ?? null,
     jobs: jobRows.map((j) => {

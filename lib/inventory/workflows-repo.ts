@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/types";
 import { findings, jobIdentities, jobSecrets, jobs, jobSystems, repositories, workflows } from "@/lib/db/schema";
 import type { Permissions, Phase } from "@/lib/analysis/types";
 import type { WorkflowFilters } from "./workflows-schema";
+import { workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
 
 export interface WorkflowRow {
   id: string;
@@ -91,8 +92,8 @@ export async function listWorkflows(db: Db, orgId: string, f: WorkflowFilters): 
       state: workflows.state,
       triggers: workflows.triggers,
       untrustedTriggers: workflows.untrustedTriggers,
-      owner: workflows.owner,
-      ownerSource: workflows.ownerSource,
+      owner: workflowOwnerExpr(orgId),
+      ownerSource: workflowOwnerSourceExpr(orgId),
       parseError: workflows.parseError,
     })
     .from(workflows)

@@ -23,6 +23,9 @@ export default async function OrgLayout({ children, params }: { children: ReactN
               Overview
             </NavLink>
             {can(actor, "inventory.read") ? <NavLink href={`${base}/workflows`}>Workflows</NavLink> : null}
+            {can(actor, "inventory.read") ? <NavLink href={`${base}/secrets`}>Secrets</NavLink> : null}
+            {can(actor, "inventory.read") ? <NavLink href={`${base}/systems`}>Systems</NavLink> : null}
+            {can(actor, "inventory.read") ? <NavLink href={`${base}/owners`}>Owners</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/blast-radius`}>Blast radius</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/repositories`}>Repositories</NavLink> : null}
             {can(actor, "connection.manage") ? <NavLink href={`${base}/settings/github`}>GitHub</NavLink> : null}

@@ -3,3 +3,4 @@ export * from "./tenancy";
 export * from "./audit";
 export * from "./github";
 export * from "./inventory";
+export * from "./owners";

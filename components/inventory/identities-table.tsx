@@ -1,0 +1,48 @@
+import type { IdentityListItem, Paged } from "@/lib/inventory/credentials-dto";
+import { identityLabel } from "@/lib/inventory/credentials-labels";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState, JobList, OidcBadge } from "./inventory-parts";
+
+export function IdentitiesTable({ page }: { page: Paged<IdentityListItem> }) {
+  if (page.rows.length === 0) return <EmptyState>No identities match this view.</EmptyState>;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Identities jobs assume, OIDC or static, and the jobs that use them</caption>
+        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
+          <tr>
+            <th scope="col" className="px-4 py-2">Identity</th>
+            <th scope="col" className="px-4 py-2">Kind</th>
+            <th scope="col" className="px-4 py-2">Authentication</th>
+            <th scope="col" className="px-4 py-2">Jobs that use it</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100 align-top">
+          {page.rows.map((i) => (
+            <tr key={i.key} data-testid="identity-row" data-kind={i.kind}>
+              <th scope="row" className="px-4 py-2 text-left font-normal">
+                <div className="break-all font-mono text-xs font-medium">{i.identifier ?? "(not named in the workflow)"}</div>
+                {i.symbolic ? <div className="text-xs text-slate-600">an expression Gatehouse could not resolve</div> : null}
+              </th>
+              <td className="px-4 py-2">{identityLabel(i.kind)}</td>
+              <td className="px-4 py-2">
+                <OidcBadge oidc={i.oidc} />
+                {i.secretNames.length > 0 ? (
+                  <div className="mt-1 flex flex-wrap gap-1 text-xs">
+                    <span className="text-slate-600">from</span>
+                    {i.secretNames.map((n) => (
+                      <Badge key={n}>{n}</Badge>
+                    ))}
+                  </div>
+                ) : null}
+              </td>
+              <td className="px-4 py-2">
+                <JobList jobs={i.jobs} total={i.jobCount} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
