@@ -34,7 +34,7 @@ export function AuditTable({
     return <p className="mt-3 text-sm text-slate-600">{emptyText}</p>;
   }
   return (
-    <div className="mt-3 overflow-x-auto">
+    <div tabIndex={0} role="region" aria-label="Audit events (scrollable)" className="mt-3 overflow-x-auto">
       <table className="w-full text-left text-sm">
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
           <tr>

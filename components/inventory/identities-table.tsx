@@ -6,7 +6,7 @@ import { EmptyState, JobList, OidcBadge } from "./inventory-parts";
 export function IdentitiesTable({ page }: { page: Paged<IdentityListItem> }) {
   if (page.rows.length === 0) return <EmptyState>No identities match this view.</EmptyState>;
   return (
-    <div className="overflow-x-auto">
+    <div tabIndex={0} role="region" aria-label="Identities (scrollable)" className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Identities jobs assume, OIDC or static, and the jobs that use them</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">

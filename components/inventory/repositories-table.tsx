@@ -3,7 +3,7 @@ import { Badge } from "@/components/ui/badge";
 
 export function RepositoriesTable({ repos }: { repos: RepositoryListItem[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div tabIndex={0} role="region" aria-label="Repositories (scrollable)" className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Repositories and their credential inventory</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">

@@ -42,7 +42,7 @@ function ReadableCell({ s }: { s: SecretListItem }) {
 export function SecretsTable({ page, workflowsHref }: { page: Paged<SecretListItem>; workflowsHref: (secretName: string) => string }) {
   if (page.rows.length === 0) return <EmptyState>No secrets match this view. Clear the filters, or sync the organisation if it has never been synced.</EmptyState>;
   return (
-    <div className="overflow-x-auto">
+    <div tabIndex={0} role="region" aria-label="Secrets (scrollable)" className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Secrets at every scope, who can read them, the jobs that use them and who rotates them</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">

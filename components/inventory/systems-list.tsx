@@ -39,7 +39,7 @@ export function SystemsList({ page }: { page: Paged<SystemListItem> }) {
           <h2 id={`group-${group}`} className="px-4 pt-2 text-base font-semibold">
             {SYSTEM_GROUP_LABELS[group]} <span className="text-sm font-normal text-slate-600">({rows.length} on this page)</span>
           </h2>
-          <div className="overflow-x-auto">
+          <div tabIndex={0} role="region" aria-label={`${SYSTEM_GROUP_LABELS[group]} (scrollable)`} className="overflow-x-auto">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">{SYSTEM_GROUP_LABELS[group]}: the jobs and credentials that reach each</caption>
               <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">

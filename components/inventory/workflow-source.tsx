@@ -2,8 +2,8 @@
 export function WorkflowSource({ source, marks }: { source: string; marks: Map<number, { severity: string; rule: string }[]> }) {
   const lines = source.split(/\r?\n/);
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <pre className="text-xs leading-5" aria-label="Workflow source">
+    <div tabIndex={0} role="region" aria-label="Workflow source (scrollable)" className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <pre className="text-xs leading-5">
         {lines.map((text, i) => {
           const n = i + 1;
           const m = marks.get(n);

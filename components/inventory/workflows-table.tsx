@@ -24,7 +24,7 @@ const more = (list: string[], n = 3) => (list.length > n ? `${list.slice(0, n).j
 
 export function WorkflowsTable({ page, filters, base }: { page: WorkflowPage; filters: WorkflowFilters; base: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div tabIndex={0} role="region" aria-label="Workflows (scrollable)" className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Workflows with their credentials, systems and owners</caption>
         <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">

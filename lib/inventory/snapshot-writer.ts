@@ -1,9 +1,9 @@
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { environments, jobIdentities, jobSecrets, jobs, jobSystems, repoFiles, repositories, secrets, variables, workflows } from "@/lib/db/schema";
 import type { AnalysisResult, JobModel } from "@/lib/analysis/types";
-import type { OrgFacts, RepoFacts, RepoSummary } from "@/lib/github/facts";
+import { isSkipped, type OrgFacts, type RepoFacts, type RepoSummary, type SkippablePart } from "@/lib/github/facts";
 import { awsAccountOf, isEnvironmentProtected, resolveIdentifier, resolveSecret, visibleToRepo, type VariableScope } from "./resolve";
 import { codeownersRules, repoOwner, workflowOwner } from "./owners";
 import { writeFindings, type FindingChanges } from "./findings-writer";
@@ -24,13 +24,17 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
   const { facts } = snap;
   return db.transaction(async (tx) => {
     const owner = repoOwner(org, facts);
+    // A part the fetch layer did not ask for (its files show it cannot matter) keeps its
+    // stored value: "not asked" must not read as "none".
+    const skipped = (part: SkippablePart) => isSkipped(facts, part);
     const repoId = await upsertRepository(tx, orgId, facts.repo, {
-      defaultWorkflowPermissions: facts.defaultWorkflowPermissions,
-      effectiveDefaultPermissions: facts.defaultWorkflowPermissions ?? org.defaultWorkflowPermissions,
-      oidcSubTemplate: facts.oidcSubTemplate,
+      ...(skipped("defaultWorkflowPermissions")
+        ? {}
+        : { defaultWorkflowPermissions: facts.defaultWorkflowPermissions, effectiveDefaultPermissions: facts.defaultWorkflowPermissions ?? org.defaultWorkflowPermissions }),
+      ...(skipped("oidcSubTemplate") ? {} : { oidcSubTemplate: facts.oidcSubTemplate }),
       customProperties: org.customProperties[facts.repo.githubId] ?? {},
       deployKeys: facts.deployKeys,
-      runners: facts.runners.map((r) => ({ id: r.id, name: r.name, labels: r.labels, status: r.status })),
+      ...(skipped("runners") ? {} : { runners: facts.runners.map((r) => ({ id: r.id, name: r.name, labels: r.labels, status: r.status })) }),
       owner: owner?.owner ?? null,
       ownerSource: owner?.source ?? null,
       staleReason: null,
@@ -50,7 +54,10 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
     await tx.delete(workflows).where(eq(workflows.repoId, repoId));
     await tx.delete(environments).where(eq(environments.repoId, repoId));
     await tx.delete(secrets).where(eq(secrets.repoId, repoId));
-    await tx.delete(variables).where(eq(variables.repoId, repoId));
+    const replacedVariableScopes = [...(skipped("variables") ? [] : ["repo" as const]), ...(skipped("environments.variables") ? [] : ["environment" as const])];
+    if (replacedVariableScopes.length > 0) {
+      await tx.delete(variables).where(and(eq(variables.repoId, repoId), inArray(variables.scope, replacedVariableScopes)));
+    }
 
     if (facts.environments.length > 0) {
       await tx.insert(environments).values(
@@ -65,8 +72,8 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
     ];
     const insertedSecrets = secretRows.length > 0 ? await tx.insert(secrets).values(secretRows).returning({ id: secrets.id, name: secrets.name, environment: secrets.environment }) : [];
     const variableRows = [
-      ...facts.variables.map((v) => ({ orgId, repoId, scope: "repo" as const, environment: null, name: v.name, value: v.value })),
-      ...facts.environments.flatMap((e) => e.variables.map((v) => ({ orgId, repoId, scope: "environment" as const, environment: e.name, name: v.name, value: v.value }))),
+      ...(skipped("variables") ? [] : facts.variables).map((v) => ({ orgId, repoId, scope: "repo" as const, environment: null, name: v.name, value: v.value })),
+      ...(skipped("environments.variables") ? [] : facts.environments).flatMap((e) => e.variables.map((v) => ({ orgId, repoId, scope: "environment" as const, environment: e.name, name: v.name, value: v.value }))),
     ];
     if (variableRows.length > 0) await tx.insert(variables).values(variableRows);
 

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { repoFiles, repositories, syncRuns } from "@/lib/db/schema";
-import { analyzeFiles, repoContextSchema, type SourceFile } from "@/lib/analysis";
+import { analyzeFiles, createAnalysisCache, repoContextSchema, type AnalysisCache, type SourceFile } from "@/lib/analysis";
 import type { FetchStats, OrgFacts, RepoFacts, RepoFetchError, RepoSummary } from "@/lib/github/facts";
 import { logger } from "@/lib/logger";
 import { withStoredOrgParts, writeOrgFacts } from "./org-writer";
@@ -27,14 +27,22 @@ export interface SyncRequest {
   now?: () => Date;
 }
 
-// No analysis cache shared across repositories or syncs: analyzeFiles scopes its cache by the
-// whole repository context, which holds the repository's secrets and the clock (`now`), so a
-// shared cache never hit — it only kept ~80 KB per analysed file alive (1.3 GB at 1,000
-// repositories). Each call uses its own small cache, freed with the result.
+// Analysis is reused across syncs when a repository's files and context are unchanged (its
+// cache key covers both). The context clock is the day, not the instant, or nothing would
+// ever hit. Bounded: an entry holds a file's whole model, about 80 KB.
+const analysisCache: AnalysisCache = createAnalysisCache(1_000);
+const startOfDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 
 /** Repositories analysed and written at once while the fetcher keeps downloading. */
 const WRITE_CONCURRENCY = 4;
 const PROGRESS_MS = 250;
+/** Fetched repositories waiting to be written, at most: bounds memory when writing is the slower side. */
+const READ_AHEAD = 32;
+
+/** Several writers may wait for the same wake-up. */
+function chain(previous: (() => void) | null, next: () => void): () => void {
+  return previous ? () => (previous(), next()) : next;
+}
 
 const isAnalysed = (path: string) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || /^\.github\/actions\/.+\/action\.ya?ml$/.test(path);
 
@@ -98,8 +106,18 @@ export async function runSync(db: Db, fetcher: OrgFetcher, req: SyncRequest): Pr
   let progressWrite: Promise<void> = Promise.resolve();
   let progressPending = false;
   let lastProgress = 0;
+  let progressTimer: ReturnType<typeof setTimeout> | null = null;
   const reportProgress = () => {
-    if (progressPending || Date.now() - lastProgress < PROGRESS_MS) return;
+    if (progressPending || progressTimer) return;
+    const wait = lastProgress + PROGRESS_MS - Date.now();
+    if (wait > 0) {
+      // A trailing write, so the last repositories before a pause are shown too.
+      progressTimer = setTimeout(() => {
+        progressTimer = null;
+        reportProgress();
+      }, wait);
+      return;
+    }
     progressPending = true;
     progressWrite = progressWrite.then(async () => {
       progressPending = false;
@@ -123,8 +141,8 @@ export async function runSync(db: Db, fetcher: OrgFetcher, req: SyncRequest): Pr
           .filter((f) => isAnalysed(f.path) && f.text !== null)
           .map((f) => ({ path: f.path, content: f.text! }))
           .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-        const context = repoContextSchema.parse(buildRepoContext(org, facts, now()));
-        const analysis = analyzeFiles(sources, context);
+        const context = repoContextSchema.parse(buildRepoContext(org, facts, startOfDay(now())));
+        const analysis = analyzeFiles(sources, context, { cache: analysisCache });
         for (const f of facts.files.filter((x) => isAnalysed(x.path) && x.text === null)) {
           analysis.errors.push({ root: "", path: f.path, message: `Not analysed: the file is ${f.skipped === "binary" ? "binary" : "larger than the size limit"}.` });
         }
@@ -141,33 +159,65 @@ export async function runSync(db: Db, fetcher: OrgFetcher, req: SyncRequest): Pr
     reportProgress();
   };
 
-  // Fetching and storing overlap: the fetcher keeps downloading while up to WRITE_CONCURRENCY
-  // repositories are analysed and written, each in its own transaction.
-  const writing = new Set<Promise<void>>();
-  let writeFailure: { error: unknown } | null = null;
-  const drain = async () => {
-    await Promise.all(writing);
-    await progressWrite;
+  // Fetching and storing overlap: a reader drains the fetcher into a bounded buffer (so its
+  // pool keeps downloading while repositories are written) and WRITE_CONCURRENCY writers
+  // analyse and store them, each repository in its own transaction.
+  const buffer: (RepoFacts | RepoFetchError)[] = [];
+  let readerDone = false;
+  let stop = false;
+  let wakeWriters: (() => void) | null = null;
+  let wakeReader: (() => void) | null = null;
+  const signal = (which: "writers" | "reader") => {
+    const wake = which === "writers" ? wakeWriters : wakeReader;
+    if (which === "writers") wakeWriters = null;
+    else wakeReader = null;
+    wake?.();
   };
-  try {
-    for await (const item of fetcher.fetchRepos(repos, { filesFor })) {
-      const task: Promise<void> = handle(item).then(
-        () => void writing.delete(task),
-        (error: unknown) => {
-          writing.delete(task);
-          writeFailure ??= { error };
-        },
-      );
-      writing.add(task);
-      if (writing.size >= WRITE_CONCURRENCY) await Promise.race(writing);
-      if (writeFailure) break;
+  const reader = (async () => {
+    try {
+      for await (const item of fetcher.fetchRepos(repos, { filesFor })) {
+        buffer.push(item);
+        signal("writers");
+        while (buffer.length >= READ_AHEAD && !stop) await new Promise<void>((r) => (wakeReader = r));
+        if (stop) break;
+      }
+    } finally {
+      readerDone = true;
+      signal("writers");
     }
-    await drain();
-    if (writeFailure) throw (writeFailure as { error: unknown }).error;
-  } catch (err) {
-    await drain();
+  })();
+  let writeFailure: { error: unknown } | null = null;
+  const writer = async () => {
+    for (;;) {
+      const item = buffer.shift();
+      if (item === undefined) {
+        if (readerDone || stop) return;
+        await new Promise<void>((r) => (wakeWriters = chain(wakeWriters, r)));
+        continue;
+      }
+      signal("reader");
+      try {
+        await handle(item);
+      } catch (error) {
+        // The database itself failed (not one repository's snapshot): stop the sync.
+        writeFailure ??= { error };
+        stop = true;
+        signal("reader");
+        return;
+      }
+    }
+  };
+  const writers = Array.from({ length: WRITE_CONCURRENCY }, writer);
+  const [readResult] = await Promise.allSettled([reader, Promise.all(writers)]);
+  // A reader failure (credentials revoked mid-way) lets the writers finish what was fetched first.
+  stop = true;
+  if (progressTimer) clearTimeout(progressTimer);
+  progressTimer = null;
+  await progressWrite;
+  const failure: unknown = readResult.status === "rejected" ? readResult.reason : writeFailure ? (writeFailure as { error: unknown }).error : undefined;
+  if (failure !== undefined) {
     // Credentials revoked or rejected mid-way: stop; what was written stays, the rest keeps its previous snapshot.
-    const message = err instanceof Error ? err.message : String(err);
+    const message = failure instanceof Error ? failure.message : String(failure);
     errors.push({ repo: null, kind: "auth", message });
     await progress({ status: "failed", message, finishedAt: now(), reposDone: done, reposFailed: failed });
     return;

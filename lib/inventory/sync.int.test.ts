@@ -10,6 +10,7 @@ import type { DatabaseHandle } from "@/lib/db/types";
 import { findings, jobIdentities, jobSecrets, jobs, organizations, repositories, syncRuns, workflows } from "@/lib/db/schema";
 import { createOrgFetcher } from "@/lib/github/fetch";
 import { appClient, startSim } from "@/lib/github/test-sim";
+import { DEFAULT_INSTALLATION_PERMISSIONS } from "@/sim/github";
 import type { GithubSim } from "@/sim/github";
 import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun } from "@/lib/connections/connection-repo";
@@ -143,4 +144,33 @@ describe("failures keep the previous snapshot", () => {
     const repos = await handle.db.select().from(repositories).where(eq(repositories.orgId, org.orgId));
     expect(repos.every((r) => r.syncedAt !== null && r.staleReason === null)).toBe(true);
   });
+});
+
+describe("GitHub says no, or not now", () => {
+  it("an installation without a permission the sync needs: repositories keep their snapshot, the message names the permission", async () => {
+    const { secrets: _dropped, organization_secrets: _alsoDropped, ...rest } = DEFAULT_INSTALLATION_PERMISSIONS;
+    const narrow = await startSim({ "test-org": { permissions: rest } });
+    try {
+      const org = await connectedOrg("test-org", (l) => appClient(narrow, l));
+      const run = await org.sync();
+      expect(run.status).not.toBe("succeeded");
+      const text = JSON.stringify(run.errors);
+      expect(text).toMatch(/secrets/);
+      expect(run.message).toMatch(/organisation's settings \(secrets\)|kept their previous snapshot/);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it("an exhausted rate limit waits for the reset instead of failing, and the run records the wait", async () => {
+    const tight = await startSim({}, { rateLimit: { core: 20, windowMs: 1500 } });
+    try {
+      const org = await connectedOrg("test-org", (l) => appClient(tight, l, { rateLimitWaitUnitMs: 1000 }));
+      const run = await org.sync();
+      expect(run.status).toBe("succeeded");
+      expect(run.rateLimitWaitMs).toBeGreaterThan(0);
+    } finally {
+      await tight.close();
+    }
+  }, 60_000);
 });

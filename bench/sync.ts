@@ -1,0 +1,461 @@
+// Sync cost and speed on a synthetic organisation: the real fetch layer (lib/github) against the
+// GitHub simulator with injected latency, runSync writing into a fresh database. Loopback only;
+// stops by itself. Prints progress lines, then every figure as one JSON object on the LAST line.
+//
+//   npm run bench:sync -- --repos 1000 --latency 100 [--faults] [--pglite] [--seed 1]
+//
+//   repos           repositories in the synthetic org (built from ../shared/corpus/real-world)
+//   requestsCharged requests charged against the rate limit by the full sync (304s are free)
+//   perRepoFull     requestsCharged / repos                       target ≤ 6 (+1 per environment)
+//   perRepoResync   charged by an unchanged re-sync / repos        target ≤ 0.1
+//   wallSeconds     wall time of the full sync                    target ≤ 60 s (1,000 repos, 100 ms)
+//   peakRssMb       peak RSS of this process: fetch, analysis, writes (+ PGlite when used)  ≤ 512;
+//                   the simulator runs in a child process (bench/sync-sim.ts), as GitHub is remote
+//   budgetFull      6 + environments / repos: the per-repo target of this org
+//   fetchWaitSeconds time the sync loop spent waiting for the fetcher (the rest is analysis + writes)
+// With --faults, after the clean syncs: an hour later (rate-limit window reset), a full re-sync
+// with a cold ETag cache and every file re-fetched, while the simulator injects 5xx, timeouts and
+// secondary rate limits; then, measured in the database:
+//   partialSnapshots repositories whose stored rows disagree with the fixture (a workflow missing,
+//                    extra, or with another number of jobs than its analysis has; files missing)
+//   lostRepos        repositories that had a snapshot after the clean sync and have none now
+//   retries          retried HTTP attempts of the faulty sync (sync_runs.retries)
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import pg from "pg";
+import { and, eq, sql } from "drizzle-orm";
+import { generateSyntheticOrg } from "../sim/fixtures/generate";
+import type { OrgData } from "../sim/fixtures/model";
+import { fork, type ChildProcess } from "node:child_process";
+import type { FaultOptions } from "../sim/github";
+import type { SimCommand, SimReply } from "./sync-sim";
+import { openDatabase } from "../lib/db/open";
+import { migrateDatabase } from "../lib/db/migrate";
+import type { DatabaseHandle, Db } from "../lib/db/types";
+import { jobs, organizations, repoFiles, repositories, syncRuns, workflows } from "../lib/db/schema";
+import { createGithubClient, type GithubClient } from "../lib/github/client";
+import { createOrgFetcher } from "../lib/github/fetch";
+import { MemoryEtagStore } from "../lib/github/etag";
+import type { EtagStore } from "../lib/github/etag";
+import { dbEtagStore } from "../lib/connections/etag-store";
+import { createSyncRun } from "../lib/connections/connection-repo";
+import { runSync, type OrgFetcher } from "../lib/inventory/sync-service";
+import { analyzeFiles } from "../lib/analysis";
+
+interface Args {
+  repos: number;
+  latency: number;
+  faults: boolean;
+  pglite: boolean;
+  seed: number;
+  faultRate: number;
+  timeoutRate: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { repos: 1000, latency: 100, faults: false, pglite: false, seed: 1, faultRate: 0.02, timeoutRate: 0.002 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v < 0) throw new Error(`${a} needs a non-negative number`);
+      return v;
+    };
+    if (a === "--repos") args.repos = Math.max(1, Math.floor(value()));
+    else if (a === "--latency") args.latency = value();
+    else if (a === "--seed") args.seed = value();
+    else if (a === "--fault-rate") args.faultRate = value();
+    else if (a === "--timeout-rate") args.timeoutRate = value();
+    else if (a === "--faults") args.faults = true;
+    else if (a === "--pglite") args.pglite = true;
+    else if (a === "--") continue;
+    else throw new Error(`unknown argument ${a} (--repos N --latency MS [--faults [--fault-rate P --timeout-rate P]] [--pglite] [--seed N])`);
+  }
+  return args;
+}
+
+const LOOPBACK = ["127.0.0.1", "localhost", "::1", "[::1]"];
+const APP_ID = 4242;
+const t0 = performance.now();
+const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** A fresh database: a new one on the local PostgreSQL (dropped by `drop`), or in-memory PGlite. */
+async function freshDatabase(usePglite: boolean): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
+  if (usePglite) {
+    const handle = await openDatabase({ dataDir: ".data", inMemory: true });
+    await migrateDatabase(handle);
+    return { handle, drop: async () => undefined };
+  }
+  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+  const host = new URL(adminUrl).hostname;
+  if (!LOOPBACK.includes(host)) throw new Error(`the bench only uses a PostgreSQL on this machine, not ${host}`);
+  const name = `gatehouse_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: ".data" });
+  await migrateDatabase(handle);
+  log(`PostgreSQL ${url.host}, database ${name}`);
+  return {
+    handle,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** The fetcher, with the time the sync loop spends waiting for its next repository. */
+function timedFetcher(inner: OrgFetcher): OrgFetcher & { waitMs: () => number } {
+  let waitMs = 0;
+  return {
+    fetchOrg: () => inner.fetchOrg(),
+    listRepos: () => inner.listRepos(),
+    stats: () => inner.stats(),
+    waitMs: () => waitMs,
+    async *fetchRepos(repos, opts) {
+      const it = inner.fetchRepos(repos, opts)[Symbol.asyncIterator]();
+      for (;;) {
+        const start = performance.now();
+        const next = await it.next();
+        waitMs += performance.now() - start;
+        if (next.done) return;
+        yield next.value;
+      }
+    },
+  };
+}
+
+interface RunFigures {
+  status: string;
+  seconds: number;
+  charged: number;
+  requests: number;
+  notModified: number;
+  graphqlPoints: number;
+  retries: number;
+  reposDone: number;
+  reposFailed: number;
+  fetchWaitSeconds: number;
+  rateLimitWaitMs: number;
+}
+
+async function syncOnce(
+  db: Db,
+  orgId: string,
+  label: string,
+  client: GithubClient,
+  login: string,
+  etags: EtagStore,
+  forceFilesFor?: number[],
+): Promise<RunFigures> {
+  const runId = await createSyncRun(db, orgId, { scope: "org", trigger: "manual", requestedBy: "bench@example.test" });
+  const fetcher = timedFetcher(createOrgFetcher({ client, org: login, etags }));
+  const start = performance.now();
+  const ticker = setInterval(() => {
+    void db
+      .select({ done: syncRuns.reposDone, total: syncRuns.reposTotal, charged: syncRuns.charged, failed: syncRuns.reposFailed })
+      .from(syncRuns)
+      .where(eq(syncRuns.id, runId))
+      .then(([r]) => {
+        if (r) log(`${label}: ${r.done}/${r.total} repos, ${r.charged} charged, ${r.failed} failed, rss ${mb(process.memoryUsage().rss)} MB`);
+      })
+      .catch(() => undefined);
+  }, 5000);
+  try {
+    await runSync(db, fetcher, { orgId, runId, forceFilesFor });
+  } finally {
+    clearInterval(ticker);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
+  if (!run) throw new Error("sync run row vanished");
+  const figures: RunFigures = {
+    status: run.status,
+    seconds: round(seconds, 2),
+    charged: run.charged,
+    requests: run.requests,
+    notModified: run.notModified,
+    graphqlPoints: run.graphqlPoints,
+    retries: run.retries,
+    reposDone: run.reposDone,
+    reposFailed: run.reposFailed,
+    fetchWaitSeconds: round(fetcher.waitMs() / 1000, 2),
+    rateLimitWaitMs: run.rateLimitWaitMs,
+  };
+  log(`${label}: ${run.status} — ${run.message ?? ""}; ${JSON.stringify(figures)}`);
+  const errors = run.errors.slice(0, 5);
+  for (const e of errors) log(`  error ${e.kind} ${e.repo ?? "(org)"}: ${e.message.slice(0, 200)}`);
+  if (run.errors.length > errors.length) log(`  … ${run.errors.length - errors.length} more errors`);
+  return figures;
+}
+
+// ---- consistency of the stored inventory against the fixture ----------------------------------
+
+const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+const expectedJobsCache = new Map<string, number>();
+
+function expectedJobs(path: string, oid: string, text: string): number {
+  const key = `${oid}\0${path}`;
+  let n = expectedJobsCache.get(key);
+  if (n === undefined) {
+    n = analyzeFiles([{ path, content: text }]).workflows.find((w) => w.path === path)?.jobs.length ?? 0;
+    expectedJobsCache.set(key, n);
+  }
+  return n;
+}
+
+interface StoredRepo {
+  synced: boolean;
+  stale: boolean;
+  files: number;
+  workflows: Map<string, number>;
+}
+
+async function storedInventory(db: Db, orgId: string): Promise<Map<string, StoredRepo>> {
+  const rows = await db
+    .select({
+      name: repositories.name,
+      syncedAt: repositories.syncedAt,
+      staleReason: repositories.staleReason,
+      path: workflows.path,
+      jobs: sql<number>`count(${jobs.id})::int`,
+    })
+    .from(repositories)
+    .leftJoin(workflows, eq(workflows.repoId, repositories.id))
+    .leftJoin(jobs, eq(jobs.workflowId, workflows.id))
+    .where(eq(repositories.orgId, orgId))
+    .groupBy(repositories.id, workflows.id);
+  const fileCounts = await db
+    .select({ name: repositories.name, n: sql<number>`count(${repoFiles.id})::int` })
+    .from(repositories)
+    .leftJoin(repoFiles, eq(repoFiles.repoId, repositories.id))
+    .where(eq(repositories.orgId, orgId))
+    .groupBy(repositories.id);
+  const out = new Map<string, StoredRepo>();
+  for (const r of rows) {
+    let repo = out.get(r.name);
+    if (!repo) {
+      repo = { synced: r.syncedAt !== null, stale: r.staleReason !== null, files: 0, workflows: new Map() };
+      out.set(r.name, repo);
+    }
+    if (r.path !== null) repo.workflows.set(r.path, Number(r.jobs));
+  }
+  for (const f of fileCounts) {
+    const repo = out.get(f.name);
+    if (repo) repo.files = Number(f.n);
+  }
+  return out;
+}
+
+/** A repository has a snapshot when it was synced once and holds the workflows its fixture has. */
+function hasSnapshot(stored: StoredRepo | undefined, fixtureWorkflows: number): boolean {
+  return stored !== undefined && stored.synced && (fixtureWorkflows === 0 || stored.workflows.size > 0);
+}
+
+interface Consistency {
+  withSnapshot: Set<string>;
+  partial: string[];
+  stale: number;
+}
+
+async function checkInventory(db: Db, orgId: string, fixture: OrgData): Promise<Consistency> {
+  const stored = await storedInventory(db, orgId);
+  const withSnapshot = new Set<string>();
+  const partial: string[] = [];
+  let stale = 0;
+  for (const repo of fixture.repos) {
+    const s = stored.get(repo.name);
+    if (s?.stale) stale++;
+    const expected = new Map<string, number>();
+    for (const [path, blob] of repo.files) if (WORKFLOW.test(path)) expected.set(path, expectedJobs(path, blob.oid, blob.text));
+    if (!s || !s.synced) continue; // never synced: nothing stored to be inconsistent
+    if (hasSnapshot(s, expected.size)) withSnapshot.add(repo.name);
+    const problems: string[] = [];
+    for (const [path, n] of expected) {
+      const got = s.workflows.get(path);
+      if (got === undefined) problems.push(`workflow ${path} missing`);
+      else if (got !== n) problems.push(`${path}: ${got} jobs stored, ${n} analysed`);
+    }
+    for (const path of s.workflows.keys()) if (!expected.has(path)) problems.push(`workflow ${path} not in the repository`);
+    // Files fetched: workflows + CODEOWNERS (the synthetic org has no composite actions).
+    const expectedFiles = [...repo.files.keys()].filter((p) => WORKFLOW.test(p) || p === ".github/CODEOWNERS").length;
+    if (s.files !== expectedFiles) problems.push(`${s.files} files stored, ${expectedFiles} in the repository`);
+    if (problems.length > 0) partial.push(`${repo.name}: ${problems.slice(0, 3).join("; ")}`);
+  }
+  return { withSnapshot, partial, stale };
+}
+
+// ---- the simulator, in a child process ---------------------------------------------------------
+
+interface SimProcess {
+  url: string;
+  installationId: number;
+  faults(options: FaultOptions): Promise<void>;
+  resetRateLimit(): Promise<void>;
+  counts(): Promise<{ counts: Record<string, number>; rssMb: number }>;
+  close(): Promise<void>;
+}
+
+async function startSimProcess(start: Extract<SimCommand, { type: "start" }>): Promise<SimProcess> {
+  const child: ChildProcess = fork(new URL("./sync-sim.ts", import.meta.url), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ask = (command: SimCommand) =>
+    new Promise<SimReply>((resolve, reject) => {
+      const onMessage = (reply: SimReply) => {
+        child.off("exit", onExit);
+        if (reply.type === "error") reject(new Error(`simulator: ${reply.message}`));
+        else resolve(reply);
+      };
+      const onExit = (code: number | null) => reject(new Error(`the simulator exited (${code})`));
+      child.once("message", onMessage);
+      child.once("exit", onExit);
+      child.send(command);
+    });
+  const started = await ask(start);
+  if (started.type !== "started") throw new Error("the simulator did not start");
+  return {
+    url: started.url,
+    installationId: started.installationId,
+    faults: async (options) => void (await ask({ type: "faults", options })),
+    resetRateLimit: async () => void (await ask({ type: "reset-rate-limit" })),
+    counts: async () => {
+      const r = await ask({ type: "counts" });
+      if (r.type !== "counts") throw new Error("unexpected simulator reply");
+      return r;
+    },
+    close: async () => {
+      if (child.exitCode !== null) return;
+      await ask({ type: "close" }).catch(() => undefined);
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
+// ---- main ---------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const login = "bench-org";
+  const fixtureNow = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+  const fixture = generateSyntheticOrg({ repos: args.repos, seed: args.seed, login, now: fixtureNow });
+  const environments = fixture.repos.reduce((n, r) => n + r.environments.length, 0);
+  const workflowFiles = fixture.repos.reduce((n, r) => n + [...r.files.keys()].filter((p) => WORKFLOW.test(p)).length, 0);
+  log(`synthetic org ${login}: ${fixture.repos.length} repos, ${workflowFiles} workflow files, ${environments} environments, ${fixture.secrets.length} org secrets`);
+
+  const keys = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  // GitHub gives an App installation 5,000 requests/h + 50 per repository over 20, at most
+  // 12,500: an org of 1,000 repositories gets the 12,500.
+  const coreLimit = Math.min(12_500, 5000 + 50 * Math.max(0, args.repos - 20));
+  // Built again, identically, by the simulator process from the same (repos, seed, login, now).
+  const sim = await startSimProcess({ type: "start", repos: args.repos, seed: args.seed, login, now: fixtureNow, appId: APP_ID, publicKeyPem: keys.publicKey, latencyMs: args.latency, coreLimit });
+  log(`simulator ${sim.url} (own process), ${args.latency} ms per response, core rate limit ${coreLimit}/h`);
+  const appClient = (extra: { requestTimeoutMs?: number } = {}) =>
+    createGithubClient({ kind: "app", baseUrl: sim.url, appId: APP_ID, privateKey: keys.privateKey, installationId: sim.installationId, account: login, ...extra });
+
+  const { handle, drop } = await freshDatabase(args.pglite);
+  try {
+    const db = handle.db;
+    const [org] = await db.insert(organizations).values({ slug: `bench-${Date.now()}`, name: login }).returning({ id: organizations.id });
+    if (!org) throw new Error("could not create the organisation");
+    const orgId = org.id;
+    const client = appClient();
+    const etags = dbEtagStore(db, orgId);
+
+    log(`full sync of ${args.repos} repos (database: ${handle.kind})`);
+    const full = await syncOnce(db, orgId, "full", client, login, etags);
+    const afterClean = await checkInventory(db, orgId, fixture);
+    log(`after the full sync: ${afterClean.withSnapshot.size} repos with a snapshot, ${afterClean.partial.length} inconsistent, ${afterClean.stale} stale`);
+    for (const p of afterClean.partial.slice(0, 5)) log(`  inconsistent ${p}`);
+
+    log("unchanged re-sync");
+    const resync = await syncOnce(db, orgId, "re-sync", client, login, etags);
+
+    const result: Record<string, number | string | boolean> = {
+      repos: args.repos,
+      requestsCharged: full.charged,
+      perRepoFull: round(full.charged / args.repos),
+      perRepoResync: round(resync.charged / args.repos),
+      wallSeconds: full.seconds,
+      peakRssMb: peakRssMb(),
+      budgetFull: round(6 + environments / args.repos),
+      environments,
+      resyncSeconds: resync.seconds,
+      fetchWaitSeconds: full.fetchWaitSeconds,
+      graphqlPoints: full.graphqlPoints,
+      latencyMs: args.latency,
+      database: handle.kind,
+      fullStatus: full.status,
+      resyncStatus: resync.status,
+    };
+
+    if (args.faults) {
+      // An hour later (fresh rate-limit window), a full re-sync with nothing cached, under faults.
+      await sim.resetRateLimit();
+      await sim.faults({
+        seed: args.seed,
+        serverErrorRate: args.faultRate,
+        timeoutRate: args.timeoutRate,
+        secondaryRateLimitRate: args.faultRate,
+        retryAfterSeconds: 1,
+      });
+      const timeoutMs = 5000;
+      log(`faulty full re-sync: 5xx ${args.faultRate}, timeouts ${args.timeoutRate} (client gives up after ${timeoutMs} ms), secondary rate limits ${args.faultRate}; cold ETag cache, files re-fetched`);
+      const faulty = await syncOnce(
+        db,
+        orgId,
+        "faulty",
+        appClient({ requestTimeoutMs: timeoutMs }),
+        login,
+        new MemoryEtagStore(),
+        fixture.repos.map((r) => r.id),
+      );
+      await sim.faults({});
+      const afterFaults = await checkInventory(db, orgId, fixture);
+      const lost = [...afterClean.withSnapshot].filter((name) => !afterFaults.withSnapshot.has(name));
+      log(`after the faulty sync: ${afterFaults.withSnapshot.size} repos with a snapshot, ${afterFaults.partial.length} inconsistent, ${afterFaults.stale} stale, ${lost.length} lost`);
+      for (const p of afterFaults.partial.slice(0, 5)) log(`  inconsistent ${p}`);
+      const { counts: injected } = await sim.counts();
+      log(`injected: ${injected["server-error"]} 5xx, ${injected.timeout} timeouts, ${injected["secondary-rate-limit"]} secondary rate limits`);
+      Object.assign(result, {
+        partialSnapshots: afterFaults.partial.length,
+        lostRepos: lost.length,
+        retries: faulty.retries,
+        faultyStatus: faulty.status,
+        faultySeconds: faulty.seconds,
+        faultyFailedRepos: faulty.reposFailed,
+        staleRepos: afterFaults.stale,
+        injected5xx: injected["server-error"] ?? 0,
+        injectedTimeouts: injected.timeout ?? 0,
+        injectedSecondaryRateLimits: injected["secondary-rate-limit"] ?? 0,
+        peakRssMb: peakRssMb(),
+      });
+    }
+
+    const stillThere = await db.select({ n: sql<number>`count(*)::int` }).from(repositories).where(and(eq(repositories.orgId, orgId)));
+    log(`${stillThere[0]?.n ?? 0} repository rows stored; simulator process peak RSS ${(await sim.counts()).rssMb} MB (not in peakRssMb)`);
+    console.log(JSON.stringify(result));
+  } finally {
+    await handle.close();
+    await drop();
+    await sim.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
