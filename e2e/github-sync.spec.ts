@@ -28,7 +28,8 @@ test("an admin connects the GitHub App, presses Sync now, watches progress and s
   await expect(page.getByTestId("repository-row").first()).toBeVisible();
   expect(await page.getByTestId("repository-row").count()).toBeGreaterThanOrEqual(3);
 
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByTestId("audit-row").first()).toContainText("sync.start");
   await expect(page.getByTestId("audit-row").nth(1)).toContainText("connection.connect");
 });
@@ -40,7 +41,7 @@ test("the demo org opens on an inventory synced at start, and a viewer can read 
   await expect(page.getByText(/25 repositories of acme/)).toBeVisible();
   await expect(page.getByTestId("sync-run")).toContainText("startup sync");
   await expect(page.getByRole("button", { name: "Sync now" })).toHaveCount(0);
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "GitHub" })).toHaveCount(0);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" })).toHaveCount(0);
   const res = await page.request.post("/api/v1/orgs/acme/sync-runs");
   expect(res.status()).toBe(403);
 });

@@ -4,7 +4,8 @@ import { signIn } from "./helpers";
 test("an admin adds a member, changes their role, and the audit log shows both", async ({ page }) => {
   const email = `new-${Date.now()}@acme.test`;
   await signIn(page, "admin@acme.test");
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Members" }).click();
   await expect(page.getByRole("heading", { name: "Members", exact: true })).toBeVisible();
 
   const add = page.getByRole("form", { name: "Add a member" });
@@ -18,7 +19,7 @@ test("an admin adds a member, changes their role, and the audit log shows both",
   await row.getByLabel(`Role of ${email}`).selectOption("responder");
   await expect(page.getByRole("status")).toHaveText(`${email} is now Responder.`);
 
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
+  await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Audit log" }).click();
   const rows = page.getByTestId("audit-row");
   await expect(rows.first()).toContainText(`changed ${email} from viewer to responder`);
   await expect(rows.nth(1)).toContainText(`added ${email} as viewer`);

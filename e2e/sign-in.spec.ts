@@ -12,16 +12,18 @@ for (const u of USERS) {
     await signIn(page, u.email);
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Overview" })).toBeVisible();
-    await expect(page.getByText(/^GitHub organisation acme · you are/)).toContainText(u.role);
+    await expect(page.getByText(/^GitHub organisation acme · your role:/)).toContainText(u.role);
     await expect(page.getByTestId("count-tile").first()).toBeVisible();
     if (u.adminNav) {
-      await expect(nav.getByRole("link", { name: "Members" })).toBeVisible();
-      await expect(nav.getByRole("link", { name: "Audit log" })).toBeVisible();
+      await nav.getByRole("link", { name: "Settings" }).click();
+      const settings = page.getByRole("navigation", { name: "Settings" });
+      await expect(settings.getByRole("link", { name: "Members" })).toBeVisible();
+      await expect(settings.getByRole("link", { name: "Audit log" })).toBeVisible();
+      await expect(settings.getByRole("link", { name: "GitHub" })).toBeVisible();
+      await page.goto("/orgs/acme");
       await expect(page.getByRole("heading", { name: "Recent activity" })).toBeVisible();
-      await expect(nav.getByRole("link", { name: "GitHub" })).toBeVisible();
     } else {
-      await expect(nav.getByRole("link", { name: "Members" })).toHaveCount(0);
-      await expect(nav.getByRole("link", { name: "Audit log" })).toHaveCount(0);
+      await expect(nav.getByRole("link", { name: "Settings" })).toHaveCount(0);
       await expect(page.getByText("The audit log is visible to admins.")).toBeVisible();
     }
   });

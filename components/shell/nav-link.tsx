@@ -3,9 +3,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function NavLink({ href, exact = false, children }: { href: string; exact?: boolean; children: string }) {
+export function NavLink({ href, exact = false, activePrefix, children }: { href: string; exact?: boolean; activePrefix?: string; children: string }) {
   const pathname = usePathname();
-  const active = exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
+  const prefix = activePrefix ?? href;
+  const active = exact ? pathname === href : pathname === prefix || pathname.startsWith(`${prefix}/`);
   return (
     <Link
       href={href}

@@ -59,7 +59,8 @@ function tokenWrites(p: Permissions, effectiveDefault: string | null): string[] 
   if (p === "write-all") return ["all scopes"];
   if (p === null) return effectiveDefault === "write" ? ["all scopes (repository default is write)"] : [];
   if (typeof p === "string") return [];
-  return Object.entries(p).filter(([, v]) => v === "write").map(([k]) => k);
+  // id-token is not a write on the repository: it is shown as "can mint OIDC tokens".
+  return Object.entries(p).filter(([k, v]) => v === "write" && k !== "id-token").map(([k]) => k);
 }
 
 /** Job ids the target covers, within the org. Unknown or another org's target covers none. */
@@ -150,7 +151,11 @@ export async function computeBlastRadius(db: Db, orgId: string, target: BlastTar
       updatedAt: s.updatedAt?.toISOString() ?? null,
     });
   }
+  const secretNamesOfJob = new Map<string, Set<string>>();
+  for (const s of secretRows) secretNamesOfJob.set(s.jobId, (secretNamesOfJob.get(s.jobId) ?? new Set()).add(s.name.toUpperCase()));
   for (const i of identityRows) {
+    // An identity named after a secret the job reads (npm-token NPM_TOKEN) is that secret: listed once.
+    if (i.identifier && secretNamesOfJob.get(i.jobId)?.has(i.identifier.toUpperCase())) continue;
     const m = jobMeta.get(i.jobId)!;
     addCred(i.jobId, {
       key: `identity:${i.kind}:${i.identifier ?? m.repository}`,

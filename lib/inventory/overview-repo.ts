@@ -84,6 +84,8 @@ export async function riskiestCredentials(db: Db, orgId: string, limit = 10): Pr
         select ji.kind || coalesce(' ' || ji.identifier, '') as name, j.id as job_id, j.repo_id, ${jobFacts}, not ji.oidc as static_key
         from ${jobIdentities} ji join ${jobs} j on j.id = ji.job_id join ${workflows} w on w.id = j.workflow_id
         where ji.org_id = ${orgId} and ji.identifier is not null and not ji.symbolic
+          -- an identity named after a secret the job reads is that secret: ranked once, as the secret
+          and not exists (select 1 from ${jobSecrets} js2 where js2.job_id = j.id and upper(js2.secret_name) = upper(ji.identifier))
       ) t group by t.name`),
   );
   const score = (kind: RiskyCredential["kind"], a: Agg): RiskyCredential => {

@@ -5,11 +5,14 @@ import { can } from "@/lib/authz/actor";
 import { NavLink } from "@/components/shell/nav-link";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { UserMenu } from "@/components/shell/user-menu";
+import { settingsLinks } from "./settings/links";
 
 export default async function OrgLayout({ children, params }: { children: ReactNode; params: Promise<{ orgSlug: string }> }) {
   const { orgSlug } = await params;
   const { actor, orgs } = await getOrgPageContext(orgSlug);
   const base = `/orgs/${actor.orgSlug}`;
+  const settings = settingsLinks(actor);
+  const settingsHref = settings[0]?.href ?? null;
   return (
     <div className="min-h-screen">
       <header className="bg-slate-900 text-white">
@@ -28,9 +31,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
             {can(actor, "inventory.read") ? <NavLink href={`${base}/owners`}>Owners</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/blast-radius`}>Blast radius</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/repositories`}>Repositories</NavLink> : null}
-            {can(actor, "connection.manage") ? <NavLink href={`${base}/settings/github`}>GitHub</NavLink> : null}
-            {can(actor, "member.read") ? <NavLink href={`${base}/settings/members`}>Members</NavLink> : null}
-            {can(actor, "audit.read") ? <NavLink href={`${base}/settings/audit`}>Audit log</NavLink> : null}
+            {settingsHref ? <NavLink href={settingsHref} activePrefix={`${base}/settings`}>Settings</NavLink> : null}
           </nav>
           <UserMenu name={actor.user.name} email={actor.user.email} role={actor.role} />
         </div>

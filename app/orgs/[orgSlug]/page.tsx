@@ -3,7 +3,6 @@ import Link from "next/link";
 import { getOrgPageContext } from "@/lib/orgs/page-context";
 import { getDatabase } from "@/lib/db";
 import { can } from "@/lib/authz/actor";
-import { ROLE_LABELS } from "@/lib/authz/roles";
 import { listAuditEvents } from "@/lib/audit/audit-repo";
 import { inventoryCounts, riskiestCredentials } from "@/lib/inventory/overview-repo";
 import { latestSyncRun } from "@/lib/connections/connection-repo";
@@ -42,7 +41,7 @@ export default async function OrgOverviewPage({ params }: { params: Promise<{ or
         title={actor.orgName}
         description={
           <>
-            GitHub organisation {actor.orgSlug} · you are <RoleBadge role={actor.role} /> ({ROLE_LABELS[actor.role].toLowerCase()})
+            GitHub organisation {actor.orgSlug} · your role: <RoleBadge role={actor.role} />
           </>
         }
       />
@@ -77,7 +76,7 @@ export default async function OrgOverviewPage({ params }: { params: Promise<{ or
               <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
                 <tr>
                   <th scope="col" className="py-1.5 pr-3">Credential</th>
-                  <th scope="col" className="py-1.5 pr-3">Reach</th>
+                  <th scope="col" className="py-1.5 pr-3">Its jobs can</th>
                   <th scope="col" className="py-1.5 pr-3">Used by</th>
                   <th scope="col" className="py-1.5 pr-3">Exposure</th>
                 </tr>
