@@ -2,8 +2,8 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { repositories, workflows } from "@/lib/db/schema";
-import { withDetails, workflowConditions } from "./workflows-repo";
-import { repoOwnerExpr, workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
+import { withDetails, workflowConditions, workflowRowColumns } from "./workflows-repo";
+import { repoOwnerExpr } from "./owner-exprs";
 import type { WorkflowFilters } from "./workflows-schema";
 
 export const EXPORT_FORMATS = ["csv", "md", "json"] as const;
@@ -26,20 +26,7 @@ export async function inventoryLines(db: Db, orgId: string, f: Partial<WorkflowF
   const out: InventoryLine[] = [];
   for (let offset = 0; offset < EXPORT_LIMIT; offset += BATCH) {
     const base = await db
-      .select({
-        id: workflows.id,
-        repoId: workflows.repoId,
-        repository: repositories.fullName,
-        path: workflows.path,
-        name: workflows.name,
-        state: workflows.state,
-        triggers: workflows.triggers,
-        untrustedTriggers: workflows.untrustedTriggers,
-        owner: workflowOwnerExpr(orgId),
-        ownerSource: workflowOwnerSourceExpr(orgId),
-        parseError: workflows.parseError,
-        repoOwner: repoOwnerExpr(orgId),
-      })
+      .select({ ...workflowRowColumns(orgId), repoOwner: repoOwnerExpr(orgId) })
       .from(workflows)
       .innerJoin(repositories, eq(repositories.id, workflows.repoId))
       .where(where)

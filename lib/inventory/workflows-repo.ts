@@ -63,6 +63,23 @@ export function workflowConditions(orgId: string, f: Partial<WorkflowFilters>): 
   return where;
 }
 
+/** The columns of a workflow row before its details (withDetails) are added. */
+export function workflowRowColumns(orgId: string) {
+  return {
+    id: workflows.id,
+    repoId: workflows.repoId,
+    repository: repositories.fullName,
+    path: workflows.path,
+    name: workflows.name,
+    state: workflows.state,
+    triggers: workflows.triggers,
+    untrustedTriggers: workflows.untrustedTriggers,
+    owner: workflowOwnerExpr(orgId),
+    ownerSource: workflowOwnerSourceExpr(orgId),
+    parseError: workflows.parseError,
+  };
+}
+
 /** One page of the org's workflows, filtered and sorted in SQL; details are loaded for that page only. */
 export async function listWorkflows(db: Db, orgId: string, f: WorkflowFilters): Promise<WorkflowPage> {
   const where = and(...workflowConditions(orgId, f));
@@ -83,19 +100,7 @@ export async function listWorkflows(db: Db, orgId: string, f: WorkflowFilters): 
     .innerJoin(repositories, eq(repositories.id, workflows.repoId))
     .where(where);
   const base = await db
-    .select({
-      id: workflows.id,
-      repoId: workflows.repoId,
-      repository: repositories.fullName,
-      path: workflows.path,
-      name: workflows.name,
-      state: workflows.state,
-      triggers: workflows.triggers,
-      untrustedTriggers: workflows.untrustedTriggers,
-      owner: workflowOwnerExpr(orgId),
-      ownerSource: workflowOwnerSourceExpr(orgId),
-      parseError: workflows.parseError,
-    })
+    .select(workflowRowColumns(orgId))
     .from(workflows)
     .innerJoin(repositories, eq(repositories.id, workflows.repoId))
     .where(where)
