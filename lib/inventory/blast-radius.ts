@@ -134,7 +134,9 @@ export async function computeBlastRadius(db: Db, orgId: string, target: BlastTar
   const credsOfJob = new Map<string, Set<string>>();
   const addCred = (jobId: string, c: Omit<BlastCredential, "jobs">) => {
     const prev = credentials.get(c.key);
-    credentials.set(c.key, prev ? { ...prev, jobs: prev.jobs + 1 } : { ...c, jobs: 1 });
+    // Several jobs' owners may share an org secret: each of them is named.
+    const owner = prev && !prev.owner.split(", ").includes(c.owner) ? `${prev.owner}, ${c.owner}` : (prev?.owner ?? c.owner);
+    credentials.set(c.key, prev ? { ...prev, owner, jobs: prev.jobs + 1 } : { ...c, jobs: 1 });
     credsOfJob.set(jobId, (credsOfJob.get(jobId) ?? new Set()).add(c.key));
   };
 
@@ -147,7 +149,8 @@ export async function computeBlastRadius(db: Db, orgId: string, target: BlastTar
       kind: "secret",
       label: s.name,
       detail: s.resolution === "missing" ? "referenced but not defined" : s.resolution === "all" ? "every secret the job can read (toJSON(secrets))" : `${s.scope ?? s.resolution} secret${orgScope ? "" : ` of ${m.repository}`}${s.environment ? ` (environment ${s.environment})` : ""}`,
-      owner: orgScope ? "organisation admins" : (m.repoOwner ?? m.wfOwner ?? "unowned"),
+      // An org secret is rotated by the owners of the workflows that use it (organisation admins when none is known).
+      owner: orgScope ? (m.wfOwner ?? "organisation admins") : (m.repoOwner ?? m.wfOwner ?? "unowned"),
       updatedAt: s.updatedAt?.toISOString() ?? null,
     });
   }
@@ -202,7 +205,7 @@ export async function computeBlastRadius(db: Db, orgId: string, target: BlastTar
   const rotation = new Map<string, Set<string>>();
   for (const c of credentials.values()) {
     if (c.kind === "github-token") continue;
-    rotation.set(c.owner, (rotation.get(c.owner) ?? new Set()).add(c.label));
+    for (const owner of c.owner.split(", ")) rotation.set(owner, (rotation.get(owner) ?? new Set()).add(c.label));
   }
   return {
     target,

@@ -114,7 +114,7 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
                 { title: "Systems", nodes: result.systems.map((s) => ({ id: s.key, label: `${s.capability}: ${s.kind}${s.id ? ` ${s.id}` : ""}` })) },
                 { title: "Rotation owners", nodes: result.rotation.map((r) => ({ id: `owner:${r.owner}`, label: r.owner })) },
               ],
-              edges: [...result.edges, ...result.credentials.filter((c) => c.kind !== "github-token").map((c) => ({ from: c.key, to: `owner:${c.owner}` }))],
+              edges: [...result.edges, ...result.credentials.filter((c) => c.kind !== "github-token").flatMap((c) => c.owner.split(", ").map((o) => ({ from: c.key, to: `owner:${o}` })))],
             }}
           />
           <section aria-labelledby="jobs-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
