@@ -17,7 +17,9 @@ import { listMyOrgsRoute } from "@/lib/orgs/orgs-routes";
 import { insertMember } from "@/lib/members/members-repo";
 import { CONNECTION_USE_CASES, connectGithub } from "@/lib/connections/connection-service";
 import { latestSyncRunRoute, startSyncRoute } from "@/lib/connections/connection-routes";
-import { listRepositoriesRoute } from "@/lib/inventory/inventory-routes";
+import { listRepositoriesRoute, listWorkflowsRoute } from "@/lib/inventory/inventory-routes";
+import { blastRadiusRoute } from "@/lib/inventory/blast-radius-routes";
+import { exportRoute } from "@/lib/inventory/export-routes";
 import { githubConnections, syncRuns } from "@/lib/db/schema";
 import { stopQueue } from "@/lib/jobs/queue";
 import { OWNER_USE_CASES } from "@/lib/inventory/owners-service";
@@ -133,6 +135,7 @@ const ROUTES: {
   permission: string | null;
   params: (o: TestOrg) => Promise<Record<string, string>>;
   body?: () => Record<string, unknown>;
+  query?: Record<string, string>;
   okStatus: number;
 }[] = [
   { name: "GET /api/v1/orgs", def: listMyOrgsRoute as AnyRoute, method: "GET", permission: null, params: async () => ({}), okStatus: 200 },
@@ -177,6 +180,9 @@ const ROUTES: {
   },
   { name: "GET sync-runs/latest", def: latestSyncRunRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
   { name: "GET repositories", def: listRepositoriesRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  { name: "GET workflows", def: listWorkflowsRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), query: { size: "25", sort: "findings" }, okStatus: 200 },
+  { name: "GET blast-radius", def: blastRadiusRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), query: { type: "secret", id: "NPM_TOKEN" }, okStatus: 200 },
+  { name: "GET export", def: exportRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), query: { format: "csv" }, okStatus: 200 },
   { name: "GET secrets", def: listSecretsRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
   { name: "GET identities", def: listIdentitiesRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
   { name: "GET systems", def: listSystemsRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
@@ -210,13 +216,15 @@ const ROUTES: {
 async function call(route: (typeof ROUTES)[number], target: TestOrg, token: string | null) {
   const params = await route.params(target);
   const body = route.body?.();
-  const req = new Request(`http://localhost/api/test`, {
+  const req = new Request(`http://localhost/api/test?${new URLSearchParams(route.query ?? {}).toString()}`, {
     method: route.method,
     headers: { ...(token ? { cookie: `authjs.session-token=${token}` } : {}), "content-type": "application/json" },
     body: body ? JSON.stringify(body) : undefined,
   });
   const res = await defineRoute(route.def)(req, { params: Promise.resolve(params) });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; error?: { code: string; message: string } } };
+  // Exports answer a file; everything else the { ok, data | error } envelope.
+  const json = res.headers.get("content-type")?.includes("application/json") ?? false;
+  return { status: res.status, body: (json ? await res.json() : { ok: res.ok, text: await res.text() }) as { ok: boolean; error?: { code: string; message: string } } };
 }
 
 describe.each(ROUTES.map((r) => [r.name, r] as const))("route %s", (_name, route) => {
