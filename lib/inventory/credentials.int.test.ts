@@ -103,7 +103,7 @@ describe("secrets", () => {
   it("environment secrets name their environment and are owned by the repository's owner", async () => {
     const [adyen] = await secretNamed("ADYEN_API_KEY");
     expect(adyen).toMatchObject({ scope: "environment", environment: "production", repository: "acme/payments-service", readableRepoCount: 1 });
-    expect(adyen!.owners).toEqual([{ owner: "@acme/payments", source: "admin-team" }]);
+    expect(adyen!.owners).toEqual([{ owner: "@acme/payments", source: "custom-property" }]);
     const envOnly = await secrets({ scope: "environment" });
     expect(envOnly.rows.every((r) => r.scope === "environment")).toBe(true);
   });

@@ -11,7 +11,7 @@ export interface Owner {
 }
 
 /** Custom properties that name an owning team, in order of preference. */
-const OWNER_PROPERTIES = ["owner", "owning-team", "team", "service-owner"];
+const OWNER_PROPERTIES = ["owner", "owner-team", "owning-team", "team", "service-owner"];
 
 export function codeownersRules(facts: RepoFacts): CodeownersRule[] {
   for (const path of CODEOWNERS_PATHS) {
