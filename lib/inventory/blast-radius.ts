@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { jobIdentities, jobSecrets, jobs, jobSystems, repositories, secrets, workflows } from "@/lib/db/schema";
 import type { Permissions, Phase } from "@/lib/analysis/types";
@@ -63,6 +63,11 @@ function tokenWrites(p: Permissions, effectiveDefault: string | null): string[] 
   return Object.entries(p).filter(([k, v]) => v === "write" && k !== "id-token").map(([k]) => k);
 }
 
+/** `column = any($1)`: one array parameter for up to MAX_JOBS ids, not a bind parameter each. */
+function anyOf(column: AnyColumn, ids: string[]): SQL {
+  return sql`${column} = any(${sql.param(ids)}::uuid[])`;
+}
+
 /** Job ids the target covers, within the org. Unknown or another org's target covers none. */
 async function jobIdsFor(db: Db, orgId: string, t: BlastTarget): Promise<string[]> {
   const pick = (rows: { id: string }[]) => rows.map((r) => r.id);
@@ -84,7 +89,14 @@ async function jobIdsFor(db: Db, orgId: string, t: BlastTarget): Promise<string[
     case "action": {
       // owner/action matches every ref; owner/action@ref only that ref. Reusable-workflow calls count too.
       const exact = t.id.includes("@");
-      const uses = sql`exists (select 1 from jsonb_array_elements(${jobs.uses}) e where ${exact ? sql`e->>'uses' = ${t.id}` : sql`e->>'uses' like ${`${t.id}@%`}`})`;
+      // An exact ref is a containment test job_uses_gin answers. A prefix without LIKE wildcards
+      // is one jsonpath test per row (`starts with`), far cheaper than unnesting every array.
+      const literalPrefix = !exact && !/[%_\\]/.test(t.id);
+      const uses = exact
+        ? sql`${jobs.uses} @> ${JSON.stringify([{ uses: t.id }])}::jsonb`
+        : literalPrefix
+          ? sql`${jobs.uses} @? ${`$[*].uses ? (@ starts with ${JSON.stringify(`${t.id}@`)})`}::jsonpath`
+          : sql`exists (select 1 from jsonb_array_elements(${jobs.uses}) e where e->>'uses' like ${`${t.id}@%`})`;
       const calls = exact ? sql`${jobs.calls}->>'workflow' = ${t.id}` : sql`${jobs.calls}->>'workflow' like ${`${t.id}@%`}`;
       return pick(await db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.orgId, orgId), sql`(${uses} or ${calls})`)).limit(MAX_JOBS + 1));
     }
@@ -103,18 +115,26 @@ export async function computeBlastRadius(db: Db, orgId: string, target: BlastTar
 
   const [jobRows, secretRows, identityRows, systemRows] = await Promise.all([
     db
-      .select({ j: jobs, repository: repositories.fullName, repoOwner: repoOwnerExpr(orgId), effectiveDefault: repositories.effectiveDefaultPermissions, path: workflows.path, wfOwner: workflowOwnerExpr(orgId) })
+      // Only the columns used: a job's uses/runs_on/calls documents are large and not needed here.
+      .select({
+        j: { id: jobs.id, workflowId: jobs.workflowId, jobKey: jobs.jobKey, phase: jobs.phase, environment: jobs.environment, permissions: jobs.permissions, idToken: jobs.idToken, runsUntrustedCode: jobs.runsUntrustedCode },
+        repository: repositories.fullName,
+        repoOwner: repoOwnerExpr(orgId),
+        effectiveDefault: repositories.effectiveDefaultPermissions,
+        path: workflows.path,
+        wfOwner: workflowOwnerExpr(orgId),
+      })
       .from(jobs)
       .innerJoin(workflows, eq(workflows.id, jobs.workflowId))
       .innerJoin(repositories, eq(repositories.id, jobs.repoId))
-      .where(and(eq(jobs.orgId, orgId), inArray(jobs.id, ids))),
+      .where(and(eq(jobs.orgId, orgId), anyOf(jobs.id, ids))),
     db
       .select({ jobId: jobSecrets.jobId, name: jobSecrets.secretName, resolution: jobSecrets.resolution, scope: secrets.scope, environment: secrets.environment, updatedAt: secrets.updatedAt })
       .from(jobSecrets)
       .leftJoin(secrets, eq(secrets.id, jobSecrets.secretId))
-      .where(and(eq(jobSecrets.orgId, orgId), inArray(jobSecrets.jobId, ids))),
-    db.select().from(jobIdentities).where(and(eq(jobIdentities.orgId, orgId), inArray(jobIdentities.jobId, ids))),
-    db.select().from(jobSystems).where(and(eq(jobSystems.orgId, orgId), inArray(jobSystems.jobId, ids))),
+      .where(and(eq(jobSecrets.orgId, orgId), anyOf(jobSecrets.jobId, ids))),
+    db.select().from(jobIdentities).where(and(eq(jobIdentities.orgId, orgId), anyOf(jobIdentities.jobId, ids))),
+    db.select().from(jobSystems).where(and(eq(jobSystems.orgId, orgId), anyOf(jobSystems.jobId, ids))),
   ]);
 
   const jobsOut: BlastJob[] = jobRows.map(({ j, repository, path, effectiveDefault }) => ({

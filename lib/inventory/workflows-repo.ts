@@ -44,16 +44,21 @@ const PHASE_RANK: Record<Phase, number> = { "build-untrusted": 0, verify: 1, pub
 
 /** The conditions of a filtered view; orgId is always the first. Shared by the list and the export. */
 export function workflowConditions(orgId: string, f: Partial<WorkflowFilters>): SQL[] {
-  const where: SQL[] = [eq(workflows.orgId, orgId), isNull(repositories.removedAt)];
+  // repository.org_id is implied by the workflow's; stating it lets the planner walk
+  // repository_org_full_name_idx in order and stop after one page.
+  const where: SQL[] = [eq(workflows.orgId, orgId), eq(repositories.orgId, orgId), isNull(repositories.removedAt)];
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(ilike(repositories.fullName, like), ilike(workflows.path, like), ilike(workflows.name, like))!);
+    // The repository name is matched once per repository (not once per workflow row), then by id.
+    const repoMatches = sql`${workflows.repoId} in (select r.id from ${repositories} r where r.org_id = ${orgId} and r.full_name ilike ${like})`;
+    where.push(or(repoMatches, ilike(workflows.path, like), ilike(workflows.name, like))!);
   }
   if (f.secret) {
     where.push(sql`exists (select 1 from ${jobSecrets} js join ${jobs} j on j.id = js.job_id
       where j.workflow_id = ${workflows.id} and js.org_id = ${orgId} and upper(js.secret_name) = upper(${f.secret}))`);
   }
-  if (f.phase) where.push(sql`exists (select 1 from ${jobs} j where j.workflow_id = ${workflows.id} and j.phase = ${f.phase})`);
+  // j.org_id is the workflow's own org: stated so job_org_phase_workflow_idx answers it.
+  if (f.phase) where.push(sql`exists (select 1 from ${jobs} j where j.org_id = ${orgId} and j.workflow_id = ${workflows.id} and j.phase = ${f.phase})`);
   if (f.trigger) where.push(sql`${workflows.triggers} @> ${JSON.stringify([f.trigger])}::jsonb`);
   if (f.untrusted) where.push(sql`jsonb_array_length(${workflows.untrustedTriggers}) > 0`);
   if (f.severity) {
@@ -83,30 +88,52 @@ export function workflowRowColumns(orgId: string) {
 /** One page of the org's workflows, filtered and sorted in SQL; details are loaded for that page only. */
 export async function listWorkflows(db: Db, orgId: string, f: WorkflowFilters): Promise<WorkflowPage> {
   const where = and(...workflowConditions(orgId, f));
-  const openFindings = sql<number>`(select count(*) from ${findings} fd where fd.org_id = ${orgId} and fd.repo_id = ${workflows.repoId} and fd.path = ${workflows.path} and fd.fixed_at is null)`;
-  const secretCount = sql<number>`(select count(distinct js.secret_name) from ${jobSecrets} js join ${jobs} j on j.id = js.job_id where j.workflow_id = ${workflows.id})`;
   const order = f.dir === "desc" ? desc : asc;
-  const orderBy =
-    f.sort === "workflow"
-      ? [order(workflows.path), asc(repositories.fullName)]
-      : f.sort === "findings"
-        ? [order(openFindings), asc(repositories.fullName), asc(workflows.path)]
-        : f.sort === "secrets"
-          ? [order(secretCount), asc(repositories.fullName), asc(workflows.path)]
-          : [order(repositories.fullName), asc(workflows.path)];
-  const [countRow] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(workflows)
-    .innerJoin(repositories, eq(repositories.id, workflows.repoId))
-    .where(where);
-  const base = await db
+  // The findings and secrets sorts need a figure for every workflow: each is aggregated once
+  // (one pass over the org's open findings / secret references) and joined, not a subquery per row.
+  const openFindings = db
+    .select({ repoId: findings.repoId, path: findings.path, n: sql<number>`count(*)`.as("n") })
+    .from(findings)
+    .where(and(eq(findings.orgId, orgId), isNull(findings.fixedAt)))
+    .groupBy(findings.repoId, findings.path)
+    .as("open_findings");
+  const secretCounts = db
+    .select({ workflowId: jobs.workflowId, n: sql<number>`count(distinct ${jobSecrets.secretName})`.as("n") })
+    .from(jobSecrets)
+    .innerJoin(jobs, eq(jobs.id, jobSecrets.jobId))
+    .where(and(eq(jobSecrets.orgId, orgId), eq(jobs.orgId, orgId)))
+    .groupBy(jobs.workflowId)
+    .as("secret_counts");
+  const page = db
     .select(workflowRowColumns(orgId))
     .from(workflows)
     .innerJoin(repositories, eq(repositories.id, workflows.repoId))
-    .where(where)
-    .orderBy(...orderBy)
-    .limit(f.size)
-    .offset((f.page - 1) * f.size);
+    .$dynamic();
+  if (f.sort === "findings") {
+    page.leftJoin(openFindings, and(eq(openFindings.repoId, workflows.repoId), eq(openFindings.path, workflows.path))).orderBy(order(sql`coalesce(${openFindings.n}, 0)`), asc(repositories.fullName), asc(workflows.path));
+  } else if (f.sort === "secrets") {
+    page.leftJoin(secretCounts, eq(secretCounts.workflowId, workflows.id)).orderBy(order(sql`coalesce(${secretCounts.n}, 0)`), asc(repositories.fullName), asc(workflows.path));
+  } else if (f.sort === "workflow") {
+    page.orderBy(order(workflows.path), asc(repositories.fullName));
+  } else {
+    page.orderBy(order(repositories.fullName), asc(workflows.path));
+  }
+  const unfiltered = !f.q && !f.secret && !f.phase && !f.trigger && !f.untrusted && !f.severity;
+  // Unfiltered, the count is an index-only scan of workflow_org_repo_idx less the (few) removed
+  // repositories' workflows, instead of a join with every repository.
+  const count = unfiltered
+    ? db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(workflows)
+        .where(and(eq(workflows.orgId, orgId), sql`not exists (select 1 from ${repositories} r where r.org_id = ${orgId} and r.id = ${workflows.repoId} and r.removed_at is not null)`))
+    : db.select({ n: sql<number>`count(*)::int` }).from(workflows).innerJoin(repositories, eq(repositories.id, workflows.repoId)).where(where);
+  const [[countRow], base] = await Promise.all([
+    count,
+    page
+      .where(where)
+      .limit(f.size)
+      .offset((f.page - 1) * f.size),
+  ]);
   return { rows: await withDetails(db, orgId, base), total: Number(countRow?.n ?? 0), page: f.page, size: f.size };
 }
 

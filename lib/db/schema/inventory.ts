@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { CallInfo, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
 import type { OidcSubTemplate, ProtectionRules } from "@/lib/github/facts";
@@ -41,7 +42,14 @@ export const repositories = pgTable(
     syncedAt: timestamp("synced_at", { withTimezone: true }),
     removedAt: timestamp("removed_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("repository_org_github_uq").on(t.orgId, t.githubId), index("repository_org_name_idx").on(t.orgId, t.name)],
+  (t) => [
+    uniqueIndex("repository_org_github_uq").on(t.orgId, t.githubId),
+    index("repository_org_name_idx").on(t.orgId, t.name),
+    // The workflow list's default order (repository, then path), walked a page at a time.
+    index("repository_org_full_name_idx").on(t.orgId, t.fullName),
+    // The few removed repositories, excluded from counts without scanning every repository.
+    index("repository_org_removed_idx").on(t.orgId).where(sql`removed_at is not null`),
+  ],
 );
 
 const repoRef = () =>
@@ -132,7 +140,16 @@ export const workflows = pgTable(
     owner: text("owner"),
     ownerSource: text("owner_source").$type<"codeowners" | "custom-property" | "admin-team" | "manual">(),
   },
-  (t) => [uniqueIndex("workflow_repo_path_uq").on(t.repoId, t.path), index("workflow_org_idx").on(t.orgId)],
+  (t) => [
+    uniqueIndex("workflow_repo_path_uq").on(t.repoId, t.path),
+    index("workflow_org_idx").on(t.orgId),
+    // Counts (index-only) and the per-repository side of the list's nested loop.
+    index("workflow_org_repo_idx").on(t.orgId, t.repoId),
+    // sort=workflow.
+    index("workflow_org_path_idx").on(t.orgId, t.path),
+    // trigger= filter (triggers @> '["x"]').
+    index("workflow_triggers_gin").using("gin", t.triggers),
+  ],
 );
 
 export const jobs = pgTable(
@@ -158,7 +175,17 @@ export const jobs = pgTable(
     uses: jsonb("uses").$type<UsesRef[]>().notNull().default([]),
     calls: jsonb("calls").$type<CallInfo>(),
   },
-  (t) => [index("job_workflow_idx").on(t.workflowId), index("job_org_idx").on(t.orgId), index("job_repo_idx").on(t.repoId)],
+  (t) => [
+    index("job_workflow_idx").on(t.workflowId),
+    index("job_org_idx").on(t.orgId),
+    index("job_repo_idx").on(t.repoId),
+    // phase= filter, answered from the index.
+    index("job_org_phase_workflow_idx").on(t.orgId, t.phase, t.workflowId),
+    // Blast radius of an exact action ref (uses @> '[{"uses": "owner/action@ref"}]').
+    index("job_uses_gin").using("gin", t.uses.op("jsonb_path_ops")),
+    // …and of a reusable-workflow call (calls->>'workflow' = 'owner/repo/path@ref').
+    index("job_org_calls_workflow_idx").on(t.orgId, sql`(${t.calls}->>'workflow')`),
+  ],
 );
 
 const jobRef = () =>
@@ -184,6 +211,8 @@ export const jobSecrets = pgTable(
     index("job_secret_job_idx").on(t.jobId),
     index("job_secret_secret_idx").on(t.secretId),
     index("job_secret_org_name_idx").on(t.orgId, t.secretName),
+    // Secret lookups are case-insensitive (upper(secret_name) = upper($1)).
+    index("job_secret_org_upper_name_idx").on(t.orgId, sql`upper(${t.secretName})`),
   ],
 );
 
@@ -249,5 +278,7 @@ export const findings = pgTable(
     uniqueIndex("finding_org_fingerprint_uq").on(t.orgId, t.fingerprint),
     index("finding_repo_idx").on(t.repoId),
     index("finding_org_rule_idx").on(t.orgId, t.rule),
+    // Open findings per workflow file: counts, the severity filter and sort=findings.
+    index("finding_open_repo_path_idx").on(t.orgId, t.repoId, t.path, t.severity).where(sql`fixed_at is null`),
   ],
 );
