@@ -121,7 +121,7 @@ function toRepoFacts(repo: GqlRepo, withText: boolean, maxBytes: number): BatchR
 
 async function runQuery(client: GithubClient, query: string): Promise<{ data: BatchData; errors: GqlError[] }> {
   try {
-    const data = await client.octokit.graphql<BatchData>(query);
+    const data = await client.query<BatchData>(query);
     client.stats.graphqlPoints += data.rateLimit?.cost ?? 0;
     return { data, errors: [] };
   } catch (error) {

@@ -22,7 +22,7 @@ export interface OrgFetcherOptions {
   client: GithubClient;
   org: string;
   etags: EtagStore;
-  /** Repositories fetched in parallel (each runs its REST calls in parallel too). Default 8. */
+  /** Repositories fetched in parallel (each runs its REST calls in parallel too, under the client's cap). Default 16. */
   concurrency?: number;
   /** Larger blobs come back with text null, skipped "too-large". Default 512 KiB. */
   maxFileBytes?: number;
@@ -85,6 +85,9 @@ function skipsOfRecord(body: unknown): Map<SkippablePart, string> | null {
   return out;
 }
 
+/** GraphQL batches requested ahead of the one the pool is on (each holds ≤ 25 repos' file text). */
+const BATCH_LOOKAHEAD = 2;
+
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -93,7 +96,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 export function createOrgFetcher(options: OrgFetcherOptions): OrgFetcher {
   const { client, org, etags } = options;
-  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const concurrency = Math.max(1, options.concurrency ?? 16);
   const maxFileBytes = options.maxFileBytes ?? 512 * 1024;
   const baseline = { ...client.stats };
   if (options.onEvent) client.subscribe(options.onEvent);
@@ -169,7 +172,8 @@ export function createOrgFetcher(options: OrgFetcherOptions): OrgFetcher {
       const started = new Map<RepoSummary[], Promise<Map<number, BatchRepoResult>>>();
       const batchOf = new Map<number, RepoSummary[]>();
       for (const b of batches) for (const r of b) batchOf.set(r.githubId, b);
-      const startBatch = (b: RepoSummary[]) => {
+      const indexOf = new Map(batches.map((b, i) => [b, i]));
+      const startOne = (b: RepoSummary[]) => {
         let p = started.get(b);
         if (!p) {
           p = fetchBatch(client, b, wants, maxFileBytes);
@@ -177,6 +181,13 @@ export function createOrgFetcher(options: OrgFetcherOptions): OrgFetcher {
           started.set(b, p);
         }
         return p;
+      };
+      // GraphQL queries are paced (client.query), so the next batches are requested while the
+      // pool still works on this one: the REST pool never waits for them.
+      const startBatch = (b: RepoSummary[]) => {
+        const i = indexOf.get(b) ?? -1;
+        for (let k = 1; k <= BATCH_LOOKAHEAD && i >= 0 && i + k < batches.length; k++) startOne(batches[i + k] as RepoSummary[]);
+        return startOne(b);
       };
       const ordered = batches.flat();
       return mapPool(ordered, concurrency, (repo) => {
