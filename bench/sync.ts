@@ -13,6 +13,8 @@
 //                   the simulator runs in a child process (bench/sync-sim.ts), as GitHub is remote
 //   budgetFull      6 + environments / repos: the per-repo target of this org
 //   fetchWaitSeconds time the sync loop spent waiting for the fetcher (the rest is analysis + writes)
+//   cpuSeconds      CPU time of this process during the full sync (every thread: main + analysis workers)
+//   mainThreadBusy  event-loop utilisation of the main thread during the full sync (1 = never idle)
 // With --faults, after the clean syncs: an hour later (rate-limit window reset), a full re-sync
 // with a cold ETag cache and every file re-fetched, while the simulator injects 5xx, timeouts and
 // secondary rate limits; then, measured in the database:
@@ -21,6 +23,7 @@
 //   lostRepos        repositories that had a snapshot after the clean sync and have none now
 //   retries          retried HTTP attempts of the faulty sync (sync_runs.retries)
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { performance as perf } from "node:perf_hooks";
 import pg from "pg";
 import { and, eq, sql } from "drizzle-orm";
 import { generateSyntheticOrg } from "../sim/fixtures/generate";
@@ -144,6 +147,8 @@ interface RunFigures {
   reposDone: number;
   reposFailed: number;
   fetchWaitSeconds: number;
+  cpuSeconds: number;
+  mainThreadBusy: number;
   rateLimitWaitMs: number;
 }
 
@@ -159,13 +164,16 @@ async function syncOnce(
   const runId = await createSyncRun(db, orgId, { scope: "org", trigger: "manual", requestedBy: "bench@example.test" });
   const fetcher = timedFetcher(createOrgFetcher({ client, org: login, etags }));
   const start = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const eluBefore = perf.eventLoopUtilization();
   const ticker = setInterval(() => {
     void db
       .select({ done: syncRuns.reposDone, total: syncRuns.reposTotal, charged: syncRuns.charged, failed: syncRuns.reposFailed })
       .from(syncRuns)
       .where(eq(syncRuns.id, runId))
       .then(([r]) => {
-        if (r) log(`${label}: ${r.done}/${r.total} repos, ${r.charged} charged, ${r.failed} failed, rss ${mb(process.memoryUsage().rss)} MB`);
+        const m = process.memoryUsage();
+        if (r) log(`${label}: ${r.done}/${r.total} repos, ${r.charged} charged, ${r.failed} failed, rss ${mb(m.rss)} MB (heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)})`);
       })
       .catch(() => undefined);
   }, 5000);
@@ -175,6 +183,8 @@ async function syncOnce(
     clearInterval(ticker);
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const elu = perf.eventLoopUtilization(eluBefore);
   const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
   if (!run) throw new Error("sync run row vanished");
   const figures: RunFigures = {
@@ -188,6 +198,8 @@ async function syncOnce(
     reposDone: run.reposDone,
     reposFailed: run.reposFailed,
     fetchWaitSeconds: round(fetcher.waitMs() / 1000, 2),
+    cpuSeconds: round((cpu.user + cpu.system) / 1e6, 1),
+    mainThreadBusy: round(elu.utilization, 2),
     rateLimitWaitMs: run.rateLimitWaitMs,
   };
   log(`${label}: ${run.status} — ${run.message ?? ""}; ${JSON.stringify(figures)}`);
@@ -392,6 +404,8 @@ async function main(): Promise<void> {
       environments,
       resyncSeconds: resync.seconds,
       fetchWaitSeconds: full.fetchWaitSeconds,
+      cpuSeconds: full.cpuSeconds,
+      mainThreadBusy: full.mainThreadBusy,
       graphqlPoints: full.graphqlPoints,
       latencyMs: args.latency,
       database: handle.kind,

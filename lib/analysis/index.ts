@@ -87,7 +87,7 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
     const key = contentKey(file.content);
     let cached = cache.get(scope, key);
     if (cached === undefined) {
-      cached = analyzeOne(path, file.content, limits, resolve, context);
+      cached = analyzeOne(path, file.content, limits, resolve, context, cache);
       cache.set(scope, key, cached);
     }
     if (cached.error !== null) {
@@ -114,6 +114,7 @@ function analyzeOne(
   limits: ParseLimits,
   resolve: (uses: string) => CompositeAction | undefined,
   context: RepoContext | undefined,
+  cache: AnalysisCache,
 ): CachedFile {
   const fail = (message: string): CachedFile => ({
     facts: null,
@@ -122,9 +123,15 @@ function analyzeOne(
   });
   const screened = screenInput(content, limits.maxBytes);
   if (!screened.ok) return fail(screened.message);
-  const parsed = parseWorkflowText(path, screened.text, limits);
+  const parseKey = `${limits.maxBytes}|${limits.maxNodes}|${path}`;
+  let parsed = cache.getParsed(parseKey, screened.text);
+  if (parsed === undefined) {
+    parsed = parseWorkflowText(path, screened.text, limits);
+    cache.setParsed(parseKey, screened.text, parsed);
+  }
   if (!parsed.ok) return fail(parsed.message);
-  const wf = buildWorkflow("", "", parsed.root, parsed.warnings, resolve, context);
+  // The parse may be shared with other repositories: the model gets its own warnings array.
+  const wf = buildWorkflow("", "", parsed.root, [...parsed.warnings], resolve, context);
   const findings: Finding[] = [];
   const emit: Emit = (f) => findings.push(toFinding("", "", f));
   for (const check of WORKFLOW_CHECKS) check(wf, emit, context);

@@ -2,7 +2,8 @@ import "server-only";
 import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { repoFiles, repositories, syncRuns } from "@/lib/db/schema";
-import { analyzeFiles, createAnalysisCache, repoContextSchema, type AnalysisCache, type SourceFile } from "@/lib/analysis";
+import { repoContextSchema, type SourceFile } from "@/lib/analysis";
+import { createAnalysisPool } from "@/lib/analysis/worker-pool";
 import type { FetchStats, OrgFacts, RepoFacts, RepoFetchError, RepoSummary } from "@/lib/github/facts";
 import { logger } from "@/lib/logger";
 import { withStoredOrgParts, writeOrgFacts } from "./org-writer";
@@ -27,10 +28,23 @@ export interface SyncRequest {
   now?: () => Date;
 }
 
-// Analysis is reused across syncs when a repository's files and context are unchanged (its
-// cache key covers both). The context clock is the day, not the instant, or nothing would
-// ever hit. Bounded: an entry holds a file's whole model, about 80 KB.
-const analysisCache: AnalysisCache = createAnalysisCache(1_000);
+// Analysis (mostly YAML parsing) runs on worker threads, beside this thread's fetching and
+// writing; results are identical to analysing here, which is what happens when workers cannot
+// start. Each worker caches results (reused across syncs when a repository's files and context
+// are unchanged; the context clock is the day, not the instant, or nothing would ever hit) and
+// parses (shared by repositories with the same workflow file, and most of the cost: a result
+// missing from the cache is cheap while its parse is there). A parsed tree is about 80 KB and
+// results hold theirs: the entry counts and the heap limit bound a worker's memory.
+const analysisPool = createAnalysisPool({
+  cacheEntries: 256,
+  parseEntries: 512,
+  maxHeapMb: 128,
+  maxYoungHeapMb: 16,
+  onEvent: (e) =>
+    e.type === "fallback"
+      ? logger.warn("analysis runs in the main thread: its worker threads cannot start", { reason: e.reason })
+      : logger.warn("an analysis worker died; its repositories are analysed again", { reason: e.reason }),
+});
 const startOfDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 
 /** Repositories analysed and written at once while the fetcher keeps downloading. */
@@ -56,6 +70,7 @@ function isFetchError(x: RepoFacts | RepoFetchError): x is RepoFetchError {
  * the run records what it cost and how it ended.
  */
 export async function runSync(db: Db, fetcher: OrgFetcher, req: SyncRequest): Promise<void> {
+  analysisPool.start();
   const now = req.now ?? (() => new Date());
   const errors: { repo: string | null; kind: string; message: string }[] = [];
   const progress = async (patch: Partial<typeof syncRuns.$inferInsert>) => {
@@ -142,7 +157,7 @@ export async function runSync(db: Db, fetcher: OrgFetcher, req: SyncRequest): Pr
           .map((f) => ({ path: f.path, content: f.text! }))
           .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         const context = repoContextSchema.parse(buildRepoContext(org, facts, startOfDay(now())));
-        const analysis = analyzeFiles(sources, context, { cache: analysisCache });
+        const analysis = await analysisPool.analyze(sources, context);
         for (const f of facts.files.filter((x) => isAnalysed(x.path) && x.text === null)) {
           analysis.errors.push({ root: "", path: f.path, message: `Not analysed: the file is ${f.skipped === "binary" ? "binary" : "larger than the size limit"}.` });
         }
