@@ -4,7 +4,7 @@
 // list and the blast-radius endpoints. Loopback only; stops by itself; nothing is cached on disk
 // between runs. Prints progress lines, then every figure as one JSON object on the LAST line.
 //
-//   npm run bench:inventory -- [--repos 10000] [--workflows-per-repo 5] [--duration 15] [--connections 10] [--seed 1]
+//   npm run bench:inventory -- [--repos 10000] [--workflows-per-repo 5] [--duration 15] [--connections 10] [--seed 1] [--keep | --reuse URL]
 //
 //   listP50Ms / listP95Ms   latency of GET /api/v1/orgs/{org}/workflows (rotating pages, sorts, filters)   p95 ≤ 150
 //   blastP50Ms / blastP95Ms latency of GET /api/v1/orgs/{org}/blast-radius (rotating secrets, actions, workflows)
@@ -16,6 +16,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
+import { eq } from "drizzle-orm";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { generateSyntheticOrg } from "../sim/fixtures/generate";
 import type { OrgData, RepoData } from "../sim/fixtures/model";
@@ -38,10 +39,12 @@ interface Args {
   writers: number;
   /** Keep the database (for EXPLAIN ANALYZE afterwards); dropped otherwise. */
   keep: boolean;
+  /** Measure a database kept by an earlier run (--keep) instead of building one: iterating on queries. */
+  reuse: string | null;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { repos: 10_000, workflowsPerRepo: 5, duration: 15, connections: 10, seed: 1, writers: 4, keep: false };
+  const args: Args = { repos: 10_000, workflowsPerRepo: 5, duration: 15, connections: 10, seed: 1, writers: 4, keep: false, reuse: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -56,8 +59,9 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--seed") args.seed = value();
     else if (a === "--writers") args.writers = Math.min(16, value());
     else if (a === "--keep") args.keep = true;
+    else if (a === "--reuse") args.reuse = argv[++i] ?? null;
     else if (a === "--") continue;
-    else throw new Error(`unknown argument ${a} (--repos N --workflows-per-repo N --duration S --connections N --writers N --seed N [--keep])`);
+    else throw new Error(`unknown argument ${a} (--repos N --workflows-per-repo N --duration S --connections N --writers N --seed N [--keep | --reuse URL])`);
   }
   return args;
 }
@@ -95,6 +99,14 @@ async function freshDatabase(poolSize: number): Promise<{ handle: DatabaseHandle
       await c.end();
     },
   };
+}
+
+async function keptDatabase(url: string, poolSize: number): Promise<{ handle: DatabaseHandle; url: string; drop: () => Promise<void> }> {
+  if (!LOOPBACK.includes(new URL(url).hostname)) throw new Error("the bench only uses a PostgreSQL on this machine");
+  const handle = await openDatabase({ databaseUrl: url, dataDir: ".data", poolSize });
+  await migrateDatabase(handle);
+  log(`PostgreSQL ${new URL(url).host}, kept database ${new URL(url).pathname.slice(1)} (migrated)`);
+  return { handle, url, drop: async () => {} };
 }
 
 // ---- the synthetic org, as the fetch layer would hand it to the sync ----------------------------
@@ -399,17 +411,22 @@ async function main(): Promise<void> {
   const files = fixture.repos.reduce((n, r) => n + [...r.files.keys()].filter((p) => WORKFLOW.test(p)).length, 0);
   log(`synthetic org ${login}: ${fixture.repos.length} repos, ${files} workflow files, ${fixture.secrets.length} org secrets`);
 
-  const { handle, url, drop } = await freshDatabase(args.writers + 2);
+  const { handle, url, drop } = args.reuse ? await keptDatabase(args.reuse, args.writers + 2) : await freshDatabase(args.writers + 2);
   let server: { stop: () => Promise<void> } | null = null;
   try {
     const db = handle.db;
-    const [org] = await db.insert(organizations).values({ slug: login, name: login }).returning({ id: organizations.id });
-    if (!org) throw new Error("could not create the organisation");
+    let buildSeconds = 0;
+    const [org] = args.reuse
+      ? await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, login))
+      : await db.insert(organizations).values({ slug: login, name: login }).returning({ id: organizations.id });
+    if (!org) throw new Error(args.reuse ? `no organisation ${login} in ${args.reuse}` : "could not create the organisation");
 
-    log(`writing ${args.repos} repositories through writeRepoSnapshot, ${args.writers} at a time`);
-    const buildStart = performance.now();
-    await buildOrg(db, org.id, fixture, args.writers);
-    const buildSeconds = round((performance.now() - buildStart) / 1000);
+    if (!args.reuse) {
+      log(`writing ${args.repos} repositories through writeRepoSnapshot, ${args.writers} at a time`);
+      const buildStart = performance.now();
+      await buildOrg(db, org.id, fixture, args.writers);
+      buildSeconds = round((performance.now() - buildStart) / 1000);
+    }
     // What autovacuum would do shortly after a large sync: fresh planner statistics.
     await query(url, "vacuum analyze");
     const [counts] = await query<{ repos: number; workflows: number; jobs: number; refs: number; findings: number }>(
@@ -420,7 +437,7 @@ async function main(): Promise<void> {
     if (!counts) throw new Error("no counts");
     log(`built in ${buildSeconds} s: ${counts.repos} repos, ${counts.workflows} workflows, ${counts.jobs} jobs, ${counts.refs} secret references, ${counts.findings} findings (then VACUUM ANALYZE)`);
 
-    const email = "bench-viewer@example.test";
+    const email = `bench-viewer-${randomBytes(4).toString("hex")}@example.test`;
     const [user] = await db.insert(users).values({ name: "Bench viewer", email }).returning({ id: users.id });
     if (!user) throw new Error("could not create the user");
     await db.insert(memberships).values({ orgId: org.id, email, role: "viewer" });
@@ -480,7 +497,7 @@ async function main(): Promise<void> {
   } finally {
     await server?.stop();
     await handle.close();
-    if (args.keep) log(`database kept: ${url}`);
+    if (args.keep || args.reuse) log(`database kept: ${url}`);
     else await drop();
   }
 }

@@ -46,7 +46,9 @@ export async function openDatabase(opts: OpenOptions): Promise<DatabaseHandle> {
     dir = path.resolve(opts.dataDir, "pglite");
     mkdirSync(dir, { recursive: true });
   }
-  const client = dir ? await PGlite.create(dir) : await PGlite.create();
+  // pg_trgm backs the Workflows search (migration 0005); PGlite ships it as a contrib extension.
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { pg_trgm } });
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     kind: "pglite",

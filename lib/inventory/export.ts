@@ -1,8 +1,8 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { repositories, workflows } from "@/lib/db/schema";
-import { withDetails, workflowConditions, workflowRowColumns } from "./workflows-repo";
+import { workflowConditions, workflowRowColumns } from "./workflows-repo";
 import { repoOwnerExpr } from "./owner-exprs";
 import type { WorkflowFilters } from "./workflows-schema";
 
@@ -18,23 +18,25 @@ export interface InventoryLine {
 }
 
 const BATCH = 500;
+type InventoryRow = { repository: string; path: string };
 export const EXPORT_LIMIT = 100_000;
 
 /** The inventory lines of a filtered view (the same filters as the Workflows page), all pages. */
 export async function inventoryLines(db: Db, orgId: string, f: Partial<WorkflowFilters>): Promise<InventoryLine[]> {
   const where = and(...workflowConditions(orgId, f));
   const out: InventoryLine[] = [];
-  for (let offset = 0; offset < EXPORT_LIMIT; offset += BATCH) {
-    const base = await db
+  // Keyset pages on (repository, path), the order of workflow_org_repo_name_path_idx.
+  let after: { repository: string; path: string } | null = null;
+  while (out.length < EXPORT_LIMIT) {
+    const keyset: SQL | undefined = after ? sql`(${workflows.repoFullName}, ${workflows.path}) > (${after.repository}, ${after.path})` : undefined;
+    const rows = await db
       .select({ ...workflowRowColumns(orgId), repoOwner: repoOwnerExpr(orgId) })
       .from(workflows)
       .innerJoin(repositories, eq(repositories.id, workflows.repoId))
-      .where(where)
-      .orderBy(asc(repositories.fullName), asc(workflows.path))
-      .limit(BATCH)
-      .offset(offset);
-    const owners = new Map(base.map((b) => [b.id, b.owner ?? b.repoOwner]));
-    for (const w of await withDetails(db, orgId, base.map(({ repoOwner: _r, ...b }) => b))) {
+      .where(and(where, keyset))
+      .orderBy(asc(workflows.repoFullName), asc(workflows.path))
+      .limit(BATCH);
+    for (const w of rows) {
       out.push({
         workflow: `${w.repository}/${w.path}`,
         credentials: [
@@ -43,10 +45,12 @@ export async function inventoryLines(db: Db, orgId: string, f: Partial<WorkflowF
           ...(w.token === "write" || w.token === "write-all" ? [`GITHUB_TOKEN ${w.token}`] : []),
         ],
         systems: w.systems.map((s) => (s.id ? `${s.kind} ${s.id}` : s.kind)),
-        owner: owners.get(w.id) ?? "unowned",
+        owner: w.owner ?? w.repoOwner ?? "unowned",
       });
     }
-    if (base.length < BATCH) break;
+    if (rows.length < BATCH) break;
+    const last: InventoryRow = rows[rows.length - 1]!;
+    after = { repository: last.repository, path: last.path };
   }
   return out;
 }

@@ -1,10 +1,11 @@
 import "server-only";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { environments, jobIdentities, jobSecrets, jobs, jobSystems, repoFiles, repositories, secrets, variables, workflows } from "@/lib/db/schema";
+import { environments, jobActions, jobIdentities, jobSecrets, jobs, jobSystems, repoFiles, repositories, secrets, variables, workflows } from "@/lib/db/schema";
 import type { AnalysisResult, JobModel } from "@/lib/analysis/types";
 import { isSkipped, type OrgFacts, type RepoFacts, type RepoSummary, type SkippablePart } from "@/lib/github/facts";
-import { awsAccountOf, isEnvironmentProtected, resolveIdentifier, resolveSecret, visibleToRepo, type VariableScope } from "./resolve";
+import { awsAccountOf, findingFingerprint, isEnvironmentProtected, resolveIdentifier, resolveSecret, visibleToRepo, type VariableScope } from "./resolve";
+import { findingCountsByPath, splitUses, summarizeWorkflow } from "./workflow-summary";
 import { codeownersRules, repoOwner, workflowOwner } from "./owners";
 import { writeFindings, type FindingChanges } from "./findings-writer";
 
@@ -88,15 +89,40 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
     const visibleOrgVariables = visibleToRepo(org.variables, facts.repo);
     const workflowMeta = new Map(facts.workflows.map((w) => [w.path, w]));
     const oidByPath = new Map(facts.files.map((f) => [f.path, f.oid]));
+    const countsByPath = findingCountsByPath(snap.analysis.findings, (f) => findingFingerprint(facts.repo.githubId, f));
+
+    // Each job's references are resolved first: the workflow row carries their summary.
+    const resolved = snap.analysis.workflows.map((wf) => ({
+      wf,
+      jobs: wf.jobs.map((job) => {
+        const scope: VariableScope = {
+          environment: facts.environments.find((e) => e.name === job.environment),
+          repo: facts.variables,
+          org: visibleOrgVariables,
+        };
+        const resolve = (name: string, via: string) => {
+          const r = resolveSecret(name, via, job.environment, facts, visibleOrgSecrets);
+          const id =
+            r.resolution === "environment" ? secretIdFor(name, r.environment) : r.resolution === "repo" ? secretIdFor(name, null) : r.resolution === "org" ? (orgSecretIds.get(name.toUpperCase()) ?? null) : null;
+          return { resolution: r.resolution, secretId: id };
+        };
+        return { job, refs: jobReferences(orgId, job, resolve, scope) };
+      }),
+    }));
 
     // Workflows, then every job of the repository, then the jobs' references: one statement
     // each (chunked), not one per job — a repository is a handful of round trips.
-    const workflowRows = snap.analysis.workflows.map((wf) => {
+    const workflowRows = resolved.map(({ wf, jobs: js }) => {
       const meta = workflowMeta.get(wf.path);
       const wfOwner = workflowOwner(rules, wf.path, owner);
+      const summary = summarizeWorkflow(
+        js.map(({ job, refs }) => ({ job, secretNames: refs.secrets.map((r) => r.secretName), identities: refs.identities, systems: refs.systems })),
+        countsByPath.get(wf.path),
+      );
       return {
         orgId,
         repoId,
+        repoFullName: facts.repo.fullName,
         path: wf.path,
         name: wf.name ?? meta?.name ?? null,
         githubWorkflowId: meta?.id ?? null,
@@ -106,6 +132,7 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
         untrustedTriggers: wf.untrustedTriggers,
         owner: wfOwner?.owner ?? null,
         ownerSource: wfOwner?.source ?? null,
+        ...summary,
       };
     });
     const workflowIds = new Map<string, string>();
@@ -113,43 +140,39 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
       for (const row of await tx.insert(workflows).values(part).returning({ id: workflows.id, path: workflows.path })) workflowIds.set(row.path, row.id);
     }
 
-    const jobInputs: { row: typeof jobs.$inferInsert; job: JobModel }[] = [];
-    for (const wf of snap.analysis.workflows) {
+    const jobInputs: { row: typeof jobs.$inferInsert; refs: JobRefs; job: JobModel }[] = [];
+    for (const { wf, jobs: js } of resolved) {
       const workflowId = workflowIds.get(wf.path);
       if (workflowId === undefined) throw new Error(`workflow ${wf.path} was not stored`);
-      for (const job of wf.jobs) jobInputs.push({ job, row: jobRow(orgId, repoId, workflowId, job) });
+      for (const { job, refs } of js) jobInputs.push({ job, refs, row: jobRow(orgId, repoId, workflowId, job) });
     }
     const jobIds = await insertJobs(tx, jobInputs.map((j) => j.row));
 
-    const secretRefs: (typeof jobSecrets.$inferInsert)[] = [];
-    const identityRows: (typeof jobIdentities.$inferInsert)[] = [];
-    const systemRows: (typeof jobSystems.$inferInsert)[] = [];
-    jobInputs.forEach(({ job }, i) => {
-      const jobId = jobIds[i]!;
-      const scope: VariableScope = {
-        environment: facts.environments.find((e) => e.name === job.environment),
-        repo: facts.variables,
-        org: visibleOrgVariables,
-      };
-      const resolve = (name: string, via: string) => {
-        const r = resolveSecret(name, via, job.environment, facts, visibleOrgSecrets);
-        const id =
-          r.resolution === "environment" ? secretIdFor(name, r.environment) : r.resolution === "repo" ? secretIdFor(name, null) : r.resolution === "org" ? (orgSecretIds.get(name.toUpperCase()) ?? null) : null;
-        return { resolution: r.resolution, secretId: id };
-      };
-      const refs = jobReferences(orgId, jobId, job, resolve, scope);
-      secretRefs.push(...refs.secrets);
-      identityRows.push(...refs.identities);
-      systemRows.push(...refs.systems);
-    });
+    const withJob = <T extends object>(jobId: string, rows: T[]) => rows.map((r) => ({ ...r, jobId }));
+    const secretRefs = jobInputs.flatMap(({ refs }, i) => withJob(jobIds[i]!, refs.secrets));
+    const identityRows = jobInputs.flatMap(({ refs }, i) => withJob(jobIds[i]!, refs.identities));
+    const systemRows = jobInputs.flatMap(({ refs }, i) => withJob(jobIds[i]!, refs.systems));
+    const actionRows = jobInputs.flatMap(({ job }, i) => withJob(jobIds[i]!, jobActionRows(orgId, job)));
     for (const part of chunks(secretRefs, CHUNK)) await tx.insert(jobSecrets).values(part);
     for (const part of chunks(identityRows, CHUNK)) await tx.insert(jobIdentities).values(part);
     for (const part of chunks(systemRows, CHUNK)) await tx.insert(jobSystems).values(part);
+    for (const part of chunks(actionRows, CHUNK)) await tx.insert(jobActions).values(part);
 
     // Workflow files GitHub lists but the analysis could not read still belong in the inventory.
     const unreadable = snap.analysis.errors.map((err) => {
       const meta = workflowMeta.get(err.path);
-      return { orgId, repoId, path: err.path, name: meta?.name ?? null, githubWorkflowId: meta?.id ?? null, state: meta?.state ?? null, blobOid: oidByPath.get(err.path) ?? null, parseError: err.message };
+      return {
+        orgId,
+        repoId,
+        repoFullName: facts.repo.fullName,
+        path: err.path,
+        name: meta?.name ?? null,
+        githubWorkflowId: meta?.id ?? null,
+        state: meta?.state ?? null,
+        blobOid: oidByPath.get(err.path) ?? null,
+        parseError: err.message,
+        ...summarizeWorkflow([], countsByPath.get(err.path)),
+      };
     });
     // One statement may not touch a row twice (two errors for one file): the first one wins, as before.
     const firstPerPath = unreadable.filter((row, i) => unreadable.findIndex((o) => o.path === row.path) === i);
@@ -230,16 +253,22 @@ async function insertJobs(tx: Db, rows: (typeof jobs.$inferInsert)[]): Promise<s
 }
 
 /** The secret references, identities and systems of one job, resolved. */
+type WithoutJob<T> = Omit<T, "jobId" | "id">;
+interface JobRefs {
+  secrets: WithoutJob<typeof jobSecrets.$inferInsert>[];
+  identities: (WithoutJob<typeof jobIdentities.$inferInsert> & { identifier: string | null; oidc: boolean })[];
+  systems: (WithoutJob<typeof jobSystems.$inferInsert> & { identifier: string | null })[];
+}
+
 function jobReferences(
   orgId: string,
-  jobId: string,
   job: JobModel,
   resolve: (name: string, via: string) => { resolution: "environment" | "repo" | "org" | "github-token" | "missing" | "all"; secretId: string | null },
   scope: VariableScope,
-): { secrets: (typeof jobSecrets.$inferInsert)[]; identities: (typeof jobIdentities.$inferInsert)[]; systems: (typeof jobSystems.$inferInsert)[] } {
-  const secretRows = job.secrets.map((s) => ({ orgId, jobId, secretName: s.name, via: s.via, line: s.line, step: s.step ?? null, ...resolve(s.name, s.via) }));
+): JobRefs {
+  const secretRows = job.secrets.map((s) => ({ orgId, secretName: s.name, via: s.via, line: s.line, step: s.step ?? null, ...resolve(s.name, s.via) }));
   const identities = job.identities.map((i) => ({ ...i, ...resolveIdentifier(i.id, i.symbolic ?? false, scope) }));
-  const identityRows = identities.map((i) => ({ orgId, jobId, kind: i.kind, identifier: i.id, symbolic: i.symbolic, oidc: i.oidc, source: i.source, line: i.line, heuristic: i.heuristic ?? false, secretNames: i.secrets ?? [] }));
+  const identityRows = identities.map((i) => ({ orgId, kind: i.kind, identifier: i.id, symbolic: i.symbolic, oidc: i.oidc, source: i.source, line: i.line, heuristic: i.heuristic ?? false, secretNames: i.secrets ?? [] }));
   const systems = job.systems.map((s) => ({ ...s, ...resolveIdentifier(s.id, s.symbolic ?? false, scope) }));
   // A role ARN that only resolved through a variable still tells which AWS account it reaches.
   for (const i of identities) {
@@ -249,8 +278,24 @@ function jobReferences(
     }
   }
   const unique = systems.filter((s, i) => systems.findIndex((o) => o.kind === s.kind && o.id === s.id) === i);
-  const systemRows = unique.map((s) => ({ orgId, jobId, kind: s.kind, identifier: s.id, symbolic: s.symbolic, heuristic: s.heuristic ?? false }));
+  const systemRows = unique.map((s) => ({ orgId, kind: s.kind, identifier: s.id, symbolic: s.symbolic, heuristic: s.heuristic ?? false }));
   return { secrets: secretRows, identities: identityRows, systems: systemRows };
+}
+
+/** The actions and reusable workflow a job uses, once each (see job_action). */
+function jobActionRows(orgId: string, job: JobModel): WithoutJob<typeof jobActions.$inferInsert>[] {
+  const all = [...job.uses.map((u) => ({ uses: u.uses, kind: "action" as const })), ...(job.calls ? [{ uses: job.calls.workflow, kind: "workflow" as const }] : [])];
+  const seen = new Set<string>();
+  const rows: WithoutJob<typeof jobActions.$inferInsert>[] = [];
+  for (const { uses, kind } of all) {
+    if (!uses) continue;
+    const { action, ref } = splitUses(uses);
+    const key = `${kind}|${action}|${ref}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push({ orgId, action, ref, kind });
+  }
+  return rows;
 }
 
 /** A repository whose sync failed keeps its snapshot and says why it is stale. */

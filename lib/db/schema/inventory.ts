@@ -1,6 +1,15 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { CallInfo, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
+
+export type WorkflowToken = "write-all" | "write" | "read" | "default" | "none";
+export interface FindingCounts {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  info: number;
+}
 import type { OidcSubTemplate, ProtectionRules } from "@/lib/github/facts";
 import { organizations } from "./tenancy";
 
@@ -139,16 +148,52 @@ export const workflows = pgTable(
     parseError: text("parse_error"),
     owner: text("owner"),
     ownerSource: text("owner_source").$type<"codeowners" | "custom-property" | "admin-team" | "manual">(),
+    // The row's summary, written with it by the snapshot writer from the same analysis and
+    // references (never updated apart from them), so the Workflows list reads one table:
+    /** Copy of repository.full_name (only the snapshot writer sets either, in one transaction). */
+    repoFullName: text("repo_full_name").notNull().default(""),
+    /** Lower-cased "repository path name", for `q=` (trigram index). */
+    search: text("search").generatedAlwaysAs(sql`lower(repo_full_name || ' ' || path || ' ' || coalesce(name, ''))`),
+    /** The highest trust phase of its jobs (null: no jobs), and every phase present. */
+    phase: text("phase").$type<Phase>(),
+    phases: text("phases").array().$type<Phase[]>().notNull().default(sql`'{}'`),
+    /** The broadest GITHUB_TOKEN any job holds (see broadestToken). */
+    token: text("token").$type<WorkflowToken>().notNull().default("none"),
+    idToken: boolean("id_token").notNull().default(false),
+    /** Distinct secret names its jobs reference, as written; secretKeys upper-cased for `secret=`. */
+    secretNames: text("secret_names").array().notNull().default(sql`'{}'`),
+    secretKeys: text("secret_keys").array().notNull().default(sql`'{}'`),
+    /** How many distinct secret names (sort=secrets). */
+    secretCount: integer("secret_count").generatedAlwaysAs(sql`cardinality(secret_names)`),
+    identities: jsonb("identities").$type<{ kind: string; id: string | null; oidc: boolean }[]>().notNull().default([]),
+    systems: jsonb("systems").$type<{ kind: string; id: string | null }[]>().notNull().default([]),
+    /** Open findings of this file by severity, their total, and the highest severity's rank (0 none … 5 critical). */
+    findingCounts: jsonb("finding_counts").$type<FindingCounts>().notNull().default({ critical: 0, high: 0, medium: 0, low: 0, info: 0 }),
+    openFindings: integer("open_findings").notNull().default(0),
+    maxSeverity: integer("max_severity").notNull().default(0),
   },
   (t) => [
     uniqueIndex("workflow_repo_path_uq").on(t.repoId, t.path),
     index("workflow_org_idx").on(t.orgId),
-    // Counts (index-only) and the per-repository side of the list's nested loop.
+    // Counts (index-only) and the removed-repository exclusion.
     index("workflow_org_repo_idx").on(t.orgId, t.repoId),
-    // sort=workflow.
-    index("workflow_org_path_idx").on(t.orgId, t.path),
-    // trigger= filter (triggers @> '["x"]').
+    // One index per sort of the Workflows list, walked in order a page at a time. repo_id and
+    // id trail the sort keys so a deep page (OFFSET 25,000) is an index-only walk: the removed-
+    // repository filter reads repo_id and the page query returns id, both from the index.
+    index("workflow_org_repo_name_path_idx").on(t.orgId, t.repoFullName, t.path, t.repoId, t.id),
+    index("workflow_org_path_idx").on(t.orgId, t.path, t.repoFullName, t.repoId, t.id),
+    // Counts sort either way with repository and path ascending: one index per direction.
+    index("workflow_org_findings_idx").on(t.orgId, t.openFindings, t.repoFullName, t.path, t.repoId, t.id),
+    index("workflow_org_findings_desc_idx").on(t.orgId, t.openFindings.desc().nullsFirst(), t.repoFullName, t.path, t.repoId, t.id),
+    index("workflow_org_secrets_idx").on(t.orgId, t.secretCount, t.repoFullName, t.path, t.repoId, t.id),
+    index("workflow_org_secrets_desc_idx").on(t.orgId, t.secretCount.desc().nullsFirst(), t.repoFullName, t.path, t.repoId, t.id),
+    // severity= when few rows qualify (critical, high): found directly, then sorted.
+    index("workflow_org_max_severity_idx").on(t.orgId, t.maxSeverity),
+    // Filters: trigger= (triggers @> '["x"]'), secret=, phase=, q= (trigram).
     index("workflow_triggers_gin").using("gin", t.triggers),
+    index("workflow_secret_keys_gin").using("gin", t.secretKeys),
+    index("workflow_phases_gin").using("gin", t.phases),
+    index("workflow_search_trgm").using("gin", t.search.op("gin_trgm_ops")),
   ],
 );
 
@@ -179,12 +224,6 @@ export const jobs = pgTable(
     index("job_workflow_idx").on(t.workflowId),
     index("job_org_idx").on(t.orgId),
     index("job_repo_idx").on(t.repoId),
-    // phase= filter, answered from the index.
-    index("job_org_phase_workflow_idx").on(t.orgId, t.phase, t.workflowId),
-    // Blast radius of an exact action ref (uses @> '[{"uses": "owner/action@ref"}]').
-    index("job_uses_gin").using("gin", t.uses.op("jsonb_path_ops")),
-    // …and of a reusable-workflow call (calls->>'workflow' = 'owner/repo/path@ref').
-    index("job_org_calls_workflow_idx").on(t.orgId, sql`(${t.calls}->>'workflow')`),
   ],
 );
 
@@ -192,6 +231,24 @@ const jobRef = () =>
   uuid("job_id")
     .notNull()
     .references(() => jobs.id, { onDelete: "cascade" });
+
+/**
+ * Every action and reusable workflow a job uses, split at '@': the blast radius of
+ * `owner/action` (any ref) or `owner/action@ref` is an index lookup, not a scan of job.uses.
+ * `action` is lower-cased (GitHub owner and repository names are case-insensitive); refs are not.
+ */
+export const jobActions = pgTable(
+  "job_action",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    jobId: jobRef(),
+    action: text("action").notNull(),
+    ref: text("ref"),
+    kind: text("kind").$type<"action" | "workflow">().notNull(),
+  },
+  (t) => [index("job_action_org_action_ref_idx").on(t.orgId, t.action, t.ref), index("job_action_job_idx").on(t.jobId)],
+);
 
 /** A secret reference of a job, resolved to the secret the job really gets (or none: missing). */
 export const jobSecrets = pgTable(
