@@ -69,6 +69,31 @@ describe("workflows view", () => {
     expect(untrusted.rows.every((r) => r.untrustedTriggers.length > 0)).toBe(true);
   });
 
+  it("searches repository, path and name (case-insensitive, % and _ literal) and filters by severity", async () => {
+    const q = await listWorkflows(handle.db, orgId, filters({ q: "DESIGN-sys" }));
+    expect(q.total).toBeGreaterThan(0);
+    expect(q.rows.every((r) => r.repository === "acme/design-system")).toBe(true);
+    const byPath = await listWorkflows(handle.db, orgId, filters({ q: "release.yml" }));
+    expect(byPath.rows.map((r) => `${r.repository}/${r.path}`)).toContain("acme/design-system/.github/workflows/release.yml");
+    expect((await listWorkflows(handle.db, orgId, filters({ q: "%" }))).total).toBe(0);
+    const high = await listWorkflows(handle.db, orgId, filters({ severity: "high", size: 100 }));
+    expect(high.total).toBeGreaterThan(0);
+    expect(high.rows.every((r) => r.findings.critical + r.findings.high > 0)).toBe(true);
+    const all = await listWorkflows(handle.db, orgId, filters({ size: 100 }));
+    expect(high.total).toBe(all.rows.filter((r) => r.findings.critical + r.findings.high > 0).length);
+  });
+
+  it("every sort pages through all workflows exactly once", async () => {
+    const all = await listWorkflows(handle.db, orgId, filters({ size: 100 }));
+    for (const sort of ["repository", "workflow", "findings", "secrets"] as const) {
+      for (const dir of ["asc", "desc"] as const) {
+        const seen: string[] = [];
+        for (let page = 1; seen.length < all.total; page++) seen.push(...(await listWorkflows(handle.db, orgId, filters({ sort, dir, size: 25, page }))).rows.map((r) => r.id));
+        expect(new Set(seen).size, `${sort} ${dir}`).toBe(all.total);
+      }
+    }
+  });
+
   it("another organisation sees none of it", async () => {
     expect((await listWorkflows(handle.db, otherOrgId, filters())).total).toBe(0);
   });
@@ -81,6 +106,9 @@ describe("blast radius", () => {
     expect(r.systems.some((s) => s.kind === "npm" && s.capability === "publish")).toBe(true);
     const cred = r.credentials.filter((c) => c.label === "NPM_TOKEN");
     expect(cred.length).toBeGreaterThan(0);
+    expect(cred.some((c) => c.owners.some((o) => o.startsWith("@acme/")))).toBe(true);
+    // acme is small: nothing is left out of the lists.
+    expect([r.jobs.length, r.credentials.length, r.systems.length]).toEqual([r.jobsTotal, r.credentialsTotal, r.systemsTotal]);
     expect(r.rotation.some((o) => o.credentials.includes("NPM_TOKEN"))).toBe(true);
   });
 
@@ -90,6 +118,13 @@ describe("blast radius", () => {
     expect(any.systems.some((s) => s.kind === "aws-account")).toBe(true);
     const none = await computeBlastRadius(handle.db, orgId, { type: "action", id: "aws-actions/configure-aws-credentials@v0.0.0" });
     expect(none.jobs).toEqual([]);
+    // Owner and repository names are case-insensitive on GitHub; a ref is not.
+    const upper = await computeBlastRadius(handle.db, orgId, { type: "action", id: "AWS-Actions/Configure-AWS-Credentials" });
+    expect(upper.jobs.map((j) => j.id).sort()).toEqual(any.jobs.map((j) => j.id).sort());
+    const [{ uses } = { uses: "" }] = (await handle.db.select({ uses: jobs.uses }).from(jobs).where(eq(jobs.orgId, orgId))).flatMap((j) => j.uses.filter((u) => u.uses.startsWith("aws-actions/configure-aws-credentials@")));
+    const exact = await computeBlastRadius(handle.db, orgId, { type: "action", id: uses });
+    expect(exact.jobs.length).toBeGreaterThan(0);
+    expect(exact.jobs.length).toBeLessThanOrEqual(any.jobs.length);
   });
 
   it("of a workflow of another organisation is empty", async () => {

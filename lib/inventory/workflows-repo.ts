@@ -5,7 +5,7 @@ import { repositories, workflows, type FindingCounts, type WorkflowToken } from 
 import type { Phase } from "@/lib/analysis/types";
 import { SEVERITY_RANK } from "./workflow-summary";
 import { filtersToSearch, type WorkflowFilters } from "./workflows-schema";
-import { cachedTotal, inventoryVersion } from "./count-cache";
+import { cachedTotal, inventoryVersion } from "./read-cache";
 import { workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
 
 export interface WorkflowRow {

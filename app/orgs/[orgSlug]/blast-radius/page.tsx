@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requirePagePermission } from "@/lib/orgs/page-context";
 import { getDatabase } from "@/lib/db";
 import { BLAST_TARGETS, BlastTargetSchema } from "@/lib/inventory/blast-radius-schema";
-import { computeBlastRadius } from "@/lib/inventory/blast-radius";
+import { BLAST_LIMITS, computeBlastRadius, type BlastRadius } from "@/lib/inventory/blast-radius";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -21,6 +21,35 @@ const PLACEHOLDER: Record<(typeof BLAST_TARGETS)[number], string> = {
   job: "job id",
 };
 
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** "showing 50 of 24,853 jobs" when a list is bounded, else "3 jobs". */
+function shown(listed: number, total: number, noun: string): string {
+  return listed < total ? `showing ${count(listed)} of ${count(total)} ${noun}` : `${count(total)} ${noun}`;
+}
+
+/** What the graph draws: the first credentials and systems, the listed jobs' workflows linked to them, their owners. */
+function graphOf(result: BlastRadius) {
+  const creds = result.credentials.slice(0, BLAST_LIMITS.graph);
+  const systems = result.systems.slice(0, BLAST_LIMITS.graph);
+  const linked = new Set(result.edges.map((e) => e.from));
+  const workflows = new Map<string, string>();
+  for (const j of result.jobs) {
+    const id = `workflow:${j.workflowId}`;
+    if ((linked.size === 0 || linked.has(id)) && workflows.size < BLAST_LIMITS.graph) workflows.set(id, `${j.repository} · ${j.workflowPath.replace(".github/workflows/", "")}`);
+  }
+  const owners = [...new Set(creds.flatMap((c) => c.owners))].slice(0, BLAST_LIMITS.graph);
+  return {
+    columns: [
+      { title: "Workflows", nodes: [...workflows].map(([id, label]) => ({ id, label })) },
+      { title: "Credentials", nodes: creds.map((c) => ({ id: c.key, label: c.label })) },
+      { title: "Systems", nodes: systems.map((s) => ({ id: s.key, label: `${s.capability}: ${s.kind}${s.id ? ` ${s.id}` : ""}` })) },
+      { title: "Rotation owners", nodes: owners.map((o) => ({ id: `owner:${o}`, label: o })) },
+    ],
+    edges: [...result.edges, ...creds.flatMap((c) => c.owners.map((o) => ({ from: c.key, to: `owner:${o}` })))],
+  };
+}
+
 export default async function BlastRadiusPage({ params, searchParams }: { params: Promise<{ orgSlug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { orgSlug } = await params;
   const { actor } = await requirePagePermission(orgSlug, "inventory.read");
@@ -29,7 +58,13 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
   const { db } = await getDatabase();
   const result = parsed?.success ? await computeBlastRadius(db, actor.orgId, parsed.data) : null;
   const base = `/orgs/${actor.orgSlug}`;
-  const workflowLabels = new Map(result?.jobs.map((j) => [j.workflowId, `${j.repository} · ${j.workflowPath.replace(".github/workflows/", "")}`]) ?? []);
+  // Where the full list of jobs lives, when there is such a view (none filters by action).
+  const allJobs =
+    result?.target.type === "secret"
+      ? { href: `${base}/workflows?secret=${encodeURIComponent(result.target.id)}`, label: "the workflows using it" }
+      : result?.target.type === "workflow"
+        ? { href: `${base}/workflows/${result.target.id}`, label: "the workflow's page" }
+        : null;
   const type = parsed?.success ? parsed.data.type : ((sp.type as (typeof BLAST_TARGETS)[number] | undefined) ?? "action");
   const input = "rounded-md border border-slate-300 px-2 py-1.5";
   return (
@@ -58,24 +93,32 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
         </button>
       </form>
       {parsed && !parsed.success ? <Alert>{parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join("; ")}.</Alert> : null}
-      {result && result.jobs.length === 0 ? (
+      {result && result.jobsTotal === 0 ? (
         <Alert tone="info">
           Nothing in {actor.orgSlug} matches this {result.target.type}. Check the spelling; secret names are matched without regard to case, action references as owner/action or owner/action@ref.
         </Alert>
       ) : null}
-      {result && result.jobs.length > 0 ? (
+      {result && result.jobsTotal > 0 ? (
         <div className="space-y-6" data-testid="blast-result">
-          {result.truncated ? <Alert>Only the first 2,000 jobs are shown.</Alert> : null}
           <section aria-labelledby="reach-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <h2 id="reach-heading" className="font-semibold">
-              What it can reach ({result.systems.length} systems, {result.credentials.length} credentials, {result.jobs.length} jobs)
+              What it can reach ({count(result.systemsTotal)} systems, {count(result.credentialsTotal)} credentials, {count(result.jobsTotal)} jobs)
             </h2>
-            {result.systems.length === 0 ? <p className="mt-2 text-slate-600">No external system identified.</p> : null}
+            {result.systemsTotal === 0 ? <p className="mt-2 text-slate-600">No external system identified.</p> : null}
+            {result.systems.length < result.systemsTotal ? (
+              <p className="mt-1 text-xs text-slate-600" data-testid="blast-systems-bound">
+                {shown(result.systems.length, result.systemsTotal, "systems")}: the strongest capability first, then the most jobs.
+              </p>
+            ) : null}
             <ul className="mt-2 space-y-1">
               {result.systems.map((s) => (
                 <li key={s.key} data-testid="blast-system">
                   <Badge tone={CAPABILITY_TONE[s.capability]}>{s.capability}</Badge> {s.kind} {s.id ? <span className="font-mono text-xs">{s.id}</span> : null}
-                  <span className="text-xs text-slate-600"> via {s.via.join(", ") || "the job"}</span>
+                  <span className="text-xs text-slate-600">
+                    {" "}
+                    via {s.via.join(", ") || "the job"}
+                    {s.viaTotal > s.via.length ? ` and ${count(s.viaTotal - s.via.length)} more` : ""} · {count(s.jobs)} {s.jobs === 1 ? "job" : "jobs"}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -84,12 +127,18 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
             <h2 id="rotate-heading" className="font-semibold">
               Who rotates what
             </h2>
+            <p className="mt-1 text-xs text-slate-600" data-testid="blast-credentials-bound">
+              {shown(result.credentials.length, result.credentialsTotal, "credentials")}
+              {result.credentials.length < result.credentialsTotal ? ", the most used first" : ""}; {count(result.rotationTotal)} rotation{" "}
+              {result.rotationTotal === 1 ? "owner" : "owners"}.
+            </p>
             <table className="mt-2 w-full text-left">
               <caption className="sr-only">Credentials by rotation owner</caption>
               <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
                 <tr>
                   <th scope="col" className="py-1.5 pr-3">Credential</th>
                   <th scope="col" className="py-1.5 pr-3">What it is</th>
+                  <th scope="col" className="py-1.5 pr-3">Jobs</th>
                   <th scope="col" className="py-1.5 pr-3">Last rotated</th>
                   <th scope="col" className="py-1.5 pr-3">Rotation owner</th>
                 </tr>
@@ -99,28 +148,34 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
                   <tr key={c.key} data-testid="blast-credential">
                     <td className="py-1.5 pr-3 font-mono text-xs">{c.label}</td>
                     <td className="py-1.5 pr-3">{c.detail}</td>
+                    <td className="py-1.5 pr-3">{count(c.jobs)}</td>
                     <td className="py-1.5 pr-3">{c.updatedAt ? c.updatedAt.slice(0, 10) : "—"}</td>
-                    <td className="py-1.5 pr-3">{c.owner}</td>
+                    <td className="py-1.5 pr-3">
+                      {c.kind === "github-token" ? "expires with the run" : c.owners.join(", ")}
+                      {c.ownersTotal > c.owners.length ? ` and ${count(c.ownersTotal - c.owners.length)} more` : ""}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </section>
-          <BlastGraph
-            graph={{
-              columns: [
-                { title: "Workflows", nodes: [...workflowLabels].map(([id, label]) => ({ id: `workflow:${id}`, label })) },
-                { title: "Credentials", nodes: result.credentials.map((c) => ({ id: c.key, label: c.label })) },
-                { title: "Systems", nodes: result.systems.map((s) => ({ id: s.key, label: `${s.capability}: ${s.kind}${s.id ? ` ${s.id}` : ""}` })) },
-                { title: "Rotation owners", nodes: result.rotation.map((r) => ({ id: `owner:${r.owner}`, label: r.owner })) },
-              ],
-              edges: [...result.edges, ...result.credentials.filter((c) => c.kind !== "github-token").flatMap((c) => c.owner.split(", ").map((o) => ({ from: c.key, to: `owner:${o}` })))],
-            }}
-          />
+          <BlastGraph graph={graphOf(result)} />
           <section aria-labelledby="jobs-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <h2 id="jobs-heading" className="font-semibold">
-              Jobs ({result.jobs.length})
+              Jobs ({shown(result.jobs.length, result.jobsTotal, "jobs")})
             </h2>
+            {result.jobs.length < result.jobsTotal ? (
+              <p className="mt-1 text-xs text-slate-600" data-testid="blast-jobs-bound">
+                By repository, workflow and job.{" "}
+                {allJobs ? (
+                  <Link href={allJobs.href} className="text-blue-800 underline">
+                    All {count(result.jobsTotal)}: {allJobs.label}
+                  </Link>
+                ) : (
+                  `Everything above covers all ${count(result.jobsTotal)} jobs.`
+                )}
+              </p>
+            ) : null}
             <ul className="mt-2 space-y-1">
               {result.jobs.map((j) => (
                 <li key={j.id} data-testid="blast-job">

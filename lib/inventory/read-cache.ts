@@ -1,0 +1,85 @@
+import "server-only";
+import { desc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/types";
+import { ownerOverrides, syncRuns } from "@/lib/db/schema";
+
+// Results of expensive inventory reads, cached per process while what they were computed from
+// is unchanged: the Workflows list's filtered totals ("N workflows" — counting 50,000 rows on
+// every page turn would cost more than the page) and blast radii (seconds for a target used by
+// most of the org, such as actions/checkout).
+//
+// Invariants:
+// - inventory rows change only inside sync runs, and a run's row moves (repos_done within
+//   250 ms of each snapshot, status at the end) whenever it has written; owner overrides
+//   change outside runs and have a fingerprint of their own (overridesVersion);
+// - an entry is used only while the version it was computed under is the current one, and for
+//   at most its cache's maxAgeMs, a backstop for a run older than the latest RUNS_WATCHED;
+// - keys always start with the org id: orgs never share an entry;
+// - concurrent reads of one key share one computation; a failed one is not kept.
+
+const RUNS_WATCHED = 5;
+
+/** A fingerprint of the org's latest sync runs: changes whenever one of them writes. */
+export async function inventoryVersion(db: Db, orgId: string): Promise<string> {
+  const runs = await db
+    .select({ v: sql<string>`${syncRuns.id}::text || ':' || ${syncRuns.status} || ':' || ${syncRuns.reposDone} || ':' || ${syncRuns.reposFailed}` })
+    .from(syncRuns)
+    .where(eq(syncRuns.orgId, orgId))
+    .orderBy(desc(syncRuns.startedAt))
+    .limit(RUNS_WATCHED);
+  return runs.map((r) => r.v).join(",");
+}
+
+/** A fingerprint of the org's owner overrides (a few hundred rows at most: set by hand). */
+export async function overridesVersion(db: Db, orgId: string): Promise<string> {
+  const [row] = await db
+    .select({
+      v: sql<string>`count(*)::text || ':' || coalesce(md5(string_agg(${ownerOverrides.targetType} || ' ' || ${ownerOverrides.targetKey} || ' ' || ${ownerOverrides.owner}, ',' order by ${ownerOverrides.targetType}, ${ownerOverrides.targetKey})), '')`,
+    })
+    .from(ownerOverrides)
+    .where(eq(ownerOverrides.orgId, orgId));
+  return row?.v ?? "";
+}
+
+interface Entry<T> {
+  version: string;
+  value: Promise<T>;
+  at: number;
+}
+
+export interface VersionedCache<T> {
+  /** The value for `key` computed by `compute`, or the cached one while `version` is unchanged and young enough. */
+  get(orgId: string, key: string, version: string, compute: () => Promise<T>, now?: number): Promise<T>;
+  readonly size: number;
+}
+
+/** Bounded: beyond maxEntries, the least recently computed entries go first. */
+export function createVersionedCache<T>(maxEntries: number, maxAgeMs: number): VersionedCache<T> {
+  const entries = new Map<string, Entry<T>>();
+  return {
+    get(orgId, key, version, compute, now = Date.now()) {
+      const id = `${orgId}|${key}`;
+      const hit = entries.get(id);
+      if (hit && hit.version === version && now - hit.at < maxAgeMs) return hit.value;
+      const value = compute();
+      const entry: Entry<T> = { version, value, at: now };
+      entries.delete(id);
+      entries.set(id, entry);
+      while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+      value.catch(() => {
+        if (entries.get(id) === entry) entries.delete(id);
+      });
+      return value;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}
+
+const totals = createVersionedCache<number>(5_000, 30_000);
+
+/** A filtered view's total (see createVersionedCache), `key` naming the view and its filters. */
+export function cachedTotal(orgId: string, key: string, version: string, count: () => Promise<number>, now = Date.now()): Promise<number> {
+  return totals.get(orgId, key, version, count, now);
+}
