@@ -36,6 +36,33 @@ test("a viewer searches NPM_TOKEN and sees the jobs that use it and who rotates 
   await expect(row.getByTestId("owners")).toContainText("@acme/web");
   await shot(page, "secrets-npm-token");
 
+  // With the keyboard only: Tab to the sdk-js job and follow it to the line of its workflow that reads the secret.
+  const job = row.getByTestId("job-ref").filter({ hasText: "acme/sdk-js" }).getByRole("link");
+  const line = Number(/line (\d+)/.exec((await job.textContent()) ?? "")?.[1]);
+  expect(line).toBeGreaterThan(0);
+  await row.getByTestId("job-ref").first().getByRole("link").focus();
+  for (let i = 0; i < 5 && !(await job.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(job).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/orgs/acme/workflows/[0-9a-f-]{36}#L${line}$`));
+  await expect(page.getByText("acme/sdk-js/.github/workflows/publish.yml")).toBeVisible();
+  const target = page.locator(`[id="L${line}"]`);
+  await expect(target).toBeInViewport();
+  await expect(target).toContainText("NPM_TOKEN");
+  // Highlighted (next/link navigates with pushState, which never sets :target: LineHighlight marks it).
+  await expect(target).toHaveAttribute("data-highlighted", "true");
+  await expect(target).toHaveCSS("background-color", await page.evaluate(() => {
+    const probe = document.createElement("div");
+    probe.className = "data-highlighted:bg-yellow-100";
+    probe.setAttribute("data-highlighted", "true");
+    document.body.append(probe);
+    const color = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return color;
+  }));
+  await shot(page, "secret-job-workflow-line");
+  await page.goBack();
+
   // A pasted view opens as it was: the stale org secrets.
   await page.goto("/orgs/acme/secrets?scope=org&flag=stale");
   await expect(page.getByLabel("Scope")).toHaveValue("org");

@@ -66,3 +66,26 @@ test("inventory pages pass an accessibility check", async ({ page }) => {
     expect(results.violations.map((v) => `${path}: ${v.id} ${v.nodes[0]?.target.join(" ")}`)).toEqual([]);
   }
 });
+
+test("the Workflows view works from the keyboard alone: search, apply, open a workflow", async ({ page }) => {
+  await signIn(page, "viewer@acme.test");
+  await page.goto("/orgs/acme/workflows");
+  const focusedIs = (name: string) => page.evaluate((n) => (document.activeElement as HTMLInputElement | null)?.name === n, name);
+  // From the top of the page, Tab reaches the search field (skip link, navigation, then the filters).
+  for (let i = 0; i < 40 && !(await focusedIs("q")); i++) await page.keyboard.press("Tab");
+  expect(await focusedIs("q")).toBe(true);
+  await page.keyboard.type("sdk-js");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]q=sdk-js/);
+  const rows = page.getByTestId("workflow-row");
+  await expect(rows.first()).toBeVisible();
+  for (let i = 0; i < (await rows.count()); i++) await expect(rows.nth(i)).toContainText("acme/sdk-js");
+  // Tab on to the first row's workflow link and open it with Enter.
+  const link = rows.first().getByRole("link").first();
+  const href = await link.getAttribute("href");
+  for (let i = 0; i < 40 && !(await link.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+  await expect(link).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`${href}$`));
+  await expect(page.getByRole("heading", { name: "Source" })).toBeVisible();
+});

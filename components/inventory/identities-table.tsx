@@ -3,7 +3,7 @@ import { identityLabel } from "@/lib/inventory/credentials-labels";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, JobList, OidcBadge } from "./inventory-parts";
 
-export function IdentitiesTable({ page }: { page: Paged<IdentityListItem> }) {
+export function IdentitiesTable({ page, orgSlug }: { page: Paged<IdentityListItem>; orgSlug: string }) {
   if (page.rows.length === 0) return <EmptyState>No identities match this view.</EmptyState>;
   return (
     <div tabIndex={0} role="region" aria-label="Identities (scrollable)" className="overflow-x-auto">
@@ -37,7 +37,7 @@ export function IdentitiesTable({ page }: { page: Paged<IdentityListItem> }) {
                 ) : null}
               </td>
               <td className="px-4 py-2">
-                <JobList jobs={i.jobs} total={i.jobCount} />
+                <JobList jobs={i.jobs} total={i.jobCount} orgSlug={orgSlug} />
               </td>
             </tr>
           ))}

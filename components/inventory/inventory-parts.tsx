@@ -60,22 +60,26 @@ export function Pagination({ total, page, size, hrefFor, noun }: { total: number
   );
 }
 
-function JobItem({ job }: { job: JobRefDto }) {
+function JobItem({ job, orgSlug }: { job: JobRefDto; orgSlug: string }) {
   const file = job.workflowPath.replace(/^\.github\/workflows\//, "");
+  // The workflow page, scrolled to (and highlighting) the line that references the credential.
+  const href = `/orgs/${orgSlug}/workflows/${job.workflowId}#L${job.line}`;
   return (
     <li data-testid="job-ref">
-      <span className="font-medium">{job.repository}</span> <span className="text-slate-500">·</span>{" "}
-      <span className="font-mono text-xs" title={job.workflowPath}>
-        {file}
-      </span>{" "}
-      <span className="text-slate-500">·</span> job <span className="font-mono text-xs">{job.jobKey}</span>{" "}
-      <span className="text-xs text-slate-500">line {job.line}</span>
+      <Link href={href} className="underline-offset-2 hover:underline">
+        <span className="font-medium">{job.repository}</span> <span className="text-slate-500">·</span>{" "}
+        <span className="font-mono text-xs" title={job.workflowPath}>
+          {file}
+        </span>{" "}
+        <span className="text-slate-500">·</span> job <span className="font-mono text-xs">{job.jobKey}</span>{" "}
+        <span className="text-xs text-slate-500">line {job.line}</span>
+      </Link>
     </li>
   );
 }
 
 /** The jobs of a row: the first few shown, the rest behind a disclosure (keyboard-operable). */
-export function JobList({ jobs, total, moreHref }: { jobs: JobRefDto[]; total: number; moreHref?: string }) {
+export function JobList({ jobs, total, orgSlug, moreHref }: { jobs: JobRefDto[]; total: number; orgSlug: string; moreHref?: string }) {
   if (total === 0) return <span className="text-slate-500">none</span>;
   const shown = jobs.slice(0, 3);
   const rest = jobs.slice(3);
@@ -84,7 +88,7 @@ export function JobList({ jobs, total, moreHref }: { jobs: JobRefDto[]; total: n
     <div className="min-w-64">
       <ul className="space-y-0.5">
         {shown.map((j) => (
-          <JobItem key={`${j.repository}|${j.workflowPath}|${j.jobKey}`} job={j} />
+          <JobItem key={`${j.repository}|${j.workflowPath}|${j.jobKey}`} job={j} orgSlug={orgSlug} />
         ))}
       </ul>
       {rest.length > 0 ? (
@@ -92,7 +96,7 @@ export function JobList({ jobs, total, moreHref }: { jobs: JobRefDto[]; total: n
           <summary className="cursor-pointer text-blue-800 underline">{rest.length + Math.max(0, beyond)} more</summary>
           <ul className="mt-1 space-y-0.5">
             {rest.map((j) => (
-              <JobItem key={`${j.repository}|${j.workflowPath}|${j.jobKey}`} job={j} />
+              <JobItem key={`${j.repository}|${j.workflowPath}|${j.jobKey}`} job={j} orgSlug={orgSlug} />
             ))}
           </ul>
         </details>

@@ -39,7 +39,7 @@ function ReadableCell({ s }: { s: SecretListItem }) {
   );
 }
 
-export function SecretsTable({ page, workflowsHref }: { page: Paged<SecretListItem>; workflowsHref: (secretName: string) => string }) {
+export function SecretsTable({ page, orgSlug, workflowsHref }: { page: Paged<SecretListItem>; orgSlug: string; workflowsHref: (secretName: string) => string }) {
   if (page.rows.length === 0) return <EmptyState>No secrets match this view. Clear the filters, or sync the organisation if it has never been synced.</EmptyState>;
   return (
     <div tabIndex={0} role="region" aria-label="Secrets (scrollable)" className="overflow-x-auto">
@@ -79,7 +79,7 @@ export function SecretsTable({ page, workflowsHref }: { page: Paged<SecretListIt
                 <ReadableCell s={s} />
               </td>
               <td className="px-4 py-2">
-                <JobList jobs={s.jobs} total={s.jobCount} moreHref={workflowsHref(s.secretName)} />
+                <JobList jobs={s.jobs} total={s.jobCount} orgSlug={orgSlug} moreHref={workflowsHref(s.secretName)} />
               </td>
               <td className="px-4 py-2">
                 <Age iso={s.updatedAt} days={s.ageDays} />

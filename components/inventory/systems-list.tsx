@@ -29,7 +29,7 @@ function Credentials({ system }: { system: SystemListItem }) {
 }
 
 /** Systems grouped by kind (one table per group), each with the jobs and credentials that reach it. */
-export function SystemsList({ page }: { page: Paged<SystemListItem> }) {
+export function SystemsList({ page, orgSlug }: { page: Paged<SystemListItem>; orgSlug: string }) {
   if (page.rows.length === 0) return <EmptyState>No external systems match this view.</EmptyState>;
   const groups = SYSTEM_GROUPS.map((g) => ({ group: g, rows: page.rows.filter((r) => r.group === g) })).filter((g) => g.rows.length > 0);
   return (
@@ -65,7 +65,7 @@ export function SystemsList({ page }: { page: Paged<SystemListItem> }) {
                       <Credentials system={s} />
                     </td>
                     <td className="px-4 py-2">
-                      <JobList jobs={s.jobs} total={s.jobCount} />
+                      <JobList jobs={s.jobs} total={s.jobCount} orgSlug={orgSlug} />
                     </td>
                   </tr>
                 ))}

@@ -1,4 +1,6 @@
-/** The workflow file with the lines of findings marked; each marked line is an anchor (#L12). */
+import { LineHighlight } from "./line-highlight";
+
+/** The workflow file with the lines of findings marked; each line is an anchor (#L12), highlighted when the URL names it. */
 export function WorkflowSource({ source, marks }: { source: string; marks: Map<number, { severity: string; rule: string }[]> }) {
   const lines = source.split(/\r?\n/);
   return (
@@ -13,7 +15,7 @@ export function WorkflowSource({ source, marks }: { source: string; marks: Map<n
               id={`L${n}`}
               data-testid={m ? "marked-line" : undefined}
               data-line={n}
-              className={`flex ${m ? (m.some((x) => x.severity === "critical" || x.severity === "high") ? "bg-red-50" : "bg-amber-50") : ""} target:bg-yellow-100`}
+              className={`flex ${m ? (m.some((x) => x.severity === "critical" || x.severity === "high") ? "bg-red-50" : "bg-amber-50") : ""} target:bg-yellow-100 data-highlighted:bg-yellow-100`}
             >
               <span className="w-12 shrink-0 select-none pr-3 text-right text-slate-500">{n}</span>
               <code className="whitespace-pre pr-4">{text || " "}</code>
@@ -22,6 +24,7 @@ export function WorkflowSource({ source, marks }: { source: string; marks: Map<n
           );
         })}
       </pre>
+      <LineHighlight />
     </div>
   );
 }

@@ -14,6 +14,8 @@ export interface JobRefDto {
   repository: string;
   workflowPath: string;
   workflowName: string | null;
+  /** The workflow page of the job (with #L{line} for the reference's line). */
+  workflowId: string;
   jobKey: string;
   line: number;
 }

@@ -52,11 +52,11 @@ export async function listIdentityKinds(db: Db, orgId: string): Promise<string[]
 
 async function identityJobs(db: Db, orgId: string, ids: { kind: string; identifier: string | null }[]): Promise<Map<string, JobRefDto[]>> {
   const keys = ids.map((i) => identityKey(i.kind, i.identifier));
-  const rows = rowsOf<{ key: string; full_name: string; path: string; workflow_name: string | null; job_key: string; line: number }>(
-    await db.execute(sql`select key, full_name, path, workflow_name, job_key, line from (
+  const rows = rowsOf<{ key: string; full_name: string; path: string; workflow_name: string | null; workflow_id: string; job_key: string; line: number }>(
+    await db.execute(sql`select key, full_name, path, workflow_name, workflow_id, job_key, line from (
         select x.*, row_number() over (partition by key order by full_name, path, job_key) as n from (
           select distinct on (ji.kind, ji.identifier, j.id) ji.kind || '~' || coalesce(ji.identifier, '') as key,
-            r.full_name, w.path, w.name as workflow_name, j.job_key, ji.line
+            r.full_name, w.path, w.name as workflow_name, w.id as workflow_id, j.job_key, ji.line
           from job_identity ji
           join job j on j.id = ji.job_id and j.org_id = ${orgId}
           join workflow w on w.id = j.workflow_id and w.org_id = ${orgId}
@@ -68,7 +68,7 @@ async function identityJobs(db: Db, orgId: string, ids: { kind: string; identifi
   );
   const out = new Map<string, JobRefDto[]>();
   for (const r of rows) {
-    out.set(r.key, [...(out.get(r.key) ?? []), { repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, jobKey: r.job_key, line: Number(r.line) }]);
+    out.set(r.key, [...(out.get(r.key) ?? []), { repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, workflowId: r.workflow_id, jobKey: r.job_key, line: Number(r.line) }]);
   }
   return out;
 }

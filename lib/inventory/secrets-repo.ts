@@ -158,20 +158,21 @@ interface JobRow {
   full_name: string;
   path: string;
   workflow_name: string | null;
+  workflow_id: string;
   job_key: string;
   line: number;
 }
 
-const toJobRef = (r: Omit<JobRow, "secret_id">): JobRefDto => ({ repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, jobKey: r.job_key, line: Number(r.line) });
+const toJobRef = (r: Omit<JobRow, "secret_id">): JobRefDto => ({ repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, workflowId: r.workflow_id, jobKey: r.job_key, line: Number(r.line) });
 
 async function secretJobs(db: Db, orgId: string, secretIds: string[]): Promise<Map<string, JobRefDto[]>> {
   const out = new Map<string, JobRefDto[]>();
   if (secretIds.length === 0) return out;
   const rows = rowsOf<JobRow>(
     await db.execute(sql`with refs as (${refsSql(orgId)})
-      select secret_id, full_name, path, workflow_name, job_key, line from (
+      select secret_id, full_name, path, workflow_name, workflow_id, job_key, line from (
         select x.*, row_number() over (partition by x.secret_id order by x.full_name, x.path, x.job_key) as n from (
-          select distinct on (refs.secret_id, j.id) refs.secret_id, r.full_name, w.path, w.name as workflow_name, j.job_key, refs.line
+          select distinct on (refs.secret_id, j.id) refs.secret_id, r.full_name, w.path, w.name as workflow_name, w.id as workflow_id, j.job_key, refs.line
           from refs
           join job j on j.id = refs.job_id and j.org_id = ${orgId}
           join workflow w on w.id = j.workflow_id and w.org_id = ${orgId}
@@ -190,9 +191,9 @@ async function missingJobs(db: Db, orgId: string, entries: EntryRow[]): Promise<
   if (entries.length === 0) return out;
   const keys = entries.map((e) => e.key);
   const rows = rowsOf<Omit<JobRow, "secret_id"> & { key: string }>(
-    await db.execute(sql`select key, full_name, path, workflow_name, job_key, line from (
+    await db.execute(sql`select key, full_name, path, workflow_name, workflow_id, job_key, line from (
         select distinct on (j.id, upper(js.secret_name)) 'missing:' || j.repo_id || ':' || upper(js.secret_name) as key,
-          r.full_name, w.path, w.name as workflow_name, j.job_key, js.line
+          r.full_name, w.path, w.name as workflow_name, w.id as workflow_id, j.job_key, js.line
         from job_secret js
         join job j on j.id = js.job_id and j.org_id = ${orgId}
         join workflow w on w.id = j.workflow_id and w.org_id = ${orgId}

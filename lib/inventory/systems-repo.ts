@@ -71,11 +71,11 @@ export async function listSystems(db: Db, orgId: string, f: SystemFilters): Prom
 }
 
 async function systemJobs(db: Db, orgId: string, keys: string[]): Promise<Map<string, JobRefDto[]>> {
-  const rows = rowsOf<{ key: string; full_name: string; path: string; workflow_name: string | null; job_key: string; line: number }>(
+  const rows = rowsOf<{ key: string; full_name: string; path: string; workflow_name: string | null; workflow_id: string; job_key: string; line: number }>(
     await db.execute(sql`with sys as (${systemsSql(orgId)})
-      select key, full_name, path, workflow_name, job_key, line from (
+      select key, full_name, path, workflow_name, workflow_id, job_key, line from (
         select x.*, row_number() over (partition by key order by full_name, path, job_key) as n from (
-          select distinct ${keySql} as key, r.full_name, w.path, w.name as workflow_name, j.job_key, j.line
+          select distinct ${keySql} as key, r.full_name, w.path, w.name as workflow_name, w.id as workflow_id, j.job_key, j.line
           from sys
           join job j on j.id = sys.job_id and j.org_id = ${orgId}
           join workflow w on w.id = j.workflow_id and w.org_id = ${orgId}
@@ -85,7 +85,7 @@ async function systemJobs(db: Db, orgId: string, keys: string[]): Promise<Map<st
       ) y where n <= ${JOBS_PER_ROW} order by key, n`),
   );
   const out = new Map<string, JobRefDto[]>();
-  for (const r of rows) out.set(r.key, [...(out.get(r.key) ?? []), { repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, jobKey: r.job_key, line: Number(r.line) }]);
+  for (const r of rows) out.set(r.key, [...(out.get(r.key) ?? []), { repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, workflowId: r.workflow_id, jobKey: r.job_key, line: Number(r.line) }]);
   return out;
 }
 

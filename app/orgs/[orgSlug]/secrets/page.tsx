@@ -71,7 +71,7 @@ export default async function SecretsPage({ params, searchParams }: { params: Pr
           </Field>
         </FilterForm>
         <section aria-label="Identities" className="mt-4 rounded-lg border border-slate-200 bg-white">
-          <IdentitiesTable page={page} />
+          <IdentitiesTable page={page} orgSlug={actor.orgSlug} />
           <Pagination total={page.total} page={page.page} size={page.size} hrefFor={href} noun="identities" />
         </section>
       </>
@@ -112,7 +112,7 @@ export default async function SecretsPage({ params, searchParams }: { params: Pr
         </Field>
       </FilterForm>
       <section aria-label="Secrets" className="mt-4 rounded-lg border border-slate-200 bg-white">
-        <SecretsTable page={page} workflowsHref={(name) => `/orgs/${actor.orgSlug}/workflows?secret=${encodeURIComponent(name)}`} />
+        <SecretsTable page={page} orgSlug={actor.orgSlug} workflowsHref={(name) => `/orgs/${actor.orgSlug}/workflows?secret=${encodeURIComponent(name)}`} />
         <Pagination total={page.total} page={page.page} size={page.size} hrefFor={href} noun="secrets" />
       </section>
     </>

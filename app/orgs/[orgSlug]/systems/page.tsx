@@ -43,7 +43,7 @@ export default async function SystemsPage({ params, searchParams }: { params: Pr
         </Field>
       </FilterForm>
       <section aria-label="External systems" className="mt-4 rounded-lg border border-slate-200 bg-white">
-        <SystemsList page={page} />
+        <SystemsList page={page} orgSlug={actor.orgSlug} />
         <Pagination total={page.total} page={page.page} size={page.size} hrefFor={(p) => `${base}${toSearch({ q: filters.q, group: filters.group, size: filters.size, page: p })}`} noun="systems" />
       </section>
     </>
