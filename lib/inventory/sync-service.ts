@@ -36,9 +36,9 @@ export interface SyncRequest {
 // missing from the cache is cheap while its parse is there). A parsed tree is about 80 KB and
 // results hold theirs: the entry counts and the heap limit bound a worker's memory.
 const analysisPool = createAnalysisPool({
-  cacheEntries: 256,
-  parseEntries: 512,
-  maxHeapMb: 128,
+  cacheEntries: 128,
+  parseEntries: 256,
+  maxHeapMb: 96,
   maxYoungHeapMb: 16,
   onEvent: (e) =>
     e.type === "fallback"
