@@ -10,6 +10,14 @@ export interface GraphInput {
 
 const COLUMN_WIDTH = 300;
 const ROW_HEIGHT = 56;
+/** Longer labels are shortened in the middle (an ARN's or project path's end says the most) so a node never outgrows its row: two lines of a 240 px node. */
+const MAX_LABEL = 60;
+
+function shorten(label: string): string {
+  if (label.length <= MAX_LABEL) return label;
+  const tail = 34;
+  return `${label.slice(0, MAX_LABEL - tail - 1)}…${label.slice(-tail)}`;
+}
 
 /** workflow → credential → system → owner, one column each, drawn with React Flow. */
 export function BlastGraph({ graph }: { graph: GraphInput }) {
@@ -17,7 +25,13 @@ export function BlastGraph({ graph }: { graph: GraphInput }) {
     col.nodes.map((n, y) => ({
       id: n.id,
       position: { x: x * COLUMN_WIDTH, y: y * ROW_HEIGHT },
-      data: { label: n.label },
+      data: {
+        label: (
+          <span title={n.label} style={{ overflowWrap: "anywhere" }}>
+            {shorten(n.label)}
+          </span>
+        ),
+      },
       sourcePosition: "right" as Node["sourcePosition"],
       targetPosition: "left" as Node["targetPosition"],
       style: { width: 240, fontSize: 11, padding: 6 },

@@ -66,7 +66,7 @@ function JobItem({ job, orgSlug }: { job: JobRefDto; orgSlug: string }) {
   const href = `/orgs/${orgSlug}/workflows/${job.workflowId}#L${job.line}`;
   return (
     <li data-testid="job-ref">
-      <Link href={href} className="underline-offset-2 hover:underline">
+      <Link href={href} className="underline decoration-slate-300 underline-offset-2 hover:decoration-blue-700">
         <span className="font-medium">{job.repository}</span> <span className="text-slate-500">·</span>{" "}
         <span className="font-mono text-xs" title={job.workflowPath}>
           {file}

@@ -97,7 +97,7 @@ export default async function OrgOverviewPage({ params }: { params: Promise<{ or
                       <Badge tone={REACH_TONE[r.reach]}>{r.reach}</Badge>
                     </td>
                     <td className="py-1.5 pr-3 text-xs">
-                      {r.jobs} jobs in {r.repositories} {r.repositories === 1 ? "repository" : "repositories"}
+                      {r.jobs} {r.jobs === 1 ? "job" : "jobs"} in {r.repositories} {r.repositories === 1 ? "repository" : "repositories"}
                     </td>
                     <td className="py-1.5 pr-3 text-xs text-slate-700">{r.exposure.join("; ") || "—"}</td>
                   </tr>
