@@ -2,8 +2,9 @@ import "server-only";
 import type { z } from "zod";
 import { getDatabase } from "@/lib/db";
 import type { Db } from "@/lib/db/types";
-import { findSessionUser, sessionTokenFromCookieHeader } from "@/lib/auth/session";
-import { PermissionDenied, requirePermission, resolveActor, type Actor, type SessionUser } from "@/lib/authz/actor";
+import { findSessionActor, findSessionUser, sessionTokenFromCookieHeader } from "@/lib/auth/session";
+import { PermissionDenied, requirePermission, type Actor, type SessionUser } from "@/lib/authz/actor";
+import { notFound } from "./errors";
 import type { Permission } from "@/lib/authz/roles";
 import { recordDenial } from "@/lib/audit/record";
 import { HTTP_STATUS, type Result } from "./errors";
@@ -54,21 +55,26 @@ export function defineRoute<S extends OrgInputSchema, R>(def: RouteDef<S, R>) {
       });
     try {
       const handle = await getDatabase();
-      const user = await findSessionUser(handle.db, sessionTokenFromCookieHeader(req.headers.get("cookie")));
-      if (!user) return respond(fail({ code: "unauthenticated", message: "Sign in to use the API." }));
-      const raw = await readInput(req, ctx);
-      if (raw === INVALID_JSON) {
-        return respond(fail({ code: "invalid_input", message: "The request body is not valid JSON." }));
-      }
-      if (def.kind === "write") {
-        return respond(await executeUseCase(handle, user, def.useCase, raw, meta), def.successStatus ?? 200);
-      }
-      if (def.kind === "user-read") {
+      const token = sessionTokenFromCookieHeader(req.headers.get("cookie"));
+      const unauthenticated = () => respond(fail({ code: "unauthenticated", message: "Sign in to use the API." }));
+      if (def.kind !== "org-read") {
+        const user = await findSessionUser(handle.db, token);
+        if (!user) return unauthenticated();
+        const raw = await readInput(req, ctx);
+        if (raw === INVALID_JSON) return respond(fail({ code: "invalid_input", message: "The request body is not valid JSON." }));
+        if (def.kind === "write") return respond(await executeUseCase(handle, user, def.useCase, raw, meta), def.successStatus ?? 200);
         return respond({ ok: true, data: await def.run({ db: handle.db, user }) });
       }
+      // An org read: the session and the membership in the path's organisation in one query.
+      const raw = await readInput(req, ctx);
+      const found = await findSessionActor(handle.db, token, raw !== INVALID_JSON && typeof raw.orgSlug === "string" ? raw.orgSlug : "");
+      if (!found) return unauthenticated();
+      if (raw === INVALID_JSON) return respond(fail({ code: "invalid_input", message: "The request body is not valid JSON." }));
       const parsed = def.input.safeParse(raw);
       if (!parsed.success) return respond(fail(invalidInput(parsed.error)));
-      const actor = await resolveActor(handle.db, user, parsed.data.orgSlug);
+      // Not a member, or no such organisation: the same answer (see resolveActor).
+      const actor = found.actor;
+      if (!actor) throw notFound("Organisation");
       try {
         requirePermission(actor, def.permission);
       } catch (err) {
