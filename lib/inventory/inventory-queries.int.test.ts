@@ -1,18 +1,18 @@
 // The read side of the inventory against a synced acme: the workflows view, the blast
 // radius and the export, with concrete facts from the demo fixtures.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { jobs, organizations } from "@/lib/db/schema";
+import { jobs, organizations, workflows } from "@/lib/db/schema";
 import { createOrgFetcher } from "@/lib/github/fetch";
 import { appClient, startSim } from "@/lib/github/test-sim";
 import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun } from "@/lib/connections/connection-repo";
 import type { GithubSim } from "@/sim/github";
 import { runSync } from "./sync-service";
-import { listWorkflows } from "./workflows-repo";
+import { listWorkflows, workflowRowColumns } from "./workflows-repo";
 import { WorkflowFiltersSchema } from "./workflows-schema";
 import { computeBlastRadius } from "./blast-radius";
 import { formatInventory, inventoryLines } from "./export";
@@ -81,6 +81,17 @@ describe("workflows view", () => {
     expect(high.rows.every((r) => r.findings.critical + r.findings.high > 0)).toBe(true);
     const all = await listWorkflows(handle.db, orgId, filters({ size: 100 }));
     expect(high.total).toBe(all.rows.filter((r) => r.findings.critical + r.findings.high > 0).length);
+  });
+
+  it("answers the rows the row columns describe (built as JSON by PostgreSQL), in the page's order", async () => {
+    const page = await listWorkflows(handle.db, orgId, filters({ sort: "findings", dir: "desc", size: 25, page: 2 }));
+    expect(page.rows.length).toBeGreaterThan(0);
+    const direct = await handle.db
+      .select(workflowRowColumns(orgId))
+      .from(workflows)
+      .where(inArray(workflows.id, page.rows.map((r) => r.id)));
+    const byId = new Map(direct.map((r) => [r.id, r]));
+    expect(page.rows).toEqual(page.rows.map((r) => byId.get(r.id)));
   });
 
   it("every sort pages through all workflows exactly once", async () => {

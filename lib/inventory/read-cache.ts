@@ -1,5 +1,5 @@
 import "server-only";
-import { desc, eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { ownerOverrides, syncRuns } from "@/lib/db/schema";
 
@@ -19,15 +19,19 @@ import { ownerOverrides, syncRuns } from "@/lib/db/schema";
 
 const RUNS_WATCHED = 5;
 
-/** A fingerprint of the org's latest sync runs: changes whenever one of them writes. */
+/**
+ * A fingerprint of the org's latest sync runs, as an SQL expression: changes whenever one of
+ * them writes. An expression so that a reader can fetch it in the statement it runs anyway.
+ */
+export function inventoryVersionSql(orgId: string): SQL<string> {
+  return sql<string>`(select coalesce(string_agg(v.v, ',' order by v.started_at desc), '') from (
+    select ${syncRuns.id}::text || ':' || ${syncRuns.status} || ':' || ${syncRuns.reposDone} || ':' || ${syncRuns.reposFailed} as v, ${syncRuns.startedAt} as started_at
+    from ${syncRuns} where ${syncRuns.orgId} = ${orgId} order by ${syncRuns.startedAt} desc limit ${RUNS_WATCHED}) v)`;
+}
+
 export async function inventoryVersion(db: Db, orgId: string): Promise<string> {
-  const runs = await db
-    .select({ v: sql<string>`${syncRuns.id}::text || ':' || ${syncRuns.status} || ':' || ${syncRuns.reposDone} || ':' || ${syncRuns.reposFailed}` })
-    .from(syncRuns)
-    .where(eq(syncRuns.orgId, orgId))
-    .orderBy(desc(syncRuns.startedAt))
-    .limit(RUNS_WATCHED);
-  return runs.map((r) => r.v).join(",");
+  const [row] = await db.select({ v: inventoryVersionSql(orgId) }).from(sql`(select 1) as one`);
+  return row?.v ?? "";
 }
 
 /** A fingerprint of the org's owner overrides (a few hundred rows at most: set by hand). */

@@ -5,7 +5,7 @@ import { repositories, workflows, type FindingCounts, type WorkflowToken } from 
 import type { Phase } from "@/lib/analysis/types";
 import { SEVERITY_RANK } from "./workflow-summary";
 import { filtersToSearch, type WorkflowFilters } from "./workflows-schema";
-import { cachedTotal, inventoryVersion } from "./read-cache";
+import { cachedTotal, inventoryVersionSql } from "./read-cache";
 import { workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
 
 export interface WorkflowRow {
@@ -102,6 +102,16 @@ export function workflowRowColumns(orgId: string) {
 }
 
 /**
+ * The page's rows as one JSON array built by PostgreSQL, in `order`. Decoding one JSON value
+ * costs the app a fraction of decoding 50 rows × 17 columns (arrays, jsonb) and mapping them,
+ * which was most of a list request's time in the app. Keys are the DTO's own (WorkflowRow).
+ */
+function rowsAsJson(orgId: string, order: SQL[]): SQL<WorkflowRow[] | string | null> {
+  const fields = Object.entries(workflowRowColumns(orgId)).map(([key, value]) => sql`${sql.raw(`'${key}'`)}, ${value}`);
+  return sql<WorkflowRow[] | string | null>`json_agg(json_build_object(${sql.join(fields, sql`, `)}) order by ${sql.join(order, sql`, `)})`;
+}
+
+/**
  * One page of the org's workflows, filtered and sorted in SQL. The page's ids are found first
  * (an index walk over workflow alone; rows skipped by OFFSET cost an index entry each), then
  * only those rows are read whole, with their owner.
@@ -120,13 +130,14 @@ export async function listWorkflows(db: Db, orgId: string, f: WorkflowFilters): 
   const count = async () => Number((await db.select({ n: sql<number>`count(*)::int` }).from(workflows).where(where))[0]?.n ?? 0);
   // The filters alone decide the total: sort, direction and page share one cache entry.
   const key = `workflows|${filtersToSearch({ ...f, sort: undefined, dir: undefined, page: undefined, size: undefined })}`;
-  const [total, rows] = await Promise.all([
-    inventoryVersion(db, orgId).then((version) => cachedTotal(orgId, key, version, count)),
-    db
-      .select(workflowRowColumns(orgId))
-      .from(ids)
-      .innerJoin(workflows, eq(workflows.id, ids.id))
-      .orderBy(...order),
-  ]);
+  // The rows and the inventory's version in one statement; the total is counted only when the
+  // cached one is of another version.
+  const [page] = await db
+    .select({ version: inventoryVersionSql(orgId), rows: rowsAsJson(orgId, order) })
+    .from(ids)
+    .innerJoin(workflows, eq(workflows.id, ids.id));
+  const total = await cachedTotal(orgId, key, page?.version ?? "", count);
+  // node-postgres decodes json; PGlite may hand it over as text.
+  const rows: WorkflowRow[] = typeof page?.rows === "string" ? JSON.parse(page.rows) : (page?.rows ?? []);
   return { rows, total, page: f.page, size: f.size };
 }
