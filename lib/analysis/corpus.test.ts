@@ -2,18 +2,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeFiles, createAnalysisCache, mergeResults, type SourceFile } from "./index";
+import { corpusRepos, REAL_WORLD_CORPUS, yamlFilesUnder } from "./test-support";
 
-// The real-world corpus lives outside the repository (../shared/corpus); it is read, never copied.
-const CORPUS = join(import.meta.dirname, "../../../shared/corpus/real-world");
-
-function walk(dir: string, out: string[]): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) walk(full, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(full);
-  }
-  return out;
-}
+const CORPUS = REAL_WORLD_CORPUS;
 
 function loadRepo(repo: string): SourceFile[] {
   const root = join(CORPUS, repo);
@@ -22,12 +13,12 @@ function loadRepo(repo: string): SourceFile[] {
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .map((e) => join(wfDir, e.name));
   const actionsDir = join(root, ".github/actions");
-  const actions = existsSync(actionsDir) ? walk(actionsDir, []).filter((p) => /\/action\.ya?ml$/.test(p)) : [];
+  const actions = existsSync(actionsDir) ? yamlFilesUnder(actionsDir).filter((p) => /\/action\.ya?ml$/.test(p)) : [];
   return [...workflows, ...actions].map((p) => ({ path: relative(root, p), content: readFileSync(p) }));
 }
 
 describe.skipIf(!existsSync(CORPUS))("real-world corpus", () => {
-  const repos = existsSync(CORPUS) ? readdirSync(CORPUS).filter((d) => existsSync(join(CORPUS, d, ".github/workflows"))).sort() : [];
+  const repos = corpusRepos();
   const cache = createAnalysisCache();
   const result = mergeResults(repos.map((repo) => analyzeFiles(loadRepo(repo), undefined, { root: repo, cache })));
 

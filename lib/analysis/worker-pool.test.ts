@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -7,23 +7,15 @@ import { repoContextSchema, type RepoContext } from "./context";
 import { analyzeFiles } from "./index";
 import type { SourceFile } from "./types";
 import { createAnalysisPool, type PoolEvent } from "./worker-pool";
+import { corpusRepos, REAL_WORLD_CORPUS, yamlFilesUnder } from "./test-support";
 
-const CORPUS = join(import.meta.dirname, "../../../shared/corpus/real-world");
+const CORPUS = REAL_WORLD_CORPUS;
 const BOOTSTRAP = join(import.meta.dirname, "analysis-worker.mjs");
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) walk(full, out);
-    else if (/\.ya?ml$/.test(e.name)) out.push(full);
-  }
-  return out;
-}
 
 /** A corpus repository's workflows and composite actions, as the sync hands them over (text). */
 function loadRepo(repo: string): SourceFile[] {
   const root = join(CORPUS, repo);
-  return walk(join(root, ".github"))
+  return yamlFilesUnder(join(root, ".github"))
     .map((p) => relative(root, p))
     .filter((p) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p) || /^\.github\/actions\/.+\/action\.ya?ml$/.test(p))
     .sort()
@@ -71,7 +63,7 @@ describe.skipIf(!existsSync(CORPUS))("analysis worker pool", () => {
   it("gives exactly the results of analyzeFiles on the real-world corpus, with and without context", async () => {
     const pool = createAnalysisPool({ size: 2 });
     try {
-      const repos = readdirSync(CORPUS).filter((d) => existsSync(join(CORPUS, d, ".github/workflows"))).sort();
+      const repos = corpusRepos();
       expect(repos).toHaveLength(21);
       const runs = repos.flatMap((repo) => [undefined, context].map((ctx) => ({ files: loadRepo(repo), ctx, root: repo })));
       const fromWorkers = await Promise.all(runs.map((r) => pool.analyze(r.files, r.ctx, { root: r.root })));
