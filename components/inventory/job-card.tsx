@@ -1,4 +1,5 @@
 import type { JobDetail } from "@/lib/inventory/workflow-detail-repo";
+import { calendarDaysBetween } from "@/lib/analysis/dates";
 import { Badge } from "@/components/ui/badge";
 import { PhaseBadge } from "./phase-badge";
 
@@ -9,7 +10,7 @@ function permissionsText(j: JobDetail): string {
   return entries.length === 0 ? "none ({})" : entries.map(([k, v]) => `${k}: ${v}`).join(", ");
 }
 
-const ageDays = (iso: string | null) => (iso ? Math.floor((Date.now() - Date.parse(iso)) / 86_400_000) : null);
+const ageDays = (iso: string | null) => (iso ? calendarDaysBetween(Date.parse(iso), Date.now()) : null);
 
 export function JobCard({ job }: { job: JobDetail }) {
   return (

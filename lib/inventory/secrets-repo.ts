@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
+import { calendarDaysBetween } from "@/lib/analysis/dates";
 import { rowsOf } from "@/lib/db/migrate";
 import type { JobRefDto, OwnerRefDto, OwnerSourceDto, Paged, SecretListItem } from "./credentials-dto";
 import type { SecretFilters, SecretFlag } from "./credentials-schema";
@@ -109,7 +110,7 @@ export async function listSecrets(db: Db, orgId: string, f: SecretFilters, now =
       jobCount: Number(e.job_count),
       jobs: e.secret_id ? (jobsBySecret.get(e.secret_id) ?? []) : (jobsByMissing.get(e.key) ?? []),
       updatedAt: updated?.toISOString() ?? null,
-      ageDays: updated ? Math.floor((now.getTime() - updated.getTime()) / 86_400_000) : null,
+      ageDays: updated ? calendarDaysBetween(updated.getTime(), now.getTime()) : null,
       flags,
       owners,
     };

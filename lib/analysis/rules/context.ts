@@ -1,11 +1,11 @@
 import type { ContextSecret, RepoContext } from "../context";
 import type { WorkflowFacts } from "../workflow-model";
 import type { SecretRef } from "../types";
+import { calendarDaysBetween } from "../dates";
 import { list, type Emit, type RuleFinding } from "./support";
 
 // Rules that need repository context. They see every workflow of the repository at once.
 
-const DAY_MS = 86_400_000;
 const OVERSHARED_SELECTED = 10;
 
 function available(context: RepoContext, name: string, environment: string | null): ContextSecret | undefined {
@@ -99,7 +99,7 @@ export function contextRules(workflows: WorkflowFacts[], context: RepoContext, e
 
 function checkStale(secret: ContextSecret, ref: SecretRef, job: string, now: number | undefined, days: number, reported: Set<string>, emit: Emit): void {
   if (now === undefined || reported.has(secret.name)) return;
-  const age = Math.floor((now - Date.parse(secret.updatedAt)) / DAY_MS);
+  const age = calendarDaysBetween(Date.parse(secret.updatedAt), now);
   if (age < days) return;
   reported.add(secret.name);
   emit({ rule: "secret-stale", line: ref.line, job, message: `${secret.scope} secret ${secret.name} was last updated ${age} days ago (${secret.updatedAt.slice(0, 10)})` });
