@@ -24,6 +24,31 @@ export async function findSessionUser(db: Db, token: string | undefined | null):
   return { id: row.id, email: row.email.toLowerCase(), name: row.name };
 }
 
+function sessionActorQuery(db: Db) {
+  return (
+    db
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        orgId: organizations.id,
+        orgSlug: organizations.slug,
+        orgName: organizations.name,
+        role: memberships.role,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      // At most one organisation (slugs are unique) and one membership in it (unique per org and email).
+      .leftJoin(organizations, eq(organizations.slug, sql.placeholder("slug")))
+      .leftJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.email, sql`lower(${users.email})`)))
+      .where(and(eq(sessions.sessionToken, sql.placeholder("token")), gt(sessions.expires, sql`now()`)))
+      .limit(1)
+      // A named prepared statement: parsed and planned once per connection, not on every request.
+      .prepare("gatehouse_session_actor")
+  );
+}
+const sessionActorQueries = new WeakMap<Db, ReturnType<typeof sessionActorQuery>>();
+
 /**
  * The user behind a session token and their membership in `orgSlug`, in one query (an
  * org-scoped API call needs both; one round trip less on every such request). `actor` is
@@ -32,23 +57,9 @@ export async function findSessionUser(db: Db, token: string | undefined | null):
  */
 export async function findSessionActor(db: Db, token: string | undefined | null, orgSlug: string): Promise<{ user: SessionUser; actor: Actor | null } | null> {
   if (!token) return null;
-  const [row] = await db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      orgId: organizations.id,
-      orgSlug: organizations.slug,
-      orgName: organizations.name,
-      role: memberships.role,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    // At most one organisation (slugs are unique) and one membership in it (unique per org and email).
-    .leftJoin(organizations, eq(organizations.slug, orgSlug.toLowerCase()))
-    .leftJoin(memberships, and(eq(memberships.orgId, organizations.id), eq(memberships.email, sql`lower(${users.email})`)))
-    .where(and(eq(sessions.sessionToken, token), gt(sessions.expires, new Date())))
-    .limit(1);
+  let query = sessionActorQueries.get(db);
+  if (!query) sessionActorQueries.set(db, (query = sessionActorQuery(db)));
+  const [row] = await query.execute({ token, slug: orgSlug.toLowerCase() });
   if (!row?.email) return null;
   const user: SessionUser = { id: row.id, email: row.email.toLowerCase(), name: row.name };
   const actor = row.role && row.orgId && row.orgSlug && row.orgName !== null ? { user, orgId: row.orgId, orgSlug: row.orgSlug, orgName: row.orgName, role: row.role } : null;
