@@ -1,5 +1,5 @@
 import "server-only";
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { ownerOverrides, syncRuns } from "@/lib/db/schema";
 
@@ -23,7 +23,7 @@ const RUNS_WATCHED = 5;
  * A fingerprint of the org's latest sync runs, as an SQL expression: changes whenever one of
  * them writes. An expression so that a reader can fetch it in the statement it runs anyway.
  */
-export function inventoryVersionSql(orgId: string): SQL<string> {
+export function inventoryVersionSql(orgId: string | Placeholder): SQL<string> {
   return sql<string>`(select coalesce(string_agg(v.v, ',' order by v.started_at desc), '') from (
     select ${syncRuns.id}::text || ':' || ${syncRuns.status} || ':' || ${syncRuns.reposDone} || ':' || ${syncRuns.reposFailed} as v, ${syncRuns.startedAt} as started_at
     from ${syncRuns} where ${syncRuns.orgId} = ${orgId} order by ${syncRuns.startedAt} desc limit ${RUNS_WATCHED}) v)`;
