@@ -1,7 +1,7 @@
 // The read side of the inventory against a synced acme: the workflows view, the blast
 // radius and the export, with concrete facts from the demo fixtures.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
@@ -12,7 +12,7 @@ import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun } from "@/lib/connections/connection-repo";
 import type { GithubSim } from "@/sim/github";
 import { runSync } from "./sync-service";
-import { listWorkflows, workflowRowColumns } from "./workflows-repo";
+import { listWorkflows, workflowConditions, workflowRowColumns } from "./workflows-repo";
 import { WorkflowFiltersSchema } from "./workflows-schema";
 import { computeBlastRadius } from "./blast-radius";
 import { formatInventory, inventoryLines } from "./export";
@@ -92,6 +92,24 @@ describe("workflows view", () => {
       .where(inArray(workflows.id, page.rows.map((r) => r.id)));
     const byId = new Map(direct.map((r) => [r.id, r]));
     expect(page.rows).toEqual(page.rows.map((r) => byId.get(r.id)));
+  });
+
+  it("answers every combination of filters (one prepared statement per shape) as the filters' own conditions do", async () => {
+    const options = { q: "release", secret: "NPM_TOKEN", phase: "publish", trigger: "push", untrusted: "1", severity: "medium" } as const;
+    const keys = Object.keys(options) as (keyof typeof options)[];
+    let nonEmpty = 0;
+    for (let mask = 0; mask < 1 << keys.length; mask++) {
+      const set = Object.fromEntries(keys.filter((_, i) => mask & (1 << i)).map((k) => [k, options[k]]));
+      for (const dir of ["asc", "desc"] as const) {
+        const f = filters({ ...set, sort: "findings", dir, size: 100 });
+        const page = await listWorkflows(handle.db, orgId, f);
+        const direct = await handle.db.select({ id: workflows.id }).from(workflows).where(and(...workflowConditions(orgId, f)));
+        expect(page.rows.map((r) => r.id).sort(), JSON.stringify(set)).toEqual(direct.map((r) => r.id).sort());
+        expect(page.total).toBe(direct.length);
+        if (direct.length > 0) nonEmpty++;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(10);
   });
 
   it("every sort pages through all workflows exactly once", async () => {

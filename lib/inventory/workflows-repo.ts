@@ -52,6 +52,8 @@ interface ConditionValues {
   untrusted?: true;
   severity?: number;
 }
+const FILTER_KEYS: (keyof ConditionValues)[] = ["q", "secret", "phase", "trigger", "untrusted", "severity"];
+
 /** A value bound now, or a placeholder bound when a prepared query executes. */
 type Bound<T> = T | Placeholder;
 
@@ -166,7 +168,9 @@ const pageQueries = new WeakMap<Db, Map<string, PageQuery>>();
 export async function listWorkflows(db: Db, orgId: string, f: WorkflowFilters): Promise<WorkflowPage> {
   const values = conditionValues(f);
   const present = (Object.keys(values) as (keyof ConditionValues)[]).sort();
-  const shape = `${f.sort}_${f.dir}${present.map((k) => `_${k}`).join("")}`;
+  // A short name (PostgreSQL cuts statement names at 63 bytes): the sort, the direction and a bit per filter set.
+  const mask = present.reduce((m, k) => m | (1 << FILTER_KEYS.indexOf(k)), 0);
+  const shape = `${f.sort}_${f.dir}_${mask}`;
   let byShape = pageQueries.get(db);
   if (!byShape) pageQueries.set(db, (byShape = new Map()));
   let query = byShape.get(shape);
