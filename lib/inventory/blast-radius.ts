@@ -5,7 +5,7 @@ import { rowsOf } from "@/lib/db/migrate";
 import type { Phase } from "@/lib/analysis/types";
 import type { BlastTarget } from "./blast-radius-schema";
 import { BLAST_LIMITS, CAPABILITIES, blastRadiusQuery } from "./blast-radius-sql";
-import { createVersionedCache, inventoryVersion, overridesVersion } from "./read-cache";
+import { createVersionedCache, inventoryAndOverridesVersion } from "./read-cache";
 
 export { BLAST_LIMITS };
 
@@ -97,8 +97,8 @@ const results = createVersionedCache<BlastRadius>(200, 10 * 60_000);
  * by most of a large org takes seconds to compute, and a responder opens it again and again.
  */
 export async function computeBlastRadius(db: Db, orgId: string, target: BlastTarget): Promise<BlastRadius> {
-  const [runs, overrides] = await Promise.all([inventoryVersion(db, orgId), overridesVersion(db, orgId)]);
-  return results.get(orgId, `${target.type}|${target.id}`, `${runs}|${overrides}`, () => blastRadiusOf(db, orgId, target));
+  const version = await inventoryAndOverridesVersion(db, orgId);
+  return results.get(orgId, `${target.type}|${target.id}`, version, () => blastRadiusOf(db, orgId, target));
 }
 
 async function blastRadiusOf(db: Db, orgId: string, target: BlastTarget): Promise<BlastRadius> {

@@ -1,5 +1,6 @@
 import "server-only";
-import { eq, sql, type Placeholder, type SQL } from "drizzle-orm";
+import { sql, type Placeholder, type SQL } from "drizzle-orm";
+import { rowsOf } from "@/lib/db/migrate";
 import type { Db } from "@/lib/db/types";
 import { ownerOverrides, syncRuns } from "@/lib/db/schema";
 
@@ -29,19 +30,18 @@ export function inventoryVersionSql(orgId: string | Placeholder): SQL<string> {
     from ${syncRuns} where ${syncRuns.orgId} = ${orgId} order by ${syncRuns.startedAt} desc limit ${RUNS_WATCHED}) v)`;
 }
 
-export async function inventoryVersion(db: Db, orgId: string): Promise<string> {
-  const [row] = await db.select({ v: inventoryVersionSql(orgId) }).from(sql`(select 1) as one`);
-  return row?.v ?? "";
+/** A fingerprint of the org's owner overrides (a few hundred rows at most: set by hand), as an SQL expression. */
+function overridesVersionSql(orgId: string): SQL<string> {
+  return sql<string>`(select count(*)::text || ':' || coalesce(md5(string_agg(o.target_type || ' ' || o.target_key || ' ' || o.owner, ',' order by o.target_type, o.target_key)), '')
+    from ${ownerOverrides} o where o.org_id = ${orgId})`;
 }
 
-/** A fingerprint of the org's owner overrides (a few hundred rows at most: set by hand). */
-export async function overridesVersion(db: Db, orgId: string): Promise<string> {
-  const [row] = await db
-    .select({
-      v: sql<string>`count(*)::text || ':' || coalesce(md5(string_agg(${ownerOverrides.targetType} || ' ' || ${ownerOverrides.targetKey} || ' ' || ${ownerOverrides.owner}, ',' order by ${ownerOverrides.targetType}, ${ownerOverrides.targetKey})), '')`,
-    })
-    .from(ownerOverrides)
-    .where(eq(ownerOverrides.orgId, orgId));
+/**
+ * The version of what a blast radius is computed from — the org's latest sync runs and its
+ * owner overrides — in one round trip.
+ */
+export async function inventoryAndOverridesVersion(db: Db, orgId: string): Promise<string> {
+  const [row] = rowsOf<{ v: string }>(await db.execute(sql`select ${inventoryVersionSql(orgId)} || '|' || ${overridesVersionSql(orgId)} as v`));
   return row?.v ?? "";
 }
 

@@ -175,11 +175,10 @@ export async function listWorkflows(db: Db, orgId: string, f: WorkflowFilters): 
   if (!byShape) pageQueries.set(db, (byShape = new Map()));
   let query = byShape.get(shape);
   if (!query) byShape.set(shape, (query = pageQuery(db, shape, present, workflowOrder(f))));
-  // The rows and the inventory's version in one statement; the total is counted only when the
-  // cached one is of another version.
+  // The rows and the inventory's version in one statement.
   const [page] = await query.execute({ ...values, orgId, limit: f.size, offset: (f.page - 1) * f.size });
-  const where = and(...workflowConditions(orgId, f));
-  const count = async () => Number((await db.select({ n: sql<number>`count(*)::int` }).from(workflows).where(where))[0]?.n ?? 0);
+  // Counted (unprepared: rare) only when the cached total is of another version.
+  const count = async () => Number((await db.select({ n: sql<number>`count(*)::int` }).from(workflows).where(and(...workflowConditions(orgId, f))))[0]?.n ?? 0);
   // The filters alone decide the total: sort, direction and page share one cache entry.
   const key = `workflows|${filtersToSearch({ ...f, sort: undefined, dir: undefined, page: undefined, size: undefined })}`;
   const total = await cachedTotal(orgId, key, page?.version ?? "", count);
