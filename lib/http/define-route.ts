@@ -57,11 +57,12 @@ export function defineRoute<S extends OrgInputSchema, R>(def: RouteDef<S, R>) {
       const handle = await getDatabase();
       const token = sessionTokenFromCookieHeader(req.headers.get("cookie"));
       const unauthenticated = () => respond(fail({ code: "unauthenticated", message: "Sign in to use the API." }));
+      const invalidJson = () => respond(fail({ code: "invalid_input", message: "The request body is not valid JSON." }));
       if (def.kind !== "org-read") {
         const user = await findSessionUser(handle.db, token);
         if (!user) return unauthenticated();
         const raw = await readInput(req, ctx);
-        if (raw === INVALID_JSON) return respond(fail({ code: "invalid_input", message: "The request body is not valid JSON." }));
+        if (raw === INVALID_JSON) return invalidJson();
         if (def.kind === "write") return respond(await executeUseCase(handle, user, def.useCase, raw, meta), def.successStatus ?? 200);
         return respond({ ok: true, data: await def.run({ db: handle.db, user }) });
       }
@@ -69,7 +70,7 @@ export function defineRoute<S extends OrgInputSchema, R>(def: RouteDef<S, R>) {
       const raw = await readInput(req, ctx);
       const found = await findSessionActor(handle.db, token, raw !== INVALID_JSON && typeof raw.orgSlug === "string" ? raw.orgSlug : "");
       if (!found) return unauthenticated();
-      if (raw === INVALID_JSON) return respond(fail({ code: "invalid_input", message: "The request body is not valid JSON." }));
+      if (raw === INVALID_JSON) return invalidJson();
       const parsed = def.input.safeParse(raw);
       if (!parsed.success) return respond(fail(invalidInput(parsed.error)));
       // Not a member, or no such organisation: the same answer (see resolveActor).
