@@ -20,6 +20,25 @@ export interface JobRefDto {
   line: number;
 }
 
+/** The columns the job queries of these views select for one job reference. */
+export interface JobRefRow {
+  full_name: string;
+  path: string;
+  workflow_name: string | null;
+  workflow_id: string;
+  job_key: string;
+  line: number;
+}
+
+export const toJobRef = (r: JobRefRow): JobRefDto => ({
+  repository: r.full_name,
+  workflowPath: r.path,
+  workflowName: r.workflow_name,
+  workflowId: r.workflow_id,
+  jobKey: r.job_key,
+  line: Number(r.line),
+});
+
 export interface Paged<T> {
   rows: T[];
   total: number;

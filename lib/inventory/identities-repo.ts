@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { rowsOf } from "@/lib/db/migrate";
-import type { IdentityListItem, JobRefDto, Paged } from "./credentials-dto";
+import { toJobRef, type IdentityListItem, type JobRefDto, type Paged } from "./credentials-dto";
 import type { IdentityFilters } from "./credentials-schema";
 import { escapeLike } from "./owners-repo";
 import { JOBS_PER_ROW } from "./secrets-repo";
@@ -68,7 +68,7 @@ async function identityJobs(db: Db, orgId: string, ids: { kind: string; identifi
   );
   const out = new Map<string, JobRefDto[]>();
   for (const r of rows) {
-    out.set(r.key, [...(out.get(r.key) ?? []), { repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, workflowId: r.workflow_id, jobKey: r.job_key, line: Number(r.line) }]);
+    out.set(r.key, [...(out.get(r.key) ?? []), toJobRef(r)]);
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { calendarDaysBetween } from "@/lib/analysis/dates";
 import { rowsOf } from "@/lib/db/migrate";
-import type { JobRefDto, OwnerRefDto, OwnerSourceDto, Paged, SecretListItem } from "./credentials-dto";
+import { toJobRef, type JobRefDto, type JobRefRow, type OwnerRefDto, type OwnerSourceDto, type Paged, type SecretListItem } from "./credentials-dto";
 import type { SecretFilters, SecretFlag } from "./credentials-schema";
 import { escapeLike, ownerHandles, repoOwnersSql, STALE_DAYS, workflowOwnersSql } from "./owners-repo";
 
@@ -154,17 +154,7 @@ function readableRepos(e: EntryRow, repos: Awaited<ReturnType<typeof repoFacts>>
   return { count: readable.length, names: readable.slice(0, REPOS_PER_ROW).map((r) => r.fullName) };
 }
 
-interface JobRow {
-  secret_id: string;
-  full_name: string;
-  path: string;
-  workflow_name: string | null;
-  workflow_id: string;
-  job_key: string;
-  line: number;
-}
-
-const toJobRef = (r: Omit<JobRow, "secret_id">): JobRefDto => ({ repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, workflowId: r.workflow_id, jobKey: r.job_key, line: Number(r.line) });
+type JobRow = JobRefRow & { secret_id: string };
 
 async function secretJobs(db: Db, orgId: string, secretIds: string[]): Promise<Map<string, JobRefDto[]>> {
   const out = new Map<string, JobRefDto[]>();

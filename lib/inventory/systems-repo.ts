@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { rowsOf } from "@/lib/db/migrate";
-import type { CredentialDto, JobRefDto, Paged, SystemListItem } from "./credentials-dto";
+import { toJobRef, type CredentialDto, type JobRefDto, type Paged, type SystemListItem } from "./credentials-dto";
 import { SYSTEM_GROUPS, type SystemFilters, type SystemGroup } from "./credentials-schema";
 import { IDENTITIES_REACHING, SYSTEM_KIND_GROUP } from "./credentials-labels";
 import { escapeLike } from "./owners-repo";
@@ -85,7 +85,7 @@ async function systemJobs(db: Db, orgId: string, keys: string[]): Promise<Map<st
       ) y where n <= ${JOBS_PER_ROW} order by key, n`),
   );
   const out = new Map<string, JobRefDto[]>();
-  for (const r of rows) out.set(r.key, [...(out.get(r.key) ?? []), { repository: r.full_name, workflowPath: r.path, workflowName: r.workflow_name, workflowId: r.workflow_id, jobKey: r.job_key, line: Number(r.line) }]);
+  for (const r of rows) out.set(r.key, [...(out.get(r.key) ?? []), toJobRef(r)]);
   return out;
 }
 
