@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
-const APP_PORT = 3100;
+// E2E_PORT moves the three servers (app, IdP, GitHub simulator) so two checkouts can run at once.
+const APP_PORT = Number(process.env.E2E_PORT ?? 3100);
 
 // Browser tests run Debian's Chromium (Playwright cannot download browsers here) against
 // the same stack as `npm run demo`, on other ports and a fresh embedded database.
