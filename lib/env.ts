@@ -54,6 +54,13 @@ const EnvSchema = z.object({
       message: "must be a PostgreSQL connection URL such as postgres://user:password@host:5432/gatehouse (or leave it unset for the embedded database)",
     })
     .optional(),
+  DATABASE_MIGRATION_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/.+/, {
+      message: "must be the PostgreSQL URL of the schema's owner, used only by `npm run db:migrate` (postgres://gatehouse_owner:…@host:5432/gatehouse)",
+    })
+    .optional(),
   DATA_DIR: z.string().trim().min(1).default(".data"),
   AUTH_SECRET: z
     .string()
@@ -139,6 +146,9 @@ export function parseEnv(source: Source): Env {
   }
   if ((env.GITHUB_APP_PRIVATE_KEY || env.GITHUB_APP_PRIVATE_KEY_FILE) && !env.GITHUB_APP_ID) {
     problems.push("A GitHub App private key is set but GITHUB_APP_ID is not: set it to the App ID from the App's settings page.");
+  }
+  if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
+    problems.push("DATABASE_MIGRATION_URL is set but DATABASE_URL is not: set DATABASE_URL to the app role's URL (the owner's URL is only for `npm run db:migrate`).");
   }
   if (problems.length > 0) throw new ConfigError(`Configuration error: ${problems.join(" ")}`);
   return env;

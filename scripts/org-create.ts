@@ -2,7 +2,7 @@
 // Gatehouse organisation (until GitHub connections create them) and, optionally, its first admin.
 import { ConfigError, getEnv } from "@/lib/env";
 import { openDatabase } from "@/lib/db/open";
-import { migrateDatabase } from "@/lib/db/migrate";
+import { prepareDatabase } from "@/lib/db/migrate";
 import { memberships } from "@/lib/db/schema";
 import { ensureOrg } from "@/lib/orgs/orgs-repo";
 import { EmailSchema, OrgSlugSchema } from "@/lib/members/members-schema";
@@ -18,7 +18,7 @@ try {
   const env = getEnv();
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   try {
-    await migrateDatabase(handle);
+    await prepareDatabase(handle);
     const orgId = await ensureOrg(handle.db, slug.data, nameArg ?? slug.data);
     if (admin?.success) {
       await handle.db.insert(memberships).values({ orgId, email: admin.data, role: "admin", source: "manual" }).onConflictDoNothing();

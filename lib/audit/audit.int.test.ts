@@ -1,6 +1,7 @@
 // Audit atomicity: a write and its audit row commit or roll back together; a denial is
 // recorded even though its transaction never ran; the table refuses change and removal.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import pg from "pg";
 import { z } from "zod";
 import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
@@ -83,18 +84,74 @@ describe("audit atomicity", () => {
 });
 
 describe("append-only", () => {
-  it.each([
-    ["UPDATE", sql`update audit_event set action = 'tampered'`],
-    ["DELETE", sql`delete from audit_event`],
-    ["TRUNCATE", sql`truncate audit_event`],
-  ])("the database refuses %s", async (op, statement) => {
+  const ownerUrl = inject("ownerDatabaseUrl");
+  const statements = [
+    ["UPDATE", "update audit_event set action = 'tampered'"],
+    ["DELETE", "delete from audit_event"],
+    ["TRUNCATE", "truncate audit_event"],
+  ] as const;
+  const count = async (c: pg.Client) => Number((await c.query<{ n: number }>("select count(*)::int as n from audit_event")).rows[0]!.n);
+  const refusal = (c: pg.Client, text: string) => c.query(text).then(() => "accepted", (e: Error) => e.message);
+
+  // PGlite has one role: there the triggers (migration 0001) are the whole guarantee.
+  it.skipIf(Boolean(ownerUrl)).each(statements)("the database refuses %s (PGlite: the triggers)", async (op, statement) => {
     const before = await handle.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents);
     expect(Number(before[0]!.n)).toBeGreaterThan(0);
     // Drizzle wraps the driver's error; the database's own message is its cause.
-    const err = await handle.db.execute(statement).then(() => null, (e: unknown) => e as Error & { cause?: Error });
+    const err = await handle.db.execute(sql.raw(statement)).then(() => null, (e: unknown) => e as Error & { cause?: Error });
     expect(err?.cause?.message).toMatch(new RegExp(`audit_event is append-only: ${op} is not allowed`));
     const after = await handle.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents);
     expect(after).toEqual(before);
+  });
+
+  describe.skipIf(!ownerUrl)("PostgreSQL: the app's role cannot change the log, even by disabling the triggers", () => {
+    let app: pg.Client;
+    let owner: pg.Client;
+    beforeAll(async () => {
+      app = new pg.Client({ connectionString: inject("databaseUrl") });
+      owner = new pg.Client({ connectionString: ownerUrl });
+      await Promise.all([app.connect(), owner.connect()]);
+    });
+    afterAll(async () => Promise.all([app.end(), owner.end()]));
+
+    it("connects as a role that does not own audit_event", async () => {
+      const { rows } = await app.query<{ me: string; owner: string }>(
+        "select current_user as me, pg_get_userbyid(relowner) as owner from pg_class where relname = 'audit_event'",
+      );
+      expect(rows[0]!.me).not.toBe(rows[0]!.owner);
+    });
+
+    it.each(statements)("refuses %s as the app role", async (_op, statement) => {
+      const before = await count(app);
+      expect(before).toBeGreaterThan(0);
+      expect(await refusal(app, statement)).toMatch(/permission denied for table audit_event/);
+      expect(await count(app)).toBe(before);
+    });
+
+    it.each([
+      ["disabling the triggers", "alter table audit_event disable trigger all"],
+      ["disabling one trigger", "alter table audit_event disable trigger audit_event_no_update_delete"],
+      ["dropping the trigger", "drop trigger audit_event_no_update_delete on audit_event"],
+      ["dropping the table", "drop table audit_event"],
+    ])("refuses %s as the app role", async (_what, statement) => {
+      expect(await refusal(app, statement)).toMatch(/must be owner|permission denied/);
+      expect(await refusal(app, "delete from audit_event")).toMatch(/permission denied/);
+    });
+
+    it("cannot grant itself DELETE (PostgreSQL only warns, and grants nothing)", async () => {
+      await app.query("grant delete, update, truncate on audit_event to current_user");
+      expect(await refusal(app, "delete from audit_event")).toMatch(/permission denied/);
+    });
+
+    it("appends and reads as the app role", async () => {
+      const before = await count(app);
+      await app.query("insert into audit_event (org_slug, action, outcome, target_type) values ('x', 'test.append', 'success', 'probe')");
+      expect(await count(app)).toBe(before + 1);
+    });
+
+    it.each(statements)("the owner is still refused %s by the triggers", async (op, statement) => {
+      expect(await refusal(owner, statement)).toMatch(new RegExp(`audit_event is append-only: ${op} is not allowed`));
+    });
   });
 });
 

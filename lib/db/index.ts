@@ -1,7 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { openDatabase } from "./open";
-import { migrateDatabase } from "./migrate";
+import { prepareDatabase } from "./migrate";
 import type { DatabaseHandle } from "./types";
 import { logger } from "@/lib/logger";
 
@@ -27,8 +27,9 @@ export function getDatabase(): Promise<DatabaseHandle> {
 async function start(): Promise<DatabaseHandle> {
   const env = getEnv();
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  let mode: Awaited<ReturnType<typeof prepareDatabase>>;
   try {
-    await migrateDatabase(handle);
+    mode = await prepareDatabase(handle);
   } catch (err) {
     await handle.close().catch(() => undefined);
     throw new DatabaseStartError(describeStartFailure(handle, err));
@@ -37,6 +38,11 @@ async function start(): Promise<DatabaseHandle> {
     logger.info(`database: embedded PGlite in ${handle.location} (set DATABASE_URL to use PostgreSQL)`);
   } else {
     logger.info(`database: PostgreSQL at ${handle.location}`);
+    if (mode === "owner" && env.NODE_ENV === "production") {
+      logger.warn(
+        "database: the app connects as the owner of the schema, so the audit log's append-only triggers could be disabled with its credentials; run it as a separate app role (README, Production → Database)",
+      );
+    }
   }
   closeOnExit(handle);
   return handle;

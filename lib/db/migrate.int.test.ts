@@ -4,9 +4,12 @@ import { describe, expect, inject, it } from "vitest";
 import pg from "pg";
 import { sql } from "drizzle-orm";
 import { openDatabase } from "./open";
-import { migrateDatabase, migrationLevel, readJournal, rowsOf } from "./migrate";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { MIGRATIONS_DIR, migrateDatabase, migrationLevel, prepareDatabase, readJournal, rowsOf } from "./migrate";
 
-const url = inject("databaseUrl");
+const url = inject("ownerDatabaseUrl");
 
 describe.skipIf(!url)("migrations on PostgreSQL", () => {
   it("three instances migrating a fresh database at once apply each migration once", async () => {
@@ -34,5 +37,43 @@ describe.skipIf(!url)("migrations on PostgreSQL", () => {
     const h = await openDatabase({ databaseUrl: "postgres://postgres@127.0.0.1:1/nothing", dataDir: ".data" });
     await expect(migrateDatabase(h)).rejects.toThrow(/ECONNREFUSED/);
     await h.close();
+  });
+
+  describe("a two-role install (README, Production → Database)", () => {
+    const appUrl = inject("databaseUrl");
+
+    it("the app role starts without migrating when nothing is pending", async () => {
+      const h = await openDatabase({ databaseUrl: appUrl, dataDir: ".data", poolSize: 1 });
+      try {
+        expect(await prepareDatabase(h)).toBe("app");
+      } finally {
+        await h.close();
+      }
+    });
+
+    it("the app role refuses to start while a migration is pending, and says what to run", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "gatehouse-migrations-"));
+      cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+      const journal = readJournal(dir);
+      journal.entries.push({ idx: journal.entries.length, tag: "9999_pending", when: Date.now(), version: "7", breakpoints: true } as never);
+      writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify(journal));
+      writeFileSync(path.join(dir, "9999_pending.sql"), "create table pending_probe (id int);");
+      const h = await openDatabase({ databaseUrl: appUrl, dataDir: ".data", poolSize: 1 });
+      try {
+        await expect(prepareDatabase(h, dir)).rejects.toThrow(/1 migration\(s\) are pending .*npm run db:migrate` with DATABASE_MIGRATION_URL/);
+      } finally {
+        await h.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("the owner migrates at start-up (a single-role install)", async () => {
+      const h = await openDatabase({ databaseUrl: url, dataDir: ".data", poolSize: 1 });
+      try {
+        expect(await prepareDatabase(h)).toBe("owner");
+      } finally {
+        await h.close();
+      }
+    });
   });
 });

@@ -2,6 +2,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "./types";
+import { roleMode, roleOfUrl, type RoleMode } from "./app-role";
 
 export const MIGRATIONS_DIR = path.resolve(process.cwd(), "db/migrations");
 
@@ -42,6 +43,39 @@ export async function migrateDatabase(handle: DatabaseHandle, dir = MIGRATIONS_D
   } finally {
     await client.end();
   }
+}
+
+/**
+ * What a server or worker does with the schema at start-up. A single-role install (the
+ * connected role owns the schema, or the database is empty) migrates, as before. A
+ * two-role install's app role never migrates: it starts only when `npm run db:migrate`
+ * (run as the owner) has left nothing pending. PGlite always migrates (one role).
+ */
+export async function prepareDatabase(handle: DatabaseHandle, dir = MIGRATIONS_DIR): Promise<RoleMode> {
+  if (handle.kind === "pglite") {
+    await migrateDatabase(handle, dir);
+    return "owner";
+  }
+  const { Client } = await import("pg");
+  const client = new Client({ connectionString: handle.url });
+  await client.connect();
+  let mode: RoleMode;
+  try {
+    mode = await roleMode(client);
+  } finally {
+    await client.end();
+  }
+  if (mode === "owner") {
+    await migrateDatabase(handle, dir);
+    return mode;
+  }
+  const level = await migrationLevel(handle, dir);
+  if (level.pending > 0) {
+    throw new Error(
+      `${level.pending} migration(s) are pending and this role (${roleOfUrl(handle.url!)}) does not own the schema, so it may not apply them: run \`npm run db:migrate\` with DATABASE_MIGRATION_URL set to the owner's URL, then start again`,
+    );
+  }
+  return mode;
 }
 
 export interface MigrationLevel {
