@@ -35,7 +35,7 @@ export default defineConfig({
   webServer: {
     command: `tsx --conditions=react-server scripts/e2e-server.ts ${APP_PORT} ${APP_PORT + 1} ${APP_PORT + 2}`,
     url: `http://127.0.0.1:${APP_PORT}/api/health`,
-    timeout: 180_000,
+    timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",

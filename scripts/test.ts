@@ -1,6 +1,7 @@
 // `npm test`: everything — lint, types, unit, integration against PostgreSQL (and again on
-// PGlite), browser tests — then one summary. Every step runs even if one before it failed,
-// so a single run shows all that is broken.
+// PGlite), unit and integration again under the current Node LTS, browser tests — then one
+// summary. Every step runs even if one before it failed, so a single run shows all that is
+// broken.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -16,12 +17,20 @@ interface Step {
 const bin = (name: string) => path.resolve("node_modules/.bin", name);
 mkdirSync("test-results", { recursive: true });
 
-const vitest = (project: string, file: string, env?: Record<string, string>): Step => ({
-  name: `${project}${env?.TEST_DB ? " (PGlite)" : ""}`,
-  cmd: [bin("vitest"), "run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=test-results/${file}`],
+const vitest = (project: string, file: string, env?: Record<string, string>, node?: string): Step => ({
+  name: `${project}${env?.TEST_DB ? " (PGlite)" : ""}${node ? ` (Node ${LTS})` : ""}`,
+  cmd: [
+    ...(node ? [node, path.resolve("node_modules/vitest/vitest.mjs")] : [bin("vitest")]),
+    ...["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=test-results/${file}`],
+  ],
   env,
   report: { file: `test-results/${file}`, kind: "vitest" },
 });
+
+// The current Node LTS, fetched from the npm registry (the `node` package) into npm's cache:
+// the suite must pass on it as well as on the machine's own Node (package.json "engines").
+const LTS = "24";
+const ltsNode = findLtsNode();
 
 const steps: Step[] = [
   { name: "lint", cmd: [bin("eslint"), "--max-warnings=0", "."] },
@@ -29,6 +38,11 @@ const steps: Step[] = [
   vitest("unit", "unit.json"),
   vitest("integration", "integration.json"),
   vitest("integration", "integration-pglite.json", { TEST_DB: "pglite" }),
+  ...(ltsNode.path
+    ? [vitest("unit", "unit-lts.json", undefined, ltsNode.path), vitest("integration", "integration-lts.json", undefined, ltsNode.path)]
+    : ltsNode.current
+      ? []
+      : [{ name: `Node ${LTS}`, cmd: [process.execPath, "-e", `console.log(${JSON.stringify(ltsNode.why)}); process.exit(${process.env.CI === "true" ? 1 : 0})`] }]),
   { name: "chromium", cmd: [bin("tsx"), "scripts/ensure-chromium.ts"] },
   { name: "e2e", cmd: [bin("playwright"), "test"], report: { file: "test-results/e2e.json", kind: "playwright" } },
 ];
@@ -55,6 +69,17 @@ for (const step of steps) {
 
 process.stdout.write(`\n━━ summary ━━\n${lines.join("\n")}\n\n${passed} passed, ${failed} failed\n`);
 process.exit(lines.some((l) => l.startsWith("FAIL")) || failed > 0 ? 1 : 0);
+
+function findLtsNode(): { path: string | null; current?: boolean; why: string } {
+  if (process.versions.node.split(".")[0] === LTS) return { path: null, current: true, why: "" };
+  const r = spawnSync("npm", ["exec", "--yes", `--package=node@${LTS}`, "--", "node", "-p", "process.execPath"], { encoding: "utf8" });
+  const found = r.status === 0 ? r.stdout.trim().split("\n").at(-1) : undefined;
+  if (found && existsSync(found)) return { path: found, why: "" };
+  return {
+    path: null,
+    why: `Could not get Node ${LTS} from the npm registry (npm exec --package=node@${LTS}): ${r.stderr?.trim().split("\n").at(-1) ?? "no answer"}. Its unit and integration runs are skipped${process.env.CI === "true" ? ", which fails under CI=true" : ""}.`,
+  };
+}
 
 function readCounts(report: NonNullable<Step["report"]>): { passed: number; failed: number } | null {
   if (!existsSync(report.file)) return null;
