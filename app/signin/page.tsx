@@ -4,6 +4,8 @@ import { getEnv } from "@/lib/env";
 import { providerInfo } from "@/lib/auth/providers";
 import { currentUser } from "@/lib/auth/current-user";
 import { signIn } from "@/lib/auth/auth";
+import { safeCallback } from "@/lib/auth/safe-callback";
+import { requestOrigin } from "@/lib/auth/request-origin";
 import { Alert } from "@/components/ui/alert";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -16,14 +18,9 @@ const ERRORS: Record<string, string> = {
   Configuration: "Sign-in is misconfigured on this server. An operator should check the AUTH_* settings and the server log.",
 };
 
-function safeCallback(url: string | undefined): string {
-  // Only same-site paths: an open redirect after sign-in would be a phishing aid.
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
-  const callbackUrl = safeCallback(sp.callbackUrl);
+  const callbackUrl = safeCallback(sp.callbackUrl, await requestOrigin());
   if (await currentUser()) redirect(callbackUrl);
   const providers = providerInfo(getEnv());
   const error = sp.error ? (ERRORS[sp.error] ?? "Sign-in failed. Try again, and ask an operator to check the server log if it keeps failing.") : null;

@@ -8,6 +8,7 @@ import { accounts, sessions, users, verificationTokens } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { buildProviders } from "./providers";
 import { applySignInMemberships } from "./sign-in-memberships";
+import { safeCallback } from "./safe-callback";
 
 // Used only by `next dev` when AUTH_SECRET is unset; production refuses to start without one (lib/env.ts).
 const DEVELOPMENT_ONLY_SECRET = "gatehouse-development-only-secret-never-use-in-production";
@@ -41,6 +42,8 @@ export const { handlers, signIn, signOut } = NextAuth(async () => {
     providers: buildProviders(env),
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
+      // After sign-in and sign-out: only a path on this site (the same check as the sign-in page).
+      redirect: ({ url, baseUrl }) => `${baseUrl}${safeCallback(url, baseUrl)}`,
       signIn({ user, profile }) {
         // No email → no way to find a membership. An IdP that says the email is unverified is not trusted with it.
         if (!user.email) return "/signin?error=NoEmail";
