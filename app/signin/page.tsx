@@ -13,6 +13,12 @@ export const metadata: Metadata = { title: "Sign in" };
 const ERRORS: Record<string, string> = {
   NoEmail: "Your identity provider did not share an email address. Gatehouse needs one to find your memberships.",
   EmailUnverified: "Your identity provider says your email address is not verified. Verify it there, then sign in again.",
+  EmailVerificationUnknown:
+    "Your identity provider did not say whether your email address is verified, so Gatehouse cannot trust it with your memberships. An operator who knows this provider issues only verified addresses can set AUTH_OIDC_TRUST_EMAIL=true.",
+  GitHubEmailUnverified:
+    "GitHub lists no verified email address on your account. Verify one in GitHub (Settings → Emails), then sign in again.",
+  GitHubEmailsUnreadable:
+    "Gatehouse could not read your email addresses from GitHub. Sign in again and allow access to them; if it keeps failing, an operator should check the server log.",
   OAuthAccountNotLinked: "This email is already linked to another sign-in method. Use the one you used before.",
   AccessDenied: "Sign-in was refused.",
   Configuration: "Sign-in is misconfigured on this server. An operator should check the AUTH_* settings and the server log.",
