@@ -69,3 +69,24 @@ test("sign-out ends the session", async ({ page }) => {
   const api = await page.request.get("/api/v1/orgs");
   expect(api.status()).toBe(401);
 });
+
+test("a signed-in user is never sent off the site by the sign-in page's callbackUrl", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  // Were the redirect to leave the site, the browser would land here instead of failing on DNS.
+  await page.route((url) => url.hostname === "evil.example", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>Phished</h1>" }));
+  await signIn(page, "viewer@acme.test");
+  for (const callback of ["/\\evil.example", "/\\/evil.example", "//evil.example", "/\t/evil.example", "https://evil.example/", "javascript:alert(1)"]) {
+    const query = `/signin?callbackUrl=${encodeURIComponent(callback)}`;
+    // What the server answers (the Location a browser would follow) …
+    const res = await page.request.get(query, { maxRedirects: 0 });
+    expect(res.status(), callback).toBeGreaterThanOrEqual(300);
+    expect(new URL(res.headers().location!, origin).origin, `Location for ${JSON.stringify(callback)}`).toBe(origin);
+    // … and where the browser really ends up.
+    await page.goto(query);
+    expect(new URL(page.url()).origin, `browser after ${JSON.stringify(callback)}`).toBe(origin);
+    await expect(page.getByRole("heading", { name: "Phished" })).toHaveCount(0);
+  }
+  // A path of our own, with its query and fragment, is kept.
+  await page.goto(`/signin?callbackUrl=${encodeURIComponent("/orgs/acme/workflows?q=deploy#list")}`);
+  await expect(page).toHaveURL(`${origin}/orgs/acme/workflows?q=deploy#list`);
+});

@@ -68,4 +68,14 @@ describe("parseEnv", () => {
   it("a malformed group mapping says the expected form", () => {
     expect(messageOf({ ...PROD_OIDC, AUTH_GROUP_ROLES: "platform:admin" })).toMatch(/AUTH_GROUP_ROLES "platform:admin" is not of the form group=org-slug:role/);
   });
+
+  it("AUTH_OIDC_TRUST_EMAIL is off unless set to true, and a malformed value says what to put in it", () => {
+    expect(parseEnv(PROD_OIDC).AUTH_OIDC_TRUST_EMAIL).toBe(false);
+    expect(parseEnv({ ...PROD_OIDC, AUTH_OIDC_TRUST_EMAIL: "true" }).AUTH_OIDC_TRUST_EMAIL).toBe(true);
+    expect(parseEnv({ ...PROD_OIDC, AUTH_OIDC_TRUST_EMAIL: " TRUE " }).AUTH_OIDC_TRUST_EMAIL).toBe(true);
+    expect(parseEnv({ ...PROD_OIDC, AUTH_OIDC_TRUST_EMAIL: "false" }).AUTH_OIDC_TRUST_EMAIL).toBe(false);
+    expect(messageOf({ ...PROD_OIDC, AUTH_OIDC_TRUST_EMAIL: "maybe" })).toBe(
+      "Configuration error: AUTH_OIDC_TRUST_EMAIL must be true or false: true trusts the email address of an OpenID provider that sends no email_verified claim (only for a provider that issues verified addresses only); false (the default) refuses such a sign-in.",
+    );
+  });
 });

@@ -10,6 +10,15 @@ const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** A true/false setting whose malformed value is refused with `message`. */
+const flag = (message: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["true", "false", "1", "0", "yes", "no"], { message }))
+    .transform((v) => v === "true" || v === "1" || v === "yes");
+
 const optionalUrl = (what: string) =>
   z
     .string()
@@ -73,6 +82,9 @@ const EnvSchema = z.object({
   AUTH_OIDC_CLIENT_SECRET: z.string().trim().min(1).optional(),
   AUTH_OIDC_NAME: z.string().trim().min(1).default("Single sign-on"),
   AUTH_OIDC_GROUPS_CLAIM: z.string().trim().min(1).default("groups"),
+  AUTH_OIDC_TRUST_EMAIL: flag(
+    "must be true or false: true trusts the email address of an OpenID provider that sends no email_verified claim (only for a provider that issues verified addresses only); false (the default) refuses such a sign-in",
+  ).default(false),
   AUTH_GITHUB_ID: z.string().trim().min(1).optional(),
   AUTH_GITHUB_SECRET: z.string().trim().min(1).optional(),
   AUTH_GITHUB_ENTERPRISE_URL: optionalUrl("https://github.example.com (GitHub Enterprise Server)"),

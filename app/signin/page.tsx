@@ -4,6 +4,8 @@ import { getEnv } from "@/lib/env";
 import { providerInfo } from "@/lib/auth/providers";
 import { currentUser } from "@/lib/auth/current-user";
 import { signIn } from "@/lib/auth/auth";
+import { safeCallback } from "@/lib/auth/safe-callback";
+import { requestOrigin } from "@/lib/auth/request-origin";
 import { Alert } from "@/components/ui/alert";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -11,19 +13,20 @@ export const metadata: Metadata = { title: "Sign in" };
 const ERRORS: Record<string, string> = {
   NoEmail: "Your identity provider did not share an email address. Gatehouse needs one to find your memberships.",
   EmailUnverified: "Your identity provider says your email address is not verified. Verify it there, then sign in again.",
+  EmailVerificationUnknown:
+    "Your identity provider did not say whether your email address is verified, so Gatehouse cannot trust it with your memberships. An operator who knows this provider issues only verified addresses can set AUTH_OIDC_TRUST_EMAIL=true.",
+  GitHubEmailUnverified:
+    "GitHub lists no verified email address on your account. Verify one in GitHub (Settings → Emails), then sign in again.",
+  GitHubEmailsUnreadable:
+    "Gatehouse could not read your email addresses from GitHub. Sign in again and allow access to them; if it keeps failing, an operator should check the server log.",
   OAuthAccountNotLinked: "This email is already linked to another sign-in method. Use the one you used before.",
   AccessDenied: "Sign-in was refused.",
   Configuration: "Sign-in is misconfigured on this server. An operator should check the AUTH_* settings and the server log.",
 };
 
-function safeCallback(url: string | undefined): string {
-  // Only same-site paths: an open redirect after sign-in would be a phishing aid.
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/";
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
-  const callbackUrl = safeCallback(sp.callbackUrl);
+  const callbackUrl = safeCallback(sp.callbackUrl, await requestOrigin());
   if (await currentUser()) redirect(callbackUrl);
   const providers = providerInfo(getEnv());
   const error = sp.error ? (ERRORS[sp.error] ?? "Sign-in failed. Try again, and ask an operator to check the server log if it keeps failing.") : null;

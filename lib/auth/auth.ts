@@ -6,8 +6,10 @@ import { getEnv } from "@/lib/env";
 import { getDatabase } from "@/lib/db";
 import { accounts, sessions, users, verificationTokens } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
-import { buildProviders } from "./providers";
+import { buildProviders, trustsUnstatedEmail } from "./providers";
+import { refuseSignInEmail } from "./email-trust";
 import { applySignInMemberships } from "./sign-in-memberships";
+import { safeCallback } from "./safe-callback";
 
 // Used only by `next dev` when AUTH_SECRET is unset; production refuses to start without one (lib/env.ts).
 const DEVELOPMENT_ONLY_SECRET = "gatehouse-development-only-secret-never-use-in-production";
@@ -41,10 +43,21 @@ export const { handlers, signIn, signOut } = NextAuth(async () => {
     providers: buildProviders(env),
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
-      signIn({ user, profile }) {
-        // No email → no way to find a membership. An IdP that says the email is unverified is not trusted with it.
-        if (!user.email) return "/signin?error=NoEmail";
-        if (profile && profile.email_verified === false) return "/signin?error=EmailUnverified";
+      // After sign-in and sign-out: only a path on this site (the same check as the sign-in page).
+      redirect: ({ url, baseUrl }) => `${baseUrl}${safeCallback(url, baseUrl)}`,
+      signIn({ user, account, profile }) {
+        // Roles follow the email: refuse one the provider does not vouch for (email-trust.ts).
+        const providerId = account?.provider ?? "";
+        const refusal = refuseSignInEmail({
+          providerId,
+          email: user.email,
+          profile: profile as Record<string, unknown> | undefined,
+          trustUnstated: trustsUnstatedEmail(env, providerId),
+        });
+        if (refusal) {
+          logger.warn("sign-in refused: the provider does not vouch for the email address", { provider: providerId, reason: refusal });
+          return `/signin?error=${refusal}`;
+        }
         return true;
       },
     },

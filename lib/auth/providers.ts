@@ -1,6 +1,7 @@
 import type { Provider } from "next-auth/providers";
 import GitHub from "next-auth/providers/github";
 import type { Env } from "@/lib/env";
+import { fetchGithubProfile, githubApiBase, type GithubSignInProfile } from "./github-profile";
 
 export interface ProviderInfo {
   id: string;
@@ -35,15 +36,31 @@ export function buildProviders(env: Env): Provider[] {
     });
   }
   if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) {
+    const api = githubApiBase(env.AUTH_GITHUB_ENTERPRISE_URL);
     providers.push(
       GitHub({
         clientId: env.AUTH_GITHUB_ID,
         clientSecret: env.AUTH_GITHUB_SECRET,
         ...(env.AUTH_GITHUB_ENTERPRISE_URL ? { enterprise: { baseUrl: env.AUTH_GITHUB_ENTERPRISE_URL } } : {}),
+        checks: ["pkce", "state"],
+        // Replaces Auth.js's: the email must be one /user/emails lists as verified (see github-profile.ts).
+        userinfo: { url: `${api}/user`, request: ({ tokens }: { tokens: { access_token?: string } }) => fetchGithubProfile(api, tokens.access_token) },
+        profile(profile) {
+          const p = profile as GithubSignInProfile;
+          return { id: String(p.id), name: p.name ?? p.login, email: p.email, image: p.avatar_url };
+        },
       }),
     );
   }
   return providers;
+}
+
+/**
+ * Per provider: may an address that comes with no verification claim be trusted? Only by
+ * the operator's explicit say-so (AUTH_OIDC_TRUST_EMAIL). GitHub always states it.
+ */
+export function trustsUnstatedEmail(env: Env, providerId: string): boolean {
+  return providerId === "oidc" ? env.AUTH_OIDC_TRUST_EMAIL : false;
 }
 
 export function providerInfo(env: Env): ProviderInfo[] {

@@ -1,8 +1,9 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { memberships, users } from "@/lib/db/schema";
+import { membershipRemovals, memberships, users } from "@/lib/db/schema";
 import type { Role } from "@/lib/authz/roles";
+import type { SessionUser } from "@/lib/authz/actor";
 import { toMemberDto, type MemberDto } from "./members-dto";
 
 const memberColumns = {
@@ -85,4 +86,22 @@ export async function countMembers(db: Db, orgId: string): Promise<number> {
     .from(memberships)
     .where(eq(memberships.orgId, orgId));
   return Number(row?.n ?? 0);
+}
+
+/** Records that an admin removed `email` from the org by hand (latest removal wins). */
+export async function recordRemoval(db: Db, orgId: string, email: string, by: SessionUser): Promise<void> {
+  const values = { removedByUserId: by.id, removedByEmail: by.email, removedAt: new Date() };
+  await db
+    .insert(membershipRemovals)
+    .values({ orgId, email, ...values })
+    .onConflictDoUpdate({ target: [membershipRemovals.orgId, membershipRemovals.email], set: values });
+}
+
+/** Forgets a manual removal (an admin added the person again); true when there was one. */
+export async function clearRemoval(db: Db, orgId: string, email: string): Promise<boolean> {
+  const rows = await db
+    .delete(membershipRemovals)
+    .where(and(eq(membershipRemovals.orgId, orgId), eq(membershipRemovals.email, email)))
+    .returning({ id: membershipRemovals.id });
+  return rows.length > 0;
 }

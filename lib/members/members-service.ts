@@ -7,11 +7,13 @@ import { AddMemberSchema, ChangeMemberRoleSchema, RemoveMemberSchema } from "./m
 import { MemberAdded, MemberRemoved, MemberRoleChanged } from "./members-audit";
 import type { MemberDto } from "./members-dto";
 import {
+  clearRemoval,
   deleteMember,
   findMember,
   findMemberByEmail,
   insertMember,
   lockAndCountAdmins,
+  recordRemoval,
   updateMemberRole,
 } from "./members-repo";
 
@@ -28,6 +30,8 @@ export const addMember: UseCase<typeof AddMemberSchema, MemberDto> = {
       throw conflict(`${input.email} is already a member (${ROLE_LABELS[existing.role]}). Change their role instead.`);
     }
     const id = await insertMember(tx, actor.orgId, input.email, input.role);
+    // An admin adding someone back lifts an earlier manual removal: sign-in may derive them again.
+    await clearRemoval(tx, actor.orgId, input.email);
     await audit(auditEntry(MemberAdded, { id, label: input.email }, { email: input.email, role: input.role }));
     return (await findMember(tx, actor.orgId, id))!;
   },
@@ -65,6 +69,8 @@ export const removeMember: UseCase<typeof RemoveMemberSchema, { id: string }> = 
     if (!member) throw notFound("Member");
     if (member.role === "admin" && (await lockAndCountAdmins(tx, actor.orgId)) <= 1) throw conflict(LAST_ADMIN);
     await deleteMember(tx, actor.orgId, member.id);
+    // Remembered so that IdP groups or bootstrap admins do not bring them back at the next sign-in.
+    await recordRemoval(tx, actor.orgId, member.email, actor.user);
     await audit(auditEntry(MemberRemoved, { id: member.id, label: member.email }, { email: member.email, role: member.role }));
     return { id: member.id };
   },

@@ -6,6 +6,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { startGithubSim, type GithubSim } from "@/sim/github";
 import { loadBundledOrg } from "@/sim/fixtures/load";
+import type { SimUserOptions } from "@/sim/github/users";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { githubConnections, organizations } from "@/lib/db/schema";
 import { createGithubClient } from "@/lib/github/client";
@@ -24,13 +25,21 @@ export interface DemoGithub {
   env: Record<string, string>;
 }
 
-export async function startDemoGithub(opts: { port: number; appUrl: string; orgs: string[] }): Promise<DemoGithub & { privateKey: string }> {
+/** Sign-in with GitHub against the simulator: these users, an OAuth app calling back to the app. */
+export interface DemoGithubSignIn {
+  users: SimUserOptions[];
+}
+
+export async function startDemoGithub(opts: { port: number; appUrl: string; orgs: string[]; signIn?: DemoGithubSignIn }): Promise<DemoGithub & { privateKey: string }> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", {
     modulusLength: 2048,
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
   const webhookSecret = randomBytes(24).toString("hex");
+  const oauthApp = opts.signIn
+    ? { clientId: "Ov23liGatehouseDemo", clientSecret: randomBytes(20).toString("hex"), callbackUrl: `${opts.appUrl}/api/auth/callback/github`, name: "Gatehouse (demo)" }
+    : null;
   const sim = await startGithubSim({
     port: opts.port,
     orgs: opts.orgs.map((o) => loadBundledOrg(o)),
@@ -44,6 +53,8 @@ export async function startDemoGithub(opts: { port: number; appUrl: string; orgs
       // The reader App: read permissions only, exactly what the sync needs (least privilege).
       installations: Object.fromEntries(opts.orgs.map((o) => [o, { permissions: READER_PERMISSIONS }])),
     },
+    users: opts.signIn?.users ?? [],
+    oauthApps: oauthApp ? [oauthApp] : [],
   });
   return {
     sim,
@@ -53,6 +64,8 @@ export async function startDemoGithub(opts: { port: number; appUrl: string; orgs
       GITHUB_APP_ID: String(DEMO_APP_ID),
       GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"),
       GITHUB_WEBHOOK_SECRET: webhookSecret,
+      // The GitHub sign-in talks to the simulator as to GitHub Enterprise Server (/login/oauth, /api/v3).
+      ...(oauthApp ? { AUTH_GITHUB_ID: oauthApp.clientId, AUTH_GITHUB_SECRET: oauthApp.clientSecret, AUTH_GITHUB_ENTERPRISE_URL: sim.url } : {}),
     },
   };
 }

@@ -6,10 +6,14 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSy
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { startDevOidcProvider, type DevOidcServer } from "@/sim/oidc/dev-oidc-provider";
+import { DEMO_USERS, type DevUser } from "@/sim/oidc/demo-users";
+import { memberships, organizations } from "@/lib/db/schema";
+import type { Role } from "@/lib/authz/roles";
+import { eq } from "drizzle-orm";
 import { openDatabase } from "@/lib/db/open";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { seedDemo } from "@/lib/demo/seed-demo";
-import { connectAndSyncDemo, startDemoGithub } from "./demo-github";
+import { connectAndSyncDemo, startDemoGithub, type DemoGithubSignIn } from "./demo-github";
 
 export interface StackOptions {
   appPort: number;
@@ -20,6 +24,12 @@ export interface StackOptions {
   dataDir: string;
   /** Extra environment for the server (e.g. BOOTSTRAP_ADMIN_EMAILS). */
   env?: Record<string, string>;
+  /** Dev IdP users besides the demo's three (e.g. with an unverified email). */
+  extraIdpUsers?: DevUser[];
+  /** Sign-in with GitHub through the simulator, with these users. */
+  githubSignIn?: DemoGithubSignIn;
+  /** Further members of the demo organisation, seeded like the demo's own. */
+  extraMembers?: { email: string; role: Role }[];
 }
 
 export interface Stack {
@@ -81,7 +91,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const issuer = `http://localhost:${opts.idpPort}`;
   const clientSecret = randomBytes(24).toString("base64url");
 
-  const github = await startDemoGithub({ port: opts.githubPort, appUrl, orgs: ["acme", ...(opts.unconnectedOrgs ?? [])] });
+  const github = await startDemoGithub({ port: opts.githubPort, appUrl, orgs: ["acme", ...(opts.unconnectedOrgs ?? [])], signIn: opts.githubSignIn });
 
   // Migrate, seed and sync before the server opens the embedded database (one process at a time).
   const handle = await openDatabase({ dataDir: opts.dataDir });
@@ -89,6 +99,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     await migrateDatabase(handle);
     await seedDemo(handle.db, opts.unconnectedOrgs ?? []);
+    if (opts.extraMembers?.length) {
+      const [acme] = await handle.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, "acme"));
+      await handle.db
+        .insert(memberships)
+        .values(opts.extraMembers.map((m) => ({ orgId: acme!.id, email: m.email, role: m.role, source: "seed" as const })))
+        .onConflictDoNothing();
+    }
     syncSummary = await connectAndSyncDemo(handle, github, "acme");
   } catch (err) {
     await github.sim.close();
@@ -100,6 +117,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const idp = await startDevOidcProvider({
     issuer,
     port: opts.idpPort,
+    users: [...DEMO_USERS, ...(opts.extraIdpUsers ?? [])],
     clients: [
       {
         clientId: "gatehouse-demo",

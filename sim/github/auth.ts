@@ -8,7 +8,8 @@ import type { Permissions } from "./permissions";
 
 export interface TokenRecord {
   token: string;
-  kind: "installation" | "pat";
+  /** oauth = a user-to-server token from the OAuth web flow (`gho_`), serving /user only */
+  kind: "installation" | "pat" | "oauth";
   installationId: number | null;
   orgLogin: string | null;
   permissions: Permissions;
@@ -18,6 +19,8 @@ export interface TokenRecord {
   revoked: boolean;
   /** rate-limit bucket key */
   bucket: string;
+  /** oauth tokens: the user signed in and the scopes they granted */
+  user?: { login: string; scopes: readonly string[] };
 }
 
 function base64urlJson(part: string): Record<string, unknown> | null {

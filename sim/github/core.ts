@@ -6,6 +6,7 @@ import { TokenStore, publicKeyFromPem } from "./auth";
 import { FaultInjector, type FaultOptions } from "./faults";
 import { DEFAULT_INSTALLATION_PERMISSIONS, type Permissions } from "./permissions";
 import { RateLimiter, type RateLimitOptions } from "./rate-limit";
+import type { SimOAuthAppOptions, SimUserOptions } from "./users";
 
 // Mutable simulator state shared by the HTTP layer, GraphQL, control API and webhooks.
 
@@ -58,6 +59,26 @@ export interface CoreOptions {
   faults?: FaultOptions;
   tokenTtlMs?: number;
   now?: () => number;
+  /** users who can sign in through the OAuth web flow */
+  users?: SimUserOptions[];
+  /** OAuth apps (client id/secret/callback) for `/login/oauth/*` */
+  oauthApps?: SimOAuthAppOptions[];
+}
+
+export interface SimUser extends SimUserOptions {
+  id: number;
+  createdAt: string;
+}
+
+/** An authorization code of the OAuth web flow: single use, ten minutes. */
+export interface OAuthCode {
+  clientId: string;
+  redirectUri: string | null;
+  login: string;
+  scopes: string[];
+  codeChallenge: string | null;
+  codeChallengeMethod: "S256" | "plain" | null;
+  expiresAt: number;
 }
 
 export const DEFAULT_EVENTS = ["push", "repository", "deploy_key", "workflow_run", "custom_property_values"];
@@ -75,6 +96,8 @@ export class SimCore {
   readonly stats = { requests: 0, charged: 0, notModified: 0, graphqlPoints: 0 };
   /** set by the server: turns a fixture change into a webhook delivery */
   listener: ((event: string, org: OrgData, repo: RepoData | null, payload: Record<string, unknown>) => void) | null = null;
+  readonly users = new Map<string, SimUser>();
+  readonly oauthCodes = new Map<string, OAuthCode>();
   private readonly sealKeys = new Map<string, { keyId: string; key: string }>();
 
   constructor(readonly options: CoreOptions) {
@@ -84,6 +107,9 @@ export class SimCore {
     this.faults = new FaultInjector(options.faults);
     this.appPublicKey = options.app ? publicKeyFromPem(options.app.publicKeyPem) : null;
     for (const org of options.orgs) this.addOrg(org);
+    for (const user of options.users ?? []) {
+      this.users.set(user.login.toLowerCase(), { ...user, id: user.id ?? stableId("user", user.login) % 100_000_000, createdAt: "2020-01-01T00:00:00Z" });
+    }
     for (const [token, pat] of Object.entries(options.personalTokens ?? {})) {
       this.tokens.add({
         token,
@@ -114,6 +140,14 @@ export class SimCore {
       events: opts.events ?? DEFAULT_EVENTS,
       createdAt: org.createdAt,
     });
+  }
+
+  user(login: string): SimUser | undefined {
+    return this.users.get(login.toLowerCase());
+  }
+
+  oauthApp(clientId: string): SimOAuthAppOptions | undefined {
+    return this.options.oauthApps?.find((a) => a.clientId === clientId);
   }
 
   org(login: string): OrgData | undefined {

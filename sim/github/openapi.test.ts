@@ -6,7 +6,7 @@ import { App } from "octokit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteDef } from "./router";
 import type { GithubSim } from "./server";
-import { APP_ID, appKeys, simOctokit, startTestSim } from "./test-helpers";
+import { APP_ID, appKeys, oauthUserToken, simOctokit, startTestSim } from "./test-helpers";
 
 // Conformance: every REST route the simulator serves is called once and its response body is
 // validated against the response schema of GitHub's OpenAPI description (@octokit/openapi).
@@ -59,19 +59,21 @@ function validatorFor(path: string, method: string, status: number): ValidateFun
 
 let sim: GithubSim;
 let token = "";
+let userToken = "";
 let app: App;
 beforeAll(async () => {
   sim = await startTestSim();
   app = new App({ appId: APP_ID, privateKey: appKeys().privateKey, Octokit: simOctokit(sim) });
   const inst = await app.octokit.request("GET /orgs/{org}/installation", { org: "test-org" });
   token = (await app.octokit.request("POST /app/installations/{installation_id}/access_tokens", { installation_id: inst.data.id })).data.token;
+  userToken = await oauthUserToken(sim, "octo-public");
 }, 20_000);
 afterAll(async () => sim.close());
 
 async function call(def: RouteDef, params: Record<string, string | number>, body?: unknown) {
   const url = def.path.replace(/\{(\w+)\+?\}/g, (_, n: string) => String(params[n] ?? `missing-${n}`));
   const appAuth = (await app.octokit.auth({ type: "app" })) as { token: string };
-  const auth = def.auth === "jwt" ? `Bearer ${appAuth.token}` : `token ${token}`;
+  const auth = def.auth === "jwt" ? `Bearer ${appAuth.token}` : def.auth === "user" ? `token ${userToken}` : `token ${token}`;
   const res = await fetch(`${sim.url}${url}`, {
     method: def.method,
     headers: { authorization: auth, accept: "application/vnd.github+json", "content-type": "application/json" },
@@ -148,8 +150,20 @@ describe("OpenAPI conformance", () => {
       checked++;
     }
     expect(failures).toEqual([]);
-    expect(checked).toBeGreaterThanOrEqual(55);
+    expect(checked).toBeGreaterThanOrEqual(57);
   }, 30_000);
+
+  it("GET /user without the read:user scope answers the public profile, valid against GitHub's schema", async () => {
+    const publicOnly = await oauthUserToken(sim, "octo-verified", "user:email");
+    const res = await fetch(`${sim.url}/user`, { headers: { authorization: `token ${publicOnly}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ login: "octo-verified", user_view_type: "public" });
+    expect(body).not.toHaveProperty("private_gists");
+    const validate = validatorFor("/user", "GET", 200);
+    if (!validate || validate === "no-content") throw new Error("GET /user has no response schema");
+    expect(validate(body), ajv.errorsText(validate.errors)).toBe(true);
+  });
 
   it("an unknown route answers GitHub's basic-error shape", async () => {
     const res = await fetch(`${sim.url}/repos/test-org/service/not-a-thing`, { headers: { authorization: `token ${token}` } });

@@ -29,7 +29,7 @@ const BASE_HEADERS = {
   "access-control-allow-origin": "*",
 };
 
-function authenticate(core: SimCore, header: string | undefined, mode: "jwt" | "token" | "optional"): AuthInfo {
+function authenticate(core: SimCore, header: string | undefined, mode: "jwt" | "token" | "user" | "optional"): AuthInfo {
   const m = header ? /^(?:token|bearer)\s+(\S+)$/i.exec(header.trim()) : null;
   const credential = m?.[1];
   if (!credential) {
@@ -47,10 +47,14 @@ function authenticate(core: SimCore, header: string | undefined, mode: "jwt" | "
     if (mode === "token") {
       throw new HttpError(403, "A JSON web token cannot be used to access this resource; use an installation access token.");
     }
+    if (mode === "user") throw new HttpError(403, "Resource not accessible by integration");
     return { kind: "jwt" };
   }
   const record = core.tokens.resolve(credential, core.now());
   if (mode === "jwt") throw new HttpError(401, "A JSON web token could not be decoded");
+  if (mode === "user" && record.kind !== "oauth") throw new HttpError(403, "Resource not accessible by integration");
+  // The simulator's OAuth users own no organisations or repositories: their tokens serve /user only.
+  if (mode !== "user" && record.kind === "oauth") throw new HttpError(403, "Resource not accessible by this OAuth token: the simulator serves OAuth user tokens on /user and /user/emails only.");
   return { kind: "token", record };
 }
 

@@ -28,8 +28,8 @@ export interface RouteContext {
 export interface RouteDef {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
-  /** jwt = App JWT only; token = installation token or PAT; optional = anything (or nothing) */
-  auth: "jwt" | "token" | "optional";
+  /** jwt = App JWT only; token = installation token or PAT; user = OAuth user token; optional = anything (or nothing) */
+  auth: "jwt" | "token" | "user" | "optional";
   /** alternatives; any one suffices */
   perm?: readonly PermissionNeed[];
   /** free against the primary limit (GET /rate_limit) */

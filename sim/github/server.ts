@@ -8,10 +8,12 @@ import type { QueuedFault } from "./faults";
 import { graphqlRoutes } from "./graphql/route";
 import { runPipeline } from "./pipeline";
 import { Router, type RouteDef } from "./router";
+import { handleOAuth } from "./oauth";
 import { actionsRoutes } from "./routes-actions";
 import { appRoutes } from "./routes-app";
 import { repoRoutes } from "./routes-repos";
 import { secretRoutes } from "./routes-secrets";
+import { userRoutes } from "./routes-user";
 import { variableRoutes } from "./routes-variables";
 import { WebhookSender, type DeliveryRecord } from "./webhooks";
 
@@ -50,7 +52,7 @@ export interface GithubSim {
 
 export function buildRouter(): Router {
   const router = new Router();
-  router.add(...appRoutes, ...repoRoutes, ...secretRoutes, ...variableRoutes, ...actionsRoutes, ...graphqlRoutes);
+  router.add(...appRoutes, ...repoRoutes, ...secretRoutes, ...variableRoutes, ...actionsRoutes, ...userRoutes, ...graphqlRoutes);
   return router;
 }
 
@@ -74,9 +76,23 @@ export async function startGithubSim(options: GithubSimOptions): Promise<GithubS
   const sockets = new Set<Socket>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const api = `http://${req.headers.host ?? "127.0.0.1"}`;
-    const url = new URL(req.url ?? "/", api);
+    const origin = `http://${req.headers.host ?? "127.0.0.1"}`;
+    const url = new URL(req.url ?? "/", origin);
     const raw = await readBody(req);
+    const oauth = handleOAuth(core, req.method ?? "GET", url, raw, req.headers);
+    if (oauth) {
+      res.writeHead(oauth.status, oauth.headers).end(oauth.body);
+      return;
+    }
+    // GitHub Enterprise Server layout: REST under /api/v3, GraphQL at /api/graphql.
+    let api = origin;
+    if (url.pathname === "/api/graphql") {
+      api = `${origin}/api/v3`;
+      url.pathname = "/graphql";
+    } else if (url.pathname === "/api/v3" || url.pathname.startsWith("/api/v3/")) {
+      api = `${origin}/api/v3`;
+      url.pathname = url.pathname.slice("/api/v3".length) || "/";
+    }
     if (url.pathname.startsWith("/_sim/")) {
       let body: Record<string, unknown> = {};
       try {

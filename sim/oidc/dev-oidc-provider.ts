@@ -61,7 +61,13 @@ export async function startDevOidcProvider(opts: DevOidcOptions): Promise<DevOid
       if (!user) return undefined;
       return {
         accountId: id,
-        claims: async () => ({ sub: id, email: user.email, email_verified: true, name: user.name, groups: user.groups }),
+        claims: async () => ({
+          sub: id,
+          email: user.email,
+          ...(user.emailVerified === undefined ? {} : { email_verified: user.emailVerified }),
+          name: user.name,
+          groups: user.groups,
+        }),
       };
     },
   });
