@@ -77,14 +77,14 @@ export async function executeUseCase<S extends OrgInputSchema, R, P>(
     });
     if (useCase.afterCommit) {
       await useCase.afterCommit(data, resolved).catch((err: unknown) =>
-        logger.error(`after-commit step of ${useCase.action} failed`, { requestId: meta.requestId, error: String(err) }),
+        logger.error(`after-commit step of ${useCase.action} failed`, { requestId: meta.requestId, error: err }),
       );
     }
     return { ok: true, data };
   } catch (err) {
     if (err instanceof PermissionDenied) {
       await recordDenial(handle.db, err.actor, meta, useCase.action, err.permission).catch((auditErr: unknown) =>
-        logger.error("could not record a denial", { requestId: meta.requestId, error: String(auditErr) }),
+        logger.error("could not record a denial", { requestId: meta.requestId, error: auditErr }),
       );
     }
     return fail(toErrorBody(err, meta.requestId));
@@ -112,10 +112,8 @@ export function invalidInput(error: z.ZodError): ErrorBody {
 /** Maps any thrown value to what the client may see. Internals stay in the log. */
 export function toErrorBody(err: unknown, requestId: string): ErrorBody {
   if (err instanceof AppError) return { code: err.code, message: err.message, fields: err.fields };
-  logger.error("unexpected error", {
-    requestId,
-    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-  });
+  // The logger redacts query parameters from the message and its cause (a session token is one).
+  logger.error("unexpected error", { requestId, error: err instanceof Error ? err : String(err) });
   return {
     code: "internal",
     message: `Something went wrong on our side; nothing was changed. Quote request id ${requestId} when reporting it.`,

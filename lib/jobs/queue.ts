@@ -25,7 +25,7 @@ export function getQueue(handle: DatabaseHandle): Promise<PgBoss> {
     const boss = handle.pglite
       ? new PgBoss({ db: fromPglite(handle.pglite), backend: "pglite", schema: "pgboss" })
       : new PgBoss({ connectionString: handle.url!, schema: "pgboss", max: 4 });
-    boss.on("error", (err: unknown) => logger.error("job queue error", { error: String(err) }));
+    boss.on("error", (err: unknown) => logger.error("job queue error", { error: err }));
     await boss.start();
     for (const q of QUEUES) await boss.createQueue(q);
     return boss;
@@ -50,7 +50,7 @@ export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers
       try {
         await (handlers[q] as (d: unknown) => Promise<void>)(job.data);
       } catch (err) {
-        logger.error(`job ${q} failed`, { error: err instanceof Error ? err.message : String(err) });
+        logger.error(`job ${q} failed`, { error: err });
         throw err;
       }
     });
