@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { createUser, testMeta, uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { githubConnections, memberships, organizations, syncRuns } from "@/lib/db/schema";
+import { auditEvents, githubConnections, memberships, organizations, syncRuns } from "@/lib/db/schema";
 import { executeUseCase } from "@/lib/http/use-case";
 import { appKeys, APP_ID, startSim } from "@/lib/github/test-sim";
 import type { GithubSim } from "@/sim/github";
@@ -60,12 +60,24 @@ describe("connecting a GitHub App installation", () => {
     expect(r).toMatchObject({ ok: false, error: { code: "conflict" } });
   });
 
-  it("refuses another organisation's installation and writes nothing", async () => {
+  it("refuses another organisation's installation, writes nothing, and audits the attempt as denied", async () => {
     const org = await orgFor("test-org");
     const acme = sim.core.installationForOrg("acme")!;
-    const r = await executeUseCase(handle, org.admin, connectGithub, { orgSlug: org.slug, installationId: acme.id }, testMeta());
+    const meta = testMeta();
+    const r = await executeUseCase(handle, org.admin, connectGithub, { orgSlug: org.slug, installationId: acme.id }, meta);
     expect(r).toMatchObject({ ok: false, error: { code: "forbidden", message: `Installation ${acme.id} belongs to acme, not test-org.` } });
     expect(await handle.db.select().from(githubConnections).where(eq(githubConnections.orgId, org.id))).toEqual([]);
+    const rows = await handle.db.select().from(auditEvents).where(eq(auditEvents.requestId, meta.requestId));
+    expect(rows).toMatchObject([
+      {
+        orgId: org.id,
+        action: "connection.connect",
+        outcome: "denied",
+        actorEmail: org.admin.email,
+        actorRole: "admin",
+        metadata: { reason: "foreign_installation", permission: "connection.manage", details: { installationId: acme.id, account: "acme" } },
+      },
+    ]);
   });
 
   it("an unknown installation is not found", async () => {
