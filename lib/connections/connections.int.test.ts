@@ -13,6 +13,7 @@ import type { GithubSim } from "@/sim/github";
 import { stopQueue } from "@/lib/jobs/queue";
 import { connectGithub } from "./connection-service";
 import { handleWebhook, planSync } from "./webhooks";
+import { executeSyncJob } from "./sync-runner";
 
 const SECRET = "webhook-secret-for-the-connection-tests";
 let handle: DatabaseHandle;
@@ -118,6 +119,25 @@ describe("webhooks", () => {
     const runs = await handle.db.select().from(syncRuns).where(and(eq(syncRuns.orgId, org.id), eq(syncRuns.trigger, "webhook")));
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ scope: "repo", status: "queued" });
+  });
+
+  it("the sync a job runs is the queued run's scope at the moment it starts: every coalesced repository, nothing more", async () => {
+    const org = await orgFor("test-org");
+    const installation = sim.core.installationForOrg("test-org")!;
+    await handle.db.delete(githubConnections).where(eq(githubConnections.installationId, installation.id));
+    await handle.db.insert(githubConnections).values({ orgId: org.id, kind: "app", baseUrl: sim.url, installationId: installation.id, accountLogin: "test-org" });
+    const [first, second] = sim.core.installationRepos(installation);
+    for (const repo of [first!, second!]) {
+      const body = JSON.stringify({ installation: { id: installation.id }, repository: { id: repo.id }, commits: [{ modified: [".github/workflows/ci.yml"] }] });
+      expect((await handleWebhook(handle, SECRET, { event: "push", delivery: crypto.randomUUID(), signature: sign(body) }, body)).status).toBe(202);
+    }
+    const [run] = await handle.db.select().from(syncRuns).where(and(eq(syncRuns.orgId, org.id), eq(syncRuns.status, "queued")));
+    await executeSyncJob(handle, { orgId: org.id, runId: run!.id });
+    const [done] = await handle.db.select().from(syncRuns).where(eq(syncRuns.id, run!.id));
+    expect(done).toMatchObject({ status: "succeeded", reposTotal: 2, reposDone: 2 });
+    // A second job for the same run (a duplicate) finds it no longer queued and leaves it alone.
+    await executeSyncJob(handle, { orgId: org.id, runId: run!.id });
+    expect((await handle.db.select().from(syncRuns).where(eq(syncRuns.id, run!.id)))[0]).toEqual(done);
   });
 
   it("without a configured secret, deliveries are refused with what to set", async () => {

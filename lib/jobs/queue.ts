@@ -5,8 +5,9 @@ import { logger } from "@/lib/logger";
 
 /** Queues and their payloads. Payloads carry ids only, never credentials. */
 export interface JobPayloads {
+  // What a run syncs lives on its sync_run row (deliveries coalesce into a queued run), not here.
   "sync-org": { orgId: string; runId: string };
-  "sync-repo": { orgId: string; runId: string; repoIds: number[]; forceFiles: boolean };
+  "sync-repo": { orgId: string; runId: string };
   "sync-schedule": Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
