@@ -68,4 +68,12 @@ describe("parseEnv", () => {
   it("a malformed group mapping says the expected form", () => {
     expect(messageOf({ ...PROD_OIDC, AUTH_GROUP_ROLES: "platform:admin" })).toMatch(/AUTH_GROUP_ROLES "platform:admin" is not of the form group=org-slug:role/);
   });
+
+  it("TRUSTED_PROXY_COUNT defaults to no proxy and must be a small whole number", () => {
+    expect(parseEnv({}).TRUSTED_PROXY_COUNT).toBe(0);
+    expect(parseEnv({ TRUSTED_PROXY_COUNT: "2" }).TRUSTED_PROXY_COUNT).toBe(2);
+    expect(messageOf({ TRUSTED_PROXY_COUNT: "one" })).toMatch(/TRUSTED_PROXY_COUNT must be the number of reverse proxies/);
+    expect(messageOf({ TRUSTED_PROXY_COUNT: "1.5" })).toMatch(/TRUSTED_PROXY_COUNT must be a whole number/);
+    expect(messageOf({ TRUSTED_PROXY_COUNT: "-1" })).toMatch(/TRUSTED_PROXY_COUNT must be 0 or more/);
+  });
 });
