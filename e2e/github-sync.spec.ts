@@ -42,6 +42,8 @@ test("the demo org opens on an inventory synced at start, and a viewer can read 
   await expect(page.getByTestId("sync-run")).toContainText("startup sync");
   await expect(page.getByRole("button", { name: "Sync now" })).toHaveCount(0);
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" })).toHaveCount(0);
-  const res = await page.request.post("/api/v1/orgs/acme/sync-runs");
+  // As the app's own pages would send it (same origin, JSON): refused for the role, not the origin.
+  const res = await page.request.post("/api/v1/orgs/acme/sync-runs", { headers: { origin: new URL(page.url()).origin }, data: {} });
   expect(res.status()).toBe(403);
+  expect(((await res.json()) as { error: { message: string } }).error.message).toContain("Your role (Viewer) does not allow this");
 });

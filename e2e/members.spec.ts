@@ -44,3 +44,68 @@ test("the last admin cannot be removed or demoted", async ({ page }) => {
   await expect(page.getByRole("alert").filter({ hasText: "An organisation needs at least one admin" })).toBeVisible();
   await expect(row.getByLabel("Role of admin@acme.test")).toHaveValue("admin");
 });
+
+test("another site cannot add a member with an admin's session; the attempt is in the audit log", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  const origin = new URL(page.url()).origin;
+  const email = `csrf-${Date.now()}@acme.test`;
+  // The demo's attack: a form another site posts, the input in the query string.
+  const attack = await page.request.post(`/api/v1/orgs/acme/members?${new URLSearchParams({ email, role: "admin" })}`, {
+    headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+    data: "",
+  });
+  expect(attack.status()).toBe(403);
+  // The same origin with a form body: 415. A script that sends Origin and JSON: accepted.
+  const form = await page.request.post("/api/v1/orgs/acme/members", { headers: { origin, "content-type": "application/x-www-form-urlencoded" }, data: `email=${email}&role=admin` });
+  expect(form.status()).toBe(415);
+  const script = `script-${Date.now()}@acme.test`;
+  expect((await page.request.post("/api/v1/orgs/acme/members", { headers: { origin }, data: { email: script, role: "viewer" } })).status()).toBe(201);
+
+  await page.goto("/orgs/acme/settings/members");
+  await expect(page.locator(`[data-testid="member-row"][data-email="${script}"]`)).toBeVisible();
+  await expect(page.locator(`[data-testid="member-row"][data-email="${email}"]`)).toHaveCount(0);
+  await page.goto("/orgs/acme/settings/audit?outcome=denied");
+  await expect(page.getByTestId("audit-row").first()).toContainText("was refused: sent from https://evil.example, not from Gatehouse's own pages");
+});
+
+test("a server action replayed without Origin, or from another scheme, is refused and audited", async ({ page }) => {
+  await signIn(page, "admin@acme.test");
+  await page.goto("/orgs/acme/settings/members");
+  const origin = new URL(page.url()).origin;
+  // Capture the browser's own "add member" action call (and stop it there).
+  let captured: { headers: Record<string, string>; body: string } | null = null;
+  await page.route("**/orgs/acme/settings/members", async (route, request) => {
+    if (request.method() === "POST" && request.headers()["next-action"]) {
+      captured = { headers: request.headers(), body: request.postData() ?? "" };
+      return route.abort();
+    }
+    return route.continue();
+  });
+  const email = `action-${Date.now()}@acme.test`;
+  const add = page.getByRole("form", { name: "Add a member" });
+  await add.getByLabel("Email").fill(email);
+  await add.getByLabel("Role").selectOption("viewer");
+  await add.getByRole("button", { name: "Add member" }).click();
+  await expect.poll(() => captured).not.toBeNull();
+  const { headers, body } = captured!;
+  const replay = (extra: Record<string, string>) =>
+    page.request.post("/orgs/acme/settings/members", {
+      headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"]!, accept: "text/x-component", ...extra },
+      data: body,
+    });
+
+  // Next.js lets an action without Origin through, and compares hosts only: Gatehouse refuses both.
+  expect(await (await replay({})).text()).toContain("not from Gatehouse's own pages");
+  expect(await (await replay({ origin: origin.replace("http:", "https:") })).text()).toContain("not from Gatehouse's own pages");
+  await page.unroute("**/orgs/acme/settings/members");
+  await page.reload();
+  await expect(page.locator(`[data-testid="member-row"][data-email="${email}"]`)).toHaveCount(0);
+  // The same replay from the right origin works: the refusals were the origin rule's.
+  expect(await (await replay({ origin })).text()).toContain(email);
+  await page.reload();
+  await expect(page.locator(`[data-testid="member-row"][data-email="${email}"]`)).toBeVisible();
+
+  await page.goto("/orgs/acme/settings/audit?outcome=denied");
+  await expect(page.getByTestId("audit-row").filter({ hasText: "sent without an Origin" }).first()).toBeVisible();
+  await expect(page.getByTestId("audit-row").filter({ hasText: `sent from ${origin.replace("http:", "https:")}` }).first()).toBeVisible();
+});

@@ -78,4 +78,12 @@ describe("parseEnv", () => {
       "Configuration error: AUTH_OIDC_TRUST_EMAIL must be true or false: true trusts the email address of an OpenID provider that sends no email_verified claim (only for a provider that issues verified addresses only); false (the default) refuses such a sign-in.",
     );
   });
+
+  it("TRUSTED_PROXY_COUNT defaults to no proxy and must be a small whole number", () => {
+    expect(parseEnv({}).TRUSTED_PROXY_COUNT).toBe(0);
+    expect(parseEnv({ TRUSTED_PROXY_COUNT: "2" }).TRUSTED_PROXY_COUNT).toBe(2);
+    expect(messageOf({ TRUSTED_PROXY_COUNT: "one" })).toMatch(/TRUSTED_PROXY_COUNT must be the number of reverse proxies/);
+    expect(messageOf({ TRUSTED_PROXY_COUNT: "1.5" })).toMatch(/TRUSTED_PROXY_COUNT must be a whole number/);
+    expect(messageOf({ TRUSTED_PROXY_COUNT: "-1" })).toMatch(/TRUSTED_PROXY_COUNT must be 0 or more/);
+  });
 });

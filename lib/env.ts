@@ -106,6 +106,12 @@ const EnvSchema = z.object({
   GITHUB_WEBHOOK_SECRET: z.string().min(16, { message: "must be the webhook secret set on the GitHub App, at least 16 characters" }).optional(),
   GATEHOUSE_GITHUB_TOKEN: z.string().trim().min(20, { message: "must be a GitHub fine-grained or classic token" }).optional(),
   SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),
+  TRUSTED_PROXY_COUNT: z.coerce
+    .number({ message: "must be the number of reverse proxies in front of Gatehouse that append to X-Forwarded-For (0 when there is none)" })
+    .int({ message: "must be a whole number of proxies (0 when there is none)" })
+    .min(0, { message: "must be 0 or more" })
+    .max(10, { message: "must be at most 10: count the proxies that append to X-Forwarded-For" })
+    .default(0),
   JOBS_MODE: z.enum(["inline", "worker"], { message: "must be inline (the web server runs background jobs) or worker (only `npm run worker` does)" }).default("inline"),
 });
 

@@ -4,10 +4,12 @@ import { DatabaseStartError, getDatabase } from "@/lib/db";
 import { githubCredentials } from "@/lib/connections/credentials";
 import { startWorkers } from "@/lib/jobs/queue";
 import { jobHandlers } from "@/lib/jobs/handlers";
-import { logger } from "@/lib/logger";
+import { logger, redactConsoleOutput } from "@/lib/logger";
 
 /** Start-up of the web server; a wrong setting exits with the reason and what to do. */
 export async function startServer(): Promise<void> {
+  // Before anything can fail: Next's and Auth.js's own error output goes through the redaction too.
+  redactConsoleOutput();
   try {
     const env = getEnv();
     githubCredentials(env);

@@ -5,6 +5,9 @@ import { DatabaseStartError, getDatabase } from "@/lib/db";
 import { githubCredentials } from "@/lib/connections/credentials";
 import { startWorkers } from "@/lib/jobs/queue";
 import { jobHandlers } from "@/lib/jobs/handlers";
+import { redactConsoleOutput } from "@/lib/logger";
+
+redactConsoleOutput();
 
 try {
   const env = getEnv();

@@ -1,25 +1,8 @@
 import type { AuditEventDto } from "@/lib/audit/audit-repo";
 import { Badge } from "@/components/ui/badge";
+import { describeAuditEvent } from "./describe-event";
 
 const OUTCOME_TONE = { success: "green", denied: "red", failure: "amber" } as const;
-
-function describe(e: AuditEventDto): string {
-  const m = e.metadata;
-  switch (e.action) {
-    case "member.add":
-      return `added ${String(m.email)} as ${String(m.role)}`;
-    case "member.change_role":
-      return `changed ${String(m.email)} from ${String(m.from)} to ${String(m.to)}`;
-    case "member.remove":
-      return `removed ${String(m.email)} (${String(m.role)})`;
-    case "member.idp_sync":
-      return `role of ${String(m.email)} set from IdP groups: ${String(m.from ?? "none")} → ${String(m.to ?? "none")}`;
-    case "member.bootstrap_admin":
-      return `${String(m.email)} became admin as a bootstrap admin`;
-    default:
-      return e.outcome === "denied" ? `was refused (needs ${String(m.permission)})` : (e.targetLabel ?? "");
-  }
-}
 
 export function AuditTable({
   events,
@@ -58,7 +41,7 @@ export function AuditTable({
               <td className="py-2 pr-3">
                 <Badge tone={OUTCOME_TONE[e.outcome]}>{e.outcome}</Badge>
               </td>
-              <td className="py-2 pr-3">{describe(e)}</td>
+              <td className="py-2 pr-3">{describeAuditEvent(e)}</td>
               {compact ? null : (
                 <td className="py-2 pr-3 text-xs text-slate-600">
                   {e.ip ?? "—"}

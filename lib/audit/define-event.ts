@@ -40,4 +40,14 @@ export function auditEntry<M extends z.ZodType>(
   };
 }
 
-export const DenialMetadataSchema = z.object({ permission: z.string(), input: z.record(z.string(), z.unknown()).optional() });
+/**
+ * A denied row's metadata: why (`reason`), the permission the attempt needed, the refusal's
+ * own details (the foreign Origin, the installation), and `suppressed`: how many denials of
+ * the same actor the rate limit left unrecorded in their previous window.
+ */
+export const DenialMetadataSchema = z.object({
+  reason: z.enum(["permission", "not_member", "cross_site", "foreign_installation", "rate_limited"]),
+  permission: z.string().optional(),
+  details: z.record(z.string(), z.union([z.string().max(300), z.number(), z.null()])).optional(),
+  suppressed: z.number().int().positive().optional(),
+});

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { memberships, organizations } from "@/lib/db/schema";
-import { AppError, notFound } from "@/lib/http/errors";
+import { AuditedRefusal, notFound } from "@/lib/http/errors";
 import { ROLE_LABELS, roleGrants, type Permission, type Role } from "./roles";
 
 /** Who is signed in: identity only. Authority is looked up per request (resolveActor). */
@@ -36,12 +36,13 @@ export async function resolveActor(db: Db, user: SessionUser, orgSlug: string): 
   return { user, ...row };
 }
 
-export class PermissionDenied extends AppError {
+export class PermissionDenied extends AuditedRefusal {
   constructor(
     readonly actor: Actor,
     readonly permission: Permission,
   ) {
-    super("forbidden", `Your role (${ROLE_LABELS[actor.role]}) does not allow this. Ask an admin of ${actor.orgSlug} for access.`);
+    super("forbidden", `Your role (${ROLE_LABELS[actor.role]}) does not allow this. Ask an admin of ${actor.orgSlug} for access.`, "permission");
+    this.name = "PermissionDenied";
   }
 }
 

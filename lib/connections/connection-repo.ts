@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { githubConnections, syncRuns } from "@/lib/db/schema";
 
@@ -37,4 +37,70 @@ export async function createSyncRun(
 ): Promise<string> {
   const [row] = await db.insert(syncRuns).values({ orgId, status: "queued", ...values }).returning({ id: syncRuns.id });
   return row!.id;
+}
+
+/** What a queued run was asked to sync; the runner reads it when it starts. */
+export type SyncScope = { kind: "org" } | { kind: "repo"; repoIds: number[]; forceFiles: boolean };
+
+const union = (a: readonly number[], b: readonly number[]) => [...new Set([...a, ...b])];
+
+/**
+ * Queues a webhook's sync, at most one queued run per organisation: a run still queued (not
+ * started) absorbs the new scope — its repositories are merged in, or it widens to the whole
+ * organisation — instead of a second run. An advisory lock per organisation serialises
+ * concurrent deliveries (no queued row to lock yet); the row lock and the status guard keep a
+ * run the runner has just claimed from being widened after the fact. Call it in a transaction.
+ *
+ * Why here and not in pg-boss: its queue policies (`short`/`stately` with a singletonKey)
+ * drop a second job rather than merge it, and `upsert` rewrites a queued job's payload only
+ * by singletonKey and outside this transaction; the run row is what the UI shows and what
+ * "Sync now" checks, so the one-queued-run rule lives on it and the job carries ids only.
+ */
+export async function queueCoalescedSync(tx: Db, orgId: string, scope: SyncScope): Promise<{ runId: string; coalesced: boolean }> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`gatehouse.sync-queue:${orgId}`}))`);
+  const wantRepos = scope.kind === "repo" ? scope.repoIds : null;
+  const wantForced = scope.kind === "repo" && scope.forceFiles ? scope.repoIds : [];
+  const [queued] = await tx
+    .select({ id: syncRuns.id, repoIds: syncRuns.repoIds, forceFilesFor: syncRuns.forceFilesFor })
+    .from(syncRuns)
+    .where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.status, "queued")))
+    .orderBy(asc(syncRuns.startedAt))
+    .limit(1)
+    .for("update");
+  if (queued) {
+    const repoIds = queued.repoIds === null || wantRepos === null ? null : union(queued.repoIds, wantRepos);
+    const merged = await tx
+      .update(syncRuns)
+      .set({ repoIds, forceFilesFor: union(queued.forceFilesFor, wantForced), scope: repoIds === null ? "org" : "repo" })
+      .where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.id, queued.id), eq(syncRuns.status, "queued")))
+      .returning({ id: syncRuns.id });
+    if (merged.length > 0) return { runId: queued.id, coalesced: true };
+  }
+  const [row] = await tx
+    .insert(syncRuns)
+    .values({ orgId, status: "queued", scope: scope.kind, trigger: "webhook", requestedBy: null, repoIds: wantRepos, forceFilesFor: wantForced })
+    .returning({ id: syncRuns.id });
+  return { runId: row!.id, coalesced: false };
+}
+
+/**
+ * Moves a queued run to running and returns what it must sync, read at that instant (so
+ * whatever was coalesced into it until then is included). Null when the run is no longer
+ * queued: another worker took it, or it failed.
+ */
+export async function claimQueuedRun(db: Db, orgId: string, runId: string): Promise<{ repoIds: number[] | null; forceFilesFor: number[] } | null> {
+  const [row] = await db
+    .update(syncRuns)
+    .set({ status: "running", startedAt: new Date() })
+    .where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.id, runId), eq(syncRuns.status, "queued")))
+    .returning({ repoIds: syncRuns.repoIds, forceFilesFor: syncRuns.forceFilesFor });
+  return row ?? null;
+}
+
+/** Ends a run that has not finished (queued or running) as failed, with the reason. */
+export async function failUnfinishedRun(db: Db, orgId: string, runId: string, message: string): Promise<void> {
+  await db
+    .update(syncRuns)
+    .set({ status: "failed", message, finishedAt: new Date() })
+    .where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.id, runId), inArray(syncRuns.status, ["queued", "running"])));
 }

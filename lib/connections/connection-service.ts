@@ -5,7 +5,7 @@ import { getDatabase } from "@/lib/db";
 import { githubConnections, syncRuns } from "@/lib/db/schema";
 import type { AnyUseCase, UseCase } from "@/lib/http/use-case";
 import { auditEntry } from "@/lib/audit/define-event";
-import { AppError, conflict, notFound } from "@/lib/http/errors";
+import { AppError, AuditedRefusal, conflict, notFound } from "@/lib/http/errors";
 import { listInstallations, type InstallationInfo } from "@/lib/github/installations";
 import { enqueue } from "@/lib/jobs/queue";
 import { githubCredentials } from "./credentials";
@@ -18,7 +18,7 @@ type Prepared = { kind: "app"; installation: InstallationInfo; baseUrl: string }
 /**
  * Connects the organisation to GitHub. With an App, the installation must belong to the
  * GitHub organisation of the same login: an admin of one Gatehouse organisation cannot
- * attach another organisation's installation.
+ * attach another organisation's installation (refused and audited as denied).
  */
 export const connectGithub: UseCase<typeof ConnectGithubSchema, { accountLogin: string }, Prepared> = {
   action: GithubConnected.action,
@@ -35,7 +35,10 @@ export const connectGithub: UseCase<typeof ConnectGithubSchema, { accountLogin: 
     const installation = installations.find((i) => i.id === input.installationId);
     if (!installation) throw notFound("Installation");
     if (installation.account.toLowerCase() !== actor.orgSlug) {
-      throw new AppError("forbidden", `Installation ${installation.id} belongs to ${installation.account}, not ${actor.orgSlug}.`);
+      throw new AuditedRefusal("forbidden", `Installation ${installation.id} belongs to ${installation.account}, not ${actor.orgSlug}.`, "foreign_installation", {
+        installationId: installation.id,
+        account: installation.account,
+      });
     }
     return { kind: "app", installation, baseUrl: creds.baseUrl };
   },

@@ -6,13 +6,14 @@ import { and, eq } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { createUser, testMeta, uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { githubConnections, memberships, organizations, syncRuns } from "@/lib/db/schema";
+import { auditEvents, githubConnections, memberships, organizations, syncRuns } from "@/lib/db/schema";
 import { executeUseCase } from "@/lib/http/use-case";
 import { appKeys, APP_ID, startSim } from "@/lib/github/test-sim";
 import type { GithubSim } from "@/sim/github";
 import { stopQueue } from "@/lib/jobs/queue";
 import { connectGithub } from "./connection-service";
 import { handleWebhook, planSync } from "./webhooks";
+import { executeSyncJob } from "./sync-runner";
 
 const SECRET = "webhook-secret-for-the-connection-tests";
 let handle: DatabaseHandle;
@@ -60,12 +61,24 @@ describe("connecting a GitHub App installation", () => {
     expect(r).toMatchObject({ ok: false, error: { code: "conflict" } });
   });
 
-  it("refuses another organisation's installation and writes nothing", async () => {
+  it("refuses another organisation's installation, writes nothing, and audits the attempt as denied", async () => {
     const org = await orgFor("test-org");
     const acme = sim.core.installationForOrg("acme")!;
-    const r = await executeUseCase(handle, org.admin, connectGithub, { orgSlug: org.slug, installationId: acme.id }, testMeta());
+    const meta = testMeta();
+    const r = await executeUseCase(handle, org.admin, connectGithub, { orgSlug: org.slug, installationId: acme.id }, meta);
     expect(r).toMatchObject({ ok: false, error: { code: "forbidden", message: `Installation ${acme.id} belongs to acme, not test-org.` } });
     expect(await handle.db.select().from(githubConnections).where(eq(githubConnections.orgId, org.id))).toEqual([]);
+    const rows = await handle.db.select().from(auditEvents).where(eq(auditEvents.requestId, meta.requestId));
+    expect(rows).toMatchObject([
+      {
+        orgId: org.id,
+        action: "connection.connect",
+        outcome: "denied",
+        actorEmail: org.admin.email,
+        actorRole: "admin",
+        metadata: { reason: "foreign_installation", permission: "connection.manage", details: { installationId: acme.id, account: "acme" } },
+      },
+    ]);
   });
 
   it("an unknown installation is not found", async () => {
@@ -106,6 +119,25 @@ describe("webhooks", () => {
     const runs = await handle.db.select().from(syncRuns).where(and(eq(syncRuns.orgId, org.id), eq(syncRuns.trigger, "webhook")));
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ scope: "repo", status: "queued" });
+  });
+
+  it("the sync a job runs is the queued run's scope at the moment it starts: every coalesced repository, nothing more", async () => {
+    const org = await orgFor("test-org");
+    const installation = sim.core.installationForOrg("test-org")!;
+    await handle.db.delete(githubConnections).where(eq(githubConnections.installationId, installation.id));
+    await handle.db.insert(githubConnections).values({ orgId: org.id, kind: "app", baseUrl: sim.url, installationId: installation.id, accountLogin: "test-org" });
+    const [first, second] = sim.core.installationRepos(installation);
+    for (const repo of [first!, second!]) {
+      const body = JSON.stringify({ installation: { id: installation.id }, repository: { id: repo.id }, commits: [{ modified: [".github/workflows/ci.yml"] }] });
+      expect((await handleWebhook(handle, SECRET, { event: "push", delivery: crypto.randomUUID(), signature: sign(body) }, body)).status).toBe(202);
+    }
+    const [run] = await handle.db.select().from(syncRuns).where(and(eq(syncRuns.orgId, org.id), eq(syncRuns.status, "queued")));
+    await executeSyncJob(handle, { orgId: org.id, runId: run!.id });
+    const [done] = await handle.db.select().from(syncRuns).where(eq(syncRuns.id, run!.id));
+    expect(done).toMatchObject({ status: "succeeded", reposTotal: 2, reposDone: 2 });
+    // A second job for the same run (a duplicate) finds it no longer queued and leaves it alone.
+    await executeSyncJob(handle, { orgId: org.id, runId: run!.id });
+    expect((await handle.db.select().from(syncRuns).where(eq(syncRuns.id, run!.id)))[0]).toEqual(done);
   });
 
   it("without a configured secret, deliveries are refused with what to set", async () => {

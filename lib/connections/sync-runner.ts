@@ -8,18 +8,23 @@ import { createOrgFetcher } from "@/lib/github/fetch";
 import { runSync } from "@/lib/inventory/sync-service";
 import { githubCredentials } from "./credentials";
 import { dbEtagStore } from "./etag-store";
-import { findConnection } from "./connection-repo";
+import { claimQueuedRun, findConnection } from "./connection-repo";
+import { logger } from "@/lib/logger";
 
 export interface SyncJob {
   orgId: string;
   runId: string;
-  repoIds?: number[];
-  forceFiles?: boolean;
 }
 
-/** Runs a queued sync: builds the GitHub client from the connection and the environment's credentials. */
+/**
+ * Runs a queued sync: claims the run (what it syncs is read from its row at that moment,
+ * with everything coalesced into it), then builds the GitHub client from the connection and
+ * the environment's credentials. A run no longer queued is left alone.
+ */
 export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Promise<void> {
   const { db } = handle;
+  const scope = await claimQueuedRun(db, job.orgId, job.runId);
+  if (!scope) return void logger.info("sync job skipped: its run is no longer queued", { runId: job.runId });
   const fail = (message: string) =>
     db.update(syncRuns).set({ status: "failed", message, finishedAt: new Date() }).where(and(eq(syncRuns.orgId, job.orgId), eq(syncRuns.id, job.runId)));
   const connection = await findConnection(db, job.orgId);
@@ -45,7 +50,7 @@ export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Prom
   await runSync(db, fetcher, {
     orgId: job.orgId,
     runId: job.runId,
-    repoIds: job.repoIds,
-    forceFilesFor: job.forceFiles ? job.repoIds : undefined,
+    repoIds: scope.repoIds ?? undefined,
+    forceFilesFor: scope.forceFilesFor.length > 0 ? scope.forceFilesFor : undefined,
   });
 }

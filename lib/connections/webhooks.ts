@@ -1,9 +1,13 @@
 import "server-only";
-import { Webhooks } from "@octokit/webhooks";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { webhookDeliveries } from "@/lib/db/schema";
 import { enqueue } from "@/lib/jobs/queue";
-import { createSyncRun, findConnectionByInstallation } from "./connection-repo";
+import { failUnfinishedRun, findConnectionByInstallation, queueCoalescedSync, type SyncScope } from "./connection-repo";
+import { linkDeliveryToRun, pruneDeliveries, recordDelivery } from "./webhook-deliveries";
+import { MAX_WEBHOOK_BYTES, readBodyCapped, TOO_LARGE } from "./webhook-body";
+
+export { BODY_DEDUPE_HOURS, DELIVERY_RETENTION_DAYS } from "./webhook-deliveries";
+export { MAX_WEBHOOK_BYTES } from "./webhook-body";
 
 export interface WebhookResult {
   status: number;
@@ -22,53 +26,103 @@ interface Payload {
   head_commit?: { added?: string[]; modified?: string[]; removed?: string[] } | null;
 }
 
+type DeliveryHeaders = { event: string | null; delivery: string | null; signature: string | null };
+
 /**
- * Handles one GitHub webhook delivery: verifies its HMAC signature with the App's webhook
- * secret, ignores a delivery id seen before (replays), and enqueues the smallest sync
- * that brings the inventory up to date. Unsigned or wrongly signed deliveries are refused.
+ * The webhook endpoint: headers are checked before the body is read, and the body is read
+ * only up to GitHub's 25 MB cap (413 past it, before buffering more).
  */
-export async function handleWebhook(
-  handle: DatabaseHandle,
-  secret: string | null,
-  headers: { event: string | null; delivery: string | null; signature: string | null },
-  rawBody: string,
-): Promise<WebhookResult> {
+export async function receiveWebhook(handle: DatabaseHandle, secret: string | null, req: Request): Promise<WebhookResult> {
+  const headers = { event: req.headers.get("x-github-event"), delivery: req.headers.get("x-github-delivery"), signature: req.headers.get("x-hub-signature-256") };
+  const early = checkHeaders(secret, headers);
+  if (early) {
+    await req.body?.cancel().catch(() => undefined);
+    return early;
+  }
+  const body = await readBodyCapped(req, MAX_WEBHOOK_BYTES);
+  if (body === TOO_LARGE) {
+    return { status: 413, body: { ok: false, message: "The delivery is larger than GitHub's 25 MB webhook cap, so it is not GitHub's: refused unread." } };
+  }
+  return handleWebhook(handle, secret, headers, body);
+}
+
+function checkHeaders(secret: string | null, headers: DeliveryHeaders): WebhookResult | null {
   if (!secret) return { status: 503, body: { ok: false, message: "Webhooks are not configured: set GITHUB_WEBHOOK_SECRET to the App's webhook secret." } };
   if (!headers.signature || !headers.event || !headers.delivery) {
     return { status: 400, body: { ok: false, message: "Missing x-hub-signature-256, x-github-event or x-github-delivery header." } };
   }
-  const webhooks = new Webhooks({ secret });
-  if (!(await webhooks.verify(rawBody, headers.signature).catch(() => false))) {
+  if (headers.delivery.length > 100 || headers.event.length > 100) return { status: 400, body: { ok: false, message: "The x-github-delivery or x-github-event header is too long." } };
+  return null;
+}
+
+/** HMAC-SHA256 of the raw bytes, compared in constant time. */
+function signatureMatches(secret: string, body: Uint8Array, header: string): boolean {
+  const m = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
+  if (!m) return false;
+  return timingSafeEqual(createHmac("sha256", secret).update(body).digest(), Buffer.from(m[1]!, "hex"));
+}
+
+/**
+ * Handles one GitHub webhook delivery: verifies its HMAC signature with the App's webhook
+ * secret, ignores a replay (a delivery id seen before, or the same body within
+ * BODY_DEDUPE_HOURS — the signature covers the body, not the delivery id), and queues the
+ * smallest sync that brings the inventory up to date, coalesced with any sync of the same
+ * organisation still queued. Unsigned or wrongly signed deliveries are refused.
+ */
+export async function handleWebhook(handle: DatabaseHandle, secret: string | null, headers: DeliveryHeaders, rawBody: string | Uint8Array): Promise<WebhookResult> {
+  const early = checkHeaders(secret, headers);
+  if (early) return early;
+  const body = typeof rawBody === "string" ? Buffer.from(rawBody, "utf8") : rawBody;
+  if (!signatureMatches(secret!, body, headers.signature!)) {
     return { status: 401, body: { ok: false, message: "Signature does not match: check that GITHUB_WEBHOOK_SECRET equals the App's webhook secret." } };
   }
   let payload: Payload;
   try {
-    payload = JSON.parse(rawBody) as Payload;
+    payload = JSON.parse(Buffer.from(body).toString("utf8")) as Payload;
   } catch {
     return { status: 400, body: { ok: false, message: "The delivery body is not JSON." } };
   }
-  const fresh = await handle.db
-    .insert(webhookDeliveries)
-    .values({ deliveryId: headers.delivery, event: headers.event })
-    .onConflictDoNothing()
-    .returning({ id: webhookDeliveries.deliveryId });
-  if (fresh.length === 0) return { status: 200, body: { ok: true, message: "Delivery already processed." } };
+  const event = headers.event!;
+  const deliveryId = headers.delivery!;
+  const bodySha256 = createHash("sha256").update(body).digest("hex");
 
-  const installationId = payload.installation?.id;
-  const connection = installationId ? await findConnectionByInstallation(handle.db, installationId) : null;
-  if (!connection) return { status: 202, body: { ok: true, message: "No organisation is connected to this installation; ignored." } };
+  const outcome = await handle.db.transaction(async (tx) => {
+    const replayOf = await recordDelivery(tx, { deliveryId, event, bodySha256 });
+    if (replayOf) return { kind: "replay" as const, replayOf };
+    await pruneDeliveries(tx);
+    const installationId = payload.installation?.id;
+    const connection = typeof installationId === "number" ? await findConnectionByInstallation(tx, installationId) : null;
+    if (!connection) return { kind: "unconnected" as const };
+    const scope = planSync(event, payload);
+    if (!scope) return { kind: "no-sync" as const };
+    const queued = await queueCoalescedSync(tx, connection.orgId, scope);
+    await linkDeliveryToRun(tx, deliveryId, queued.runId, queued.coalesced);
+    return { kind: "queued" as const, orgId: connection.orgId, scope, ...queued };
+  });
 
-  const plan = planSync(headers.event, payload);
-  if (!plan) return { status: 202, body: { ok: true, message: `Event ${headers.event} needs no sync.` } };
-  const runId = await createSyncRun(handle.db, connection.orgId, { scope: plan.kind === "org" ? "org" : "repo", trigger: "webhook", requestedBy: null });
-  if (plan.kind === "org") await enqueue(handle, "sync-org", { orgId: connection.orgId, runId });
-  else await enqueue(handle, "sync-repo", { orgId: connection.orgId, runId, repoIds: plan.repoIds, forceFiles: plan.forceFiles });
-  return { status: 202, body: { ok: true, message: `Sync queued (${plan.kind}).` } };
+  switch (outcome.kind) {
+    case "replay":
+      return {
+        status: 200,
+        body: { ok: true, message: outcome.replayOf === deliveryId ? "Delivery already processed." : `Delivery already processed (the same body arrived as delivery ${outcome.replayOf}).` },
+      };
+    case "unconnected":
+      return { status: 202, body: { ok: true, message: "No organisation is connected to this installation; ignored." } };
+    case "no-sync":
+      return { status: 202, body: { ok: true, message: `Event ${event} needs no sync.` } };
+    case "queued":
+      if (outcome.coalesced) return { status: 202, body: { ok: true, message: `Added to the sync already queued (run ${outcome.runId}).` } };
+      try {
+        await enqueue(handle, outcome.scope.kind === "org" ? "sync-org" : "sync-repo", { orgId: outcome.orgId, runId: outcome.runId });
+      } catch (err) {
+        await failUnfinishedRun(handle.db, outcome.orgId, outcome.runId, `The sync could not be queued: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
+      return { status: 202, body: { ok: true, message: `Sync queued (${outcome.scope.kind}).` } };
+  }
 }
 
-type Plan = { kind: "org" } | { kind: "repo"; repoIds: number[]; forceFiles: boolean };
-
-export function planSync(event: string, payload: Payload): Plan | null {
+export function planSync(event: string, payload: Payload): SyncScope | null {
   const repoId = payload.repository?.id;
   switch (event) {
     case "push": {

@@ -79,6 +79,13 @@ async function ownerTarget(target: TestOrg, withOverride: boolean) {
   return { targetType: "repository", repoId: repo!.id, owner: "@acme/platform" };
 }
 
+/** A user of the other org (so never a member of `org`) with no denials of their own yet. */
+async function outsider(role: Role) {
+  const user = await createUser(handle.db, `outsider-${crypto.randomUUID()}@example.test`);
+  await handle.db.insert(memberships).values({ orgId: other.id, email: user.email, role, source: "manual" });
+  return user;
+}
+
 async function auditRows(orgId: string, requestId: string) {
   return handle.db
     .select()
@@ -103,7 +110,7 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES]
     }
   });
 
-  it.each(ROLES)("as %s of another org: not found, nothing changed, nothing recorded there", async (role: Role) => {
+  it.each(ROLES)("as %s of another org: not found, nothing changed, only the refusal recorded there", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const state = async () => ({
       members: await handle.db.select().from(memberships).where(eq(memberships.orgId, org.id)),
@@ -113,10 +120,13 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES]
     });
     const before = await state();
     const meta = testMeta();
-    const result = await executeUseCase(handle, other.users[role], useCase, input, meta);
+    const probe = await outsider(role);
+    const result = await executeUseCase(handle, probe, useCase, input, meta);
     expect(result).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(await state()).toEqual(before);
-    expect(await auditRows(org.id, meta.requestId)).toHaveLength(0);
+    const rows = await auditRows(org.id, meta.requestId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ action: useCase.action, outcome: "denied", actorEmail: probe.email, actorRole: null, metadata: { reason: "not_member", permission: useCase.permission } });
   });
 
   it("anonymous: unauthenticated", async () => {
@@ -213,18 +223,39 @@ const ROUTES: {
   },
 ];
 
-async function call(route: (typeof ROUTES)[number], target: TestOrg, token: string | null) {
+const isWrite = (route: (typeof ROUTES)[number]) => route.method !== "GET";
+
+/** Calls a route as the app's own pages do: writes with a same-origin Origin and a JSON body. */
+async function call(route: (typeof ROUTES)[number], target: TestOrg, token: string | null, headers: Record<string, string> = {}) {
   const params = await route.params(target);
-  const body = route.body?.();
+  const body = route.body?.() ?? {};
   const req = new Request(`http://localhost/api/test?${new URLSearchParams(route.query ?? {}).toString()}`, {
     method: route.method,
-    headers: { ...(token ? { cookie: `authjs.session-token=${token}` } : {}), "content-type": "application/json" },
-    body: body ? JSON.stringify(body) : undefined,
+    headers: {
+      ...(token ? { cookie: `authjs.session-token=${token}` } : {}),
+      ...(isWrite(route) ? { "content-type": "application/json", origin: "http://localhost" } : {}),
+      ...headers,
+    },
+    body: isWrite(route) ? JSON.stringify(body) : undefined,
   });
   const res = await defineRoute(route.def)(req, { params: Promise.resolve(params) });
   // Exports answer a file; everything else the { ok, data | error } envelope.
   const json = res.headers.get("content-type")?.includes("application/json") ?? false;
-  return { status: res.status, body: (json ? await res.json() : { ok: res.ok, text: await res.text() }) as { ok: boolean; error?: { code: string; message: string } } };
+  return {
+    status: res.status,
+    requestId: res.headers.get("x-request-id"),
+    body: (json ? await res.json() : { ok: res.ok, text: await res.text() }) as { ok: boolean; error?: { code: string; message: string } },
+  };
+}
+
+/** Everything a write could change in `target`. */
+async function orgState(target: TestOrg) {
+  return {
+    members: await handle.db.select().from(memberships).where(eq(memberships.orgId, target.id)),
+    connections: await handle.db.select().from(githubConnections).where(eq(githubConnections.orgId, target.id)),
+    runs: await handle.db.select().from(syncRuns).where(eq(syncRuns.orgId, target.id)),
+    owners: await handle.db.select().from(ownerOverrides).where(eq(ownerOverrides.orgId, target.id)),
+  };
 }
 
 describe.each(ROUTES.map((r) => [r.name, r] as const))("route %s", (_name, route) => {
@@ -242,52 +273,120 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("route %s", (_name, route
     expect(body.ok).toBe(allowed);
   });
 
-  it.each(ROLES)("as %s of another org: 404 (or only the caller's own orgs)", async (role: Role) => {
-    const token = await createSession(handle.db, other.users[role]);
-    const { status, body } = await call(route, org, token);
+  it.each(ROLES)("as %s of another org: 404, audited (or only the caller's own orgs)", async (role: Role) => {
+    const probe = await outsider(role);
+    const token = await createSession(handle.db, probe);
+    const { status, body, requestId } = await call(route, org, token);
     if (route.permission === null) {
       expect(status).toBe(200);
       expect(JSON.stringify(body)).not.toContain(org.slug);
     } else {
       expect(status).toBe(404);
       expect(body).toMatchObject({ ok: false, error: { code: "not_found" } });
+      const rows = await auditRows(org.id, requestId!);
+      expect(rows).toMatchObject([{ outcome: "denied", actorEmail: probe.email, actorRole: null, metadata: { reason: "not_member", permission: route.permission } }]);
     }
   });
+
+  if (isWrite(route)) {
+    it.each([
+      ["another site", { origin: "https://evil.example" }],
+      ["a sibling subdomain", { origin: "https://evil.localhost", "sec-fetch-site": "same-site" }],
+      ["no Origin at all", {}],
+    ] as const)("cross-origin (%s), as an admin who may do it: 403, nothing changed, audited as denied", async (_what, headers) => {
+      const token = await createSession(handle.db, org.users.admin);
+      const params = await route.params(org);
+      const before = await orgState(org);
+      const req = new Request("http://localhost/api/test", {
+        method: route.method,
+        headers: { cookie: `authjs.session-token=${token}`, "content-type": "application/json", ...headers },
+        body: JSON.stringify(route.body?.() ?? {}),
+      });
+      const res = await defineRoute(route.def)(req, { params: Promise.resolve(params) });
+      expect(res.status).toBe(403);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("forbidden");
+      expect(body.error.message).toContain("not from Gatehouse's own pages");
+      expect(await orgState(org)).toEqual(before);
+      const rows = await auditRows(org.id, res.headers.get("x-request-id")!);
+      expect(rows).toMatchObject([{ outcome: "denied", actorEmail: org.users.admin.email, actorRole: "admin", metadata: { reason: "cross_site", permission: route.permission } }]);
+    });
+  }
 });
 
 describe("route input handling", () => {
-  it("a malformed JSON body is a 400 with a clear message", async () => {
+  const SAME_ORIGIN = { origin: "http://localhost", "content-type": "application/json" };
+  /** POST /members as org's admin, with the given headers, query string and body. */
+  async function postMember(headers: Record<string, string>, body: string | undefined, query = "") {
     const token = await createSession(handle.db, org.users.admin);
-    const req = new Request("http://localhost/api/test", { method: "POST", headers: { cookie: `authjs.session-token=${token}` }, body: "{nope" });
+    const req = new Request(`http://localhost/api/test${query}`, { method: "POST", headers: { cookie: `authjs.session-token=${token}`, ...headers }, body });
     const res = await defineRoute(addMemberRoute as AnyRoute)(req, { params: Promise.resolve({ orgSlug: org.slug }) });
-    expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: "invalid_input", message: "The request body is not valid JSON." } });
+    return { status: res.status, body: (await res.json()) as { ok: boolean; error?: { code: string; message: string; fields?: Record<string, string> } } };
+  }
+  const membersWith = (email: string) => handle.db.select().from(memberships).where(eq(memberships.email, email));
+
+  it("the demo's attack — another site's form POST with the input in the query string — is refused and creates nobody", async () => {
+    const email = `csrf-${crypto.randomUUID()}@example.test`;
+    const r = await postMember(
+      { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
+      "",
+      `?${new URLSearchParams({ email, role: "admin" })}`,
+    );
+    expect(r.status).toBe(403);
+    expect(r.body.error).toMatchObject({ code: "forbidden" });
+    expect(r.body.error!.message).toContain("from https://evil.example");
+    expect(await membersWith(email)).toEqual([]);
+  });
+
+  it("a same-origin write that is not JSON is a 415 saying what to send", async () => {
+    const email = `form-${crypto.randomUUID()}@example.test`;
+    for (const type of ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x"]) {
+      const r = await postMember({ origin: "http://localhost", "content-type": type }, JSON.stringify({ email, role: "admin" }));
+      expect(r.status).toBe(415);
+      expect(r.body.error).toMatchObject({ code: "unsupported_media_type", message: "Send the request body as JSON with the header Content-Type: application/json." });
+    }
+    const none = await postMember({ origin: "http://localhost" }, JSON.stringify({ email, role: "admin" }));
+    expect(none.status).toBe(415);
+    expect(await membersWith(email)).toEqual([]);
+  });
+
+  it("a write takes no input from the query string, and an empty body is refused", async () => {
+    const email = `query-${crypto.randomUUID()}@example.test`;
+    const query = `?${new URLSearchParams({ email, role: "admin" })}`;
+    const fromQuery = await postMember(SAME_ORIGIN, "{}", query);
+    expect(fromQuery.status).toBe(400);
+    expect(fromQuery.body.error!.fields).toHaveProperty("email");
+    const empty = await postMember(SAME_ORIGIN, undefined, query);
+    expect(empty.status).toBe(400);
+    expect(empty.body.error!.message).toBe("The request body is empty: send a JSON object ({} when there is nothing to send).");
+    expect(await membersWith(email)).toEqual([]);
+  });
+
+  it("Sec-Fetch-Site: same-origin is enough (a browser that sends no Origin)", async () => {
+    const email = `sfs-${crypto.randomUUID()}@example.test`;
+    const r = await postMember({ "sec-fetch-site": "same-origin", "content-type": "application/json" }, JSON.stringify({ email, role: "viewer" }));
+    expect(r.status).toBe(201);
+  });
+
+  it("a malformed JSON body is a 400 with a clear message", async () => {
+    const r = await postMember(SAME_ORIGIN, "{nope");
+    expect(r.status).toBe(400);
+    expect(r.body).toMatchObject({ error: { code: "invalid_input", message: "The request body is not valid JSON." } });
+    const notObject = await postMember(SAME_ORIGIN, "[1]");
+    expect(notObject.body).toMatchObject({ error: { code: "invalid_input", message: "The request body must be a JSON object." } });
   });
 
   it("an invalid field names the field", async () => {
-    const token = await createSession(handle.db, org.users.admin);
-    const req = new Request("http://localhost/api/test", {
-      method: "POST",
-      headers: { cookie: `authjs.session-token=${token}` },
-      body: JSON.stringify({ email: "not-an-email", role: "owner" }),
-    });
-    const res = await defineRoute(addMemberRoute as AnyRoute)(req, { params: Promise.resolve({ orgSlug: org.slug }) });
-    expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { fields: Record<string, string> } };
-    expect(body.error.fields).toMatchObject({ email: "must be an email address", role: "must be viewer, responder or admin" });
+    const r = await postMember(SAME_ORIGIN, JSON.stringify({ email: "not-an-email", role: "owner" }));
+    expect(r.status).toBe(400);
+    expect(r.body.error!.fields).toMatchObject({ email: "must be an email address", role: "must be viewer, responder or admin" });
   });
 
   it("the body cannot redirect a write to another organisation", async () => {
-    const token = await createSession(handle.db, org.users.admin);
     const email = `redirect-${crypto.randomUUID()}@example.test`;
-    const req = new Request("http://localhost/api/test", {
-      method: "POST",
-      headers: { cookie: `authjs.session-token=${token}` },
-      body: JSON.stringify({ orgSlug: other.slug, email, role: "admin" }),
-    });
-    const res = await defineRoute(addMemberRoute as AnyRoute)(req, { params: Promise.resolve({ orgSlug: org.slug }) });
-    expect(res.status).toBe(201);
-    const rows = await handle.db.select().from(memberships).where(eq(memberships.email, email));
+    const r = await postMember(SAME_ORIGIN, JSON.stringify({ orgSlug: other.slug, email, role: "admin" }));
+    expect(r.status).toBe(201);
+    const rows = await membersWith(email);
     expect(rows.map((r) => r.orgId)).toEqual([org.id]);
   });
 

@@ -8,6 +8,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "invalid_input"
+  | "unsupported_media_type"
   | "conflict"
   | "internal";
 
@@ -16,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   invalid_input: 400,
+  unsupported_media_type: 415,
   conflict: 409,
   internal: 500,
 };
@@ -28,6 +30,25 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = "AppError";
+  }
+}
+
+/** Why an attempt was refused, as the denied audit row records it. */
+export type DenialReason = "permission" | "not_member" | "cross_site" | "foreign_installation";
+
+/**
+ * A refusal the one door records as a `denied` audit row before answering (lack of
+ * permission, a foreign installation): `details` go into the row's metadata.
+ */
+export class AuditedRefusal extends AppError {
+  constructor(
+    code: "forbidden" | "not_found",
+    message: string,
+    readonly reason: DenialReason,
+    readonly details: Record<string, string | number | null> = {},
+  ) {
+    super(code, message);
+    this.name = "AuditedRefusal";
   }
 }
 

@@ -3,10 +3,12 @@ import type { z } from "zod";
 import type { DatabaseHandle, Db } from "@/lib/db/types";
 import { PermissionDenied, requirePermission, resolveActor, type Actor, type SessionUser } from "@/lib/authz/actor";
 import type { Permission } from "@/lib/authz/roles";
-import { recordAudit, recordDenial, type RequestMeta } from "@/lib/audit/record";
+import { recordAudit, type RequestMeta } from "@/lib/audit/record";
+import { recordDenial, recordNonMemberDenial } from "@/lib/audit/denials";
 import type { AuditEntry } from "@/lib/audit/define-event";
-import { AppError, type ErrorBody, type Result } from "./errors";
+import { AppError, AuditedRefusal, type ErrorBody, type Result } from "./errors";
 import { logger } from "@/lib/logger";
+import { logDenialFailure } from "./refusals";
 
 export type OrgInputSchema = z.ZodObject<{ orgSlug: z.ZodString }>;
 
@@ -55,7 +57,15 @@ export async function executeUseCase<S extends OrgInputSchema, R, P>(
   if (!parsed.success) return fail(invalidInput(parsed.error));
   let actor: Actor | undefined;
   try {
-    actor = await resolveActor(handle.db, user, parsed.data.orgSlug);
+    actor = await resolveActor(handle.db, user, parsed.data.orgSlug).catch(async (err: unknown) => {
+      // Not a member (or no such org): the same 404, and a denied row for the probe.
+      if (err instanceof AppError && err.code === "not_found") {
+        await recordNonMemberDenial(handle.db, user, parsed.data.orgSlug, meta, { action: useCase.action, permission: useCase.permission }).catch((e: unknown) =>
+          logDenialFailure(meta, e),
+        );
+      }
+      throw err;
+    });
     requirePermission(actor, useCase.permission);
     const resolved = actor;
     const prepared = (useCase.prepare ? await useCase.prepare(parsed.data, resolved) : undefined) as P;
@@ -77,14 +87,16 @@ export async function executeUseCase<S extends OrgInputSchema, R, P>(
     });
     if (useCase.afterCommit) {
       await useCase.afterCommit(data, resolved).catch((err: unknown) =>
-        logger.error(`after-commit step of ${useCase.action} failed`, { requestId: meta.requestId, error: String(err) }),
+        logger.error(`after-commit step of ${useCase.action} failed`, { requestId: meta.requestId, error: err }),
       );
     }
     return { ok: true, data };
   } catch (err) {
-    if (err instanceof PermissionDenied) {
-      await recordDenial(handle.db, err.actor, meta, useCase.action, err.permission).catch((auditErr: unknown) =>
-        logger.error("could not record a denial", { requestId: meta.requestId, error: String(auditErr) }),
+    // Refusals (no permission, a foreign installation…) are audited on their own connection.
+    const subject = err instanceof PermissionDenied ? err.actor : actor;
+    if (err instanceof AuditedRefusal && subject) {
+      await recordDenial(handle.db, subject, meta, { action: useCase.action, reason: err.reason, permission: useCase.permission, details: err.details }).catch(
+        (auditErr: unknown) => logDenialFailure(meta, auditErr),
       );
     }
     return fail(toErrorBody(err, meta.requestId));
@@ -112,10 +124,8 @@ export function invalidInput(error: z.ZodError): ErrorBody {
 /** Maps any thrown value to what the client may see. Internals stay in the log. */
 export function toErrorBody(err: unknown, requestId: string): ErrorBody {
   if (err instanceof AppError) return { code: err.code, message: err.message, fields: err.fields };
-  logger.error("unexpected error", {
-    requestId,
-    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-  });
+  // The logger redacts query parameters from the message and its cause (a session token is one).
+  logger.error("unexpected error", { requestId, error: err instanceof Error ? err : String(err) });
   return {
     code: "internal",
     message: `Something went wrong on our side; nothing was changed. Quote request id ${requestId} when reporting it.`,

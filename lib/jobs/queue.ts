@@ -5,8 +5,9 @@ import { logger } from "@/lib/logger";
 
 /** Queues and their payloads. Payloads carry ids only, never credentials. */
 export interface JobPayloads {
+  // What a run syncs lives on its sync_run row (deliveries coalesce into a queued run), not here.
   "sync-org": { orgId: string; runId: string };
-  "sync-repo": { orgId: string; runId: string; repoIds: number[]; forceFiles: boolean };
+  "sync-repo": { orgId: string; runId: string };
   "sync-schedule": Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
@@ -25,7 +26,7 @@ export function getQueue(handle: DatabaseHandle): Promise<PgBoss> {
     const boss = handle.pglite
       ? new PgBoss({ db: fromPglite(handle.pglite), backend: "pglite", schema: "pgboss" })
       : new PgBoss({ connectionString: handle.url!, schema: "pgboss", max: 4 });
-    boss.on("error", (err: unknown) => logger.error("job queue error", { error: String(err) }));
+    boss.on("error", (err: unknown) => logger.error("job queue error", { error: err }));
     await boss.start();
     for (const q of QUEUES) await boss.createQueue(q);
     return boss;
@@ -50,7 +51,7 @@ export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers
       try {
         await (handlers[q] as (d: unknown) => Promise<void>)(job.data);
       } catch (err) {
-        logger.error(`job ${q} failed`, { error: err instanceof Error ? err.message : String(err) });
+        logger.error(`job ${q} failed`, { error: err });
         throw err;
       }
     });

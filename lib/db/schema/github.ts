@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./tenancy";
 
 /**
@@ -53,8 +53,15 @@ export const syncRuns = pgTable(
     /** Set while waiting for a rate limit to reset, so the UI can say so. */
     waitingUntil: timestamp("waiting_until", { withTimezone: true }),
     errors: jsonb("errors").$type<{ repo: string | null; kind: string; message: string }[]>().notNull().default([]),
+    /**
+     * What the run syncs, read by the runner when it starts (so deliveries coalesced into a
+     * queued run widen it): GitHub repository ids, null = the whole organisation; and the
+     * repositories whose files are re-fetched even if pushed_at did not move (push webhooks).
+     */
+    repoIds: bigint("repo_ids", { mode: "number" }).array(),
+    forceFilesFor: bigint("force_files_for", { mode: "number" }).array().notNull().default([]),
   },
-  (t) => [index("sync_run_org_started_idx").on(t.orgId, t.startedAt)],
+  (t) => [index("sync_run_org_started_idx").on(t.orgId, t.startedAt), index("sync_run_org_status_idx").on(t.orgId, t.status)],
 );
 
 /** Conditional-request cache: a 304 returns the stored body and costs no rate limit. */
@@ -72,9 +79,23 @@ export const etagCache = pgTable(
   (t) => [uniqueIndex("etag_cache_org_key_uq").on(t.orgId, t.key)],
 );
 
-/** Webhook deliveries already processed: a replayed delivery id is acknowledged and ignored. */
-export const webhookDeliveries = pgTable("webhook_delivery", {
-  deliveryId: text("delivery_id").primaryKey(),
-  event: text("event").notNull(),
-  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * Webhook deliveries processed in the last 30 days (older rows are pruned as new ones
+ * arrive): a replayed delivery id, or the same signed body under a new id, is acknowledged
+ * and ignored. Each row says which sync run it queued or was coalesced into.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_delivery",
+  {
+    deliveryId: text("delivery_id").primaryKey(),
+    event: text("event").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** SHA-256 of the raw body (hex); null on rows from before it was recorded. */
+    bodySha256: text("body_sha256"),
+    /** No foreign key: a delivery's record outlives its run (and its organisation). */
+    syncRunId: uuid("sync_run_id"),
+    /** True when a queued run of the same organisation absorbed this delivery. */
+    coalesced: boolean("coalesced").notNull().default(false),
+  },
+  (t) => [index("webhook_delivery_body_idx").on(t.bodySha256, t.receivedAt), index("webhook_delivery_received_idx").on(t.receivedAt)],
+);
