@@ -165,6 +165,18 @@ export function parseEnv(source: Source): Env {
   return env;
 }
 
+/**
+ * The secret that signs Auth.js cookies and tokens. There is no fallback, in any mode: a fixed
+ * development secret would let anyone who read this code forge a session on a server started
+ * without one. `npm run demo` and the browser tests (scripts/lib/stack.ts) make a random one.
+ */
+export function authSecretOf(env: Env): string {
+  if (env.AUTH_SECRET) return env.AUTH_SECRET;
+  throw new ConfigError(
+    "Configuration error: AUTH_SECRET is missing: set it to a random string of at least 32 characters (for example `export AUTH_SECRET=$(openssl rand -base64 32)` before `next dev`); `npm run demo` and the browser tests make one for each run themselves.",
+  );
+}
+
 let cached: Env | undefined;
 
 /** The parsed environment of this process (parsed on first call, then cached). */

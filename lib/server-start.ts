@@ -1,5 +1,5 @@
 import "server-only";
-import { ConfigError, getEnv } from "@/lib/env";
+import { authSecretOf, ConfigError, getEnv } from "@/lib/env";
 import { DatabaseStartError, getDatabase } from "@/lib/db";
 import { githubCredentials } from "@/lib/connections/credentials";
 import { startWorkers } from "@/lib/jobs/queue";
@@ -10,6 +10,7 @@ import { logger } from "@/lib/logger";
 export async function startServer(): Promise<void> {
   try {
     const env = getEnv();
+    authSecretOf(env);
     githubCredentials(env);
     const handle = await getDatabase();
     if (env.JOBS_MODE === "inline") {
