@@ -6,7 +6,7 @@ import { findSessionActor, findSessionUser, sessionTokenFromCookieHeader } from 
 import { PermissionDenied, requirePermission, type Actor, type SessionUser } from "@/lib/authz/actor";
 import { notFound } from "./errors";
 import type { Permission } from "@/lib/authz/roles";
-import { recordDenial } from "@/lib/audit/record";
+import { recordDenial, type RequestMeta } from "@/lib/audit/record";
 import { HTTP_STATUS, type Result } from "./errors";
 import { executeUseCase, fail, invalidInput, toErrorBody, type OrgInputSchema, type UseCase } from "./use-case";
 import { requestMetaFrom } from "./request-meta";
@@ -21,7 +21,8 @@ export interface OrgReadRoute<S extends OrgInputSchema, R> {
   action: string;
   permission: Permission;
   input: S;
-  run(ctx: { db: Db; actor: Actor; input: z.infer<S> }): Promise<R>;
+  /** `meta` is for a read that audits itself (an export): see lib/audit/README.md. */
+  run(ctx: { db: Db; actor: Actor; input: z.infer<S>; meta: RequestMeta }): Promise<R>;
 }
 
 /** A read endpoint about the caller themself (their orgs): any signed-in user. */
@@ -82,7 +83,7 @@ export function defineRoute<S extends OrgInputSchema, R>(def: RouteDef<S, R>) {
         if (err instanceof PermissionDenied) await recordDenial(handle.db, actor, meta, def.action, def.permission);
         throw err;
       }
-      const data = await def.run({ db: handle.db, actor, input: parsed.data });
+      const data = await def.run({ db: handle.db, actor, input: parsed.data, meta });
       // A read may answer a file (exports): it is passed through as it is.
       if (data instanceof Response) return data;
       return respond({ ok: true, data });

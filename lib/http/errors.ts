@@ -9,6 +9,7 @@ export type ErrorCode =
   | "not_found"
   | "invalid_input"
   | "conflict"
+  | "rate_limited"
   | "internal";
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -17,6 +18,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   invalid_input: 400,
   conflict: 409,
+  rate_limited: 429,
   internal: 500,
 };
 
