@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
 test("an admin connects the GitHub App, presses Sync now, watches progress and sees the repositories", async ({ page }) => {
