@@ -2,7 +2,6 @@
 // acme and test-org) and a real database: an admin sees only their own organisation's
 // installation, never another organisation's name or permissions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
@@ -27,9 +26,13 @@ afterAll(async () => {
   await handle.close();
 });
 
+/**
+ * An unconnected Gatehouse organisation and the slug it stands for: the view is given `login`
+ * as the slug, as the page gives it the actor's (the row's own slug is unique, so test files
+ * running beside this one that need the slug `test-org` are not disturbed).
+ */
 async function orgFor(login: string) {
-  await handle.db.update(organizations).set({ slug: uniqueSlug("old") }).where(eq(organizations.slug, login));
-  const [org] = await handle.db.insert(organizations).values({ slug: login, name: login }).returning({ id: organizations.id });
+  const [org] = await handle.db.insert(organizations).values({ slug: uniqueSlug("view"), name: login }).returning({ id: organizations.id });
   return { id: org!.id, slug: login };
 }
 

@@ -2,7 +2,7 @@
 // simulator and a real database: it is minted with exactly the read permissions the sync
 // uses, even where the installation was granted writes, and a full sync still succeeds.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
@@ -21,19 +21,23 @@ beforeAll(async () => {
   handle = await openTestDatabase();
   // test-org's installation holds writes too (secrets, actions, administration…); acme's lacks `secrets`.
   const { secrets: _dropped, ...withoutSecrets } = DEFAULT_INSTALLATION_PERMISSIONS;
-  sim = await startSim({ acme: { permissions: withoutSecrets } });
+  // Installation ids of this file's own: connections.int.test.ts connects test-org's default one
+  // in the same database, and an installation belongs to one Gatehouse organisation.
+  const id = () => 200_000_000 + Math.floor(Math.random() * 100_000_000);
+  sim = await startSim({ "test-org": { id: id() }, acme: { id: id(), permissions: withoutSecrets } });
   process.env.GITHUB_API_URL = sim.url;
   process.env.GITHUB_APP_ID = String(APP_ID);
   process.env.GITHUB_APP_PRIVATE_KEY = appKeys().privateKey;
 });
 afterAll(async () => {
+  await handle.db.delete(githubConnections).where(inArray(githubConnections.installationId, [...sim.core.installations.keys()]));
   await sim.close();
   await handle.close();
 });
 
+/** A Gatehouse organisation (a slug of its own) connected to the simulator's installation on `login`. */
 async function connectedOrg(login: string) {
-  await handle.db.update(organizations).set({ slug: uniqueSlug("old") }).where(eq(organizations.slug, login));
-  const [org] = await handle.db.insert(organizations).values({ slug: login, name: login }).returning({ id: organizations.id });
+  const [org] = await handle.db.insert(organizations).values({ slug: uniqueSlug(login), name: login }).returning({ id: organizations.id });
   const installation = sim.core.installationForOrg(login)!;
   await handle.db.insert(githubConnections).values({ orgId: org!.id, kind: "app", baseUrl: sim.url, installationId: installation.id, accountLogin: login });
   return { orgId: org!.id, installationId: installation.id };
