@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { connection } from "next/server";
 import "./globals.css";
 import { Providers } from "./providers";
 
@@ -8,7 +9,10 @@ export const metadata: Metadata = {
   description: "What can a compromised CI workflow deploy, publish, read or leak — and who rotates what?",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page is rendered per request: its scripts must carry that response's CSP nonce
+  // (proxy.ts), which a page rendered at build time could not know.
+  await connection();
   return (
     <html lang="en">
       <body>

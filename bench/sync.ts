@@ -36,6 +36,7 @@ import { migrateDatabase } from "../lib/db/migrate";
 import type { DatabaseHandle, Db } from "../lib/db/types";
 import { jobs, organizations, repoFiles, repositories, syncRuns, workflows } from "../lib/db/schema";
 import { createGithubClient, type GithubClient } from "../lib/github/client";
+import { SYNC_TOKEN_PERMISSIONS } from "../lib/github/permissions";
 import { createOrgFetcher } from "../lib/github/fetch";
 import { MemoryEtagStore } from "../lib/github/etag";
 import type { EtagStore } from "../lib/github/etag";
@@ -373,7 +374,7 @@ async function main(): Promise<void> {
   const sim = await startSimProcess({ type: "start", repos: args.repos, seed: args.seed, login, now: fixtureNow, appId: APP_ID, publicKeyPem: keys.publicKey, latencyMs: args.latency, coreLimit });
   log(`simulator ${sim.url} (own process), ${args.latency} ms per response, core rate limit ${coreLimit}/h`);
   const appClient = (extra: { requestTimeoutMs?: number } = {}) =>
-    createGithubClient({ kind: "app", baseUrl: sim.url, appId: APP_ID, privateKey: keys.privateKey, installationId: sim.installationId, account: login, ...extra });
+    createGithubClient({ kind: "app", baseUrl: sim.url, appId: APP_ID, privateKey: keys.privateKey, installationId: sim.installationId, account: login, permissions: SYNC_TOKEN_PERMISSIONS, ...extra });
 
   const { handle, drop } = await freshDatabase(args.pglite);
   try {

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
 test("platform journey: which jobs use NPM_TOKEN, what can they publish, who rotates it", async ({ page }) => {

@@ -87,3 +87,50 @@ describe("parseEnv", () => {
     expect(messageOf({ TRUSTED_PROXY_COUNT: "-1" })).toMatch(/TRUSTED_PROXY_COUNT must be 0 or more/);
   });
 });
+
+describe("plain http:// in production", () => {
+  const SETTINGS = [
+    ["AUTH_URL", "http://gatehouse.example.com"],
+    ["AUTH_OIDC_ISSUER", "http://login.example.com"],
+    ["GITHUB_API_URL", "http://ghe.example.com/api/v3"],
+    ["AUTH_GITHUB_ENTERPRISE_URL", "http://ghe.example.com"],
+  ] as const;
+
+  for (const [name, url] of SETTINGS) {
+    it(`${name}=${url} is refused in production, naming the setting and asking for https`, () => {
+      expect(messageOf({ ...PROD_OIDC, [name]: url })).toContain(
+        `${name} must use https:// in production (${url} would carry sessions, tokens or sign-in answers in clear text): put the service behind TLS and write its https:// URL.`,
+      );
+    });
+
+    it(`${name} on http:// is accepted outside production`, () => {
+      const { NODE_ENV: _dev, AUTH_SECRET: _secret, ...oidc } = PROD_OIDC;
+      expect(() => parseEnv({ ...oidc, [name]: url })).not.toThrow();
+    });
+  }
+
+  it("every http:// setting is named at once", () => {
+    const message = messageOf({ ...PROD_OIDC, AUTH_URL: "http://a.example.com", GITHUB_API_URL: "http://b.example.com" });
+    expect(message).toContain("AUTH_URL must use https://");
+    expect(message).toContain("GITHUB_API_URL must use https://");
+  });
+
+  it("localhost, 127.0.0.1 and ::1 stay allowed on http:// (a proxy or simulator on the same machine)", () => {
+    for (const host of ["localhost:3000", "127.0.0.1:3001", "[::1]:3002", "LOCALHOST"]) {
+      expect(() => parseEnv({ ...PROD_OIDC, AUTH_URL: `http://${host}`, AUTH_OIDC_ISSUER: `http://${host}/`, GITHUB_API_URL: `http://${host}` })).not.toThrow();
+    }
+  });
+
+  it("a host that only starts with localhost is not localhost", () => {
+    expect(messageOf({ ...PROD_OIDC, AUTH_URL: "http://localhost.evil.example" })).toContain("AUTH_URL must use https://");
+    expect(messageOf({ ...PROD_OIDC, GITHUB_API_URL: "http://127.0.0.1.nip.io" })).toContain("GITHUB_API_URL must use https://");
+  });
+
+  it("schemes other than http and https are refused everywhere", () => {
+    expect(messageOf({ AUTH_URL: "ftp://gatehouse.example.com" })).toContain("AUTH_URL must be an http(s) URL");
+  });
+
+  it("https:// is accepted in production", () => {
+    expect(() => parseEnv({ ...PROD_OIDC, AUTH_URL: "https://gatehouse.example.com", GITHUB_API_URL: "https://ghe.example.com/api/v3", AUTH_GITHUB_ENTERPRISE_URL: "https://ghe.example.com" })).not.toThrow();
+  });
+});

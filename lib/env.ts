@@ -19,12 +19,25 @@ const flag = (message: string) =>
     .pipe(z.enum(["true", "false", "1", "0", "yes", "no"], { message }))
     .transform((v) => v === "true" || v === "1" || v === "yes");
 
-const optionalUrl = (what: string) =>
+const httpUrl = (message: string) =>
   z
     .string()
     .trim()
-    .url({ message: `must be a URL such as ${what}` })
-    .optional();
+    .url({ message })
+    .refine((v) => /^https?:\/\//i.test(v), { message: "must be an http(s) URL (https:// in production)" });
+
+const optionalUrl = (what: string) => httpUrl(`must be a URL such as ${what}`).optional();
+
+/** Hosts where plain http never leaves the machine (a TLS proxy or a simulator beside Gatehouse). */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** URL settings that carry sessions, tokens or sign-in answers: https:// in production. */
+const TLS_SETTINGS = ["AUTH_URL", "AUTH_OIDC_ISSUER", "GITHUB_API_URL", "AUTH_GITHUB_ENTERPRISE_URL"] as const;
+
+function isPlainHttpOffMachine(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === "http:" && !LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase());
+}
 
 const RoleSchema = z.enum(["viewer", "responder", "admin"]);
 
@@ -90,11 +103,9 @@ const EnvSchema = z.object({
   AUTH_GITHUB_ENTERPRISE_URL: optionalUrl("https://github.example.com (GitHub Enterprise Server)"),
   AUTH_GROUP_ROLES: groupRolesSchema.optional(),
   BOOTSTRAP_ADMIN_EMAILS: emailList.optional(),
-  GITHUB_API_URL: z
-    .string()
-    .trim()
-    .url({ message: "must be GitHub's API URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server" })
-    .default("https://api.github.com"),
+  GITHUB_API_URL: httpUrl("must be GitHub's API URL: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server").default(
+    "https://api.github.com",
+  ),
   GITHUB_APP_ID: z.coerce.number({ message: "must be the numeric App ID shown on the GitHub App's settings page" }).int().positive().optional(),
   GITHUB_APP_PRIVATE_KEY: z
     .string()
@@ -145,6 +156,16 @@ export function parseEnv(source: Source): Env {
       "AUTH_SECRET is missing: set it to a random string of at least 32 characters (for example the output of `openssl rand -base64 32`).",
     );
   }
+  if (env.NODE_ENV === "production") {
+    for (const name of TLS_SETTINGS) {
+      const url = env[name];
+      if (url && isPlainHttpOffMachine(url)) {
+        problems.push(
+          `${name} must use https:// in production (${url} would carry sessions, tokens or sign-in answers in clear text): put the service behind TLS and write its https:// URL.`,
+        );
+      }
+    }
+  }
   const oidcParts = [env.AUTH_OIDC_ISSUER, env.AUTH_OIDC_CLIENT_ID, env.AUTH_OIDC_CLIENT_SECRET];
   if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
     problems.push(
@@ -170,6 +191,18 @@ export function parseEnv(source: Source): Env {
   }
   if (problems.length > 0) throw new ConfigError(`Configuration error: ${problems.join(" ")}`);
   return env;
+}
+
+/**
+ * The secret that signs Auth.js cookies and tokens. There is no fallback, in any mode: a fixed
+ * development secret would let anyone who read this code forge a session on a server started
+ * without one. `npm run demo` and the browser tests (scripts/lib/stack.ts) make a random one.
+ */
+export function authSecretOf(env: Env): string {
+  if (env.AUTH_SECRET) return env.AUTH_SECRET;
+  throw new ConfigError(
+    "Configuration error: AUTH_SECRET is missing: set it to a random string of at least 32 characters (for example `export AUTH_SECRET=$(openssl rand -base64 32)` before `next dev`); `npm run demo` and the browser tests make one for each run themselves.",
+  );
 }
 
 let cached: Env | undefined;

@@ -1,12 +1,14 @@
 // Start-up refuses a wrong setting with one sentence naming it (run in a child process,
 // as the server would be).
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const TSX = path.resolve("node_modules/.bin/tsx");
 
-function start(env: Record<string, string> & { NODE_ENV: "production" }) {
+function start(env: Record<string, string> & { NODE_ENV: "production" | "development" }) {
   const r = spawnSync(TSX, ["--conditions=react-server", "-e", 'import("./lib/server-start.ts").then((m) => m.startServer()).then(() => console.log("STARTED"))'], {
     // Only what is given: the child must not inherit this machine's settings.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -24,6 +26,20 @@ describe("server start-up", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("AUTH_SECRET is missing");
     expect(r.stdout).not.toContain("STARTED");
+  });
+
+  it("stops on a missing AUTH_SECRET under `next dev` too: no fixed development secret signs sessions", () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "gatehouse-start-"));
+    try {
+      const r = start({ NODE_ENV: "development", DATA_DIR: dataDir, JOBS_MODE: "worker" });
+      expect(r.stdout).not.toContain("STARTED");
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(
+        "AUTH_SECRET is missing: set it to a random string of at least 32 characters (for example `export AUTH_SECRET=$(openssl rand -base64 32)` before `next dev`); `npm run demo` and the browser tests make one for each run themselves.",
+      );
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("stops on a DATABASE_URL whose server does not answer, naming it", () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { ConfigError, getEnv } from "@/lib/env";
+import { authSecretOf, ConfigError, getEnv } from "@/lib/env";
 import { DatabaseStartError, getDatabase } from "@/lib/db";
 import { githubCredentials } from "@/lib/connections/credentials";
 import { startWorkers } from "@/lib/jobs/queue";
@@ -12,6 +12,7 @@ export async function startServer(): Promise<void> {
   redactConsoleOutput();
   try {
     const env = getEnv();
+    authSecretOf(env);
     githubCredentials(env);
     const handle = await getDatabase();
     if (env.JOBS_MODE === "inline") {

@@ -11,11 +11,10 @@ export interface InstallationView {
   account: string;
   repositorySelection: string;
   suspended: boolean;
-  matches: boolean;
   missing: string[];
 }
 
-/** Lists the App's installations; the one on this organisation's GitHub account can be connected. */
+/** The App's installation on this organisation's GitHub account (the server never lists another's), to connect. */
 export function ConnectPanel({
   orgSlug,
   mode,
@@ -46,8 +45,8 @@ export function ConnectPanel({
         </Button>
       ) : installations.length === 0 ? (
         <Alert tone="info">
-          The Gatehouse App is not installed anywhere yet. Install it on the GitHub organisation {orgSlug} (GitHub → Settings →
-          GitHub Apps → Install), then reload this page.
+          The Gatehouse App is not installed on the GitHub organisation {orgSlug} yet. An owner of {orgSlug} installs it (the
+          App&apos;s public page → Install, or GitHub → Settings → GitHub Apps), then reload this page.
         </Alert>
       ) : (
         <table className="w-full text-left text-sm">
@@ -69,13 +68,9 @@ export function ConnectPanel({
                 <td className="py-2 pr-3">{i.repositorySelection === "all" ? "all repositories" : "selected repositories"}</td>
                 <td className="py-2 pr-3">{i.missing.length === 0 ? "all the sync needs" : `missing: ${i.missing.join(", ")}`}</td>
                 <td className="py-2 pr-3 text-right">
-                  {i.matches ? (
-                    <Button onClick={() => run(i.id)} disabled={pending || i.suspended}>
-                      Connect
-                    </Button>
-                  ) : (
-                    <span className="text-xs text-slate-500">belongs to another organisation</span>
-                  )}
+                  <Button onClick={() => run(i.id)} disabled={pending || i.suspended}>
+                    Connect
+                  </Button>
                 </td>
               </tr>
             ))}

@@ -2,7 +2,7 @@ import "server-only";
 import NextAuth from "next-auth";
 import type { Adapter } from "next-auth/adapters";
 import { DrizzleAdapter } from "@auth/drizzle-adapter";
-import { getEnv } from "@/lib/env";
+import { authSecretOf, getEnv } from "@/lib/env";
 import { getDatabase } from "@/lib/db";
 import { accounts, sessions, users, verificationTokens } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
@@ -10,9 +10,6 @@ import { buildProviders, trustsUnstatedEmail } from "./providers";
 import { refuseSignInEmail } from "./email-trust";
 import { applySignInMemberships } from "./sign-in-memberships";
 import { safeCallback } from "./safe-callback";
-
-// Used only by `next dev` when AUTH_SECRET is unset; production refuses to start without one (lib/env.ts).
-const DEVELOPMENT_ONLY_SECRET = "gatehouse-development-only-secret-never-use-in-production";
 
 /**
  * Auth.js, configured lazily per request so `next build` never opens the database.
@@ -34,10 +31,10 @@ export const { handlers, signIn, signOut } = NextAuth(async () => {
     createUser: (u) => base.createUser!({ ...u, email: u.email.toLowerCase() }),
     getUserByEmail: (email) => base.getUserByEmail!(email.toLowerCase()),
   };
-  if (!env.AUTH_SECRET) logger.warn("AUTH_SECRET is not set: using a development-only secret");
   return {
     adapter,
-    secret: env.AUTH_SECRET ?? DEVELOPMENT_ONLY_SECRET,
+    // No fallback secret in any mode: the server does not start without one (lib/server-start.ts).
+    secret: authSecretOf(env),
     trustHost: env.AUTH_TRUST_HOST ?? Boolean(env.AUTH_URL),
     session: { strategy: "database", maxAge: 8 * 60 * 60, updateAge: 15 * 60 },
     providers: buildProviders(env),

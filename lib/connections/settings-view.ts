@@ -1,7 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import type { Db } from "@/lib/db/types";
-import { listInstallations } from "@/lib/github/installations";
+import { findOrgInstallation } from "@/lib/github/installations";
 import { checkPermissions, type PermissionCheck } from "@/lib/github/permissions";
 import { githubCredentials } from "./credentials";
 import { findConnection, type ConnectionRow } from "./connection-repo";
@@ -12,12 +12,13 @@ export interface GithubSettingsView {
   appId: number | null;
   webhooks: boolean;
   connection: (Pick<ConnectionRow, "kind" | "baseUrl" | "installationId" | "accountLogin"> & { connectedAt: string; permissions: PermissionCheck[] }) | null;
-  installations: { id: number; account: string; repositorySelection: string; suspended: boolean; matches: boolean; missing: string[] }[];
+  /** The App's installation on this organisation's GitHub account (none or one): never another organisation's. */
+  installations: { id: number; account: string; repositorySelection: string; suspended: boolean; missing: string[] }[];
   /** Set when GitHub could not be asked for the installations. */
   installationsError: string | null;
 }
 
-/** What Settings → GitHub shows: credentials in use (never their values), the connection, the installations. */
+/** What Settings → GitHub shows: credentials in use (never their values), the connection, this organisation's installation. */
 export async function githubSettingsView(db: Db, orgId: string, orgSlug: string): Promise<GithubSettingsView> {
   const creds = githubCredentials(getEnv());
   const conn = await findConnection(db, orgId);
@@ -41,17 +42,20 @@ export async function githubSettingsView(db: Db, orgId: string, orgSlug: string)
   };
   if (creds.mode === "app" && !conn) {
     try {
-      const list = await listInstallations({ baseUrl: creds.baseUrl, appId: creds.appId, privateKey: creds.privateKey, requestTimeoutMs: 10_000 });
-      view.installations = list.map((i) => ({
-        id: i.id,
-        account: i.account,
-        repositorySelection: i.repositorySelection,
-        suspended: i.suspended,
-        matches: i.account.toLowerCase() === orgSlug,
-        missing: checkPermissions(i.permissions).filter((p) => !p.ok).map((p) => `${p.permission}:${p.needed}`),
-      }));
+      const mine = await findOrgInstallation({ baseUrl: creds.baseUrl, appId: creds.appId, privateKey: creds.privateKey, requestTimeoutMs: 10_000 }, orgSlug);
+      view.installations = mine
+        ? [
+            {
+              id: mine.id,
+              account: mine.account,
+              repositorySelection: mine.repositorySelection,
+              suspended: mine.suspended,
+              missing: checkPermissions(mine.permissions).filter((p) => !p.ok).map((p) => `${p.permission}:${p.needed}`),
+            },
+          ]
+        : [];
     } catch (err) {
-      view.installationsError = `GitHub could not be asked for the App's installations: ${err instanceof Error ? err.message : String(err)}. Check GITHUB_API_URL, GITHUB_APP_ID and the private key.`;
+      view.installationsError = `GitHub could not be asked for the App's installation on ${orgSlug}: ${err instanceof Error ? err.message : String(err)}. Check GITHUB_API_URL, GITHUB_APP_ID and the private key.`;
     }
   }
   return view;

@@ -4,6 +4,7 @@ import { getEnv } from "@/lib/env";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { syncRuns } from "@/lib/db/schema";
 import { createGithubClient } from "@/lib/github/client";
+import { SYNC_TOKEN_PERMISSIONS } from "@/lib/github/permissions";
 import { createOrgFetcher } from "@/lib/github/fetch";
 import { runSync } from "@/lib/inventory/sync-service";
 import { githubCredentials } from "./credentials";
@@ -43,7 +44,7 @@ export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Prom
   };
   const client = createGithubClient(
     creds.mode === "app"
-      ? { kind: "app", baseUrl: connection.baseUrl, appId: creds.appId, privateKey: creds.privateKey, installationId: connection.installationId!, account: connection.accountLogin, onEvent }
+      ? { kind: "app", baseUrl: connection.baseUrl, appId: creds.appId, privateKey: creds.privateKey, installationId: connection.installationId!, account: connection.accountLogin, permissions: SYNC_TOKEN_PERMISSIONS, onEvent }
       : { kind: "token", baseUrl: connection.baseUrl, token: creds.token, onEvent },
   );
   const fetcher = createOrgFetcher({ client, org: connection.accountLogin, etags: dbEtagStore(db, job.orgId) });

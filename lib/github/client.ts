@@ -2,7 +2,7 @@ import "server-only";
 import Bottleneck from "bottleneck";
 import { Octokit } from "octokit";
 import type { FetchStats } from "./facts";
-import { createInstallationAuth } from "./installation-auth";
+import { createInstallationAuth, type TokenPermissionLevel } from "./installation-auth";
 import { instrumentedFetch } from "./instrumented-fetch";
 import { EventHub, emptyStats, type FetchEventListener } from "./stats";
 
@@ -42,6 +42,11 @@ export interface AppClientConfig extends CommonConfig {
   installationId: number;
   /** Org login, used in error messages. */
   account?: string;
+  /**
+   * What the installation tokens of this client may do (the sync: `SYNC_TOKEN_PERMISSIONS`).
+   * Tokens are minted with these only, whatever else the installation was granted.
+   */
+  permissions: Readonly<Record<string, TokenPermissionLevel>>;
 }
 
 export interface TokenClientConfig extends CommonConfig {
@@ -128,6 +133,7 @@ export function createGithubClient(config: GithubClientConfig): GithubClient {
           privateKey: config.privateKey,
           installationId: config.installationId,
           account: config.account ?? `installation ${config.installationId}`,
+          permissions: config.permissions,
         })
       : tokenAuth(config.token);
   const auth = Object.assign(strategyAuth.bind(null), { hook: countRetries(strategyAuth.hook as Hook, stats, hub) });

@@ -33,6 +33,14 @@ export const SYNC_PERMISSIONS: readonly PermissionNeed[] = [
   { permission: "members", needed: "read", usedFor: "list teams and their repositories (owners from admin teams)" },
 ];
 
+/**
+ * What a sync's installation token is minted with: exactly the table above, read only. GitHub
+ * narrows the token to these, so it cannot write even where the installation could.
+ */
+export const SYNC_TOKEN_PERMISSIONS: Readonly<Record<string, "read" | "write">> = Object.freeze(
+  Object.fromEntries(SYNC_PERMISSIONS.map((p) => [p.permission, p.needed])),
+);
+
 const RANK: Record<Level, number> = { read: 1, write: 2, admin: 3 };
 
 function levelOf(value: string | undefined): Level | null {

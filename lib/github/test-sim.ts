@@ -3,6 +3,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { loadBundledOrg } from "@/sim/fixtures/load";
 import { startGithubSim, type GithubSim, type GithubSimOptions } from "@/sim/github";
 import { createGithubClient, type GithubClient, type GithubClientConfig } from "./client";
+import { SYNC_TOKEN_PERMISSIONS } from "./permissions";
 
 // Test support (imported by *.test.ts only): the GitHub simulator with acme and test-org, a
 // fresh RSA key pair for the App, and clients with short waits so faults cost milliseconds.
@@ -41,6 +42,7 @@ export function appClient(sim: GithubSim, org: string, extra: Partial<GithubClie
     privateKey: appKeys().privateKey,
     installationId: installation.id,
     account: org,
+    permissions: SYNC_TOKEN_PERMISSIONS,
     retryBaseMs: 5,
     rateLimitWaitUnitMs: 5,
     requestTimeoutMs: 2000,

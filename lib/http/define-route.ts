@@ -7,6 +7,7 @@ import { findSessionActor, findSessionUser, sessionTokenFromCookieHeader } from 
 import { PermissionDenied, requirePermission, type Actor, type SessionUser } from "@/lib/authz/actor";
 import type { Permission } from "@/lib/authz/roles";
 import { recordDenial, recordNonMemberDenial } from "@/lib/audit/denials";
+import type { RequestMeta } from "@/lib/audit/record";
 import { HTTP_STATUS, notFound, type Result } from "./errors";
 import { executeUseCase, fail, invalidInput, toErrorBody, type OrgInputSchema, type UseCase } from "./use-case";
 import { requestMetaFrom } from "./request-meta";
@@ -23,7 +24,8 @@ export interface OrgReadRoute<S extends OrgInputSchema, R> {
   action: string;
   permission: Permission;
   input: S;
-  run(ctx: { db: Db; actor: Actor; input: z.infer<S> }): Promise<R>;
+  /** `meta` is for a read that audits itself (an export): see lib/audit/README.md. */
+  run(ctx: { db: Db; actor: Actor; input: z.infer<S>; meta: RequestMeta }): Promise<R>;
 }
 
 /** A read endpoint about the caller themself (their orgs): any signed-in user. */
@@ -108,7 +110,7 @@ export function defineRoute<S extends OrgInputSchema, R>(def: RouteDef<S, R>) {
         }
         throw err;
       }
-      const data = await def.run({ db: handle.db, actor, input: parsed.data });
+      const data = await def.run({ db: handle.db, actor, input: parsed.data, meta });
       // A read may answer a file (exports): it is passed through as it is.
       if (data instanceof Response) return data;
       return respond({ ok: true, data });

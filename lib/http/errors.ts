@@ -10,6 +10,7 @@ export type ErrorCode =
   | "invalid_input"
   | "unsupported_media_type"
   | "conflict"
+  | "rate_limited"
   | "internal";
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -19,6 +20,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   unsupported_media_type: 415,
   conflict: 409,
+  rate_limited: 429,
   internal: 500,
 };
 

@@ -15,7 +15,8 @@ import { runSync } from "./sync-service";
 import { listWorkflows, workflowConditions, workflowRowColumns } from "./workflows-repo";
 import { WorkflowFiltersSchema } from "./workflows-schema";
 import { computeBlastRadius } from "./blast-radius";
-import { formatInventory, inventoryLines } from "./export";
+import { inventoryPages } from "./export";
+import { exportEncoder, type InventoryLine } from "./export-format";
 import { inventoryCounts, riskiestCredentials } from "./overview-repo";
 
 let handle: DatabaseHandle;
@@ -166,14 +167,19 @@ describe("blast radius", () => {
 
 describe("export and overview", () => {
   it("exports the filtered view as CSV with safe cells, and as Markdown", async () => {
-    const lines = await inventoryLines(handle.db, orgId, { secret: "NPM_TOKEN" });
+    const lines: InventoryLine[] = [];
+    for await (const page of inventoryPages(handle.db, orgId, { secret: "NPM_TOKEN" })) lines.push(...page);
     expect(lines).toHaveLength(3);
-    const csv = formatInventory(lines, "csv", "t").body.split("\r\n");
+    const csvOf = (l: InventoryLine[]) => {
+      const e = exportEncoder("csv", "t");
+      return e.head() + e.page(l, true) + e.tail(l.length > 0);
+    };
+    const csv = csvOf(lines).split("\r\n");
     expect(csv[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner");
     expect(csv.filter(Boolean)).toHaveLength(4);
-    const md = formatInventory([{ workflow: "a|b", credentials: ["=cmd"], systems: [], owner: "x" }], "md", "T").body;
+    const md = exportEncoder("md", "T").page([{ workflow: "a|b", credentials: ["=cmd"], systems: [], owner: "x" }], true);
     expect(md).toContain("| a\\|b | =cmd | — | x |");
-    expect(formatInventory([{ workflow: "w", credentials: ["=HYPERLINK()"], systems: [], owner: "o" }], "csv", "t").body).toContain("'=HYPERLINK()");
+    expect(csvOf([{ workflow: "w", credentials: ["=HYPERLINK()"], systems: [], owner: "o" }])).toContain("'=HYPERLINK()");
   });
 
   it("counts the inventory and ranks credentials that reach deploy or publish first", async () => {

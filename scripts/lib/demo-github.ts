@@ -10,15 +10,13 @@ import type { SimUserOptions } from "@/sim/github/users";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { githubConnections, organizations } from "@/lib/db/schema";
 import { createGithubClient } from "@/lib/github/client";
-import { SYNC_PERMISSIONS } from "@/lib/github/permissions";
+import { SYNC_TOKEN_PERMISSIONS } from "@/lib/github/permissions";
 import { createOrgFetcher } from "@/lib/github/fetch";
 import { runSync } from "@/lib/inventory/sync-service";
 import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun, latestSyncRun } from "@/lib/connections/connection-repo";
 
 export const DEMO_APP_ID = 4242;
-
-const READER_PERMISSIONS = Object.fromEntries(SYNC_PERMISSIONS.map((p) => [p.permission, p.needed]));
 
 export interface DemoGithub {
   sim: GithubSim;
@@ -51,7 +49,7 @@ export async function startDemoGithub(opts: { port: number; appUrl: string; orgs
       webhookSecret,
       webhookUrl: `${opts.appUrl}/api/github/webhooks`,
       // The reader App: read permissions only, exactly what the sync needs (least privilege).
-      installations: Object.fromEntries(opts.orgs.map((o) => [o, { permissions: READER_PERMISSIONS }])),
+      installations: Object.fromEntries(opts.orgs.map((o) => [o, { permissions: { ...SYNC_TOKEN_PERMISSIONS } }])),
     },
     users: opts.signIn?.users ?? [],
     oauthApps: oauthApp ? [oauthApp] : [],
@@ -82,7 +80,7 @@ export async function connectAndSyncDemo(handle: DatabaseHandle, gh: DemoGithub 
   await db.insert(githubConnections).values({ orgId: org.id, ...values }).onConflictDoUpdate({ target: githubConnections.orgId, set: values });
   const last = await latestSyncRun(db, org.id);
   const runId = await createSyncRun(db, org.id, { scope: "org", trigger: "startup", requestedBy: null });
-  const client = createGithubClient({ kind: "app", baseUrl: gh.sim.url, appId: DEMO_APP_ID, privateKey: gh.privateKey, installationId: installation.id, account: orgSlug });
+  const client = createGithubClient({ kind: "app", baseUrl: gh.sim.url, appId: DEMO_APP_ID, privateKey: gh.privateKey, installationId: installation.id, account: orgSlug, permissions: SYNC_TOKEN_PERMISSIONS });
   await runSync(db, createOrgFetcher({ client, org: orgSlug, etags: dbEtagStore(db, org.id) }), { orgId: org.id, runId });
   const run = await latestSyncRun(db, org.id);
   return `${orgSlug}: ${run?.message ?? run?.status ?? "synced"}${last ? "" : " (first sync)"}`;

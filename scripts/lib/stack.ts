@@ -43,7 +43,7 @@ export interface Stack {
 
 const ROOT = process.cwd();
 const SOURCE_DIRS = ["app", "components", "lib"];
-const SOURCE_FILES = ["next.config.ts", "package.json", "postcss.config.mjs", "instrumentation.ts", "tsconfig.json"];
+const SOURCE_FILES = ["next.config.ts", "proxy.ts", "package.json", "postcss.config.mjs", "instrumentation.ts", "tsconfig.json"];
 
 /** True when .next is missing or older than any source file it was built from. */
 export function needsBuild(): boolean {

@@ -82,6 +82,13 @@ export function newTokenString(prefix = "ghs_"): string {
   return out;
 }
 
+/** What an installation token was minted with, as GitHub records it (the token string left out). */
+export interface InstallationTokenGrant {
+  installationId: number;
+  permissions: Permissions;
+  repositories: string[] | null;
+}
+
 export class TokenStore {
   private readonly tokens = new Map<string, TokenRecord>();
 
@@ -104,6 +111,12 @@ export class TokenStore {
     if (!record || record.revoked) return false;
     record.revoked = true;
     return true;
+  }
+
+  installationGrants(): InstallationTokenGrant[] {
+    return [...this.tokens.values()]
+      .filter((r) => r.kind === "installation" && r.installationId !== null)
+      .map((r) => ({ installationId: r.installationId!, permissions: { ...r.permissions }, repositories: r.repositories ? [...r.repositories] : null }));
   }
 
   /** Revokes every installation token (optionally of one installation); returns how many. */

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { OrgData } from "../fixtures/model";
 import { SimControl, type SecretTarget } from "./control";
 import { handleControl } from "./control-http";
+import type { InstallationTokenGrant } from "./auth";
 import { SimCore, type CoreOptions, type WriteLogEntry } from "./core";
 import type { QueuedFault } from "./faults";
 import { graphqlRoutes } from "./graphql/route";
@@ -44,6 +45,8 @@ export interface GithubSim {
   revokeToken(token: string): boolean;
   revokeAllTokens(): number;
   expireTokens(): number;
+  /** What every installation token minted so far may do (never the token itself), oldest first. */
+  installationTokens(): InstallationTokenGrant[];
   injectFault(fault: QueuedFault): void;
   setLatency(ms: number): void;
   flushWebhooks(): Promise<void>;
@@ -147,6 +150,7 @@ export async function startGithubSim(options: GithubSimOptions): Promise<GithubS
     revokeToken: (token) => core.tokens.revoke(token),
     revokeAllTokens: () => core.tokens.revokeAll(),
     expireTokens: () => core.tokens.expireAll(core.now()),
+    installationTokens: () => core.tokens.installationGrants(),
     injectFault: (fault) => core.faults.enqueue(fault),
     setLatency: (ms) => (latencyMs = ms),
     flushWebhooks: () => hooks.flush(),

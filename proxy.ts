@@ -1,0 +1,43 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getEnv } from "@/lib/env";
+import {
+  API_CONTENT_SECURITY_POLICY,
+  STRICT_TRANSPORT_SECURITY,
+  newNonce,
+  originOf,
+  pageContentSecurityPolicy,
+} from "@/lib/security/headers";
+
+/**
+ * Per-request security headers (Next 16's proxy, formerly middleware). A page gets a
+ * Content-Security-Policy with a fresh nonce, set on the request too: Next reads the nonce from
+ * the request's header while rendering and puts it on its scripts, which is why every page is
+ * rendered per request (the root layout waits for the connection). API answers get a policy
+ * that lets nothing run.
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const env = getEnv();
+  const https = env.AUTH_URL?.startsWith("https://") ?? false;
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    const response = NextResponse.next();
+    response.headers.set("Content-Security-Policy", API_CONTENT_SECURITY_POLICY);
+    if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+    return response;
+  }
+  const signInOrigins = [
+    ...(env.AUTH_OIDC_ISSUER ? [originOf(env.AUTH_OIDC_ISSUER)] : []),
+    ...(env.AUTH_GITHUB_ID ? [env.AUTH_GITHUB_ENTERPRISE_URL ? originOf(env.AUTH_GITHUB_ENTERPRISE_URL) : "https://github.com"] : []),
+  ];
+  const policy = pageContentSecurityPolicy({ nonce: newNonce(), development: env.NODE_ENV === "development", https, signInOrigins });
+  const headers = new Headers(request.headers);
+  headers.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", policy);
+  if (https) response.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+  return response;
+}
+
+export const config = {
+  // Not the build's static files: they are the same bytes for everyone and carry no document.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
