@@ -27,7 +27,10 @@ export interface GoneJobDto {
   lastSeenAt: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function getGoneWorkflow(db: Db, orgId: string, workflowId: string): Promise<GoneWorkflowDto | null> {
+  if (!UUID.test(workflowId)) return null;
   const [g] = await db
     .select({ gone: workflowsGone, repository: repositories.fullName })
     .from(workflowsGone)
@@ -64,7 +67,19 @@ async function workflowAt(db: Db, orgId: string, repoId: string, path: string): 
 }
 
 export async function getGoneJob(db: Db, orgId: string, jobId: string): Promise<GoneJobDto | null> {
+  if (!UUID.test(jobId)) return null;
   const [g] = await db.select().from(jobsGone).where(and(eq(jobsGone.orgId, orgId), eq(jobsGone.id, jobId))).limit(1);
   if (!g) return null;
   return { id: g.id, workflowId: g.workflowId, jobKey: g.jobKey, removedAt: g.removedAt.toISOString(), lastSeenAt: g.lastSeenAt?.toISOString() ?? null };
+}
+
+/** A blast-radius target (workflow or job id) that matches nothing because it left: what it was. */
+export async function getGoneTarget(db: Db, orgId: string, target: { type: string; id: string }): Promise<{ workflow: GoneWorkflowDto | null; job: GoneJobDto | null } | null> {
+  if (target.type === "workflow") {
+    const workflow = await getGoneWorkflow(db, orgId, target.id);
+    return workflow ? { workflow, job: null } : null;
+  }
+  if (target.type !== "job") return null;
+  const job = await getGoneJob(db, orgId, target.id);
+  return job ? { job, workflow: await getGoneWorkflow(db, orgId, job.workflowId) } : null;
 }

@@ -16,7 +16,7 @@ import type { GithubSim } from "@/sim/github";
 import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun } from "@/lib/connections/connection-repo";
 import { runSync } from "./sync-service";
-import { getGoneJob, getGoneWorkflow } from "./gone-repo";
+import { getGoneJob, getGoneTarget, getGoneWorkflow } from "./gone-repo";
 
 let handle: DatabaseHandle;
 let sim: GithubSim;
@@ -152,8 +152,11 @@ describe("a changed repository", () => {
       lastSeenAt: web.syncedAt!.toISOString(),
       movedTo: null,
     });
-    // Its jobs went with it, and say so.
+    // Its jobs went with it, and say so; as blast-radius targets, both answer what they were.
     for (const id of jobIds) expect(await getGoneJob(handle.db, orgId, id)).toMatchObject({ id, workflowId: wf.id });
+    expect(await getGoneTarget(handle.db, orgId, { type: "job", id: jobIds[0]! })).toMatchObject({ job: { id: jobIds[0] }, workflow: { id: wf.id, movedTo: null } });
+    expect(await getGoneTarget(handle.db, orgId, { type: "workflow", id: wf.id })).toMatchObject({ job: null, workflow: { id: wf.id } });
+    expect(await getGoneTarget(handle.db, orgId, { type: "workflow", id: "not-a-uuid" })).toBeNull();
     const [other] = await handle.db.insert(organizations).values({ slug: uniqueSlug("other"), name: "other" }).returning({ id: organizations.id });
     expect(await getGoneWorkflow(handle.db, other!.id, wf.id)).toBeNull();
   });
