@@ -46,7 +46,10 @@ const JOB_COLUMNS = [
   "runsUntrustedCode", "uses", "calls", "contentHash",
 ] as const satisfies (keyof typeof jobs.$inferInsert)[];
 
-export async function writeWorkflows(tx: Db, orgId: string, repoId: string, desired: DesiredWorkflow[], at: SnapshotTimes): Promise<void> {
+export async function writeWorkflows(tx: Db, orgId: string, repoId: string, wanted: DesiredWorkflow[], at: SnapshotTimes): Promise<void> {
+  // One row per path: should the analysis list a path twice, the first wins.
+  const paths = new Set<string>();
+  const desired = wanted.filter((d) => !paths.has(d.values.path) && paths.add(d.values.path));
   const storedWorkflows = await tx
     .select({ id: workflows.id, path: workflows.path, name: workflows.name, blobOid: workflows.blobOid, contentHash: workflows.contentHash })
     .from(workflows)
@@ -56,8 +59,7 @@ export async function writeWorkflows(tx: Db, orgId: string, repoId: string, desi
     .from(jobs)
     .where(and(eq(jobs.orgId, orgId), eq(jobs.repoId, repoId)));
   const workflowByPath = new Map(storedWorkflows.map((w) => [w.path, w]));
-  const wantedPaths = new Set(desired.map((d) => d.values.path));
-  const goneWorkflows = storedWorkflows.filter((w) => !wantedPaths.has(w.path));
+  const goneWorkflows = storedWorkflows.filter((w) => !paths.has(w.path));
   const newPaths = desired.map((d) => d.values.path).filter((p) => !workflowByPath.has(p));
 
   // A path that comes back takes the id its tombstone kept.
@@ -112,7 +114,7 @@ export async function writeWorkflows(tx: Db, orgId: string, repoId: string, desi
   const goneJobs = storedJobs.filter((j) => !goneWorkflowIds.has(j.workflowId) && !keptJobKeys.has(`${j.workflowId}|${j.jobKey}`));
 
   // Tombstones first, then the deletes they stand for.
-  const movedTo = renames(goneWorkflows, desired.filter((d) => !workflowByPath.has(d.values.path)).map((d) => d.values));
+  const movedTo = detectRenames(goneWorkflows, desired.filter((d) => !workflowByPath.has(d.values.path)).map((d) => d.values));
   const workflowTombstones = goneWorkflows.map((w) => ({ id: w.id, orgId, repoId, path: w.path, name: w.name, removedAt: at.now, lastSeenAt: at.previous, movedToPath: movedTo.get(w.id) ?? null }));
   const jobTombstones = [...storedJobs.filter((j) => goneWorkflowIds.has(j.workflowId)), ...goneJobs].map((j) => ({ id: j.id, orgId, repoId, workflowId: j.workflowId, jobKey: j.jobKey, removedAt: at.now, lastSeenAt: at.previous }));
   for (const part of chunks(workflowTombstones, CHUNK)) {
@@ -148,7 +150,7 @@ async function writeReferences(tx: Db, orgId: string, rewrittenJobIds: string[],
 }
 
 /** Vanished workflow id → the new path holding the same blob, when that pairing is one to one. */
-function renames(gone: { id: string; blobOid: string | null }[], added: { path: string; blobOid?: string | null }[]): Map<string, string> {
+export function detectRenames(gone: { id: string; blobOid: string | null }[], added: { path: string; blobOid?: string | null }[]): Map<string, string> {
   const count = (oids: (string | null | undefined)[]) => oids.reduce((m, o) => (o ? m.set(o, (m.get(o) ?? 0) + 1) : m), new Map<string, number>());
   const goneCount = count(gone.map((g) => g.blobOid));
   const addedCount = count(added.map((a) => a.blobOid));
