@@ -45,6 +45,10 @@ const JOB_COLUMNS = [
   "orgId", "repoId", "workflowId", "jobKey", "name", "line", "phase", "permissions", "permissionsSource", "idToken", "environment", "runsOn", "selfHosted",
   "runsUntrustedCode", "uses", "calls", "contentHash",
 ] as const satisfies (keyof typeof jobs.$inferInsert)[];
+// A column added to workflow or job must be listed above, or a changed row would keep its old value.
+type Unlisted<T, L extends readonly string[]> = Exclude<keyof T, L[number] | "id">;
+const everyColumnListed: [Unlisted<typeof workflows.$inferInsert, typeof WORKFLOW_COLUMNS>, Unlisted<typeof jobs.$inferInsert, typeof JOB_COLUMNS>] extends [never, never] ? true : false = true;
+void everyColumnListed;
 
 export async function writeWorkflows(tx: Db, orgId: string, repoId: string, wanted: DesiredWorkflow[], at: SnapshotTimes): Promise<void> {
   // One row per path: should the analysis list a path twice, the first wins.
