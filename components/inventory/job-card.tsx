@@ -12,9 +12,15 @@ function permissionsText(j: JobDetail): string {
 
 const ageDays = (iso: string | null) => (iso ? calendarDaysBetween(Date.parse(iso), Date.now()) : null);
 
-export function JobCard({ job }: { job: JobDetail }) {
+/** `highlighted`: the job the address points at (?job=<id>). */
+export function JobCard({ job, highlighted = false }: { job: JobDetail; highlighted?: boolean }) {
   return (
-    <section aria-labelledby={`job-${job.id}`} className="rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="job-card">
+    <section
+      aria-labelledby={`job-${job.id}`}
+      aria-current={highlighted ? "true" : undefined}
+      className={`rounded-lg border bg-white p-4 text-sm ${highlighted ? "border-blue-700 ring-2 ring-blue-700" : "border-slate-200"}`}
+      data-testid="job-card"
+    >
       <h3 id={`job-${job.id}`} className="flex flex-wrap items-center gap-2 font-semibold">
         <a href={`#L${job.line}`} className="font-mono underline-offset-2 hover:underline">
           {job.key}

@@ -3,11 +3,12 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { secrets, variables } from "@/lib/db/schema";
 import type { OrgFacts } from "@/lib/github/facts";
+import { stableJson } from "./content-hash";
 
 /**
- * Writes the organisation's secrets and variables in one transaction. Secrets are
- * updated in place by name, so job references from repositories not re-synced in this
- * run keep pointing at the same rows.
+ * Writes the organisation's secrets and variables in one transaction. Both are matched by
+ * name: a secret keeps its id (job references from repositories not re-synced in this run
+ * keep pointing at the same rows), and an unchanged row is not rewritten.
  */
 export async function writeOrgFacts(db: Db, orgId: string, org: OrgFacts): Promise<void> {
   // A part GitHub refused this time keeps its stored rows: an empty list would read as "none".
@@ -48,10 +49,10 @@ export async function withStoredOrgParts(db: Db, orgId: string, org: OrgFacts): 
 
 async function replaceOrgSecrets(tx: Db, orgId: string, org: OrgFacts): Promise<void> {
   const existing = await tx
-    .select({ id: secrets.id, name: secrets.name })
+    .select({ id: secrets.id, name: secrets.name, createdAt: secrets.createdAt, updatedAt: secrets.updatedAt, visibility: secrets.visibility, selectedRepoIds: secrets.selectedRepoIds })
     .from(secrets)
     .where(and(eq(secrets.orgId, orgId), isNull(secrets.repoId)));
-  const byName = new Map(existing.map((s) => [s.name, s.id]));
+  const byName = new Map(existing.map((s) => [s.name, s]));
   for (const s of org.secrets) {
     const values = {
       createdAt: new Date(s.createdAt),
@@ -59,19 +60,37 @@ async function replaceOrgSecrets(tx: Db, orgId: string, org: OrgFacts): Promise<
       visibility: s.visibility,
       selectedRepoIds: s.selectedRepositoryIds,
     };
-    const id = byName.get(s.name);
-    if (id) await tx.update(secrets).set(values).where(and(eq(secrets.orgId, orgId), eq(secrets.id, id)));
-    else await tx.insert(secrets).values({ orgId, repoId: null, scope: "org", environment: null, name: s.name, ...values });
+    const row = byName.get(s.name);
     byName.delete(s.name);
+    if (!row) {
+      await tx.insert(secrets).values({ orgId, repoId: null, scope: "org", environment: null, name: s.name, ...values });
+      continue;
+    }
+    // An unchanged secret is not rewritten.
+    const same =
+      row.createdAt.getTime() === values.createdAt.getTime() &&
+      row.updatedAt.getTime() === values.updatedAt.getTime() &&
+      row.visibility === values.visibility &&
+      stableJson(row.selectedRepoIds ?? null) === stableJson(values.selectedRepoIds ?? null);
+    if (!same) await tx.update(secrets).set(values).where(and(eq(secrets.orgId, orgId), eq(secrets.id, row.id)));
   }
-  for (const goneId of byName.values()) await tx.delete(secrets).where(and(eq(secrets.orgId, orgId), eq(secrets.id, goneId)));
+  for (const gone of byName.values()) await tx.delete(secrets).where(and(eq(secrets.orgId, orgId), eq(secrets.id, gone.id)));
 }
 
+/** Org variables matched by name: unchanged ones are not rewritten. */
 async function replaceOrgVariables(tx: Db, orgId: string, org: OrgFacts): Promise<void> {
-  await tx.delete(variables).where(and(eq(variables.orgId, orgId), isNull(variables.repoId)));
-  if (org.variables.length > 0) {
-    await tx.insert(variables).values(
-      org.variables.map((v) => ({ orgId, repoId: null, scope: "org" as const, environment: null, name: v.name, value: v.value, visibility: v.visibility, selectedRepoIds: v.selectedRepositoryIds })),
-    );
+  const existing = await tx.select().from(variables).where(and(eq(variables.orgId, orgId), isNull(variables.repoId)));
+  const byName = new Map(existing.map((v) => [v.name, v]));
+  const inserts: (typeof variables.$inferInsert)[] = [];
+  for (const v of org.variables) {
+    const values = { value: v.value, visibility: v.visibility, selectedRepoIds: v.selectedRepositoryIds };
+    const row = byName.get(v.name);
+    byName.delete(v.name);
+    if (!row) inserts.push({ orgId, repoId: null, scope: "org", environment: null, name: v.name, ...values });
+    else if (row.value !== values.value || row.visibility !== values.visibility || stableJson(row.selectedRepoIds ?? null) !== stableJson(values.selectedRepoIds ?? null)) {
+      await tx.update(variables).set(values).where(and(eq(variables.orgId, orgId), eq(variables.id, row.id)));
+    }
   }
+  for (const gone of byName.values()) await tx.delete(variables).where(and(eq(variables.orgId, orgId), eq(variables.id, gone.id)));
+  if (inserts.length > 0) await tx.insert(variables).values(inserts);
 }

@@ -1,13 +1,15 @@
 import "server-only";
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { environments, jobActions, jobIdentities, jobSecrets, jobs, jobSystems, repoFiles, repositories, secrets, variables, workflows } from "@/lib/db/schema";
+import { jobActions, jobIdentities, jobSecrets, jobSystems, repositories, secrets } from "@/lib/db/schema";
 import type { AnalysisResult, JobModel } from "@/lib/analysis/types";
 import { isSkipped, type OrgFacts, type RepoFacts, type RepoSummary, type SkippablePart } from "@/lib/github/facts";
-import { awsAccountOf, findingFingerprint, isEnvironmentProtected, resolveIdentifier, resolveSecret, visibleToRepo, type VariableScope } from "./resolve";
+import { awsAccountOf, findingFingerprint, resolveIdentifier, resolveSecret, visibleToRepo, type VariableScope } from "./resolve";
 import { findingCountsByPath, splitUses, summarizeWorkflow } from "./workflow-summary";
 import { codeownersRules, repoOwner, workflowOwner } from "./owners";
 import { writeFindings, type FindingChanges } from "./findings-writer";
+import { writeEnvironments, writeFiles, writeRepoSecrets, writeRepoVariables } from "./repo-facts-writer";
+import { writeWorkflows, type DesiredWorkflow, type JobValues } from "./workflows-writer";
 
 export interface RepoSnapshot {
   facts: RepoFacts;
@@ -17,14 +19,24 @@ export interface RepoSnapshot {
 }
 
 /**
- * Replaces one repository's snapshot in a single transaction: readers see the old one or
- * the new one, never a mix, and a failure leaves the old one in place. Org-level secrets
- * must already be written (writeOrgFacts) so references can point at them.
+ * Brings one repository's stored snapshot to the new one in a single transaction: readers see
+ * the old one or the new one, never a mix, and a failure leaves the old one in place. Rows keep
+ * their ids by natural key and unchanged rows are not written (workflows-writer.ts,
+ * repo-facts-writer.ts). Org-level secrets must already be written (writeOrgFacts) so
+ * references can point at them.
  */
 export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, snap: RepoSnapshot, now: Date): Promise<{ repoId: string } & FindingChanges> {
   const { facts } = snap;
   return db.transaction(async (tx) => {
     const owner = repoOwner(org, facts);
+    // Locks the repository's row (when there is one) for the rest of the transaction, so two
+    // snapshots of one repository are written one after the other, each matching its rows
+    // against what the other committed; and reads when its previous snapshot was taken.
+    const [previous] = await tx
+      .select({ syncedAt: repositories.syncedAt })
+      .from(repositories)
+      .where(and(eq(repositories.orgId, orgId), eq(repositories.githubId, facts.repo.githubId)))
+      .for("update");
     // A part the fetch layer did not ask for (its files show it cannot matter) keeps its
     // stored value: "not asked" must not read as "none".
     const skipped = (part: SkippablePart) => isSkipped(facts, part);
@@ -44,46 +56,23 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
       ...(snap.filesFetched ? { filesPushedAt: facts.repo.pushedAt ? new Date(facts.repo.pushedAt) : now } : {}),
     });
 
-    if (snap.filesFetched) {
-      await tx.delete(repoFiles).where(eq(repoFiles.repoId, repoId));
-      if (facts.files.length > 0) {
-        await tx.insert(repoFiles).values(facts.files.map((f) => ({ orgId, repoId, path: f.path, oid: f.oid, text: f.text, skipped: f.skipped ?? null })));
-      }
-    }
-
-    // Children are replaced wholesale; deleting workflows cascades to jobs and their references.
-    await tx.delete(workflows).where(eq(workflows.repoId, repoId));
-    await tx.delete(environments).where(eq(environments.repoId, repoId));
-    await tx.delete(secrets).where(eq(secrets.repoId, repoId));
-    const replacedVariableScopes = [...(skipped("variables") ? [] : ["repo" as const]), ...(skipped("environments.variables") ? [] : ["environment" as const])];
-    if (replacedVariableScopes.length > 0) {
-      await tx.delete(variables).where(and(eq(variables.repoId, repoId), inArray(variables.scope, replacedVariableScopes)));
-    }
-
-    if (facts.environments.length > 0) {
-      await tx.insert(environments).values(
-        facts.environments.map((e) => ({ orgId, repoId, name: e.name, protection: e.protection, isProtected: isEnvironmentProtected(e) })),
-      );
-    }
-    const secretRows = [
-      ...facts.secrets.map((s) => ({ orgId, repoId, scope: "repo" as const, environment: null, name: s.name, createdAt: new Date(s.createdAt), updatedAt: new Date(s.updatedAt) })),
-      ...facts.environments.flatMap((e) =>
-        e.secrets.map((s) => ({ orgId, repoId, scope: "environment" as const, environment: e.name, name: s.name, createdAt: new Date(s.createdAt), updatedAt: new Date(s.updatedAt) })),
-      ),
-    ];
-    const insertedSecrets = secretRows.length > 0 ? await tx.insert(secrets).values(secretRows).returning({ id: secrets.id, name: secrets.name, environment: secrets.environment }) : [];
-    const variableRows = [
-      ...(skipped("variables") ? [] : facts.variables).map((v) => ({ orgId, repoId, scope: "repo" as const, environment: null, name: v.name, value: v.value })),
-      ...(skipped("environments.variables") ? [] : facts.environments).flatMap((e) => e.variables.map((v) => ({ orgId, repoId, scope: "environment" as const, environment: e.name, name: v.name, value: v.value }))),
-    ];
-    if (variableRows.length > 0) await tx.insert(variables).values(variableRows);
+    if (snap.filesFetched) await writeFiles(tx, orgId, repoId, facts.files);
+    await writeEnvironments(tx, orgId, repoId, facts.environments);
+    const secretIdFor = await writeRepoSecrets(tx, orgId, repoId, facts);
+    await writeRepoVariables(
+      tx,
+      orgId,
+      repoId,
+      [
+        ...(skipped("variables") ? [] : facts.variables).map((v) => ({ scope: "repo" as const, environment: null, name: v.name, value: v.value })),
+        ...(skipped("environments.variables") ? [] : facts.environments).flatMap((e) => e.variables.map((v) => ({ scope: "environment" as const, environment: e.name, name: v.name, value: v.value }))),
+      ],
+      [...(skipped("variables") ? [] : ["repo" as const]), ...(skipped("environments.variables") ? [] : ["environment" as const])],
+    );
 
     const orgSecretIds = new Map(
       (await tx.select({ id: secrets.id, name: secrets.name }).from(secrets).where(and(eq(secrets.orgId, orgId), isNull(secrets.repoId)))).map((s) => [s.name.toUpperCase(), s.id]),
     );
-    const secretIdFor = (name: string, env: string | null) =>
-      insertedSecrets.find((s) => s.name.toUpperCase() === name.toUpperCase() && s.environment === env)?.id ?? null;
-
     const rules = codeownersRules(facts);
     const visibleOrgSecrets = visibleToRepo(org.secrets, facts.repo);
     const visibleOrgVariables = visibleToRepo(org.variables, facts.repo);
@@ -92,9 +81,8 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
     const countsByPath = findingCountsByPath(snap.analysis.findings, (f) => findingFingerprint(facts.repo.githubId, f));
 
     // Each job's references are resolved first: the workflow row carries their summary.
-    const resolved = snap.analysis.workflows.map((wf) => ({
-      wf,
-      jobs: wf.jobs.map((job) => {
+    const desired: DesiredWorkflow[] = snap.analysis.workflows.map((wf) => {
+      const js = wf.jobs.map((job) => {
         const scope: VariableScope = {
           environment: facts.environments.find((e) => e.name === job.environment),
           repo: facts.variables,
@@ -107,12 +95,7 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
           return { resolution: r.resolution, secretId: id };
         };
         return { job, refs: jobReferences(orgId, job, resolve, scope) };
-      }),
-    }));
-
-    // Workflows, then every job of the repository, then the jobs' references: one statement
-    // each (chunked), not one per job — a repository is a handful of round trips.
-    const workflowRows = resolved.map(({ wf, jobs: js }) => {
+      });
       const meta = workflowMeta.get(wf.path);
       const wfOwner = workflowOwner(rules, wf.path, owner);
       const summary = summarizeWorkflow(
@@ -120,63 +103,52 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
         countsByPath.get(wf.path),
       );
       return {
-        orgId,
-        repoId,
-        repoFullName: facts.repo.fullName,
-        path: wf.path,
-        name: wf.name ?? meta?.name ?? null,
-        githubWorkflowId: meta?.id ?? null,
-        state: meta?.state ?? null,
-        blobOid: oidByPath.get(wf.path) ?? null,
-        triggers: wf.triggers,
-        untrustedTriggers: wf.untrustedTriggers,
-        owner: wfOwner?.owner ?? null,
-        ownerSource: wfOwner?.source ?? null,
-        ...summary,
+        values: {
+          orgId,
+          repoId,
+          repoFullName: facts.repo.fullName,
+          path: wf.path,
+          name: wf.name ?? meta?.name ?? null,
+          githubWorkflowId: meta?.id ?? null,
+          state: meta?.state ?? null,
+          blobOid: oidByPath.get(wf.path) ?? null,
+          triggers: wf.triggers,
+          untrustedTriggers: wf.untrustedTriggers,
+          parseError: null,
+          owner: wfOwner?.owner ?? null,
+          ownerSource: wfOwner?.source ?? null,
+          ...summary,
+        },
+        jobs: js.map(({ job, refs }) => ({ values: jobValues(orgId, repoId, job), refs: { ...refs, actions: jobActionRows(orgId, job) } })),
       };
     });
-    const workflowIds = new Map<string, string>();
-    for (const part of chunks(workflowRows, CHUNK)) {
-      for (const row of await tx.insert(workflows).values(part).returning({ id: workflows.id, path: workflows.path })) workflowIds.set(row.path, row.id);
-    }
 
-    const jobInputs: { row: typeof jobs.$inferInsert; refs: JobRefs; job: JobModel }[] = [];
-    for (const { wf, jobs: js } of resolved) {
-      const workflowId = workflowIds.get(wf.path);
-      if (workflowId === undefined) throw new Error(`workflow ${wf.path} was not stored`);
-      for (const { job, refs } of js) jobInputs.push({ job, refs, row: jobRow(orgId, repoId, workflowId, job) });
-    }
-    const jobIds = await insertJobs(tx, jobInputs.map((j) => j.row));
-
-    const withJob = <T extends object>(jobId: string, rows: T[]) => rows.map((r) => ({ ...r, jobId }));
-    const secretRefs = jobInputs.flatMap(({ refs }, i) => withJob(jobIds[i]!, refs.secrets));
-    const identityRows = jobInputs.flatMap(({ refs }, i) => withJob(jobIds[i]!, refs.identities));
-    const systemRows = jobInputs.flatMap(({ refs }, i) => withJob(jobIds[i]!, refs.systems));
-    const actionRows = jobInputs.flatMap(({ job }, i) => withJob(jobIds[i]!, jobActionRows(orgId, job)));
-    for (const part of chunks(secretRefs, CHUNK)) await tx.insert(jobSecrets).values(part);
-    for (const part of chunks(identityRows, CHUNK)) await tx.insert(jobIdentities).values(part);
-    for (const part of chunks(systemRows, CHUNK)) await tx.insert(jobSystems).values(part);
-    for (const part of chunks(actionRows, CHUNK)) await tx.insert(jobActions).values(part);
-
-    // Workflow files GitHub lists but the analysis could not read still belong in the inventory.
-    const unreadable = snap.analysis.errors.map((err) => {
+    // Workflow files GitHub lists but the analysis could not read still belong in the inventory
+    // (a file analysed and also reported as an error keeps its analysis; of two errors, the first).
+    for (const err of snap.analysis.errors) {
+      if (desired.some((d) => d.values.path === err.path)) continue;
       const meta = workflowMeta.get(err.path);
-      return {
-        orgId,
-        repoId,
-        repoFullName: facts.repo.fullName,
-        path: err.path,
-        name: meta?.name ?? null,
-        githubWorkflowId: meta?.id ?? null,
-        state: meta?.state ?? null,
-        blobOid: oidByPath.get(err.path) ?? null,
-        parseError: err.message,
-        ...summarizeWorkflow([], countsByPath.get(err.path)),
-      };
-    });
-    // One statement may not touch a row twice (two errors for one file): the first one wins, as before.
-    const firstPerPath = unreadable.filter((row, i) => unreadable.findIndex((o) => o.path === row.path) === i);
-    for (const part of chunks(firstPerPath, CHUNK)) await tx.insert(workflows).values(part).onConflictDoNothing();
+      desired.push({
+        values: {
+          orgId,
+          repoId,
+          repoFullName: facts.repo.fullName,
+          path: err.path,
+          name: meta?.name ?? null,
+          githubWorkflowId: meta?.id ?? null,
+          state: meta?.state ?? null,
+          blobOid: oidByPath.get(err.path) ?? null,
+          triggers: [],
+          untrustedTriggers: [],
+          parseError: err.message,
+          owner: null,
+          ownerSource: null,
+          ...summarizeWorkflow([], countsByPath.get(err.path)),
+        },
+        jobs: [],
+      });
+    }
+    await writeWorkflows(tx, orgId, repoId, desired, { now, previous: previous?.syncedAt ?? null });
 
     const changes = await writeFindings(tx, orgId, repoId, facts.repo.githubId, snap.analysis.findings, now);
     return { repoId, ...changes };
@@ -204,20 +176,10 @@ async function upsertRepository(tx: Db, orgId: string, repo: RepoSummary, extra:
   return row!.id;
 }
 
-/** Rows per INSERT: far below PostgreSQL's 65,535 bind parameters for every table here. */
-const CHUNK = 1000;
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-function jobRow(orgId: string, repoId: string, workflowId: string, job: JobModel): typeof jobs.$inferInsert {
+function jobValues(orgId: string, repoId: string, job: JobModel): JobValues {
   return {
     orgId,
     repoId,
-    workflowId,
     jobKey: job.id,
     name: job.name,
     line: job.line,
@@ -232,24 +194,6 @@ function jobRow(orgId: string, repoId: string, workflowId: string, job: JobModel
     uses: job.uses,
     calls: job.calls,
   };
-}
-
-/**
- * Inserts jobs and returns their ids in input order. PostgreSQL returns the rows of an
- * INSERT … VALUES in VALUES order; each row is still checked against its input, and a
- * mismatch fails the transaction rather than attach references to the wrong job.
- */
-async function insertJobs(tx: Db, rows: (typeof jobs.$inferInsert)[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const part of chunks(rows, CHUNK)) {
-    const inserted = await tx.insert(jobs).values(part).returning({ id: jobs.id, workflowId: jobs.workflowId, jobKey: jobs.jobKey });
-    part.forEach((row, i) => {
-      const got = inserted[i];
-      if (!got || got.workflowId !== row.workflowId || got.jobKey !== row.jobKey) throw new Error("job rows came back out of order");
-      ids.push(got.id);
-    });
-  }
-  return ids;
 }
 
 /** The secret references, identities and systems of one job, resolved. */

@@ -14,8 +14,11 @@ import type { OidcSubTemplate, ProtectionRules } from "@/lib/github/facts";
 import { organizations } from "./tenancy";
 
 // The credential inventory. A repository's rows (files, workflows, jobs, references,
-// environments, its secrets) are replaced together in one transaction per snapshot:
-// readers see the previous snapshot or the new one, never a mix.
+// environments, its secrets) are brought to a new snapshot together in one transaction:
+// readers see the previous snapshot or the new one, never a mix. Rows are matched to the
+// snapshot by natural key and keep their ids across syncs (workflow: repository + path; job:
+// workflow + job key; secret: scope + environment + name; environment: repository + name), so a
+// link, an export row or an incident's scope still points at the same thing after a re-sync.
 
 const orgRef = () =>
   uuid("org_id")
@@ -171,6 +174,8 @@ export const workflows = pgTable(
     findingCounts: jsonb("finding_counts").$type<FindingCounts>().notNull().default({ critical: 0, high: 0, medium: 0, low: 0, info: 0 }),
     openFindings: integer("open_findings").notNull().default(0),
     maxSeverity: integer("max_severity").notNull().default(0),
+    /** Hash of everything the snapshot writer last wrote to this row: equal → the row is not rewritten. */
+    contentHash: text("content_hash"),
   },
   (t) => [
     uniqueIndex("workflow_repo_path_uq").on(t.repoId, t.path),
@@ -219,9 +224,12 @@ export const jobs = pgTable(
     runsUntrustedCode: boolean("runs_untrusted_code").notNull(),
     uses: jsonb("uses").$type<UsesRef[]>().notNull().default([]),
     calls: jsonb("calls").$type<CallInfo>(),
+    /** Hash of the row and its references (job_secret, job_identity, job_system, job_action) as last written. */
+    contentHash: text("content_hash"),
   },
   (t) => [
-    index("job_workflow_idx").on(t.workflowId),
+    // A job is its workflow's job key: the key its id survives re-syncs by.
+    uniqueIndex("job_workflow_key_uq").on(t.workflowId, t.jobKey),
     index("job_org_idx").on(t.orgId),
     index("job_repo_idx").on(t.repoId),
   ],
@@ -338,4 +346,43 @@ export const findings = pgTable(
     // Open findings per workflow file: counts, the severity filter and sort=findings.
     index("finding_open_repo_path_idx").on(t.orgId, t.repoId, t.path, t.severity).where(sql`fixed_at is null`),
   ],
+);
+
+/**
+ * A workflow file that left its repository: its old id keeps answering (its page says when it
+ * went, and where to when a rename was seen). One per repository and path; the id comes back
+ * to life if a file appears at that path again.
+ */
+export const workflowsGone = pgTable(
+  "workflow_gone",
+  {
+    /** The workflow's id while it existed. */
+    id: uuid("id").primaryKey(),
+    orgId: orgRef(),
+    repoId: repoRef(),
+    path: text("path").notNull(),
+    name: text("name"),
+    /** The sync that found it gone, and the last one that had it (the repository's previous sync). */
+    removedAt: timestamp("removed_at", { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    /** Set when the same content appeared at another path of the repository in that snapshot. */
+    movedToPath: text("moved_to_path"),
+  },
+  (t) => [uniqueIndex("workflow_gone_repo_path_uq").on(t.repoId, t.path), index("workflow_gone_org_idx").on(t.orgId)],
+);
+
+/** A job key that left its workflow (or went with it): its old id keeps answering. */
+export const jobsGone = pgTable(
+  "job_gone",
+  {
+    id: uuid("id").primaryKey(),
+    orgId: orgRef(),
+    repoId: repoRef(),
+    /** The workflow it belonged to: live, or itself in workflow_gone. */
+    workflowId: uuid("workflow_id").notNull(),
+    jobKey: text("job_key").notNull(),
+    removedAt: timestamp("removed_at", { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("job_gone_workflow_key_uq").on(t.workflowId, t.jobKey), index("job_gone_org_idx").on(t.orgId), index("job_gone_repo_idx").on(t.repoId)],
 );

@@ -3,9 +3,9 @@ import { organizations } from "./tenancy";
 
 /**
  * Owners set by hand (responders and admins), kept apart from the inventory the sync
- * rewrites: a re-sync replaces repository and workflow rows, never these. Keyed by what
- * survives a re-sync — the repository's GitHub id (`"<githubId>"`) or the repository's
- * GitHub id and the workflow path (`"<githubId>:<path>"`) — and applied by the readers.
+ * writes: a re-sync updates repository and workflow rows, never these. Keyed by the
+ * repository's GitHub id (`"<githubId>"`) or the repository's GitHub id and the workflow path
+ * (`"<githubId>:<path>"`) — what a repository keeps when it is renamed — and applied by the readers.
  */
 export const ownerOverrides = pgTable(
   "owner_override",

@@ -9,6 +9,8 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { PhaseBadge } from "@/components/inventory/phase-badge";
 import { BlastGraph } from "@/components/inventory/blast-graph";
+import { GoneWhen } from "@/components/inventory/workflow-gone";
+import { getGoneTarget } from "@/lib/inventory/gone-repo";
 
 export const metadata: Metadata = { title: "Blast radius" };
 
@@ -57,6 +59,8 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
   const parsed = sp.type || sp.id ? BlastTargetSchema.safeParse({ type: sp.type, id: sp.id }) : null;
   const { db } = await getDatabase();
   const result = parsed?.success ? await computeBlastRadius(db, actor.orgId, parsed.data) : null;
+  // A workflow or job id that matches nothing may be one that left its repository: say so.
+  const gone = result && result.jobsTotal === 0 ? await getGoneTarget(db, actor.orgId, result.target) : null;
   const base = `/orgs/${actor.orgSlug}`;
   // Where the full list of jobs lives, when there is such a view (none filters by action).
   const allJobs =
@@ -93,7 +97,30 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
         </button>
       </form>
       {parsed && !parsed.success ? <Alert>{parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join("; ")}.</Alert> : null}
-      {result && result.jobsTotal === 0 ? (
+      {gone ? (
+        <div data-testid="blast-gone">
+          <Alert tone="info">
+            {gone.job ? (
+              <>
+                This job (<span className="font-mono">{gone.job.jobKey}</span>) no longer exists: it was removed <GoneWhen removedAt={gone.job.removedAt} lastSeenAt={gone.job.lastSeenAt} />
+                , so it reaches nothing now.{" "}
+              </>
+            ) : null}
+            {gone.workflow ? (
+              <>
+                {gone.job ? "Its workflow " : "This workflow "}
+                <span className="font-mono">
+                  {gone.workflow.repository}/{gone.workflow.path}
+                </span>{" "}
+                {gone.workflow.movedTo ? `moved to ${gone.workflow.movedTo.path}` : "was deleted"} <GoneWhen removedAt={gone.workflow.removedAt} lastSeenAt={gone.workflow.lastSeenAt} />.{" "}
+              </>
+            ) : null}
+            <Link href={`${base}/workflows/${gone.job?.workflowId ?? gone.workflow!.id}${gone.job ? `?job=${gone.job.id}` : ""}`} className="underline">
+              {gone.workflow?.movedTo ? "Where it went" : gone.workflow ? "What it was" : "Its workflow"}
+            </Link>
+          </Alert>
+        </div>
+      ) : result && result.jobsTotal === 0 ? (
         <Alert tone="info">
           Nothing in {actor.orgSlug} matches this {result.target.type}. Check the spelling; secret names are matched without regard to case, action references as owner/action or owner/action@ref.
         </Alert>
@@ -179,7 +206,7 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
             <ul className="mt-2 space-y-1">
               {result.jobs.map((j) => (
                 <li key={j.id} data-testid="blast-job">
-                  <Link href={`${base}/workflows/${j.workflowId}`} className="text-blue-800 underline">
+                  <Link href={`${base}/workflows/${j.workflowId}?job=${j.id}#job-${j.id}`} className="text-blue-800 underline">
                     {j.repository} · {j.workflowPath} · {j.job}
                   </Link>{" "}
                   <PhaseBadge phase={j.phase} /> {j.environment ? <Badge>env {j.environment}</Badge> : null} {j.runsUntrustedCode ? <Badge tone="red">runs PR code</Badge> : null}

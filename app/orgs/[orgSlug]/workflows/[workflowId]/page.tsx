@@ -4,24 +4,42 @@ import { notFound } from "next/navigation";
 import { requirePagePermission } from "@/lib/orgs/page-context";
 import { getDatabase } from "@/lib/db";
 import { getWorkflowDetail } from "@/lib/inventory/workflow-detail-repo";
+import { getGoneJob, getGoneWorkflow } from "@/lib/inventory/gone-repo";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { JobCard } from "@/components/inventory/job-card";
 import { WorkflowSource } from "@/components/inventory/workflow-source";
+import { GoneWhen, WorkflowGone } from "@/components/inventory/workflow-gone";
 
 export const metadata: Metadata = { title: "Workflow" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SEVERITY_TONE = { critical: "red", high: "red", medium: "amber", low: "neutral", info: "neutral" } as const;
 
-export default async function WorkflowPage({ params }: { params: Promise<{ orgSlug: string; workflowId: string }> }) {
+export default async function WorkflowPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ orgSlug: string; workflowId: string }>;
+  searchParams: Promise<{ job?: string | string[] }>;
+}) {
   const { orgSlug, workflowId } = await params;
   const { actor } = await requirePagePermission(orgSlug, "inventory.read");
   if (!UUID.test(workflowId)) notFound();
+  // ?job=<job id> points at one job: highlighted when it is there, explained when it is gone.
+  const jobParam = (await searchParams).job;
+  const jobId = typeof jobParam === "string" && UUID.test(jobParam) ? jobParam : null;
   const { db } = await getDatabase();
   const wf = await getWorkflowDetail(db, actor.orgId, workflowId);
-  if (!wf) notFound();
+  const goneJob = jobId && !wf?.jobs.some((j) => j.id === jobId) ? await getGoneJob(db, actor.orgId, jobId) : null;
+  const jobGoneHere = goneJob?.workflowId === workflowId ? goneJob : null;
+  if (!wf) {
+    // An id that once was a workflow of this org says where it went; anything else is not found.
+    const gone = await getGoneWorkflow(db, actor.orgId, workflowId);
+    if (!gone) notFound();
+    return <WorkflowGone gone={gone} job={jobGoneHere} orgSlug={actor.orgSlug} />;
+  }
   const marks = new Map<number, { severity: string; rule: string }[]>();
   for (const f of wf.findings) marks.set(f.line, [...(marks.get(f.line) ?? []), { severity: f.severity, rule: f.rule }]);
   return (
@@ -47,6 +65,14 @@ export default async function WorkflowPage({ params }: { params: Promise<{ orgSl
           </Link>
         }
       />
+      {jobGoneHere ? (
+        <div className="mb-4" data-testid="job-gone">
+          <Alert tone="info">
+            The job <span className="font-mono">{jobGoneHere.jobKey}</span> no longer exists in this workflow: it was removed{" "}
+            <GoneWhen removedAt={jobGoneHere.removedAt} lastSeenAt={jobGoneHere.lastSeenAt} />.
+          </Alert>
+        </div>
+      ) : null}
       {wf.parseError ? <Alert>This file could not be analysed: {wf.parseError}</Alert> : null}
       <div className="grid gap-6 xl:grid-cols-2">
         <div className="space-y-4">
@@ -76,7 +102,7 @@ export default async function WorkflowPage({ params }: { params: Promise<{ orgSl
           </section>
           <h2 className="font-semibold">Jobs ({wf.jobs.length})</h2>
           {wf.jobs.map((j) => (
-            <JobCard key={j.id} job={j} />
+            <JobCard key={j.id} job={j} highlighted={j.id === jobId} />
           ))}
         </div>
         <section aria-labelledby="source-heading">
