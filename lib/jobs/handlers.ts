@@ -2,8 +2,9 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { syncRuns } from "@/lib/db/schema";
-import { executeSyncJob } from "@/lib/connections/sync-runner";
+import { executeBatchJob, executeSyncJob } from "@/lib/connections/sync-runner";
 import { createSyncRun, listConnections } from "@/lib/connections/connection-repo";
+import { reapDeadRuns } from "@/lib/connections/sync-reaper";
 import { enqueue, type JobHandlers } from "./queue";
 
 /** What each queue does. Sync jobs carry a run id; the run row is where progress and errors go. */
@@ -11,9 +12,12 @@ export function jobHandlers(handle: DatabaseHandle): JobHandlers {
   return {
     "sync-org": (data) => executeSyncJob(handle, data),
     "sync-repo": (data) => executeSyncJob(handle, data),
+    "sync-batch": (data) => executeBatchJob(handle, data),
+    "sync-reap": async () => void (await reapDeadRuns(handle)),
     // Secrets, variables and environments have no webhooks: re-poll every connected org
-    // (ETags make an unchanged org nearly free) unless a sync of it is already under way.
+    // (ETags make an unchanged org nearly free) unless a live sync of it is under way.
     "sync-schedule": async () => {
+      await reapDeadRuns(handle);
       for (const conn of await listConnections(handle.db)) {
         const [busy] = await handle.db
           .select({ id: syncRuns.id })

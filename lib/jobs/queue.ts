@@ -3,14 +3,37 @@ import { PgBoss, fromPglite } from "pg-boss";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { logger } from "@/lib/logger";
 
-/** Queues and their payloads. Payloads carry ids only, never credentials. */
+/**
+ * Queues and their payloads. Payloads carry ids only, never credentials. A sync is planned by a
+ * `sync-org` or `sync-repo` job (job id = run id), which cuts it into `sync-batch` jobs (job id =
+ * batch id) that any worker may take.
+ */
 export interface JobPayloads {
   "sync-org": { orgId: string; runId: string };
   "sync-repo": { orgId: string; runId: string; repoIds: number[]; forceFiles: boolean };
+  "sync-batch": { orgId: string; runId: string; batchId: string };
   "sync-schedule": Record<string, never>;
+  "sync-reap": Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
-export const QUEUES: QueueName[] = ["sync-org", "sync-repo", "sync-schedule"];
+export const QUEUES: QueueName[] = ["sync-org", "sync-repo", "sync-batch", "sync-schedule", "sync-reap"];
+export const SYNC_QUEUES = ["sync-org", "sync-repo", "sync-batch"] as const satisfies QueueName[];
+
+// How a sync job outlives the process running it. pg-boss stamps a running job every
+// JOB_HEARTBEAT_SECONDS / 2; a job unstamped for JOB_HEARTBEAT_SECONDS (its process died) is failed
+// by the supervisor of any live instance within SUPERVISE_SECONDS, and retried, by any worker,
+// up to SYNC_JOB_RETRIES times: a batch resumes after its last recorded repository.
+/** Longer than any pause of a live process (GC, a slow statement), short enough that a dead worker's batch moves on within a minute. */
+export const JOB_HEARTBEAT_SECONDS = 30;
+/** How often each instance's pg-boss supervisor looks for such jobs (pg-boss's default is 60). */
+export const SUPERVISE_SECONDS = 15;
+/** A batch that killed two workers is not given a third: its repositories are marked stale instead. */
+export const SYNC_JOB_RETRIES = 2;
+/**
+ * A live job is never expired: a batch may wait out GitHub's hourly rate-limit window (up to an
+ * hour) and still be working; the heartbeat, not this, catches dead workers.
+ */
+export const SYNC_JOB_EXPIRE_SECONDS = 3 * 60 * 60;
 
 export type JobHandlers = { [Q in QueueName]: (data: JobPayloads[Q]) => Promise<void> };
 
@@ -23,8 +46,8 @@ const holder = globalThis as unknown as { __gatehouseBoss?: Promise<PgBoss> };
 export function getQueue(handle: DatabaseHandle): Promise<PgBoss> {
   holder.__gatehouseBoss ??= (async () => {
     const boss = handle.pglite
-      ? new PgBoss({ db: fromPglite(handle.pglite), backend: "pglite", schema: "pgboss" })
-      : new PgBoss({ connectionString: handle.url!, schema: "pgboss", max: 4 });
+      ? new PgBoss({ db: fromPglite(handle.pglite), backend: "pglite", schema: "pgboss", superviseIntervalSeconds: SUPERVISE_SECONDS })
+      : new PgBoss({ connectionString: handle.url!, schema: "pgboss", max: 4, superviseIntervalSeconds: SUPERVISE_SECONDS });
     boss.on("error", (err: unknown) => logger.error("job queue error", { error: String(err) }));
     await boss.start();
     for (const q of QUEUES) await boss.createQueue(q);
@@ -36,9 +59,51 @@ export function getQueue(handle: DatabaseHandle): Promise<PgBoss> {
   return holder.__gatehouseBoss;
 }
 
+/** The job's id, for the sync queues: sending the same run or batch again adds nothing. */
+function jobId(queue: QueueName, data: unknown): string | undefined {
+  if (queue === "sync-batch") return (data as JobPayloads["sync-batch"]).batchId;
+  if (queue === "sync-org" || queue === "sync-repo") return (data as JobPayloads["sync-org"]).runId;
+  return undefined;
+}
+
 export async function enqueue<Q extends QueueName>(handle: DatabaseHandle, queue: Q, data: JobPayloads[Q]): Promise<void> {
   const boss = await getQueue(handle);
-  await boss.send(queue, data as object, { retryLimit: 0, expireInSeconds: 60 * 60 });
+  const id = jobId(queue, data);
+  await boss.send(
+    queue,
+    data as object,
+    id
+      ? { id, retryLimit: SYNC_JOB_RETRIES, retryDelay: 1, heartbeatSeconds: JOB_HEARTBEAT_SECONDS, expireInSeconds: SYNC_JOB_EXPIRE_SECONDS }
+      : { retryLimit: 0, expireInSeconds: 60 * 60 },
+  );
+}
+
+export type SyncJobState = "created" | "retry" | "active" | "completed" | "cancelled" | "failed";
+export interface SyncJobInfo {
+  queue: (typeof SYNC_QUEUES)[number];
+  id: string;
+  state: SyncJobState;
+  /** What the last failed attempt said (pg-boss's output), if anything. */
+  output: string | null;
+}
+
+/** Every job of a sync run still known to pg-boss, in any state. */
+export async function syncJobsOfRun(handle: DatabaseHandle, runId: string): Promise<SyncJobInfo[]> {
+  const boss = await getQueue(handle);
+  const out: SyncJobInfo[] = [];
+  for (const queue of SYNC_QUEUES) {
+    for (const job of await boss.findJobs<unknown>(queue, { data: { runId } })) {
+      const output = job.output && typeof job.output === "object" && "message" in job.output ? String((job.output as { message: unknown }).message) : null;
+      out.push({ queue, id: job.id, state: job.state, output });
+    }
+  }
+  return out;
+}
+
+/** Stops jobs of a run that ended (a later retry would find nothing to do, but need not run). */
+export async function cancelSyncJobs(handle: DatabaseHandle, jobs: SyncJobInfo[]): Promise<void> {
+  const boss = await getQueue(handle);
+  for (const job of jobs) await boss.cancel(job.queue, job.id).catch(() => undefined);
 }
 
 /** Registers the workers of every queue, and the schedule that re-polls what has no webhooks. */
@@ -55,6 +120,8 @@ export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers
       }
     });
   }
+  // Runs whose workers died are failed every minute, whatever the sync schedule.
+  await boss.schedule("sync-reap", "* * * * *", {});
   if (scheduleMinutes > 0) {
     const cron = scheduleMinutes >= 60 ? `0 */${Math.max(1, Math.round(scheduleMinutes / 60))} * * *` : `*/${scheduleMinutes} * * * *`;
     await boss.schedule("sync-schedule", cron, {});
