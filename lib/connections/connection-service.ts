@@ -8,6 +8,7 @@ import { auditEntry } from "@/lib/audit/define-event";
 import { AppError, conflict, notFound } from "@/lib/http/errors";
 import { listInstallations, type InstallationInfo } from "@/lib/github/installations";
 import { enqueue } from "@/lib/jobs/queue";
+import { logger } from "@/lib/logger";
 import { githubCredentials } from "./credentials";
 import { ConnectGithubSchema, OrgOnlySchema, StartSyncSchema } from "./connection-schema";
 import { GithubConnected, GithubDisconnected, SyncStarted } from "./connection-audit";
@@ -95,7 +96,8 @@ export const startSync: UseCase<typeof StartSyncSchema, { runId: string }> = {
   permission: "sync.run",
   input: StartSyncSchema,
   async prepare(_input, actor) {
-    await reapDeadRuns(await getDatabase(), { orgId: actor.orgId });
+    // Best effort: if the check itself fails, a dead run still refuses this sync until the reaper's next minute.
+    await reapDeadRuns(await getDatabase(), { orgId: actor.orgId }).catch((err: unknown) => logger.warn("could not check for sync runs whose worker stopped", { error: String(err) }));
   },
   async run({ tx, actor, audit }) {
     if (!(await findConnection(tx, actor.orgId))) {

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/types";
 import type { FetchStats, OrgFacts, RepoFacts, RepoFetchError, RepoSummary } from "@/lib/github/facts";
 import { planRun } from "./sync-plan";
 import { runBatch } from "./sync-batch";
+import { startRunHeartbeat } from "./sync-liveness";
 
 /** What the sync needs from the fetch layer (lib/github/fetch). */
 export interface OrgFetcher {
@@ -30,6 +31,12 @@ export interface SyncRequest {
  * sync-plan.ts, the batches in sync-batch.ts), so several processes share one sync.
  */
 export async function runSync(db: Db, fetcher: OrgFetcher, req: SyncRequest): Promise<void> {
-  const batches = await planRun(db, fetcher, { ...req, batchSize: () => Infinity });
-  for (const batchId of batches ?? []) await runBatch(db, fetcher, { orgId: req.orgId, runId: req.runId, batchId }, { now: req.now });
+  // Stamped from start to end, also between the plan and its batch.
+  const stopHeartbeat = await startRunHeartbeat(db, req.orgId, req.runId);
+  try {
+    const batches = await planRun(db, fetcher, { ...req, batchSize: () => Infinity });
+    for (const batchId of batches ?? []) await runBatch(db, fetcher, { orgId: req.orgId, runId: req.runId, batchId }, { now: req.now });
+  } finally {
+    stopHeartbeat();
+  }
 }

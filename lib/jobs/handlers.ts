@@ -5,6 +5,7 @@ import { syncRuns } from "@/lib/db/schema";
 import { executeBatchJob, executeSyncJob } from "@/lib/connections/sync-runner";
 import { createSyncRun, listConnections } from "@/lib/connections/connection-repo";
 import { reapDeadRuns } from "@/lib/connections/sync-reaper";
+import { logger } from "@/lib/logger";
 import { enqueue, type JobHandlers } from "./queue";
 
 /** What each queue does. Sync jobs carry a run id; the run row is where progress and errors go. */
@@ -17,7 +18,7 @@ export function jobHandlers(handle: DatabaseHandle): JobHandlers {
     // Secrets, variables and environments have no webhooks: re-poll every connected org
     // (ETags make an unchanged org nearly free) unless a live sync of it is under way.
     "sync-schedule": async () => {
-      await reapDeadRuns(handle);
+      await reapDeadRuns(handle).catch((err: unknown) => logger.warn("could not check for sync runs whose worker stopped", { error: String(err) }));
       for (const conn of await listConnections(handle.db)) {
         const [busy] = await handle.db
           .select({ id: syncRuns.id })

@@ -27,7 +27,10 @@ export const SYNC_QUEUES = ["sync-org", "sync-repo", "sync-batch"] as const sati
 export const JOB_HEARTBEAT_SECONDS = 30;
 /** How often each instance's pg-boss supervisor looks for such jobs (pg-boss's default is 60). */
 export const SUPERVISE_SECONDS = 15;
-/** A batch that killed two workers is not given a third: its repositories are marked stale instead. */
+/**
+ * Attempts after the first. A job that failed three times (its worker died, the database refused)
+ * is not tried again: the reaper then fails its run and marks the repositories it had not written stale.
+ */
 export const SYNC_JOB_RETRIES = 2;
 /**
  * A live job is never expired: a batch may wait out GitHub's hourly rate-limit window (up to an
@@ -98,12 +101,6 @@ export async function syncJobsOfRun(handle: DatabaseHandle, runId: string): Prom
     }
   }
   return out;
-}
-
-/** Stops jobs of a run that ended (a later retry would find nothing to do, but need not run). */
-export async function cancelSyncJobs(handle: DatabaseHandle, jobs: SyncJobInfo[]): Promise<void> {
-  const boss = await getQueue(handle);
-  for (const job of jobs) await boss.cancel(job.queue, job.id).catch(() => undefined);
 }
 
 /** Registers the workers of every queue, and the schedule that re-polls what has no webhooks. */

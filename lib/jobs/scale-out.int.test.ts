@@ -68,6 +68,11 @@ afterAll(async () => {
   await own?.drop();
 });
 
+/** Rows of a raw statement (node-postgres: this test runs on PostgreSQL only). */
+async function rowsOf<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
 /** Repositories whose stored snapshot is not exactly the fixture's (a workflow, a job count, a file missing or extra). */
@@ -128,7 +133,7 @@ describe("two workers share one sync", () => {
       await enqueue(own!.handle, "sync-org", { orgId, runId });
 
       const writesBy = async (app: string) =>
-        Number((await db.execute<{ n: number }>(sql`select count(*)::int as n from test_repo_write where org_id = ${orgId} and app = ${app} and committed is not null`)).rows[0]!.n);
+        Number((await rowsOf<{ n: number }>(db, sql`select count(*)::int as n from test_repo_write where org_id = ${orgId} and app = ${app} and committed is not null`))[0]!.n);
       const runNow = async () => (await db.select().from(syncRuns).where(eq(syncRuns.id, runId)))[0]!;
       // Killed in the middle of its work: past its first batch (25 repositories), in another one.
       for (;;) {
@@ -160,11 +165,10 @@ describe("two workers share one sync", () => {
       // No partial snapshot.
       expect(await partialSnapshots(db, orgId)).toEqual([]);
       // No repository written by two transactions at once.
-      const log = (
-        await db.execute<{ github_id: string; app: string; wrote: Date; committed: Date }>(
-          sql`select github_id, app, wrote, committed from test_repo_write where org_id = ${orgId} and committed is not null order by github_id, wrote`,
-        )
-      ).rows;
+      const log = await rowsOf<{ github_id: string; app: string; wrote: Date; committed: Date }>(
+        db,
+        sql`select github_id, app, wrote, committed from test_repo_write where org_id = ${orgId} and committed is not null order by github_id, wrote`,
+      );
       const overlaps: string[] = [];
       for (let i = 1; i < log.length; i++) {
         const [p, c] = [log[i - 1]!, log[i]!];
@@ -177,14 +181,15 @@ describe("two workers share one sync", () => {
       expect(await writesBy("worker-a")).toBe(byAAtKill);
       expect(byB).toBeGreaterThanOrEqual(REPOS - byAAtKill);
       expect(byAAtKill).toBeLessThan(REPOS);
-      const twice = await db.execute<{ n: number }>(
+      const [twice] = await rowsOf<{ n: number }>(
+        db,
         sql`select count(*)::int as n from (select github_id from test_repo_write where org_id = ${orgId} and committed is not null group by github_id having count(distinct app) > 1) t`,
       );
       // The figures README.md's worker sizing is derived from.
       process.stdout.write(
         `[scale-out] ${REPOS} repositories, 2 workers (one killed after ${byAAtKill} writes), ${seconds.toFixed(1)} s, ` +
           `${run.charged} requests charged (${(run.charged / REPOS).toFixed(2)}/repository), ${run.graphqlPoints} GraphQL points, ` +
-          `worker-b wrote ${byB}, ${twice.rows[0]!.n} repositories written by both (one after the other)\n`,
+          `worker-b wrote ${byB}, ${twice!.n} repositories written by both (one after the other)\n`,
       );
       expect(await db.select().from(repositories).where(and(eq(repositories.orgId, orgId), sql`${repositories.removedAt} is not null`))).toEqual([]);
     },
