@@ -9,7 +9,7 @@ const [appPort = "3100", idpPort = "3101", githubPort = "3102"] = process.argv.s
 const dataDir = mkdtempSync(path.join(tmpdir(), "gatehouse-e2e-"));
 
 await buildIfNeeded((s) => process.stdout.write(`${s}\n`));
-const stack = await startStack({ appPort: Number(appPort), idpPort: Number(idpPort), githubPort: Number(githubPort), dataDir, unconnectedOrgs: ["test-org"] });
+const stack = await startStack({ appPort: Number(appPort), idpPort: Number(idpPort), githubPort: Number(githubPort), dataDir, unconnectedOrgs: ["test-org"], abandonedSyncOrgs: ["stale-org"] });
 process.stdout.write(`e2e server ready at ${stack.appUrl}\n`);
 
 let stopping = false;
