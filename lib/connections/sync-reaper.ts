@@ -35,7 +35,8 @@ function reasonFor(run: { worker: string | null; heartbeatAgeMs: number | null }
   if (run.worker === null || run.heartbeatAgeMs === null) {
     return `This sync never started: no worker took it up (the process that queued it stopped first, or its job was lost).${said} Start a new sync.`;
   }
-  return `The worker running this sync stopped (last heartbeat ${ago(run.heartbeatAgeMs)}, from ${run.worker}). Repositories it had not written keep their previous snapshot.${said} Start a new sync.`;
+  // Which host and process it was stays in sync_run.worker and the log: not for the organisation's members.
+  return `The worker running this sync stopped (last heartbeat ${ago(run.heartbeatAgeMs)}). Repositories it had not written keep their previous snapshot.${said} Start a new sync.`;
 }
 
 /** Fails dead runs (of one organisation, or all); returns what it failed. */
