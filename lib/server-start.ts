@@ -4,6 +4,7 @@ import { DatabaseStartError, getDatabase } from "@/lib/db";
 import { githubCredentials } from "@/lib/connections/credentials";
 import { startWorkers } from "@/lib/jobs/queue";
 import { jobHandlers } from "@/lib/jobs/handlers";
+import { reapDeadRuns } from "@/lib/connections/sync-reaper";
 import { logger, redactConsoleOutput } from "@/lib/logger";
 
 /** Start-up of the web server; a wrong setting exits with the reason and what to do. */
@@ -15,6 +16,8 @@ export async function startServer(): Promise<void> {
     authSecretOf(env);
     githubCredentials(env);
     const handle = await getDatabase();
+    // Runs left behind by a process that died (this one's earlier life among them) are failed now.
+    await reapDeadRuns(handle).catch((err: unknown) => logger.error("could not check for sync runs whose worker stopped", { error: String(err) }));
     if (env.JOBS_MODE === "inline") {
       await startWorkers(handle, jobHandlers(handle), env.SYNC_INTERVAL_MINUTES);
       logger.info("background jobs run in this process (JOBS_MODE=inline)");

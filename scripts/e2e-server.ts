@@ -19,6 +19,7 @@ const stack = await startStack({
   extraIdpUsers: E2E_IDP_USERS,
   githubSignIn: { users: E2E_GITHUB_USERS },
   extraMembers: E2E_VIEWERS.map((email) => ({ email, role: "viewer" as const })),
+  abandonedSyncOrgs: ["stale-org"],
 });
 process.stdout.write(`e2e server ready at ${stack.appUrl}\n`);
 

@@ -85,14 +85,16 @@ export async function queueCoalescedSync(tx: Db, orgId: string, scope: SyncScope
 
 /**
  * Moves a queued run to running and returns what it must sync, read at that instant (so
- * whatever was coalesced into it until then is included). Null when the run is no longer
- * queued: another worker took it, or it failed.
+ * whatever was coalesced into it until then is included). Null when the run has ended.
  */
-export async function claimQueuedRun(db: Db, orgId: string, runId: string): Promise<{ repoIds: number[] | null; forceFilesFor: number[] } | null> {
+export async function claimRun(db: Db, orgId: string, runId: string): Promise<{ repoIds: number[] | null; forceFilesFor: number[] } | null> {
+  // "running" too: a plan job retried after its worker died takes its run up again (planRun
+  // then re-queues the batches it had planned, which adds nothing). Webhooks coalesce only
+  // into queued runs, so a running run's scope no longer moves.
   const [row] = await db
     .update(syncRuns)
-    .set({ status: "running", startedAt: new Date() })
-    .where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.id, runId), eq(syncRuns.status, "queued")))
+    .set({ status: "running", startedAt: sql`coalesce(${syncRuns.startedAt}, now())` })
+    .where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.id, runId), inArray(syncRuns.status, ["queued", "running"])))
     .returning({ repoIds: syncRuns.repoIds, forceFilesFor: syncRuns.forceFilesFor });
   return row ?? null;
 }

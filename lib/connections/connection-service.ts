@@ -8,10 +8,12 @@ import { auditEntry } from "@/lib/audit/define-event";
 import { AppError, AuditedRefusal, conflict, notFound } from "@/lib/http/errors";
 import { listInstallations, type InstallationInfo } from "@/lib/github/installations";
 import { enqueue } from "@/lib/jobs/queue";
+import { logger } from "@/lib/logger";
 import { githubCredentials } from "./credentials";
 import { ConnectGithubSchema, OrgOnlySchema, StartSyncSchema } from "./connection-schema";
 import { GithubConnected, GithubDisconnected, SyncStarted } from "./connection-audit";
 import { createSyncRun, findConnection, findConnectionByInstallation } from "./connection-repo";
+import { reapDeadRuns } from "./sync-reaper";
 
 type Prepared = { kind: "app"; installation: InstallationInfo; baseUrl: string } | { kind: "token"; baseUrl: string };
 
@@ -88,11 +90,18 @@ export const disconnectGithub: UseCase<typeof OrgOnlySchema, { ok: true }> = {
   },
 };
 
-/** "Sync now": records a queued run, then (after commit) hands it to the job queue. */
+/**
+ * "Sync now": records a queued run, then (after commit) hands it to the job queue. A run whose
+ * worker died is failed first (sync-reaper.ts), so it never blocks a new one.
+ */
 export const startSync: UseCase<typeof StartSyncSchema, { runId: string }> = {
   action: SyncStarted.action,
   permission: "sync.run",
   input: StartSyncSchema,
+  async prepare(_input, actor) {
+    // Best effort: if the check itself fails, a dead run still refuses this sync until the reaper's next minute.
+    await reapDeadRuns(await getDatabase(), { orgId: actor.orgId }).catch((err: unknown) => logger.warn("could not check for sync runs whose worker stopped", { error: String(err) }));
+  },
   async run({ tx, actor, audit }) {
     if (!(await findConnection(tx, actor.orgId))) {
       throw conflict("This organisation is not connected to GitHub yet: an admin connects it on Settings → GitHub.");

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { jobActions, jobIdentities, jobSecrets, jobSystems, repositories, secrets } from "@/lib/db/schema";
 import type { AnalysisResult, JobModel } from "@/lib/analysis/types";
@@ -18,6 +18,9 @@ export interface RepoSnapshot {
   analysis: AnalysisResult;
 }
 
+/** Advisory-lock namespace of repository snapshots ("gh" + "rp"); the second key is the repository's. */
+const REPO_LOCK_CLASS = 0x67687270;
+
 /**
  * Brings one repository's stored snapshot to the new one in a single transaction: readers see
  * the old one or the new one, never a mix, and a failure leaves the old one in place. Rows keep
@@ -28,6 +31,9 @@ export interface RepoSnapshot {
 export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, snap: RepoSnapshot, now: Date): Promise<{ repoId: string } & FindingChanges> {
   const { facts } = snap;
   return db.transaction(async (tx) => {
+    // One writer per repository at a time, whichever process or run it comes from (two workers
+    // sharing a sync, a webhook's sync beside a scheduled one): held until this transaction ends.
+    await tx.execute(sql`select pg_advisory_xact_lock(${REPO_LOCK_CLASS}, hashtext(${`${orgId}:${facts.repo.githubId}`}))`);
     const owner = repoOwner(org, facts);
     // Locks the repository's row (when there is one) for the rest of the transaction, so two
     // snapshots of one repository are written one after the other, each matching its rows

@@ -2,19 +2,23 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { syncRuns } from "@/lib/db/schema";
-import { executeSyncJob } from "@/lib/connections/sync-runner";
-import { createSyncRun, failUnfinishedRun, listConnections } from "@/lib/connections/connection-repo";
-import { redactText } from "@/lib/logger";
+import { executeBatchJob, executeSyncJob } from "@/lib/connections/sync-runner";
+import { createSyncRun, listConnections } from "@/lib/connections/connection-repo";
+import { reapDeadRuns } from "@/lib/connections/sync-reaper";
+import { logger } from "@/lib/logger";
 import { enqueue, type JobHandlers } from "./queue";
 
 /** What each queue does. Sync jobs carry a run id; the run row is where progress and errors go. */
 export function jobHandlers(handle: DatabaseHandle): JobHandlers {
   return {
-    "sync-org": (data) => runSyncJob(handle, data),
-    "sync-repo": (data) => runSyncJob(handle, data),
+    "sync-org": (data) => executeSyncJob(handle, data),
+    "sync-repo": (data) => executeSyncJob(handle, data),
+    "sync-batch": (data) => executeBatchJob(handle, data),
+    "sync-reap": async () => void (await reapDeadRuns(handle)),
     // Secrets, variables and environments have no webhooks: re-poll every connected org
-    // (ETags make an unchanged org nearly free) unless a sync of it is already under way.
+    // (ETags make an unchanged org nearly free) unless a live sync of it is under way.
     "sync-schedule": async () => {
+      await reapDeadRuns(handle).catch((err: unknown) => logger.warn("could not check for sync runs whose worker stopped", { error: String(err) }));
       for (const conn of await listConnections(handle.db)) {
         const [busy] = await handle.db
           .select({ id: syncRuns.id })
@@ -27,17 +31,4 @@ export function jobHandlers(handle: DatabaseHandle): JobHandlers {
       }
     },
   };
-}
-
-/**
- * A sync job that throws leaves no run queued or running for ever: such a run would block
- * "Sync now" and absorb every later webhook of its organisation.
- */
-async function runSyncJob(handle: DatabaseHandle, data: { orgId: string; runId: string }): Promise<void> {
-  try {
-    await executeSyncJob(handle, data);
-  } catch (err) {
-    await failUnfinishedRun(handle.db, data.orgId, data.runId, `The sync stopped on an internal error: ${redactText(err instanceof Error ? err.message : String(err))}`).catch(() => undefined);
-    throw err;
-  }
 }

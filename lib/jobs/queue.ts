@@ -3,15 +3,41 @@ import { PgBoss, fromPglite } from "pg-boss";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { logger } from "@/lib/logger";
 
-/** Queues and their payloads. Payloads carry ids only, never credentials. */
+/**
+ * Queues and their payloads. Payloads carry ids only, never credentials. A sync is planned by a
+ * `sync-org` or `sync-repo` job (job id = run id), which cuts it into `sync-batch` jobs (job id =
+ * batch id) that any worker may take.
+ */
 export interface JobPayloads {
   // What a run syncs lives on its sync_run row (deliveries coalesce into a queued run), not here.
   "sync-org": { orgId: string; runId: string };
   "sync-repo": { orgId: string; runId: string };
+  "sync-batch": { orgId: string; runId: string; batchId: string };
   "sync-schedule": Record<string, never>;
+  "sync-reap": Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
-export const QUEUES: QueueName[] = ["sync-org", "sync-repo", "sync-schedule"];
+export const QUEUES: QueueName[] = ["sync-org", "sync-repo", "sync-batch", "sync-schedule", "sync-reap"];
+export const SYNC_QUEUES = ["sync-org", "sync-repo", "sync-batch"] as const satisfies QueueName[];
+
+// How a sync job outlives the process running it. pg-boss stamps a running job every
+// JOB_HEARTBEAT_SECONDS / 2; a job unstamped for JOB_HEARTBEAT_SECONDS (its process died) is failed
+// by the supervisor of any live instance within SUPERVISE_SECONDS, and retried, by any worker,
+// up to SYNC_JOB_RETRIES times: a batch resumes after its last recorded repository.
+/** Longer than any pause of a live process (GC, a slow statement), short enough that a dead worker's batch moves on within a minute. */
+export const JOB_HEARTBEAT_SECONDS = 30;
+/** How often each instance's pg-boss supervisor looks for such jobs (pg-boss's default is 60). */
+export const SUPERVISE_SECONDS = 15;
+/**
+ * Attempts after the first. A job that failed three times (its worker died, the database refused)
+ * is not tried again: the reaper then fails its run and marks the repositories it had not written stale.
+ */
+export const SYNC_JOB_RETRIES = 2;
+/**
+ * A live job is never expired: a batch may wait out GitHub's hourly rate-limit window (up to an
+ * hour) and still be working; the heartbeat, not this, catches dead workers.
+ */
+export const SYNC_JOB_EXPIRE_SECONDS = 3 * 60 * 60;
 
 export type JobHandlers = { [Q in QueueName]: (data: JobPayloads[Q]) => Promise<void> };
 
@@ -24,8 +50,8 @@ const holder = globalThis as unknown as { __gatehouseBoss?: Promise<PgBoss> };
 export function getQueue(handle: DatabaseHandle): Promise<PgBoss> {
   holder.__gatehouseBoss ??= (async () => {
     const boss = handle.pglite
-      ? new PgBoss({ db: fromPglite(handle.pglite), backend: "pglite", schema: "pgboss" })
-      : new PgBoss({ connectionString: handle.url!, schema: "pgboss", max: 4 });
+      ? new PgBoss({ db: fromPglite(handle.pglite), backend: "pglite", schema: "pgboss", superviseIntervalSeconds: SUPERVISE_SECONDS })
+      : new PgBoss({ connectionString: handle.url!, schema: "pgboss", max: 4, superviseIntervalSeconds: SUPERVISE_SECONDS });
     boss.on("error", (err: unknown) => logger.error("job queue error", { error: err }));
     await boss.start();
     for (const q of QUEUES) await boss.createQueue(q);
@@ -37,9 +63,45 @@ export function getQueue(handle: DatabaseHandle): Promise<PgBoss> {
   return holder.__gatehouseBoss;
 }
 
+/** The job's id, for the sync queues: sending the same run or batch again adds nothing. */
+function jobId(queue: QueueName, data: unknown): string | undefined {
+  if (queue === "sync-batch") return (data as JobPayloads["sync-batch"]).batchId;
+  if (queue === "sync-org" || queue === "sync-repo") return (data as JobPayloads["sync-org"]).runId;
+  return undefined;
+}
+
 export async function enqueue<Q extends QueueName>(handle: DatabaseHandle, queue: Q, data: JobPayloads[Q]): Promise<void> {
   const boss = await getQueue(handle);
-  await boss.send(queue, data as object, { retryLimit: 0, expireInSeconds: 60 * 60 });
+  const id = jobId(queue, data);
+  await boss.send(
+    queue,
+    data as object,
+    id
+      ? { id, retryLimit: SYNC_JOB_RETRIES, retryDelay: 1, heartbeatSeconds: JOB_HEARTBEAT_SECONDS, expireInSeconds: SYNC_JOB_EXPIRE_SECONDS }
+      : { retryLimit: 0, expireInSeconds: 60 * 60 },
+  );
+}
+
+export type SyncJobState = "created" | "retry" | "active" | "completed" | "cancelled" | "failed";
+export interface SyncJobInfo {
+  queue: (typeof SYNC_QUEUES)[number];
+  id: string;
+  state: SyncJobState;
+  /** What the last failed attempt said (pg-boss's output), if anything. */
+  output: string | null;
+}
+
+/** Every job of a sync run still known to pg-boss, in any state. */
+export async function syncJobsOfRun(handle: DatabaseHandle, runId: string): Promise<SyncJobInfo[]> {
+  const boss = await getQueue(handle);
+  const out: SyncJobInfo[] = [];
+  for (const queue of SYNC_QUEUES) {
+    for (const job of await boss.findJobs<unknown>(queue, { data: { runId } })) {
+      const output = job.output && typeof job.output === "object" && "message" in job.output ? String((job.output as { message: unknown }).message) : null;
+      out.push({ queue, id: job.id, state: job.state, output });
+    }
+  }
+  return out;
 }
 
 /** Registers the workers of every queue, and the schedule that re-polls what has no webhooks. */
@@ -56,6 +118,8 @@ export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers
       }
     });
   }
+  // Runs whose workers died are failed every minute, whatever the sync schedule.
+  await boss.schedule("sync-reap", "* * * * *", {});
   if (scheduleMinutes > 0) {
     const cron = scheduleMinutes >= 60 ? `0 */${Math.max(1, Math.round(scheduleMinutes / 60))} * * *` : `*/${scheduleMinutes} * * * *`;
     await boss.schedule("sync-schedule", cron, {});

@@ -14,6 +14,7 @@ import { openDatabase } from "@/lib/db/open";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { seedDemo } from "@/lib/demo/seed-demo";
 import { connectAndSyncDemo, startDemoGithub, type DemoGithubSignIn } from "./demo-github";
+import { seedAbandonedSync } from "./demo-abandoned-sync";
 
 export interface StackOptions {
   appPort: number;
@@ -21,6 +22,8 @@ export interface StackOptions {
   githubPort: number;
   /** Extra Gatehouse organisations (admin: admin@acme.test), seeded but not connected to GitHub. */
   unconnectedOrgs?: string[];
+  /** Extra organisations (admin: admin@acme.test) whose sync's process died mid-sync (demo-abandoned-sync.ts). */
+  abandonedSyncOrgs?: string[];
   dataDir: string;
   /** Extra environment for the server (e.g. BOOTSTRAP_ADMIN_EMAILS). */
   env?: Record<string, string>;
@@ -98,7 +101,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let syncSummary: string;
   try {
     await migrateDatabase(handle);
-    await seedDemo(handle.db, opts.unconnectedOrgs ?? []);
+    await seedDemo(handle.db, [...(opts.unconnectedOrgs ?? []), ...(opts.abandonedSyncOrgs ?? [])]);
     if (opts.extraMembers?.length) {
       const [acme] = await handle.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, "acme"));
       await handle.db
@@ -107,6 +110,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         .onConflictDoNothing();
     }
     syncSummary = await connectAndSyncDemo(handle, github, "acme");
+    for (const slug of opts.abandonedSyncOrgs ?? []) await seedAbandonedSync(handle.db, slug, github.sim.url);
   } catch (err) {
     await github.sim.close();
     throw err;

@@ -1,4 +1,5 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import type { OrgFacts, RepoSummary } from "@/lib/github/facts";
 import { organizations } from "./tenancy";
 
 /**
@@ -60,8 +61,52 @@ export const syncRuns = pgTable(
      */
     repoIds: bigint("repo_ids", { mode: "number" }).array(),
     forceFilesFor: bigint("force_files_for", { mode: "number" }).array().notNull().default([]),
+    /**
+     * Stamped (database clock) every few seconds by each process working on the run, with its
+     * `host:pid` in `worker`: a run whose stamps stopped and that no queued job will continue
+     * is failed by the reaper (lib/connections/sync-reaper.ts).
+     */
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    worker: text("worker"),
   },
-  (t) => [index("sync_run_org_started_idx").on(t.orgId, t.startedAt), index("sync_run_org_status_idx").on(t.orgId, t.status)],
+  (t) => [
+    index("sync_run_org_started_idx").on(t.orgId, t.startedAt),
+    // Webhook coalescing, the reaper and Sync now look for the few unfinished runs.
+    index("sync_run_org_status_idx").on(t.orgId, t.status),
+  ],
+);
+
+/**
+ * A slice of a run's repositories that any worker may take (one pg-boss job, id = this id).
+ * Written once by the run's plan; `done_repo_ids` grows as the batch's repositories are
+ * written or marked stale, so an attempt that dies is resumed where it stopped.
+ */
+export const syncBatches = pgTable(
+  "sync_batch",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => syncRuns.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    repos: jsonb("repos").$type<RepoSummary[]>().notNull(),
+    /** GitHub ids of the repositories whose files are fetched (pushed since the stored snapshot). */
+    filesFor: jsonb("files_for").$type<number[]>().notNull(),
+    /** The organisation's facts as the plan fetched them, cut down to these repositories. */
+    org: jsonb("org").$type<OrgFacts>().notNull(),
+    status: text("status").$type<"queued" | "running" | "done" | "failed">().notNull().default("queued"),
+    attempts: integer("attempts").notNull().default(0),
+    worker: text("worker"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    doneRepoIds: jsonb("done_repo_ids").$type<number[]>().notNull().default([]),
+    /** Why the batch stopped short (credentials rejected, the database failing): fails the run. */
+    failure: text("failure"),
+  },
+  (t) => [uniqueIndex("sync_batch_run_seq_uq").on(t.runId, t.seq), index("sync_batch_org_idx").on(t.orgId)],
 );
 
 /** Conditional-request cache: a 304 returns the stored body and costs no rate limit. */
