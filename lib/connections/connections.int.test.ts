@@ -13,7 +13,7 @@ import type { GithubSim } from "@/sim/github";
 import { stopQueue } from "@/lib/jobs/queue";
 import { connectGithub } from "./connection-service";
 import { handleWebhook, planSync } from "./webhooks";
-import { executeSyncJob } from "./sync-runner";
+import { executeBatchJob, executeSyncJob } from "./sync-runner";
 
 const SECRET = "webhook-secret-for-the-connection-tests";
 let handle: DatabaseHandle;
@@ -132,11 +132,14 @@ describe("webhooks", () => {
       expect((await handleWebhook(handle, SECRET, { event: "push", delivery: crypto.randomUUID(), signature: sign(body) }, body)).status).toBe(202);
     }
     const [run] = await handle.db.select().from(syncRuns).where(and(eq(syncRuns.orgId, org.id), eq(syncRuns.status, "queued")));
-    await executeSyncJob(handle, { orgId: org.id, runId: run!.id });
+    // The plan queues its batches; this test is the worker that takes them.
+    for (const batchId of await executeSyncJob(handle, { orgId: org.id, runId: run!.id })) {
+      await executeBatchJob(handle, { orgId: org.id, runId: run!.id, batchId });
+    }
     const [done] = await handle.db.select().from(syncRuns).where(eq(syncRuns.id, run!.id));
     expect(done).toMatchObject({ status: "succeeded", reposTotal: 2, reposDone: 2 });
-    // A second job for the same run (a duplicate) finds it no longer queued and leaves it alone.
-    await executeSyncJob(handle, { orgId: org.id, runId: run!.id });
+    // A second job for the same run (a duplicate) finds it ended and leaves it alone.
+    expect(await executeSyncJob(handle, { orgId: org.id, runId: run!.id })).toEqual([]);
     expect((await handle.db.select().from(syncRuns).where(eq(syncRuns.id, run!.id)))[0]).toEqual(done);
   });
 

@@ -23,7 +23,8 @@ import { reapDeadRuns } from "./sync-reaper";
 
 let handle: DatabaseHandle;
 let sim: GithubSim;
-const databaseUrl = inject("databaseUrl");
+// The owner's URL: these tests create a database of their own.
+const databaseUrl = inject("ownerDatabaseUrl");
 
 beforeAll(async () => {
   handle = await openTestDatabase();

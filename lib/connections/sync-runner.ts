@@ -48,18 +48,21 @@ async function connectionFetcher(db: Db, orgId: string, runId: string): Promise<
 /**
  * A `sync-org` / `sync-repo` job: plans the run (organisation facts, the listing, its batches) and
  * queues one `sync-batch` job per batch for any worker to take. A retried plan queues the same
- * batches again, which adds nothing (job id = batch id).
+ * batches again, which adds nothing (job id = batch id). Returns the batches it queued.
  */
-export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Promise<void> {
+export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Promise<string[]> {
   const { db } = handle;
   // What the run syncs is read from its row when it starts, with every webhook coalesced
   // into it while it was queued; a run that already ended is left alone.
   const scope = await claimRun(db, job.orgId, job.runId);
-  if (!scope) return void logger.info("sync job skipped: its run has already ended", { runId: job.runId });
+  if (!scope) {
+    logger.info("sync job skipped: its run has already ended", { runId: job.runId });
+    return [];
+  }
   const setup = await connectionFetcher(db, job.orgId, job.runId);
   if ("failure" in setup) {
     await failRun(db, job.orgId, job.runId, setup.failure, { stats: NO_STATS, done: 0, failed: 0, errors: [{ repo: null, kind: "setup", message: setup.failure }] }, new Date());
-    return;
+    return [];
   }
   const batches = await planRun(db, setup.fetcher, {
     orgId: job.orgId,
@@ -69,6 +72,7 @@ export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Prom
     batchSize: batchSizeFor,
   });
   for (const batchId of batches ?? []) await enqueue(handle, "sync-batch", { orgId: job.orgId, runId: job.runId, batchId });
+  return batches ?? [];
 }
 
 /** A `sync-batch` job: one batch of a planned run, with a client of its own. */

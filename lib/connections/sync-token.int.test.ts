@@ -12,7 +12,7 @@ import { SYNC_PERMISSIONS, SYNC_TOKEN_PERMISSIONS } from "@/lib/github/permissio
 import { createJwtSigner } from "@/lib/github/app-jwt";
 import { DEFAULT_INSTALLATION_PERMISSIONS, type GithubSim } from "@/sim/github";
 import { createSyncRun, latestSyncRun } from "./connection-repo";
-import { executeSyncJob } from "./sync-runner";
+import { executeBatchJob, executeSyncJob } from "./sync-runner";
 
 let handle: DatabaseHandle;
 let sim: GithubSim;
@@ -45,7 +45,8 @@ async function connectedOrg(login: string) {
 
 async function sync(orgId: string) {
   const runId = await createSyncRun(handle.db, orgId, { scope: "org", trigger: "manual", requestedBy: null });
-  await executeSyncJob(handle, { orgId, runId });
+  // The plan queues its batches; this test is the worker that takes them.
+  for (const batchId of await executeSyncJob(handle, { orgId, runId })) await executeBatchJob(handle, { orgId, runId, batchId });
   return (await latestSyncRun(handle.db, orgId))!;
 }
 

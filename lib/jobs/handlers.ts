@@ -11,8 +11,8 @@ import { enqueue, type JobHandlers } from "./queue";
 /** What each queue does. Sync jobs carry a run id; the run row is where progress and errors go. */
 export function jobHandlers(handle: DatabaseHandle): JobHandlers {
   return {
-    "sync-org": (data) => executeSyncJob(handle, data),
-    "sync-repo": (data) => executeSyncJob(handle, data),
+    "sync-org": async (data) => void (await executeSyncJob(handle, data)),
+    "sync-repo": async (data) => void (await executeSyncJob(handle, data)),
     "sync-batch": (data) => executeBatchJob(handle, data),
     "sync-reap": async () => void (await reapDeadRuns(handle)),
     // Secrets, variables and environments have no webhooks: re-poll every connected org

@@ -17,7 +17,8 @@ import type { OrgData } from "@/sim/fixtures/model";
 import { createSyncRun } from "@/lib/connections/connection-repo";
 import { enqueue, stopQueue } from "./queue";
 
-const databaseUrl = inject("databaseUrl");
+// The owner's URL: these tests create a database of their own.
+const databaseUrl = inject("ownerDatabaseUrl");
 const REPOS = 200;
 const LOGIN = "scale-org";
 
