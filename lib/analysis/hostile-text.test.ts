@@ -78,7 +78,10 @@ const DETECTORS: [string, (s: StepModel[], text: string) => void][] = [
       for (const step of ss) extract({ step, job: { idToken: true, secrets: [] }, out });
     },
   ]),
-  ["identities: idOf (a value that is one whole expression)", (ss, text) => void [idOf(ss[0]!.run!), idOf({ ...ss[0]!.run!, text: `\${{${text}}}` })]],
+  [
+    "identities: idOf (a value that is one whole expression)",
+    (ss, text) => void ["", "${{", "${{ x "].map((before) => [`${before}${text}`, `${before}${text}}}`, `${before}${text}x}}x`].map((t) => idOf({ ...ss[0]!.run!, text: t }))),
+  ],
   ["expressions: context references", (_, text) => void expressionRefs(text)],
   ["expressions: `${{ }}` inside a plain string", (_, text) => void conditionExpressions(new StringToken(undefined, undefined, text, undefined))],
   ["trust phase: publish and deploy scripts", (ss, text) => void classifyPhase(jobStub(text), ss)],
