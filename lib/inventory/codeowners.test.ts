@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ownersOf, parseCodeowners } from "./codeowners";
 
@@ -103,5 +104,43 @@ describe("CODEOWNERS on hostile input", () => {
     for (let i = 0; i < 20; i++) ownersOf(rules, `.github/workflows/${"a".repeat(150)}${i}.yml`);
     expect(rules).toHaveLength(50_001);
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+// The matcher against the rules written out as a regular expression, on short generated
+// patterns and paths (where a regular expression is still fast).
+describe("CODEOWNERS matching agrees with the gitignore rules as a regular expression", () => {
+  const segRe = (seg: string) => seg.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*+/g, "[^/]*").replace(/\?/g, "[^/]");
+  /** The path matches, or one of its directories does; the path is tested with a "/" after it. */
+  function reference(pattern: string, path: string): boolean {
+    let p = pattern;
+    const anchored = p.startsWith("/") || p.slice(0, -1).includes("/");
+    if (p.startsWith("/")) p = p.slice(1);
+    let dirOnly = p.endsWith("/");
+    if (dirOnly) p = p.slice(0, -1);
+    if (p === "") return true;
+    const parts = p.split("/");
+    if (parts.length > 1 && parts.at(-1) === "**") {
+      parts.pop();
+      dirOnly = true;
+    }
+    if (!anchored) parts.unshift("**");
+    const n = path.split("/").length;
+    if (parts.every((x) => x === "**")) return dirOnly ? n >= 2 : true;
+    const body = parts.map((x) => (x === "**" ? "(?:[^/]*/)*" : `${segRe(x)}/`)).join("");
+    return new RegExp(`^${body}${dirOnly ? ".+" : ".*"}$`).test(`${path}/`);
+  }
+  const patternArb = fc.array(fc.constantFrom("a", "b", "ab", "*", "?", "/", "**", "**/", "."), { minLength: 1, maxLength: 7 }).map((t) => t.join(""));
+  const pathArb = fc.array(fc.array(fc.constantFrom("a", "b", "."), { minLength: 1, maxLength: 4 }).map((c) => c.join("")), { minLength: 1, maxLength: 4 }).map((s) => s.join("/"));
+
+  it("on generated patterns and paths", () => {
+    fc.assert(
+      fc.property(patternArb, pathArb, (pattern, path) => {
+        if (pattern.startsWith("!") || pattern.startsWith("#")) return;
+        const matched = ownersOf(parseCodeowners(`${pattern} @x\n`), path) !== null;
+        expect({ pattern, path, matched }).toEqual({ pattern, path, matched: reference(pattern, path) });
+      }),
+      { numRuns: 20_000, seed: 11 },
+    );
   });
 });

@@ -23,7 +23,16 @@ export const CODEOWNERS_PATHS = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEO
 /** GitHub does not load a CODEOWNERS file of this size or more; neither do we. */
 export const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
 
-type Segment = { kind: "globstar" } | { kind: "literal"; text: string } | { kind: "wild"; text: string; fixedChars: number };
+/** A segment with wildcards: the parts between its "*"s ("?" inside them matches any one character). */
+interface Wild {
+  kind: "wild";
+  /** Before the first "*"; after the last "*"; between them, in order. With no "*", `head` is everything. */
+  head: string;
+  tail: string | null;
+  middle: string[];
+  fixedChars: number;
+}
+type Segment = { kind: "globstar" } | { kind: "literal"; text: string } | Wild;
 
 interface Glob {
   segments: Segment[];
@@ -61,9 +70,10 @@ function compileGlob(pattern: string): Glob {
     if (part === "**") return { kind: "globstar" };
     if (!part.includes("*") && !part.includes("?")) return { kind: "literal", text: part };
     // "a**b" is "a*b": only a whole "**" segment crosses directories.
-    const chars: string[] = [];
-    for (const c of part) if (c !== "*" || chars.at(-1) !== "*") chars.push(c);
-    return { kind: "wild", text: chars.join(""), fixedChars: chars.filter((c) => c !== "*").length };
+    const pieces = part.split("*");
+    const head = pieces[0]!;
+    const tail = pieces.length > 1 ? pieces.at(-1)! : null;
+    return { kind: "wild", head, tail, middle: pieces.slice(1, -1).filter((p) => p !== ""), fixedChars: part.length - (pieces.length - 1) };
   });
   // "dir/**" matches everything inside dir: the same as "dir/".
   if (segments.length > 1 && segments.at(-1)!.kind === "globstar") {
@@ -95,7 +105,7 @@ function globMatches(glob: Glob, parts: string[], reach: Uint8Array, next: Uint8
       }
     } else {
       for (let i = 0; i < n; i++) {
-        if (reach[i] && (seg.kind === "literal" ? seg.text === parts[i] : wildMatches(seg.text, seg.fixedChars, parts[i]!))) {
+        if (reach[i] && (seg.kind === "literal" ? seg.text === parts[i] : wildMatches(seg, parts[i]!))) {
           next[i + 1] = 1;
           any = true;
         }
@@ -110,28 +120,32 @@ function globMatches(glob: Glob, parts: string[], reach: Uint8Array, next: Uint8
   return false;
 }
 
-/** "*" (any run) and "?" (one character) within one segment: greedy, retrying only the last "*". */
-function wildMatches(pattern: string, fixedChars: number, text: string): boolean {
-  if (fixedChars > text.length) return false;
-  let p = 0;
-  let t = 0;
-  let star = -1;
-  let resume = 0;
-  while (t < text.length) {
-    const c = pattern[p];
-    if (c === "*") {
-      star = p++;
-      resume = t;
-    } else if (c !== undefined && (c === "?" || c === text[t])) {
-      p++;
-      t++;
-    } else if (star >= 0) {
-      p = star + 1;
-      t = ++resume;
-    } else return false;
+/**
+ * "*" (any run) and "?" (one character) within one segment: the head must start it, the tail end
+ * it, and each middle piece is placed at its leftmost fit after the previous one (placing a
+ * piece further right never helps the ones after it), so the work is at most text × pattern.
+ */
+function wildMatches(w: Wild, text: string): boolean {
+  if (w.fixedChars > text.length) return false;
+  if (w.tail === null) return text.length === w.head.length && fitsAt(text, 0, w.head);
+  if (!fitsAt(text, 0, w.head) || !fitsAt(text, text.length - w.tail.length, w.tail)) return false;
+  let from = w.head.length;
+  const end = text.length - w.tail.length;
+  for (const piece of w.middle) {
+    let at = from;
+    while (at + piece.length <= end && !fitsAt(text, at, piece)) at++;
+    if (at + piece.length > end) return false;
+    from = at + piece.length;
   }
-  while (pattern[p] === "*") p++;
-  return p === pattern.length;
+  return true;
+}
+
+function fitsAt(text: string, at: number, piece: string): boolean {
+  for (let i = 0; i < piece.length; i++) {
+    const c = piece[i];
+    if (c !== "?" && c !== text[at + i]) return false;
+  }
+  return true;
 }
 
 /** The owners of a path, from the last matching rule; null when no rule matches. */
