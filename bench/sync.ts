@@ -15,6 +15,8 @@
 //   fetchWaitSeconds time the sync loop spent waiting for the fetcher (the rest is analysis + writes)
 //   cpuSeconds      CPU time of this process during the full sync (every thread: main + analysis workers)
 //   mainThreadBusy  event-loop utilisation of the main thread during the full sync (1 = never idle)
+//   healthP99Ms, healthMaxMs, healthOver200Ms   /api/health answer times during the full sync (see
+//                   --hostile below for how they are measured)
 // With --faults, after the clean syncs: an hour later (rate-limit window reset), a full re-sync
 // with a cold ETag cache and every file re-fetched, while the simulator injects 5xx, timeouts and
 // secondary rate limits; then, measured in the database:
@@ -477,8 +479,16 @@ async function main(): Promise<void> {
       return;
     }
 
-    log(`full sync of ${args.repos} repos (database: ${handle.kind})`);
-    const full = await syncOnce(db, orgId, "full", client, login, etags);
+    log(`full sync of ${args.repos} repos (database: ${handle.kind}), /api/health sampled every 50 ms`);
+    const probe = await startHealthProbe(handle);
+    let full: RunFigures;
+    let health: HealthFigures;
+    try {
+      full = await syncOnce(db, orgId, "full", client, login, etags);
+    } finally {
+      health = await probe.stop();
+    }
+    log(`/api/health during the full sync: ${health.samples} samples, p50 ${health.p50Ms} ms, p99 ${health.p99Ms} ms, max ${health.maxMs} ms, ${health.over200Ms} over 200 ms`);
     const afterClean = await checkInventory(db, orgId, fixture);
     log(`after the full sync: ${afterClean.withSnapshot.size} repos with a snapshot, ${afterClean.partial.length} inconsistent, ${afterClean.stale} stale`);
     for (const p of afterClean.partial.slice(0, 5)) log(`  inconsistent ${p}`);
@@ -504,6 +514,9 @@ async function main(): Promise<void> {
       database: handle.kind,
       fullStatus: full.status,
       resyncStatus: resync.status,
+      healthP99Ms: health.p99Ms,
+      healthMaxMs: health.maxMs,
+      healthOver200Ms: health.over200Ms,
     };
 
     if (args.faults) {
