@@ -9,6 +9,7 @@ export interface SimStart {
   seed: number;
   login: string;
   now: number;
+  hostile: boolean;
   appId: number;
   publicKeyPem: string;
   latencyMs: number;
@@ -28,7 +29,7 @@ process.on("message", (raw: SimCommand) => {
   void (async () => {
     try {
       if (raw.type === "start") {
-        const org = generateSyntheticOrg({ repos: raw.repos, seed: raw.seed, login: raw.login, now: raw.now });
+        const org = generateSyntheticOrg({ repos: raw.repos, seed: raw.seed, login: raw.login, now: raw.now, hostile: raw.hostile });
         sim = await startGithubSim({
           host: "127.0.0.1",
           orgs: [org],

@@ -2,7 +2,7 @@
 // GitHub simulator with injected latency, runSync writing into a fresh database. Loopback only;
 // stops by itself. Prints progress lines, then every figure as one JSON object on the LAST line.
 //
-//   npm run bench:sync -- --repos 1000 --latency 100 [--faults] [--pglite] [--seed 1]
+//   npm run bench:sync -- --repos 1000 --latency 100 [--faults | --hostile] [--pglite] [--seed 1]
 //
 //   repos           repositories in the synthetic org (built from ../shared/corpus/real-world)
 //   requestsCharged requests charged against the rate limit by the full sync (304s are free)
@@ -15,6 +15,8 @@
 //   fetchWaitSeconds time the sync loop spent waiting for the fetcher (the rest is analysis + writes)
 //   cpuSeconds      CPU time of this process during the full sync (every thread: main + analysis workers)
 //   mainThreadBusy  event-loop utilisation of the main thread during the full sync (1 = never idle)
+//   healthP99Ms, healthMaxMs, healthOver200Ms   /api/health answer times during the full sync (see
+//                   --hostile below for how they are measured)
 // With --faults, after the clean syncs: an hour later (rate-limit window reset), a full re-sync
 // with a cold ETag cache and every file re-fetched, while the simulator injects 5xx, timeouts and
 // secondary rate limits; then, measured in the database:
@@ -22,6 +24,20 @@
 //                    extra, or with another number of jobs than its analysis has; files missing)
 //   lostRepos        repositories that had a snapshot after the clean sync and have none now
 //   retries          retried HTTP attempts of the faulty sync (sync_runs.retries)
+// With --hostile, every repository also holds hostile content (sim/fixtures/hostile.ts: CODEOWNERS
+// made to backtrack or over 3 MB, 256 KB `run:` lines of trigger words, deeply nested YAML, alias
+// bombs, 1 MB and 200 KB-of-steps workflows, invalid UTF-8, NUL bytes, names with markup); only
+// the full sync runs, and the figures are:
+//   synced / staleWithReason / unaccounted   repositories synced, stale with a reason, neither
+//                    (target: unaccounted 0)
+//   parseErrorFindings, analysisStopped       files refused as parse errors; of them, files whose
+//                    analysis killed or overran its worker twice
+//   health*          /api/health answer times sampled every 50 ms throughout the sync (target:
+//                    max ≤ 200 ms). The bench runs no Next server: it serves the route's handler
+//                    (lib/health.ts, on the sync's database) from a tiny HTTP server in this
+//                    process, so the figure is this process's event-loop responsiveness while it
+//                    syncs; the sampler is a worker thread, whose clock does not wait for that loop
+//   peakRssMb        as above (target ≤ 512); simulatorRssMb the simulator process's peak
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { performance as perf } from "node:perf_hooks";
 import pg from "pg";
@@ -44,11 +60,14 @@ import { dbEtagStore } from "../lib/connections/etag-store";
 import { createSyncRun } from "../lib/connections/connection-repo";
 import { runSync, type OrgFetcher } from "../lib/inventory/sync-service";
 import { analyzeFiles } from "../lib/analysis";
+import { findings } from "../lib/db/schema";
+import { startHealthProbe, type HealthFigures } from "./health-probe";
 
 interface Args {
   repos: number;
   latency: number;
   faults: boolean;
+  hostile: boolean;
   pglite: boolean;
   seed: number;
   faultRate: number;
@@ -56,7 +75,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { repos: 1000, latency: 100, faults: false, pglite: false, seed: 1, faultRate: 0.02, timeoutRate: 0.002 };
+  const args: Args = { repos: 1000, latency: 100, faults: false, hostile: false, pglite: false, seed: 1, faultRate: 0.02, timeoutRate: 0.002 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -70,10 +89,12 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--fault-rate") args.faultRate = value();
     else if (a === "--timeout-rate") args.timeoutRate = value();
     else if (a === "--faults") args.faults = true;
+    else if (a === "--hostile") args.hostile = true;
     else if (a === "--pglite") args.pglite = true;
     else if (a === "--") continue;
-    else throw new Error(`unknown argument ${a} (--repos N --latency MS [--faults [--fault-rate P --timeout-rate P]] [--pglite] [--seed N])`);
+    else throw new Error(`unknown argument ${a} (--repos N --latency MS [--faults [--fault-rate P --timeout-rate P] | --hostile] [--pglite] [--seed N])`);
   }
+  if (args.faults && args.hostile) throw new Error("--faults and --hostile are separate runs: choose one");
   return args;
 }
 
@@ -351,13 +372,82 @@ async function startSimProcess(start: Extract<SimCommand, { type: "start" }>): P
   };
 }
 
+// ---- --hostile ----------------------------------------------------------------------------------
+
+async function hostileRun(db: Db, orgId: string, client: GithubClient, login: string, etags: EtagStore, args: Args, handle: DatabaseHandle, sim: SimProcess): Promise<void> {
+  log(`full sync of ${args.repos} repos with hostile content (database: ${handle.kind}), /api/health sampled every 50 ms`);
+  const probe = await startHealthProbe(handle);
+  let full: RunFigures;
+  let health: HealthFigures;
+  try {
+    full = await syncOnce(db, orgId, "hostile", client, login, etags);
+  } finally {
+    health = await probe.stop();
+  }
+  const [counts] = await db
+    .select({
+      synced: sql<number>`count(*) filter (where ${repositories.syncedAt} is not null and ${repositories.staleReason} is null)::int`,
+      stale: sql<number>`count(*) filter (where ${repositories.staleReason} is not null and ${repositories.staleReason} <> '')::int`,
+      total: sql<number>`count(*)::int`,
+    })
+    .from(repositories)
+    .where(eq(repositories.orgId, orgId));
+  const [parse] = await db
+    .select({
+      errors: sql<number>`count(*)::int`,
+      stopped: sql<number>`count(*) filter (where ${findings.message} like 'Analysis stopped%')::int`,
+    })
+    .from(findings)
+    .where(and(eq(findings.orgId, orgId), eq(findings.rule, "parse-error")));
+  const reasons = await db
+    .select({ reason: repositories.staleReason, n: sql<number>`count(*)::int` })
+    .from(repositories)
+    .where(and(eq(repositories.orgId, orgId), sql`${repositories.staleReason} is not null`))
+    .groupBy(repositories.staleReason)
+    .limit(5);
+  for (const r of reasons) log(`  stale (${r.n}): ${(r.reason ?? "").slice(0, 200)}`);
+  const synced = counts?.synced ?? 0;
+  const stale = counts?.stale ?? 0;
+  // Listed repositories without a row at all count as unaccounted too.
+  const unaccounted = args.repos - synced - stale;
+  log(`after the hostile sync: ${synced} synced, ${stale} stale with a reason, ${unaccounted} neither; ${parse?.errors ?? 0} parse-error findings (${parse?.stopped ?? 0} analyses stopped)`);
+  log(`/api/health: ${health.samples} samples, p50 ${health.p50Ms} ms, p99 ${health.p99Ms} ms, max ${health.maxMs} ms, ${health.over200Ms} over 200 ms, ${health.failed} failed`);
+  const simulatorRssMb = (await sim.counts()).rssMb;
+  console.log(
+    JSON.stringify({
+      repos: args.repos,
+      hostile: true,
+      synced,
+      staleWithReason: stale,
+      unaccounted,
+      parseErrorFindings: parse?.errors ?? 0,
+      analysisStopped: parse?.stopped ?? 0,
+      healthSamples: health.samples,
+      healthP50Ms: health.p50Ms,
+      healthP99Ms: health.p99Ms,
+      healthMaxMs: health.maxMs,
+      healthOver200Ms: health.over200Ms,
+      healthFailed: health.failed,
+      wallSeconds: full.seconds,
+      peakRssMb: peakRssMb(),
+      simulatorRssMb,
+      cpuSeconds: full.cpuSeconds,
+      mainThreadBusy: full.mainThreadBusy,
+      requestsCharged: full.charged,
+      latencyMs: args.latency,
+      database: handle.kind,
+      fullStatus: full.status,
+    }),
+  );
+}
+
 // ---- main ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const login = "bench-org";
   const fixtureNow = Math.floor(Date.now() / 86_400_000) * 86_400_000;
-  const fixture = generateSyntheticOrg({ repos: args.repos, seed: args.seed, login, now: fixtureNow });
+  const fixture = generateSyntheticOrg({ repos: args.repos, seed: args.seed, login, now: fixtureNow, hostile: args.hostile });
   const environments = fixture.repos.reduce((n, r) => n + r.environments.length, 0);
   const workflowFiles = fixture.repos.reduce((n, r) => n + [...r.files.keys()].filter((p) => WORKFLOW.test(p)).length, 0);
   log(`synthetic org ${login}: ${fixture.repos.length} repos, ${workflowFiles} workflow files, ${environments} environments, ${fixture.secrets.length} org secrets`);
@@ -371,7 +461,7 @@ async function main(): Promise<void> {
   // 12,500: an org of 1,000 repositories gets the 12,500.
   const coreLimit = Math.min(12_500, 5000 + 50 * Math.max(0, args.repos - 20));
   // Built again, identically, by the simulator process from the same (repos, seed, login, now).
-  const sim = await startSimProcess({ type: "start", repos: args.repos, seed: args.seed, login, now: fixtureNow, appId: APP_ID, publicKeyPem: keys.publicKey, latencyMs: args.latency, coreLimit });
+  const sim = await startSimProcess({ type: "start", repos: args.repos, seed: args.seed, login, now: fixtureNow, hostile: args.hostile, appId: APP_ID, publicKeyPem: keys.publicKey, latencyMs: args.latency, coreLimit });
   log(`simulator ${sim.url} (own process), ${args.latency} ms per response, core rate limit ${coreLimit}/h`);
   const appClient = (extra: { requestTimeoutMs?: number } = {}) =>
     createGithubClient({ kind: "app", baseUrl: sim.url, appId: APP_ID, privateKey: keys.privateKey, installationId: sim.installationId, account: login, permissions: SYNC_TOKEN_PERMISSIONS, ...extra });
@@ -385,8 +475,21 @@ async function main(): Promise<void> {
     const client = appClient();
     const etags = dbEtagStore(db, orgId);
 
-    log(`full sync of ${args.repos} repos (database: ${handle.kind})`);
-    const full = await syncOnce(db, orgId, "full", client, login, etags);
+    if (args.hostile) {
+      await hostileRun(db, orgId, client, login, etags, args, handle, sim);
+      return;
+    }
+
+    log(`full sync of ${args.repos} repos (database: ${handle.kind}), /api/health sampled every 50 ms`);
+    const probe = await startHealthProbe(handle);
+    let full: RunFigures;
+    let health: HealthFigures;
+    try {
+      full = await syncOnce(db, orgId, "full", client, login, etags);
+    } finally {
+      health = await probe.stop();
+    }
+    log(`/api/health during the full sync: ${health.samples} samples, p50 ${health.p50Ms} ms, p99 ${health.p99Ms} ms, max ${health.maxMs} ms, ${health.over200Ms} over 200 ms`);
     const afterClean = await checkInventory(db, orgId, fixture);
     log(`after the full sync: ${afterClean.withSnapshot.size} repos with a snapshot, ${afterClean.partial.length} inconsistent, ${afterClean.stale} stale`);
     for (const p of afterClean.partial.slice(0, 5)) log(`  inconsistent ${p}`);
@@ -412,6 +515,9 @@ async function main(): Promise<void> {
       database: handle.kind,
       fullStatus: full.status,
       resyncStatus: resync.status,
+      healthP99Ms: health.p99Ms,
+      healthMaxMs: health.maxMs,
+      healthOver200Ms: health.over200Ms,
     };
 
     if (args.faults) {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describeWithCorpus } from "@/lib/testing/corpus";
 import { main, scan } from "./main";
 
 let repo: string;
@@ -156,7 +157,7 @@ describe("gatehouse rules, --help, --version", () => {
 
 const CORPUS = join(import.meta.dirname, "../../shared/corpus/real-world");
 
-describe.skipIf(!existsSync(CORPUS))("the real-world corpus through the CLI's file discovery", () => {
+describeWithCorpus(CORPUS, "the real-world corpus through the CLI's file discovery", () => {
   it("reports all 407 workflow files with no errors", () => {
     const roots = readdirSync(CORPUS).map((d) => join(CORPUS, d)).filter((d) => existsSync(join(d, ".github")));
     const result = scan(roots, {});

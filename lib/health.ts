@@ -1,5 +1,5 @@
 import "server-only";
-import { getDatabase } from "@/lib/db";
+import { getDatabase, type DatabaseHandle } from "@/lib/db";
 import { migrationLevel } from "@/lib/db/migrate";
 import packageJson from "@/package.json";
 
@@ -11,9 +11,10 @@ export interface HealthReport {
   version: string;
 }
 
-export async function healthReport(): Promise<HealthReport> {
+/** `database`: the process's database by default; the sync bench passes the one it syncs into. */
+export async function healthReport(database: () => Promise<DatabaseHandle> = getDatabase): Promise<HealthReport> {
   try {
-    const handle = await getDatabase();
+    const handle = await database();
     const level = await migrationLevel(handle);
     return {
       status: level.pending === 0 ? "ok" : "degraded",

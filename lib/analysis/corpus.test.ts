@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { describeWithCorpus } from "@/lib/testing/corpus";
 import { analyzeFiles, createAnalysisCache, mergeResults, type SourceFile } from "./index";
 import { corpusRepos, REAL_WORLD_CORPUS, yamlFilesUnder } from "./test-support";
 
@@ -17,7 +18,7 @@ function loadRepo(repo: string): SourceFile[] {
   return [...workflows, ...actions].map((p) => ({ path: relative(root, p), content: readFileSync(p) }));
 }
 
-describe.skipIf(!existsSync(CORPUS))("real-world corpus", () => {
+describeWithCorpus(CORPUS, "real-world corpus", () => {
   const repos = corpusRepos();
   const cache = createAnalysisCache();
   const result = mergeResults(repos.map((repo) => analyzeFiles(loadRepo(repo), undefined, { root: repo, cache })));

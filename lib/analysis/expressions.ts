@@ -20,13 +20,17 @@ export interface ExpressionRefs {
 
 const CONTEXTS = ["github", "env", "vars", "secrets", "inputs", "steps", "needs", "job", "jobs", "runner", "strategy", "matrix"];
 
+// Memory held by the memo stays bounded (≤ 20,000 keys of ≤ 1 KB): expressions come from the
+// files read, and a hostile file can hold long ones, which are rare enough not to cache.
 const memo = new Map<string, ExpressionRefs>();
 const MEMO_LIMIT = 20_000;
+const MEMO_MAX_CHARS = 1024;
 
 export function expressionRefs(expr: string): ExpressionRefs {
   const hit = memo.get(expr);
   if (hit !== undefined) return hit;
   const refs = computeRefs(expr);
+  if (expr.length > MEMO_MAX_CHARS) return refs;
   if (memo.size >= MEMO_LIMIT) memo.clear();
   memo.set(expr, refs);
   return refs;

@@ -19,6 +19,14 @@ export interface AnalyzeOptions {
   limits?: Partial<ParseLimits>;
   /** Tool version for the result header. */
   version?: string;
+  /**
+   * Workflow files not to analyse (path → why): each becomes an error and a `parse-error`
+   * finding, as a file refused before parsing does. The worker pool sets it for a file whose
+   * analysis killed or overran its worker twice.
+   */
+  stopped?: Record<string, string>;
+  /** Hears the path of each workflow file before it is analysed, then null before the repository-level rules. */
+  onProgress?: (path: string | null) => void;
 }
 
 const ACTION_FILE = /(^|\/)action\.ya?ml$/;
@@ -84,6 +92,13 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
   const facts: WorkflowFacts[] = [];
   for (const file of workflows) {
     const path = normalise(file.path);
+    const stopped = options.stopped?.[file.path] ?? options.stopped?.[path];
+    if (stopped !== undefined) {
+      result.errors.push({ root, path, message: stopped });
+      for (const f of refused(stopped).findings) result.findings.push({ ...f, root, path });
+      continue;
+    }
+    options.onProgress?.(path);
     const key = contentKey(file.content);
     let cached = cache.get(scope, key);
     if (cached === undefined) {
@@ -100,12 +115,22 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
     for (const f of cached.findings) result.findings.push({ ...f, root, path });
   }
 
+  options.onProgress?.(null);
   if (context !== undefined) {
     const paths = new Map(facts.map((f, i) => [f, result.workflows[i]?.path ?? ""]));
     contextRules(facts, context, (wf): Emit => (f) => result.findings.push(toFinding(root, wf === null ? "" : (paths.get(wf) ?? ""), f)));
   }
   result.findings.sort(compareFindings);
   return result;
+}
+
+/** A file that is not analysed: an error, and a `parse-error` finding on its first line. */
+function refused(message: string): CachedFile {
+  return {
+    facts: null,
+    findings: [toFinding("", "", { rule: "parse-error", line: 1, job: null, message })],
+    error: { root: "", path: "", message },
+  };
 }
 
 function analyzeOne(
@@ -116,20 +141,15 @@ function analyzeOne(
   context: RepoContext | undefined,
   cache: AnalysisCache,
 ): CachedFile {
-  const fail = (message: string): CachedFile => ({
-    facts: null,
-    findings: [toFinding("", "", { rule: "parse-error", line: 1, job: null, message })],
-    error: { root: "", path: "", message },
-  });
   const screened = screenInput(content, limits.maxBytes);
-  if (!screened.ok) return fail(screened.message);
+  if (!screened.ok) return refused(screened.message);
   const parseKey = `${limits.maxBytes}|${limits.maxNodes}|${path}`;
   let parsed = cache.getParsed(parseKey, screened.text);
   if (parsed === undefined) {
     parsed = parseWorkflowText(path, screened.text, limits);
     cache.setParsed(parseKey, screened.text, parsed);
   }
-  if (!parsed.ok) return fail(parsed.message);
+  if (!parsed.ok) return refused(parsed.message);
   // The parse may be shared with other repositories: the model gets its own warnings array.
   const wf = buildWorkflow("", "", parsed.root, [...parsed.warnings], resolve, context);
   const findings: Finding[] = [];

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
+import { describeWithCorpus } from "@/lib/testing/corpus";
 import { analyzeFiles } from "./index";
 
 // zizmor's and poutine's fixtures were written to show specific problems. For the ones
@@ -43,7 +44,7 @@ const EXPECTED: Record<string, string[]> = {
   "poutine/scanner/testdata/.github/workflows/invalid-yaml.yml": ["parse-error"],
 };
 
-describe.skipIf(!existsSync(PEERS))("peer fixtures", () => {
+describeWithCorpus(PEERS, "peer fixtures", () => {
   it.each(Object.entries(EXPECTED))("%s", (file, rules) => {
     const result = analyzeFiles([{ path: file.split("/").pop() ?? file, content: readFileSync(join(PEERS, file)) }], undefined, { root: "peers" });
     const fired = new Set(result.findings.map((f) => f.rule));

@@ -1,3 +1,4 @@
+import { headThenTail } from "./line-scan";
 import { actionName, type StepModel } from "./steps";
 import type { IdentityKind, JobModel, Phase } from "./types";
 
@@ -56,7 +57,9 @@ const PUBLISH_ACTIONS = new Set([
   "svenstaro/upload-release-action",
 ]);
 
-const PUBLISH_SCRIPT = /(^|[\s;&|])(gh\s+release\s+(create|upload)|docker\s+(push|buildx\s+build[^\n]*--push)|npm\s+publish|pnpm\s+publish|cargo\s+publish|twine\s+upload|goreleaser\s+release)\b/m;
+const PUBLISH_SCRIPT = /(^|[\s;&|])(gh\s+release\s+(create|upload)|docker\s+push|npm\s+publish|pnpm\s+publish|cargo\s+publish|twine\s+upload|goreleaser\s+release)\b/m;
+// `docker buildx build … --push` on one line.
+const BUILDX_PUSH = [/(^|[\s;&|])docker\s+buildx\s+build/gm, /--push\b/g] as const;
 const DEPLOY_SCRIPT = /(^|[\s;&|])(kubectl\s+(apply|set|rollout|create|delete|patch)|helm\s+(upgrade|install)|terraform\s+apply|wrangler\s+(deploy|publish)|flyctl\s+deploy|vercel\s+deploy)\b/m;
 
 function pushesImage(s: StepModel): boolean {
@@ -72,7 +75,7 @@ export function classifyPhase(job: JobModel, steps: StepModel[]): Phase {
   if (deploys) return "deploy";
   const publishes =
     job.identities.some((i) => PUBLISH_IDENTITIES.has(i.kind)) ||
-    steps.some((s) => (s.uses !== null && PUBLISH_ACTIONS.has(actionName(s.uses) ?? "")) || pushesImage(s) || (s.run !== null && PUBLISH_SCRIPT.test(s.run.text)));
+    steps.some((s) => (s.uses !== null && PUBLISH_ACTIONS.has(actionName(s.uses) ?? "")) || pushesImage(s) || (s.run !== null && (PUBLISH_SCRIPT.test(s.run.text) || headThenTail(s.run.text, ...BUILDX_PUSH) !== null)));
   if (publishes) return "publish";
   if (job.environment !== null && /prod|stag|deploy|release/i.test(job.environment)) return "deploy";
   return "verify";

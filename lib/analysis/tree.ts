@@ -9,6 +9,7 @@ import {
   isSequence,
   isString,
 } from "@actions/workflow-parser/templates/tokens/type-guards";
+import { embeddedExpressions } from "./line-scan";
 
 // Read-only helpers over the token tree produced by GitHub's template reader.
 
@@ -95,9 +96,7 @@ export function conditionExpressions(token: TemplateToken | undefined): ExprAt[]
   return expressionsIn(token);
 }
 
-const EMBEDDED = /\$\{\{([\s\S]*?)\}\}/g;
-
 function embedded(value: string, line: number, out: ExprAt[]): ExprAt[] {
-  for (const m of value.matchAll(EMBEDDED)) out.push({ expr: (m[1] ?? "").trim(), line });
+  for (const e of embeddedExpressions(value)) out.push({ expr: e.inner.trim(), line });
   return out;
 }

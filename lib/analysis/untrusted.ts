@@ -1,4 +1,5 @@
 import { expressionRefs, isPrHeadPath } from "./expressions";
+import { headThenTail } from "./line-scan";
 import { actionName, type StepModel, type StepValue } from "./steps";
 import { FORK_UNTRUSTED, PR_CODE_EVENTS } from "./triggers";
 
@@ -20,7 +21,14 @@ function namesPrHead(v: StepValue | undefined): boolean {
   return v.exprs.some((e) => expressionRefs(e.expr).paths.some(isPrHeadPath));
 }
 
-const SCRIPT_CHECKOUT = /\bgh\s+pr\s+checkout\b|\bgit\s+fetch\b[^\n]*\bpull\/|\bgit\s+(checkout|switch)\b[^\n]*\$\{\{\s*github\.(head_ref|event\.pull_request\.head)/;
+const GH_PR_CHECKOUT = /\bgh\s+pr\s+checkout\b/;
+// `git fetch … pull/`, `git checkout … ${{ github.head_ref }}` on one line.
+const FETCH_PULL = [/\bgit\s+fetch\b/g, /\bpull\//g] as const;
+const CHECKOUT_HEAD = [/\bgit\s+(checkout|switch)\b/g, /\$\{\{\s*github\.(head_ref|event\.pull_request\.head)/g] as const;
+
+function scriptChecksOutPr(script: string): boolean {
+  return GH_PR_CHECKOUT.test(script) || headThenTail(script, ...FETCH_PULL) !== null || headThenTail(script, ...CHECKOUT_HEAD) !== null;
+}
 
 export function isCheckout(s: StepModel): boolean {
   return s.uses !== null && actionName(s.uses) === "actions/checkout";
@@ -33,7 +41,7 @@ export function untrustedCheckout(triggers: string[], outsider: string[], steps:
     for (const s of steps) {
       const hit =
         (isCheckout(s) && (namesPrHead(s.with.ref) || namesPrHead(s.with.repository))) ||
-        (s.run !== null && (SCRIPT_CHECKOUT.test(s.run.text) || (/\bgit\b/.test(s.run.text) && namesPrHead(s.run))));
+        (s.run !== null && (scriptChecksOutPr(s.run.text) || (/\bgit\b/.test(s.run.text) && namesPrHead(s.run))));
       if (hit) return { kind: "privileged", step: s.index, line: s.line, trigger: privileged };
     }
   }

@@ -36,7 +36,9 @@ const analysisPool = createAnalysisPool({
   onEvent: (e) =>
     e.type === "fallback"
       ? logger.warn("analysis runs in the main thread: its worker threads cannot start", { reason: e.reason })
-      : logger.warn("an analysis worker died; its repositories are analysed again", { reason: e.reason }),
+      : e.type === "file-stopped"
+        ? logger.warn("a workflow's analysis was stopped: it killed or overran its worker twice", { path: e.path, reason: e.reason })
+        : logger.warn("an analysis worker died or overran its deadline; its repositories are analysed again", { reason: e.reason }),
 });
 const startOfDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 

@@ -21,15 +21,16 @@ export interface ExtractInput {
 
 export type Extractor = (input: ExtractInput) => void;
 
-const WHOLE_EXPR = /^\$\{\{\s*(.*?)\s*\}\}$/s;
-
 /** A literal identifier, or the expression text when the value is computed. */
 export function idOf(v: StepValue | undefined): { id: string | null; symbolic: boolean } {
   if (v === undefined) return { id: null, symbolic: false };
   const t = v.text.trim();
   if (t === "") return { id: null, symbolic: false };
-  const whole = WHOLE_EXPR.exec(t);
-  if (whole?.[1] !== undefined && !whole[1].includes("}}")) return { id: whole[1], symbolic: true };
+  // One whole `${{ expr }}` (no regular expression: `\s*(.*?)\s*` is quadratic in a run of spaces).
+  if (t.length >= 5 && t.startsWith("${{") && t.endsWith("}}")) {
+    const inner = t.slice(3, -2).trim();
+    if (!inner.includes("}}")) return { id: inner, symbolic: true };
+  }
   return { id: t, symbolic: t.includes("${{") };
 }
 

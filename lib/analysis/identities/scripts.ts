@@ -1,3 +1,4 @@
+import { closedExpressions, headThenTail } from "../line-scan";
 import { identity, secretsIn, system, type Extractor } from "./common";
 import { staticSecrets } from "./registries";
 
@@ -10,14 +11,27 @@ const PY_PUBLISH = CMD("(twine\\s+upload|uv\\s+publish|poetry\\s+publish|flit\\s
 const CARGO_PUBLISH = CMD("cargo\\s+publish\\b");
 const AWS = CMD("aws\\s+[a-z0-9-]+\\s+[a-z0-9-]+");
 const GCLOUD = CMD("gcloud\\s+\\w");
-const GCLOUD_KEY = /gcloud\s+auth\s+activate-service-account[^\n]*--key-file/;
+// `gcloud auth activate-service-account … --key-file` on one line.
+const GCLOUD_KEY = [/gcloud\s+auth\s+activate-service-account/g, /--key-file/g] as const;
 const AZ = CMD("az\\s+[a-z]+");
-const AZ_SP = /az\s+login\s+[^\n]*--service-principal[^\n]*/;
+// `az login … --service-principal …` on one line.
+const AZ_SP = [/az\s+login\s+/g, /--service-principal/g] as const;
 const KUBECTL = CMD("(kubectl|helm|kustomize)\\s+\\w");
 
+/** The arguments with each `${{ }}` that does not name a registry, host or server made "X". */
+function maskExpressions(args: string): string {
+  let out = "";
+  let pos = 0;
+  for (const { start, end } of closedExpressions(args)) {
+    const m = args.slice(start, end);
+    out += args.slice(pos, start) + (/(registry|host|server)/i.test(m) ? m : "X");
+    pos = end;
+  }
+  return out + args.slice(pos);
+}
+
 function hostOf(args: string): string {
-  const positional = args
-    .replace(/\$\{\{[^}]*\}\}/g, (m) => (/(registry|host|server)/i.test(m) ? m : "X"))
+  const positional = maskExpressions(args)
     .split(/\s+/)
     .filter((a) => a !== "" && !a.startsWith("-") && a !== "X" && !/^[<|&;]/.test(a));
   const candidate = positional.find((a) => /[.:]/.test(a) || a.startsWith("${{"));
@@ -61,13 +75,13 @@ export const runScripts: Extractor = (input) => {
     system(input, "aws-account", null, false, true);
   }
   if (GCLOUD.test(script)) {
-    if (GCLOUD_KEY.test(script)) identity(input, "gcp-service-account-key", { id: null, symbolic: false }, false, { secrets: secretsIn(step.run, ...env), heuristic: true });
+    if (headThenTail(script, ...GCLOUD_KEY) !== null) identity(input, "gcp-service-account-key", { id: null, symbolic: false }, false, { secrets: secretsIn(step.run, ...env), heuristic: true });
     system(input, "gcp-project", null, false, true);
   }
   if (AZ.test(script)) {
-    const sp = AZ_SP.exec(script);
+    const sp = headThenTail(script, ...AZ_SP);
     if (sp) {
-      const federated = /--federated-token/.test(sp[0]);
+      const federated = script.slice(sp.index, sp.lineEnd).includes("--federated-token");
       identity(input, federated ? "azure-federated" : "azure-client-secret", { id: null, symbolic: false }, federated, { secrets: staticSecrets(step.run, ...env), heuristic: true });
     }
     system(input, "azure-tenant", null, false, true);

@@ -137,7 +137,11 @@ export function createOrgFetcher(options: OrgFetcherOptions): OrgFetcher {
     wantsFiles: boolean,
     knownFiles: Map<number, RepoFile[]> | undefined,
   ): Promise<RepoFacts | RepoFetchError> {
-    const graphql = (await batch).get(repo.githubId);
+    // Each repository takes its part out of the batch: a batch's results (file texts) are then
+    // not held until the whole organisation is fetched.
+    const results = await batch;
+    const graphql = results.get(repo.githubId);
+    results.delete(repo.githubId);
     if (!graphql) return { repo, kind: "error", message: "GraphQL batch returned nothing for this repository" };
     if (!graphql.ok) return { repo, kind: graphql.kind, message: `${repo.fullName}: ${graphql.message}` };
     try {

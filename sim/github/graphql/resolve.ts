@@ -69,12 +69,14 @@ function gitObjectBase(ctx: GqlContext, org: OrgData, repo: RepoData, oid: strin
 }
 
 function blobNode(ctx: GqlContext, org: OrgData, repo: RepoData, blob: FileBlob, repoNode: () => unknown) {
+  // Like git, a blob with a NUL byte in its first 8,000 is binary: GitHub gives no text for it.
+  const isBinary = blob.text.slice(0, 8000).includes("\u0000");
   return {
     ...gitObjectBase(ctx, org, repo, blob.oid, "Blob", repoNode),
     byteSize: blob.byteSize,
-    isBinary: false,
+    isBinary,
     isTruncated: blob.byteSize > 512 * 1024,
-    text: blob.byteSize > 512 * 1024 ? null : blob.text,
+    text: blob.byteSize > 512 * 1024 || isBinary ? null : blob.text,
   };
 }
 
