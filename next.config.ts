@@ -3,7 +3,7 @@ import { STATIC_SECURITY_HEADERS } from "./lib/security/headers";
 
 const config: NextConfig = {
   // Native/wasm database and queue packages stay outside the bundle (stack notes, item 11).
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg-boss", "oidc-provider"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg-boss", "oidc-provider"],
   poweredByHeader: false,
   // `npm test` type-checks the whole project with tsc; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },

@@ -127,7 +127,6 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
-export type AppRole = z.infer<typeof RoleSchema>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";

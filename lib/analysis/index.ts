@@ -4,11 +4,11 @@ import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, parseActionText, parseWorkflowTex
 import { contextRules, toFinding, WORKFLOW_CHECKS, type Emit } from "./rules";
 import { readCompositeAction, type CompositeAction } from "./steps";
 import { buildWorkflow, type WorkflowFacts } from "./workflow-model";
-import { SCHEMA_VERSION, SEVERITIES, type AnalysisError, type AnalysisResult, type Finding, type SourceFile } from "./types";
+import { SCHEMA_VERSION, SEVERITIES, type AnalysisResult, type Finding, type SourceFile } from "./types";
 
 export * from "./types";
-export { RULES, ruleMeta, type RuleMeta } from "./rules";
-export { repoContextSchema, parseRepoContext, type RepoContext, type RepoContextInput } from "./context";
+export { RULES } from "./rules";
+export { repoContextSchema, parseRepoContext, type RepoContext } from "./context";
 export { createAnalysisCache, type AnalysisCache } from "./cache";
 export { DEFAULT_MAX_BYTES } from "./parse";
 
@@ -180,4 +180,3 @@ export function mergeResults(results: AnalysisResult[], version?: string): Analy
   return out;
 }
 
-export type { AnalysisError };

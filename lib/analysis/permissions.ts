@@ -25,20 +25,6 @@ export const SCOPES = [
   "statuses",
 ] as const;
 
-/** Scopes whose write access changes code, releases, packages or deployments. */
-export const SENSITIVE_WRITE_SCOPES = new Set([
-  "actions",
-  "attestations",
-  "contents",
-  "deployments",
-  "id-token",
-  "packages",
-  "pages",
-  "pull-requests",
-  "security-events",
-  "issues",
-]);
-
 /** Parses a `permissions:` value; `undefined` when the key is absent or unreadable. */
 export function readPermissions(token: TemplateToken | undefined): Permissions | undefined {
   if (token === undefined) return undefined;

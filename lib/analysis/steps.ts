@@ -144,8 +144,3 @@ export function actionName(uses: string): string | null {
   return owner !== undefined && repo !== undefined ? `${owner}/${repo}` : path;
 }
 
-/** Full action path without the ref (`owner/repo/sub/dir`), lower-cased. */
-export function actionPath(uses: string): string {
-  const at = uses.indexOf("@");
-  return (at >= 0 ? uses.slice(0, at) : uses).toLowerCase();
-}

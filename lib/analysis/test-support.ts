@@ -42,20 +42,3 @@ export function findings(result: AnalysisResult, rule: string): Finding[] {
   return result.findings.filter((f) => f.rule === rule);
 }
 
-export function rulesOf(result: AnalysisResult): string[] {
-  return [...new Set(result.findings.map((f) => f.rule))].sort();
-}
-
-/** A one-job workflow around the given steps (indented by the caller as list items). */
-export function wf(parts: { on?: string; permissions?: string; job?: string; steps: string }): string {
-  return [
-    `on: ${parts.on ?? "push"}`,
-    parts.permissions ?? "permissions:\n  contents: read",
-    "jobs:",
-    "  main:",
-    "    runs-on: ubuntu-latest",
-    ...(parts.job !== undefined ? [parts.job] : []),
-    "    steps:",
-    parts.steps,
-  ].join("\n");
-}

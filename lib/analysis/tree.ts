@@ -1,6 +1,4 @@
-import type { BasicExpressionToken } from "@actions/workflow-parser/templates/tokens/basic-expression-token";
 import type { MappingToken } from "@actions/workflow-parser/templates/tokens/mapping-token";
-import type { SequenceToken } from "@actions/workflow-parser/templates/tokens/sequence-token";
 import type { TemplateToken } from "@actions/workflow-parser/templates/tokens/template-token";
 import {
   isBasicExpression,
@@ -13,7 +11,7 @@ import { embeddedExpressions } from "./line-scan";
 
 // Read-only helpers over the token tree produced by GitHub's template reader.
 
-export type { MappingToken, SequenceToken, TemplateToken, BasicExpressionToken };
+export type { MappingToken, TemplateToken };
 export { isBasicExpression, isMapping, isSequence, isString };
 
 export function get(map: TemplateToken | undefined, key: string): TemplateToken | undefined {

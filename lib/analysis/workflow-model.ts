@@ -3,7 +3,7 @@ import { expressionRefs } from "./expressions";
 import { extractIdentities } from "./identities";
 import { effectivePermissions, hasIdToken, readPermissions } from "./permissions";
 import { classifyPhase } from "./phase";
-import { readSteps, isPinned, valueOf, type ActionResolver, type StepModel, type StepValue } from "./steps";
+import { readSteps, isPinned, type ActionResolver, type StepModel } from "./steps";
 import { readTriggers, readTriggerTypes, untrustedTriggers } from "./triggers";
 import { conditionExpressions, entries, expressionsIn, get, isMapping, isString, items, lineOf, text, type ExprAt, type MappingToken, type TemplateToken } from "./tree";
 import { untrustedCheckout, type UntrustedCheckout } from "./untrusted";
@@ -207,5 +207,3 @@ export function buildWorkflow(
   };
 }
 
-export type { StepValue };
-export { valueOf };

@@ -31,10 +31,6 @@ export function roleGrants(role: Role, permission: Permission): boolean {
   return ROLE_GRANTS[role].includes(permission);
 }
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
-}
-
 export const ROLE_LABELS: Record<Role, string> = {
   viewer: "Viewer",
   responder: "Responder",

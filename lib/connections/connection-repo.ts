@@ -25,11 +25,6 @@ export async function latestSyncRun(db: Db, orgId: string): Promise<SyncRunRow |
   return row ?? null;
 }
 
-export async function findSyncRun(db: Db, orgId: string, runId: string): Promise<SyncRunRow | null> {
-  const [row] = await db.select().from(syncRuns).where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.id, runId))).limit(1);
-  return row ?? null;
-}
-
 export async function createSyncRun(
   db: Db,
   orgId: string,

@@ -6,7 +6,7 @@ import { failUnfinishedRun, findConnectionByInstallation, queueCoalescedSync, ty
 import { linkDeliveryToRun, pruneDeliveries, recordDelivery } from "./webhook-deliveries";
 import { MAX_WEBHOOK_BYTES, readBodyCapped, TOO_LARGE } from "./webhook-body";
 
-export { BODY_DEDUPE_HOURS, DELIVERY_RETENTION_DAYS } from "./webhook-deliveries";
+export { BODY_DEDUPE_HOURS } from "./webhook-deliveries";
 export { MAX_WEBHOOK_BYTES } from "./webhook-body";
 
 export interface WebhookResult {

@@ -5,7 +5,7 @@ import { prepareDatabase } from "./migrate";
 import type { DatabaseHandle } from "./types";
 import { logger } from "@/lib/logger";
 
-export type { Db, DatabaseHandle, DatabaseKind } from "./types";
+export type { DatabaseHandle } from "./types";
 
 // One database per process, kept on globalThis so Next's module reloading in development
 // never opens a second PGlite on the same directory.

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { membershipRemovals, memberships, users } from "@/lib/db/schema";
 import type { Role } from "@/lib/authz/roles";
@@ -78,14 +78,6 @@ export async function lockAndCountAdmins(db: Db, orgId: string): Promise<number>
     .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "admin")))
     .for("update");
   return rows.length;
-}
-
-export async function countMembers(db: Db, orgId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(memberships)
-    .where(eq(memberships.orgId, orgId));
-  return Number(row?.n ?? 0);
 }
 
 /** Records that an admin removed `email` from the org by hand (latest removal wins). */

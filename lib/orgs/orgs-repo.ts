@@ -27,6 +27,3 @@ export async function ensureOrg(db: Db, slug: string, name: string): Promise<str
   return row!.id;
 }
 
-export async function listAllOrgIds(db: Db): Promise<{ id: string; slug: string }[]> {
-  return db.select({ id: organizations.id, slug: organizations.slug }).from(organizations);
-}

@@ -1,12 +1,9 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, it } from "vitest";
 
 // Suites that read ../shared/corpus (beside the checkout; read in place, never copied). On a
 // developer's machine without it they are skipped and say so in their name; under CI=true a
 // missing corpus fails, so a green CI run has always run them.
-
-export const CORPUS_DIR = join(import.meta.dirname, "../../../shared/corpus");
 
 export function describeWithCorpus(dir: string, name: string, body: () => void): void {
   if (existsSync(dir)) {

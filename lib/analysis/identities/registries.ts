@@ -1,6 +1,6 @@
 import { expressionRefs } from "../expressions";
 import { actionName, type StepValue } from "../steps";
-import { identity, idOf, secretsIn, system, type ExtractInput, type Extractor } from "./common";
+import { identity, idOf, secretsIn, system, type Extractor } from "./common";
 
 /** Secrets other than the job's own ephemeral GITHUB_TOKEN. */
 export function staticSecrets(...values: (StepValue | undefined)[]): string[] {
@@ -84,6 +84,3 @@ export const cratesPublish: Extractor = (input) => {
   }
 };
 
-export function holdsStaticFor(input: ExtractInput, kind: "npm-token" | "pypi-token" | "crates-token"): boolean {
-  return input.out.identities.some((i) => i.kind === kind);
-}

@@ -29,5 +29,5 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
 ];
 
 export { contextRules } from "./context";
-export { RULES, ruleMeta, type RuleMeta } from "./catalog";
-export { toFinding, type Emit, type RuleFinding } from "./support";
+export { RULES } from "./catalog";
+export { toFinding, type Emit } from "./support";

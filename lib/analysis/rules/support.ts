@@ -1,6 +1,6 @@
 import type { RepoContext } from "../context";
 import { writeScopes } from "../permissions";
-import type { JobFacts, WorkflowFacts } from "../workflow-model";
+import type { WorkflowFacts } from "../workflow-model";
 import type { Finding, JobModel, Severity } from "../types";
 import { ruleMeta } from "./catalog";
 
@@ -69,6 +69,3 @@ export function firstSecretLine(job: JobModel, fallback: number): number {
   return s?.line ?? fallback;
 }
 
-export function jobLabel(j: JobFacts): string {
-  return j.model.id;
-}

@@ -52,8 +52,6 @@ export interface OrgFetcher {
   stats(): FetchStats;
 }
 
-export { GithubAuthError } from "../errors";
-
 /** Identity of the files the decisions read: their paths and blob oids at HEAD. */
 function treeFingerprint(tree: readonly { path: string; oid: string }[]): string {
   const lines = tree.map((t) => `${t.path}\u0000${t.oid}`).sort();
