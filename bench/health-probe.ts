@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Worker } from "node:worker_threads";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { DatabaseHandle } from "../lib/db/types";
 import { healthReport } from "../lib/health";
 
@@ -16,6 +17,9 @@ export interface HealthFigures {
   maxMs: number;
   over200Ms: number;
   failed: number;
+  /** The event loop's own delays over the same time: a slow answer with a quiet loop waited on the database. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 const SAMPLER = `
@@ -52,6 +56,8 @@ export async function startHealthProbe(handle: DatabaseHandle, everyMs = 50): Pr
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const { port } = server.address() as AddressInfo;
   const worker = new Worker(SAMPLER, { eval: true, workerData: { url: `http://127.0.0.1:${port}/api/health`, everyMs } });
   return {
@@ -59,12 +65,13 @@ export async function startHealthProbe(handle: DatabaseHandle, everyMs = 50): Pr
       const result = new Promise<{ latencies: number[]; failed: number }>((resolve) => worker.once("message", resolve));
       worker.postMessage("stop");
       const { latencies, failed } = await result;
+      loop.disable();
       await worker.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       const sorted = [...latencies].sort((a, b) => a - b);
       const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-      return { samples: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(sorted.at(-1) ?? 0), over200Ms: sorted.filter((l) => l > 200).length, failed };
+      return { samples: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: Math.round(sorted.at(-1) ?? 0), over200Ms: sorted.filter((l) => l > 200).length, failed, loopDelayP99Ms: Math.round(loop.percentile(99) / 1e6), loopDelayMaxMs: Math.round(loop.max / 1e6) };
     },
   };
 }

@@ -428,6 +428,8 @@ async function hostileRun(db: Db, orgId: string, client: GithubClient, login: st
       healthMaxMs: health.maxMs,
       healthOver200Ms: health.over200Ms,
       healthFailed: health.failed,
+      loopDelayP99Ms: health.loopDelayP99Ms,
+      loopDelayMaxMs: health.loopDelayMaxMs,
       wallSeconds: full.seconds,
       peakRssMb: peakRssMb(),
       simulatorRssMb,
