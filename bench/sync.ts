@@ -37,6 +37,7 @@
 //                    (lib/health.ts, on the sync's database) from a tiny HTTP server in this
 //                    process, so the figure is this process's event-loop responsiveness while it
 //                    syncs; the sampler is a worker thread, whose clock does not wait for that loop
+//   loopDelay*       the same process's event-loop delay (perf_hooks) over the same time
 //   peakRssMb        as above (target ≤ 512); simulatorRssMb the simulator process's peak
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { performance as perf } from "node:perf_hooks";
