@@ -32,9 +32,16 @@ describe("proxy", () => {
     expect(first.headers.get("strict-transport-security")).toBe("max-age=31536000");
   });
 
-  it("gives an API answer the policy that lets nothing run", () => {
-    const res = proxy(new NextRequest("https://gatehouse.example.com/api/v1/orgs"));
-    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-    expect(res.headers.get("x-middleware-request-content-security-policy")).toBeNull();
+  it("leaves API answers to next.config.ts, which gives them the policy that lets nothing run", async () => {
+    const { config } = await import("@/proxy");
+    const matcher = new RegExp(`^${config.matcher[0]!}$`);
+    expect(matcher.test("/api/v1/orgs")).toBe(false);
+    expect(matcher.test("/api/health")).toBe(false);
+    expect(matcher.test("/orgs/acme/api-keys")).toBe(true);
+    expect(matcher.test("/orgs/acme")).toBe(true);
+    const { default: nextConfig } = await import("@/next.config");
+    const rules = await nextConfig.headers!();
+    const api = rules.find((r) => r.source === "/api/:path*");
+    expect(api?.headers).toContainEqual({ key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'" });
   });
 });
