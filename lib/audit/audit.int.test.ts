@@ -143,6 +143,10 @@ describe("append-only", () => {
       expect(await refusal(app, "delete from audit_event")).toMatch(/permission denied/);
     });
 
+    it("cannot rewind the log's id sequence", async () => {
+      expect(await refusal(app, "select setval('audit_event_id_seq', 1)")).toMatch(/permission denied for sequence audit_event_id_seq/);
+    });
+
     it("appends and reads as the app role", async () => {
       const before = await count(app);
       await app.query("insert into audit_event (org_slug, action, outcome, target_type) values ('x', 'test.append', 'success', 'probe')");

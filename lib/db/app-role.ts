@@ -40,6 +40,9 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
     // The audit log: append and read, nothing else (and never TRUNCATE, REFERENCES or TRIGGER).
     `REVOKE ALL ON TABLE audit_event FROM ${role}`,
     `GRANT SELECT, INSERT ON TABLE audit_event TO ${role}`,
+    // Its id sequence: nextval only (USAGE); UPDATE would allow setval, rewinding the ids.
+    `REVOKE ALL ON SEQUENCE audit_event_id_seq FROM ${role}`,
+    `GRANT USAGE ON SEQUENCE audit_event_id_seq TO ${role}`,
     // /api/health reports the migration level.
     `GRANT USAGE ON SCHEMA drizzle TO ${role}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role}`,
