@@ -5,6 +5,7 @@ import pg from "pg";
 import { z } from "zod";
 import { eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
+import { openDatabase } from "@/lib/db/open";
 import { createTestOrg, testMeta, type TestOrg } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { auditEvents, memberships } from "@/lib/db/schema";
@@ -93,26 +94,35 @@ describe("append-only", () => {
   const count = async (c: pg.Client) => Number((await c.query<{ n: number }>("select count(*)::int as n from audit_event")).rows[0]!.n);
   const refusal = (c: pg.Client, text: string) => c.query(text).then(() => "accepted", (e: Error) => e.message);
 
-  // PGlite has one role: there the triggers (migration 0001) are the whole guarantee.
-  it.skipIf(Boolean(ownerUrl)).each(statements)("the database refuses %s (PGlite: the triggers)", async (op, statement) => {
-    const before = await handle.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents);
+  // The triggers (migration 0001) refuse even the schema's owner: on PostgreSQL this runs as the
+  // owner (the app role is refused earlier, below); PGlite has one role, and there the triggers
+  // are the whole guarantee.
+  let ownerHandle: DatabaseHandle | null = null;
+  const asOwner = () => (ownerHandle ?? handle).db;
+  beforeAll(async () => {
+    if (ownerUrl) ownerHandle = await openDatabase({ databaseUrl: ownerUrl, dataDir: ".data", poolSize: 1 });
+  });
+  afterAll(async () => ownerHandle?.close());
+
+  it.each(statements)("the triggers refuse %s, even to the schema's owner", async (op, statement) => {
+    const before = await asOwner().select({ n: sql<number>`count(*)::int` }).from(auditEvents);
     expect(Number(before[0]!.n)).toBeGreaterThan(0);
     // Drizzle wraps the driver's error; the database's own message is its cause.
-    const err = await handle.db.execute(sql.raw(statement)).then(() => null, (e: unknown) => e as Error & { cause?: Error });
+    const err = await asOwner().execute(sql.raw(statement)).then(() => null, (e: unknown) => e as Error & { cause?: Error });
     expect(err?.cause?.message).toMatch(new RegExp(`audit_event is append-only: ${op} is not allowed`));
-    const after = await handle.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents);
+    const after = await asOwner().select({ n: sql<number>`count(*)::int` }).from(auditEvents);
     expect(after).toEqual(before);
   });
 
+  // PostgreSQL only: PGlite has one role (the PostgreSQL run of `npm test` fails under CI=true
+  // when no server answers, so this never goes missing there).
   describe.skipIf(!ownerUrl)("PostgreSQL: the app's role cannot change the log, even by disabling the triggers", () => {
     let app: pg.Client;
-    let owner: pg.Client;
     beforeAll(async () => {
       app = new pg.Client({ connectionString: inject("databaseUrl") });
-      owner = new pg.Client({ connectionString: ownerUrl });
-      await Promise.all([app.connect(), owner.connect()]);
+      await app.connect();
     });
-    afterAll(async () => Promise.all([app.end(), owner.end()]));
+    afterAll(async () => app.end());
 
     it("connects as a role that does not own audit_event", async () => {
       const { rows } = await app.query<{ me: string; owner: string }>(
@@ -151,10 +161,6 @@ describe("append-only", () => {
       const before = await count(app);
       await app.query("insert into audit_event (org_slug, action, outcome, target_type) values ('x', 'test.append', 'success', 'probe')");
       expect(await count(app)).toBe(before + 1);
-    });
-
-    it.each(statements)("the owner is still refused %s by the triggers", async (op, statement) => {
-      expect(await refusal(owner, statement)).toMatch(new RegExp(`audit_event is append-only: ${op} is not allowed`));
     });
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { describe, it } from "vitest";
+import { testEnv } from "./test-env";
 
 // Suites that read ../shared/corpus (beside the checkout; read in place, never copied). On a
 // developer's machine without it they are skipped and say so in their name; under CI=true a
@@ -8,7 +9,7 @@ import { describe, it } from "vitest";
 export function describeWithCorpus(dir: string, name: string, body: () => void): void {
   if (existsSync(dir)) {
     describe(name, body);
-  } else if (process.env.CI === "true") {
+  } else if (testEnv().ci) {
     describe(name, () => {
       it("has its corpus", () => {
         throw new Error(`${dir} is missing: CI runs with shared/ beside the checkout (../shared/corpus); restore it rather than skip these tests`);

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { setUpAsOwner } from "../db/setup-owner";
+import { testEnv } from "./test-env";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -19,7 +20,6 @@ declare module "vitest" {
   }
 }
 
-const DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** The guard: tests create and drop databases, so only a server on this machine will do. */
 export function assertLocal(url: string): void {
@@ -30,8 +30,14 @@ export function assertLocal(url: string): void {
 }
 
 export default async function setup(project: TestProject) {
-  const adminUrl = process.env.TEST_DATABASE_URL || DEFAULT_ADMIN_URL;
-  if (process.env.TEST_DB === "pglite" || !(await answers(adminUrl))) {
+  const env = testEnv();
+  const adminUrl = env.adminDatabaseUrl;
+  const answered = !env.forcePglite && (await answers(adminUrl));
+  // Under CI the PostgreSQL run must run on PostgreSQL: its PostgreSQL-only tests never skip there.
+  if (!answered && !env.forcePglite && env.ci) {
+    throw new Error(`PostgreSQL did not answer at ${new URL(adminUrl).host}: under CI=true the integration suite needs it (start it, or set TEST_DATABASE_URL); TEST_DB=pglite runs the PGlite pass on purpose.`);
+  }
+  if (!answered) {
     process.stdout.write(
       `\n[integration] PostgreSQL did not answer at ${new URL(adminUrl).host} (or TEST_DB=pglite): running on embedded PGlite.\n\n`,
     );
