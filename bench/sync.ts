@@ -414,34 +414,33 @@ async function hostileRun(db: Db, orgId: string, client: GithubClient, login: st
   log(`after the hostile sync: ${synced} synced, ${stale} stale with a reason, ${unaccounted} neither; ${parse?.errors ?? 0} parse-error findings (${parse?.stopped ?? 0} analyses stopped)`);
   log(`/api/health: ${health.samples} samples, p50 ${health.p50Ms} ms, p99 ${health.p99Ms} ms, max ${health.maxMs} ms, ${health.over200Ms} over 200 ms, ${health.failed} failed`);
   const simulatorRssMb = (await sim.counts()).rssMb;
-  console.log(
-    JSON.stringify({
-      repos: args.repos,
-      hostile: true,
-      synced,
-      staleWithReason: stale,
-      unaccounted,
-      parseErrorFindings: parse?.errors ?? 0,
-      analysisStopped: parse?.stopped ?? 0,
-      healthSamples: health.samples,
-      healthP50Ms: health.p50Ms,
-      healthP99Ms: health.p99Ms,
-      healthMaxMs: health.maxMs,
-      healthOver200Ms: health.over200Ms,
-      healthFailed: health.failed,
-      loopDelayP99Ms: health.loopDelayP99Ms,
-      loopDelayMaxMs: health.loopDelayMaxMs,
-      wallSeconds: full.seconds,
-      peakRssMb: peakRssMb(),
-      simulatorRssMb,
-      cpuSeconds: full.cpuSeconds,
-      mainThreadBusy: full.mainThreadBusy,
-      requestsCharged: full.charged,
-      latencyMs: args.latency,
-      database: handle.kind,
-      fullStatus: full.status,
-    }),
-  );
+  const figures = {
+    repos: args.repos,
+    hostile: true,
+    synced,
+    staleWithReason: stale,
+    unaccounted,
+    parseErrorFindings: parse?.errors ?? 0,
+    analysisStopped: parse?.stopped ?? 0,
+    healthSamples: health.samples,
+    healthP50Ms: health.p50Ms,
+    healthP99Ms: health.p99Ms,
+    healthMaxMs: health.maxMs,
+    healthOver200Ms: health.over200Ms,
+    healthFailed: health.failed,
+    loopDelayP99Ms: health.loopDelayP99Ms,
+    loopDelayMaxMs: health.loopDelayMaxMs,
+    wallSeconds: full.seconds,
+    peakRssMb: peakRssMb(),
+    simulatorRssMb,
+    cpuSeconds: full.cpuSeconds,
+    mainThreadBusy: full.mainThreadBusy,
+    requestsCharged: full.charged,
+    latencyMs: args.latency,
+    database: handle.kind,
+    fullStatus: full.status,
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
 // ---- main ---------------------------------------------------------------------------------------

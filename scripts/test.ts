@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { testEnv } from "../lib/testing/test-env";
 
 interface Step {
   name: string;
@@ -30,6 +31,7 @@ const vitest = (project: string, file: string, env?: Record<string, string>, nod
 // The current Node LTS, fetched from the npm registry (the `node` package) into npm's cache:
 // the suite must pass on it as well as on the machine's own Node (package.json "engines").
 const LTS = "24";
+const CI = testEnv().ci;
 const ltsNode = findLtsNode();
 
 const steps: Step[] = [
@@ -42,9 +44,7 @@ const steps: Step[] = [
   vitest("integration", "integration-pglite.json", { TEST_DB: "pglite" }),
   ...(ltsNode.path
     ? [vitest("unit", "unit-lts.json", undefined, ltsNode.path), vitest("integration", "integration-lts.json", undefined, ltsNode.path)]
-    : ltsNode.current
-      ? []
-      : [{ name: `Node ${LTS}`, cmd: [process.execPath, "-e", `console.log(${JSON.stringify(ltsNode.why)}); process.exit(${process.env.CI === "true" ? 1 : 0})`] }]),
+    : []),
   { name: "chromium", cmd: [bin("tsx"), "scripts/ensure-chromium.ts"] },
   { name: "e2e", cmd: [bin("playwright"), "test"], report: { file: "test-results/e2e.json", kind: "playwright" } },
 ];
@@ -52,6 +52,8 @@ const steps: Step[] = [
 let passed = 0;
 let failed = 0;
 const lines: string[] = [];
+// Node LTS missing: said in the summary; a failure under CI=true, a note elsewhere.
+if (!ltsNode.path && !ltsNode.current) lines.push(`${CI ? "FAIL" : "skip"} ${`Node ${LTS}`.padEnd(22)} ${ltsNode.why}`);
 for (const step of steps) {
   if (step.report) rmSync(step.report.file, { force: true });
   process.stdout.write(`\n━━ ${step.name} ━━ ${step.cmd.map((c) => path.basename(c)).join(" ")}\n`);
@@ -79,7 +81,7 @@ function findLtsNode(): { path: string | null; current?: boolean; why: string } 
   if (found && existsSync(found)) return { path: found, why: "" };
   return {
     path: null,
-    why: `Could not get Node ${LTS} from the npm registry (npm exec --package=node@${LTS}): ${r.stderr?.trim().split("\n").at(-1) ?? "no answer"}. Its unit and integration runs are skipped${process.env.CI === "true" ? ", which fails under CI=true" : ""}.`,
+    why: `Could not get Node ${LTS} from the npm registry (npm exec --package=node@${LTS}): ${r.stderr?.trim().split("\n").at(-1) ?? "no answer"}. Its unit and integration runs are skipped${CI ? ", which fails under CI=true" : ""}.`,
   };
 }
 
