@@ -11,7 +11,7 @@ import { createOwnDatabase } from "@/lib/testing/own-database";
 import { startTsx, type TestProcess } from "@/lib/testing/processes";
 import type { DatabaseHandle, Db } from "@/lib/db/types";
 import { githubConnections, repositories, syncBatches, syncRuns } from "@/lib/db/schema";
-import type { OrgFacts, RepoSummary } from "@/lib/github/facts";
+import { emptyOrgFacts, type OrgFacts, type RepoSummary } from "@/lib/github/facts";
 import { executeUseCase } from "@/lib/http/use-case";
 import { appKeys, APP_ID, startSim } from "@/lib/github/test-sim";
 import type { GithubSim } from "@/sim/github";
@@ -64,20 +64,7 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 }
 
 const repo = (id: number, org: string): RepoSummary => ({ githubId: id, name: `r${id}`, fullName: `${org}/r${id}`, visibility: "private", archived: false, fork: false, defaultBranch: "main", pushedAt: null });
-const noOrgFacts = (login: string): OrgFacts => ({
-  login,
-  name: null,
-  defaultWorkflowPermissions: "read",
-  canApprovePullRequestReviews: false,
-  oidcSubTemplate: null,
-  secrets: [],
-  variables: [],
-  runnerGroups: [],
-  runners: [],
-  teams: [],
-  customProperties: {},
-  unavailable: [],
-});
+const noOrgFacts = (login: string): OrgFacts => emptyOrgFacts(login, { canApprovePullRequestReviews: false });
 
 /** A run some worker was syncing: `running`, with one batch of three repositories, the first written. */
 async function abandonedRun(db: Db, org: TestOrg, worker: string, heartbeatAge: string | null) {

@@ -67,6 +67,25 @@ export interface OrgFacts {
   unavailable: OrgPartError[];
 }
 
+/** An organisation of which nothing is known beyond its login (the start of a plan, fixtures). */
+export function emptyOrgFacts(login: string, known: Partial<OrgFacts> = {}): OrgFacts {
+  return {
+    login,
+    name: null,
+    defaultWorkflowPermissions: "read",
+    canApprovePullRequestReviews: null,
+    oidcSubTemplate: null,
+    secrets: [],
+    variables: [],
+    runnerGroups: [],
+    runners: [],
+    teams: [],
+    customProperties: {},
+    unavailable: [],
+    ...known,
+  };
+}
+
 export interface OrgPartError {
   part: "profile" | "workflowPermissions" | "oidcSubTemplate" | "secrets" | "variables" | "runnerGroups" | "runners" | "teams" | "customProperties";
   kind: string;

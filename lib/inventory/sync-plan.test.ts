@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { OrgFacts, RepoSummary } from "@/lib/github/facts";
+import { emptyOrgFacts, type OrgFacts, type RepoSummary } from "@/lib/github/facts";
 import { batchSizeFor, sliceOrgFacts } from "./sync-plan";
 
 describe("batchSizeFor", () => {
@@ -10,20 +10,12 @@ describe("batchSizeFor", () => {
 
 describe("sliceOrgFacts", () => {
   const repo = (githubId: number): RepoSummary => ({ githubId, name: `r${githubId}`, fullName: `o/r${githubId}`, visibility: "private", archived: false, fork: false, defaultBranch: "main", pushedAt: null });
-  const org: OrgFacts = {
-    login: "o",
-    name: null,
-    defaultWorkflowPermissions: "read",
-    canApprovePullRequestReviews: null,
-    oidcSubTemplate: null,
+  const org: OrgFacts = emptyOrgFacts("o", {
     secrets: [{ name: "S", createdAt: "", updatedAt: "", visibility: "selected", selectedRepositoryIds: [1, 2, 3] }],
-    variables: [],
-    runnerGroups: [],
-    runners: [],
     teams: [{ slug: "t", name: "T", repositories: { 1: "admin", 2: "push", 3: "admin" } }],
     customProperties: { 1: { tier: "a" }, 3: { tier: "c" } },
     unavailable: [{ part: "runners", kind: "forbidden", message: "no" }],
-  };
+  });
 
   it("keeps the per-repository maps of the batch's repositories only, and everything else whole", () => {
     const sliced = sliceOrgFacts(org, [repo(1), repo(2)]);

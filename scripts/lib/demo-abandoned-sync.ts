@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { githubConnections, organizations, repositories, syncBatches, syncRuns } from "@/lib/db/schema";
-import type { RepoSummary } from "@/lib/github/facts";
+import { emptyOrgFacts, type RepoSummary } from "@/lib/github/facts";
 
 export async function seedAbandonedSync(db: Db, orgSlug: string, githubUrl: string): Promise<void> {
   const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, orgSlug));
@@ -37,7 +37,7 @@ export async function seedAbandonedSync(db: Db, orgSlug: string, githubUrl: stri
     seq: 0,
     repos,
     filesFor: [],
-    org: { login: orgSlug, name: null, defaultWorkflowPermissions: "read", canApprovePullRequestReviews: null, oidcSubTemplate: null, secrets: [], variables: [], runnerGroups: [], runners: [], teams: [], customProperties: {}, unavailable: [] },
+    org: emptyOrgFacts(orgSlug),
     status: "running",
     attempts: 1,
     worker,
