@@ -8,7 +8,8 @@ import { createUser, testMeta, uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { auditEvents, githubConnections, memberships, organizations, syncRuns } from "@/lib/db/schema";
 import { executeUseCase } from "@/lib/http/use-case";
-import { appKeys, APP_ID, startSim } from "@/lib/github/test-sim";
+import { startSim } from "@/lib/github/test-sim";
+import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import type { GithubSim } from "@/sim/github";
 import { stopQueue } from "@/lib/jobs/queue";
 import { connectGithub } from "./connection-service";
@@ -22,11 +23,7 @@ let sim: GithubSim;
 beforeAll(async () => {
   handle = await openTestDatabase();
   sim = await startSim();
-  // App mode against the simulator; read once by lib/env and lib/connections/credentials.
-  process.env.GITHUB_API_URL = sim.url;
-  process.env.GITHUB_APP_ID = String(APP_ID);
-  process.env.GITHUB_APP_PRIVATE_KEY = appKeys().privateKey;
-  process.env.GITHUB_WEBHOOK_SECRET = SECRET;
+  useSimulatorApp(sim, { webhookSecret: SECRET });
 });
 afterAll(async () => {
   await stopQueue();

@@ -6,7 +6,8 @@ import { openTestDatabase } from "@/lib/testing/test-db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { organizations } from "@/lib/db/schema";
-import { appKeys, APP_ID, startSim } from "@/lib/github/test-sim";
+import { startSim } from "@/lib/github/test-sim";
+import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import type { GithubSim } from "@/sim/github";
 import { githubSettingsView } from "./settings-view";
 
@@ -16,10 +17,7 @@ let sim: GithubSim;
 beforeAll(async () => {
   handle = await openTestDatabase();
   sim = await startSim({ acme: { permissions: { metadata: "read", contents: "read", secrets: "write" } } });
-  // App mode against the simulator; read once by lib/env and lib/connections/credentials.
-  process.env.GITHUB_API_URL = sim.url;
-  process.env.GITHUB_APP_ID = String(APP_ID);
-  process.env.GITHUB_APP_PRIVATE_KEY = appKeys().privateKey;
+  useSimulatorApp(sim);
 });
 afterAll(async () => {
   await sim.close();

@@ -14,6 +14,7 @@ import { githubConnections, repositories, syncBatches, syncRuns } from "@/lib/db
 import { emptyOrgFacts, type OrgFacts, type RepoSummary } from "@/lib/github/facts";
 import { executeUseCase } from "@/lib/http/use-case";
 import { appKeys, APP_ID, startSim } from "@/lib/github/test-sim";
+import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import type { GithubSim } from "@/sim/github";
 import { getQueue, stopQueue } from "@/lib/jobs/queue";
 import { jobHandlers } from "@/lib/jobs/handlers";
@@ -29,10 +30,7 @@ const databaseUrl = inject("ownerDatabaseUrl");
 beforeAll(async () => {
   handle = await openTestDatabase();
   sim = await startSim();
-  // App mode against the simulator; read once by lib/env and lib/connections/credentials.
-  process.env.GITHUB_API_URL = sim.url;
-  process.env.GITHUB_APP_ID = String(APP_ID);
-  process.env.GITHUB_APP_PRIVATE_KEY = appKeys().privateKey;
+  useSimulatorApp(sim);
 });
 afterAll(async () => {
   await stopQueue();

@@ -8,6 +8,7 @@ import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { githubConnections, organizations, repositories } from "@/lib/db/schema";
 import { appKeys, APP_ID, startSim } from "@/lib/github/test-sim";
+import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import { SYNC_PERMISSIONS, SYNC_TOKEN_PERMISSIONS } from "@/lib/github/permissions";
 import { createJwtSigner } from "@/lib/github/app-jwt";
 import { DEFAULT_INSTALLATION_PERMISSIONS, type GithubSim } from "@/sim/github";
@@ -25,9 +26,7 @@ beforeAll(async () => {
   // in the same database, and an installation belongs to one Gatehouse organisation.
   const id = () => 200_000_000 + Math.floor(Math.random() * 100_000_000);
   sim = await startSim({ "test-org": { id: id() }, acme: { id: id(), permissions: withoutSecrets } });
-  process.env.GITHUB_API_URL = sim.url;
-  process.env.GITHUB_APP_ID = String(APP_ID);
-  process.env.GITHUB_APP_PRIVATE_KEY = appKeys().privateKey;
+  useSimulatorApp(sim);
 });
 afterAll(async () => {
   await handle.db.delete(githubConnections).where(inArray(githubConnections.installationId, [...sim.core.installations.keys()]));
