@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import type { Result } from "@/lib/http/errors";
+import { apiWrite, orgApiPath, UNREACHABLE } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 
@@ -19,21 +19,23 @@ export function ConnectPanel({
   orgSlug,
   mode,
   installations,
-  connect,
 }: {
   orgSlug: string;
   mode: "app" | "token";
   installations: InstallationView[];
-  connect: (input: { orgSlug: string; installationId?: number }) => Promise<Result<{ accountLogin: string }>>;
 }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
   const run = (installationId?: number) =>
     startTransition(async () => {
-      const r = await connect({ orgSlug, installationId });
-      if (r.ok) router.refresh();
-      else setError(r.error.message);
+      try {
+        const r = await apiWrite<{ accountLogin: string }>("POST", orgApiPath(orgSlug, "connection"), installationId === undefined ? {} : { installationId });
+        if (r.ok) router.refresh();
+        else setError(r.error.message);
+      } catch {
+        setError(UNREACHABLE);
+      }
     });
 
   return (

@@ -2,11 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import type { Result } from "@/lib/http/errors";
+import { apiWrite, orgApiPath, UNREACHABLE } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 
-export function DisconnectButton({ orgSlug, disconnect }: { orgSlug: string; disconnect: (input: { orgSlug: string }) => Promise<Result<{ ok: true }>> }) {
+export function DisconnectButton({ orgSlug }: { orgSlug: string }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
@@ -19,9 +19,13 @@ export function DisconnectButton({ orgSlug, disconnect }: { orgSlug: string; dis
         onClick={() => {
           if (!window.confirm(`Disconnect ${orgSlug} from GitHub? Syncing stops; the inventory stays as last synced.`)) return;
           startTransition(async () => {
-            const r = await disconnect({ orgSlug });
-            if (r.ok) router.refresh();
-            else setError(r.error.message);
+            try {
+              const r = await apiWrite<{ ok: true }>("DELETE", orgApiPath(orgSlug, "connection"));
+              if (r.ok) router.refresh();
+              else setError(r.error.message);
+            } catch {
+              setError(UNREACHABLE);
+            }
           });
         }}
       >

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import type { SyncRunDto } from "@/lib/connections/sync-run-dto";
-import type { Result } from "@/lib/http/errors";
+import { apiWrite, orgApiPath, UNREACHABLE } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
@@ -19,15 +19,7 @@ const STATUS_TONE: Record<SyncRunDto["status"], BadgeTone> = {
 };
 
 /** "Sync now" and the live progress of the latest run (polled while one is under way). */
-export function SyncPanel({
-  orgSlug,
-  canSync,
-  startSync,
-}: {
-  orgSlug: string;
-  canSync: boolean;
-  startSync: (input: { orgSlug: string }) => Promise<Result<{ runId: string }>>;
-}) {
+export function SyncPanel({ orgSlug, canSync }: { orgSlug: string; canSync: boolean }) {
   const qc = useQueryClient();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -37,12 +29,12 @@ export function SyncPanel({
     refetchInterval: (q) => (isActive(q.state.data) ? 1000 : false),
   });
   const start = useMutation({
-    mutationFn: () => startSync({ orgSlug }),
+    mutationFn: () => apiWrite<{ runId: string }>("POST", orgApiPath(orgSlug, "sync-runs")),
     onSuccess: async (r) => {
       setError(r.ok ? null : r.error.message);
       await qc.invalidateQueries({ queryKey: syncKeys.latest(orgSlug) });
     },
-    onError: () => setError("Gatehouse could not be reached. Check your connection and try again."),
+    onError: () => setError(UNREACHABLE),
   });
   // When a run finishes, re-render the server parts of the page (repository counts).
   const wasActive = useRef(false);

@@ -4,20 +4,16 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import type { Result } from "@/lib/http/errors";
+import { apiWrite, orgApiPath, UNREACHABLE } from "@/components/api/client";
 import type { OwnerOverrideDto } from "@/lib/inventory/credentials-dto";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 
 type Target = { targetType: "repository" | "workflow"; repoId: string; workflowPath?: string };
 
-export interface OwnerOverrideActions {
-  set: (input: Target & { orgSlug: string; owner: string }) => Promise<Result<OwnerOverrideDto>>;
-  clear: (input: Target & { orgSlug: string }) => Promise<Result<OwnerOverrideDto>>;
-}
-
 /**
- * "Change owner" on one repository or workflow, for responders and admins. The server
- * action runs the audited owner.override use-case; the page re-renders with the result.
+ * "Change owner" on one repository or workflow, for responders and admins. The owners API
+ * runs the audited owner.override use-case; the page re-renders with the result.
  */
 export function OwnerOverride({
   orgSlug,
@@ -25,14 +21,12 @@ export function OwnerOverride({
   label,
   current,
   manual,
-  actions,
 }: {
   orgSlug: string;
   target: Target;
   label: string;
   current: string | null;
   manual: boolean;
-  actions: OwnerOverrideActions;
 }) {
   const router = useRouter();
   const id = useId();
@@ -46,12 +40,12 @@ export function OwnerOverride({
       setOpen(false);
       router.refresh();
     },
-    onError: () => setError("Gatehouse could not be reached. Check your connection and try again."),
+    onError: () => setError(UNREACHABLE),
   });
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const owner = String(new FormData(e.currentTarget).get("owner") ?? "");
-    run.mutate(() => actions.set({ orgSlug, ...target, owner }));
+    run.mutate(() => apiWrite<OwnerOverrideDto>("PUT", orgApiPath(orgSlug, "owners"), { ...target, owner }));
   };
   if (!open) {
     return (
@@ -78,7 +72,7 @@ export function OwnerOverride({
         Save owner
       </Button>
       {manual ? (
-        <Button type="button" variant="secondary" disabled={run.isPending} className="px-2 py-1 text-xs" onClick={() => run.mutate(() => actions.clear({ orgSlug, ...target }))}>
+        <Button type="button" variant="secondary" disabled={run.isPending} className="px-2 py-1 text-xs" onClick={() => run.mutate(() => apiWrite<OwnerOverrideDto>("DELETE", orgApiPath(orgSlug, "owners"), target))}>
           Use the synced owner
         </Button>
       ) : null}

@@ -2,16 +2,16 @@ import type { OwnedItemDto, OwnersPage } from "@/lib/inventory/credentials-dto";
 import { OWNER_SOURCE_LABELS } from "@/lib/inventory/credentials-labels";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, plural } from "./inventory-parts";
-import { OwnerOverride, type OwnerOverrideActions } from "./owner-override";
+import { OwnerOverride } from "./owner-override";
 
-function ItemLine({ item, owner, orgSlug, actions }: { item: OwnedItemDto; owner: string | null; orgSlug: string; actions: OwnerOverrideActions | null }) {
+function ItemLine({ item, owner, orgSlug, canOverride }: { item: OwnedItemDto; owner: string | null; orgSlug: string; canOverride: boolean }) {
   const label = item.workflowPath ? `${item.repository} ${item.workflowPath}` : item.repository;
   return (
     <li className="py-1" data-testid="owned-item">
       <span className="font-medium">{item.repository}</span>
       {item.workflowPath ? <span className="ml-1 font-mono text-xs">{item.workflowPath.replace(/^\.github\/workflows\//, "")}</span> : null}
       {item.source ? <span className="ml-2 text-xs text-slate-500">{OWNER_SOURCE_LABELS[item.source] ?? item.source}</span> : null}
-      {actions ? (
+      {canOverride ? (
         <span className="ml-2">
           <OwnerOverride
             orgSlug={orgSlug}
@@ -19,7 +19,6 @@ function ItemLine({ item, owner, orgSlug, actions }: { item: OwnedItemDto; owner
             current={owner}
             manual={item.source === "manual"}
             target={{ targetType: item.type, repoId: item.repoId, ...(item.workflowPath ? { workflowPath: item.workflowPath } : {}) }}
-            actions={actions}
           />
         </span>
       ) : null}
@@ -27,7 +26,7 @@ function ItemLine({ item, owner, orgSlug, actions }: { item: OwnedItemDto; owner
   );
 }
 
-export function OwnersList({ page, orgSlug, actions }: { page: OwnersPage; orgSlug: string; actions: OwnerOverrideActions | null }) {
+export function OwnersList({ page, orgSlug, canOverride }: { page: OwnersPage; orgSlug: string; canOverride: boolean }) {
   if (page.rows.length === 0) return <EmptyState>No owners match this view.</EmptyState>;
   return (
     <ul className="divide-y divide-slate-100">
@@ -48,14 +47,14 @@ export function OwnersList({ page, orgSlug, actions }: { page: OwnersPage; orgSl
                 <div>
                   <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-600">Repositories</h3>
                   {repos.length === 0 ? <p className="text-slate-500">none</p> : (
-                    <ul>{repos.map((i) => <ItemLine key={i.repoId} item={i} owner={o.owner} orgSlug={orgSlug} actions={actions} />)}</ul>
+                    <ul>{repos.map((i) => <ItemLine key={i.repoId} item={i} owner={o.owner} orgSlug={orgSlug} canOverride={canOverride} />)}</ul>
                   )}
                   {o.repositoryCount > repos.length ? <p className="text-xs text-slate-600">and {o.repositoryCount - repos.length} more</p> : null}
                 </div>
                 <div>
                   <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-600">Workflows</h3>
                   {wfs.length === 0 ? <p className="text-slate-500">none</p> : (
-                    <ul>{wfs.map((i) => <ItemLine key={`${i.repoId}|${i.workflowPath}`} item={i} owner={o.owner} orgSlug={orgSlug} actions={actions} />)}</ul>
+                    <ul>{wfs.map((i) => <ItemLine key={`${i.repoId}|${i.workflowPath}`} item={i} owner={o.owner} orgSlug={orgSlug} canOverride={canOverride} />)}</ul>
                   )}
                   {o.workflowCount > wfs.length ? <p className="text-xs text-slate-600">and {o.workflowCount - wfs.length} more</p> : null}
                 </div>
@@ -84,7 +83,7 @@ export function OwnersList({ page, orgSlug, actions }: { page: OwnersPage; orgSl
   );
 }
 
-export function UnownedList({ items, total, orgSlug, actions }: { items: OwnedItemDto[]; total: number; orgSlug: string; actions: OwnerOverrideActions | null }) {
+export function UnownedList({ items, total, orgSlug, canOverride }: { items: OwnedItemDto[]; total: number; orgSlug: string; canOverride: boolean }) {
   if (total === 0) return null;
   return (
     <section aria-labelledby="unowned-heading" className="mt-6 rounded-lg border border-amber-300 bg-white p-4">
@@ -93,7 +92,7 @@ export function UnownedList({ items, total, orgSlug, actions }: { items: OwnedIt
       </h2>
       <ul className="mt-2 text-sm">
         {items.map((i) => (
-          <ItemLine key={`${i.type}|${i.repoId}|${i.workflowPath}`} item={i} owner={null} orgSlug={orgSlug} actions={actions} />
+          <ItemLine key={`${i.type}|${i.repoId}|${i.workflowPath}`} item={i} owner={null} orgSlug={orgSlug} canOverride={canOverride} />
         ))}
       </ul>
       {total > items.length ? <p className="text-xs text-slate-600">and {total - items.length} more</p> : null}

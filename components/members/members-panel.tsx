@@ -4,19 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { MemberDto } from "@/lib/members/members-dto";
 import type { Result } from "@/lib/http/errors";
+import { apiWrite, orgApiPath, UNREACHABLE } from "@/components/api/client";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/authz/roles";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { fetchMembers, memberKeys } from "./queries";
-
-type Action<I, R> = (input: I) => Promise<Result<R>>;
-
-export interface MemberActions {
-  add: Action<{ orgSlug: string; email: string; role: Role }, MemberDto>;
-  changeRole: Action<{ orgSlug: string; memberId: string; role: Role }, MemberDto>;
-  remove: Action<{ orgSlug: string; memberId: string }, { id: string }>;
-}
 
 const SOURCE_LABEL: Record<MemberDto["source"], string> = {
   manual: "added by an admin",
@@ -25,7 +18,7 @@ const SOURCE_LABEL: Record<MemberDto["source"], string> = {
   seed: "demo seed",
 };
 
-export function MembersPanel({ orgSlug, selfEmail, actions }: { orgSlug: string; selfEmail: string; actions: MemberActions }) {
+export function MembersPanel({ orgSlug, selfEmail }: { orgSlug: string; selfEmail: string }) {
   const qc = useQueryClient();
   const members = useQuery({ queryKey: memberKeys.list(orgSlug), queryFn: () => fetchMembers(orgSlug) });
   const [notice, setNotice] = useState<{ tone: "error" | "success"; text: string } | null>(null);
@@ -36,7 +29,7 @@ export function MembersPanel({ orgSlug, selfEmail, actions }: { orgSlug: string;
       if (!result.ok) setNotice({ tone: "error", text: result.error.message });
       await qc.invalidateQueries({ queryKey: memberKeys.list(orgSlug) });
     },
-    onError: () => setNotice({ tone: "error", text: "Gatehouse could not be reached. Check your connection and try again." }),
+    onError: () => setNotice({ tone: "error", text: UNREACHABLE }),
   });
 
   const onAdd = (e: FormEvent<HTMLFormElement>) => {
@@ -46,7 +39,7 @@ export function MembersPanel({ orgSlug, selfEmail, actions }: { orgSlug: string;
     const email = String(data.get("email") ?? "");
     const role = String(data.get("role") ?? "viewer") as Role;
     run.mutate(async () => {
-      const r = await actions.add({ orgSlug, email, role });
+      const r = await apiWrite<MemberDto>("POST", orgApiPath(orgSlug, "members"), { email, role });
       if (r.ok) {
         form.reset();
         setNotice({ tone: "success", text: `${r.data.email} added as ${ROLE_LABELS[r.data.role]}.` });
@@ -114,7 +107,7 @@ export function MembersPanel({ orgSlug, selfEmail, actions }: { orgSlug: string;
                       onChange={(e) => {
                         const role = e.target.value as Role;
                         run.mutate(async () => {
-                          const r = await actions.changeRole({ orgSlug, memberId: m.id, role });
+                          const r = await apiWrite<MemberDto>("PATCH", orgApiPath(orgSlug, "members", m.id), { role });
                           if (r.ok) setNotice({ tone: "success", text: `${m.email} is now ${ROLE_LABELS[role]}.` });
                           return r;
                         });
@@ -137,7 +130,7 @@ export function MembersPanel({ orgSlug, selfEmail, actions }: { orgSlug: string;
                       onClick={() => {
                         if (!window.confirm(`Remove ${m.email} from ${orgSlug}? They lose access at once.`)) return;
                         run.mutate(async () => {
-                          const r = await actions.remove({ orgSlug, memberId: m.id });
+                          const r = await apiWrite<{ id: string }>("DELETE", orgApiPath(orgSlug, "members", m.id));
                           if (r.ok) setNotice({ tone: "success", text: `${m.email} removed.` });
                           return r;
                         });

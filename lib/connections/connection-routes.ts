@@ -3,7 +3,7 @@ import type { OrgReadRoute } from "@/lib/http/define-route";
 import { OrgOnlySchema } from "./connection-schema";
 import { latestSyncRun } from "./connection-repo";
 import { toSyncRunDto, type SyncRunDto } from "./sync-run-dto";
-import { startSync } from "./connection-service";
+import { connectGithub, disconnectGithub, startSync } from "./connection-service";
 
 export const latestSyncRunRoute: OrgReadRoute<typeof OrgOnlySchema, SyncRunDto | null> = {
   kind: "org-read",
@@ -17,3 +17,5 @@ export const latestSyncRunRoute: OrgReadRoute<typeof OrgOnlySchema, SyncRunDto |
 };
 
 export const startSyncRoute = { kind: "write", useCase: startSync, successStatus: 202 } as const;
+export const connectRoute = { kind: "write", useCase: connectGithub } as const;
+export const disconnectRoute = { kind: "write", useCase: disconnectGithub } as const;

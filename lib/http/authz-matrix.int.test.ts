@@ -16,7 +16,7 @@ import { listAuditRoute } from "@/lib/audit/audit-routes";
 import { listMyOrgsRoute } from "@/lib/orgs/orgs-routes";
 import { insertMember } from "@/lib/members/members-repo";
 import { CONNECTION_USE_CASES, connectGithub } from "@/lib/connections/connection-service";
-import { latestSyncRunRoute, startSyncRoute } from "@/lib/connections/connection-routes";
+import { connectRoute, disconnectRoute, latestSyncRunRoute, startSyncRoute } from "@/lib/connections/connection-routes";
 import { listRepositoriesRoute, listWorkflowsRoute } from "@/lib/inventory/inventory-routes";
 import { blastRadiusRoute } from "@/lib/inventory/blast-radius-routes";
 import { exportRoute } from "@/lib/inventory/export-routes";
@@ -177,6 +177,18 @@ const ROUTES: {
     params: async (o) => ({ orgSlug: o.slug, memberId: await insertMember(handle.db, o.id, `d-${crypto.randomUUID()}@example.test`, "viewer") }),
     okStatus: 200,
   },
+  { name: "POST connection", def: connectRoute as AnyRoute, method: "POST", permission: "connection.manage", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "DELETE connection",
+    def: disconnectRoute as AnyRoute,
+    method: "DELETE",
+    permission: "connection.manage",
+    params: async (o) => {
+      await ensureConnectedIdle(o);
+      return { orgSlug: o.slug };
+    },
+    okStatus: 200,
+  },
   {
     name: "POST sync-runs",
     def: startSyncRoute as AnyRoute,
@@ -294,7 +306,11 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("route %s", (_name, route
       ["a sibling subdomain", { origin: "https://evil.localhost", "sec-fetch-site": "same-site" }],
       ["no Origin at all", {}],
     ] as const)("cross-origin (%s), as an admin who may do it: 403, nothing changed, audited as denied", async (_what, headers) => {
-      const token = await createSession(handle.db, org.users.admin);
+      // An admin of its own: denials are rate-limited per user (lib/audit/denials.ts), and this
+      // matrix refuses more writes than one user may have audited in a minute.
+      const admin = await createUser(handle.db, `admin-${crypto.randomUUID()}@${org.slug}.test`);
+      await insertMember(handle.db, org.id, admin.email, "admin");
+      const token = await createSession(handle.db, admin);
       const params = await route.params(org);
       const before = await orgState(org);
       const req = new Request("http://localhost/api/test", {
@@ -309,7 +325,7 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("route %s", (_name, route
       expect(body.error.message).toContain("not from Gatehouse's own pages");
       expect(await orgState(org)).toEqual(before);
       const rows = await auditRows(org.id, res.headers.get("x-request-id")!);
-      expect(rows).toMatchObject([{ outcome: "denied", actorEmail: org.users.admin.email, actorRole: "admin", metadata: { reason: "cross_site", permission: route.permission } }]);
+      expect(rows).toMatchObject([{ outcome: "denied", actorEmail: admin.email, actorRole: "admin", metadata: { reason: "cross_site", permission: route.permission } }]);
     });
   }
 });

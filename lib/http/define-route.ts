@@ -34,7 +34,7 @@ export interface UserReadRoute<R> {
   run(ctx: { db: Db; user: SessionUser }): Promise<R>;
 }
 
-/** A write endpoint: the same use-case the server actions run. */
+/** A write endpoint: a use-case, for the app's own pages (components/api/client.ts) and scripts alike. */
 export interface WriteRoute<S extends OrgInputSchema, R> {
   kind: "write";
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- prepare's type is the use-case's own business

@@ -8,7 +8,6 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Field, fieldClass, FilterForm, Pagination } from "@/components/inventory/inventory-parts";
 import { OwnersList, UnownedList } from "@/components/inventory/owners-list";
-import { clearOwnerAction, setOwnerAction } from "./actions";
 
 export const metadata: Metadata = { title: "Owners" };
 
@@ -21,12 +20,12 @@ export default async function OwnersPage({ params, searchParams }: { params: Pro
   const { db } = await getDatabase();
   const page = await listOwners(db, actor.orgId, filters);
   const base = `/orgs/${actor.orgSlug}/owners`;
-  const actions = can(actor, "owner.override") ? { set: setOwnerAction, clear: clearOwnerAction } : null;
+  const canOverride = can(actor, "owner.override");
   return (
     <>
       <PageHeader
         title="Owners"
-        description={`Per team or person: the repositories and workflows they own (from CODEOWNERS, a custom property, the admin teams, or set by hand) and the secrets they would rotate.${actions ? " Owners set by hand survive every sync and are audited." : " Responders and admins can set owners by hand."}`}
+        description={`Per team or person: the repositories and workflows they own (from CODEOWNERS, a custom property, the admin teams, or set by hand) and the secrets they would rotate.${canOverride ? " Owners set by hand survive every sync and are audited." : " Responders and admins can set owners by hand."}`}
       />
       {ignored.length > 0 ? <Alert>Ignored filters that were not understood: {ignored.join(", ")}.</Alert> : null}
       <FilterForm action={base} label="Filter owners" clearHref={base}>
@@ -35,10 +34,10 @@ export default async function OwnersPage({ params, searchParams }: { params: Pro
         </Field>
       </FilterForm>
       <section aria-label="Owners" className="mt-4 rounded-lg border border-slate-200 bg-white">
-        <OwnersList page={page} orgSlug={actor.orgSlug} actions={actions} />
+        <OwnersList page={page} orgSlug={actor.orgSlug} canOverride={canOverride} />
         <Pagination total={page.total} page={page.page} size={page.size} hrefFor={(p) => `${base}${toSearch({ q: filters.q, size: filters.size, page: p })}`} noun="owners" />
       </section>
-      {filters.q ? null : <UnownedList items={page.unowned} total={page.unownedTotal} orgSlug={actor.orgSlug} actions={actions} />}
+      {filters.q ? null : <UnownedList items={page.unowned} total={page.unownedTotal} orgSlug={actor.orgSlug} canOverride={canOverride} />}
     </>
   );
 }

@@ -9,7 +9,6 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { RepositoriesTable } from "@/components/inventory/repositories-table";
 import { SyncPanel } from "@/components/github/sync-panel";
-import { startSyncAction } from "../settings/github/actions";
 
 export const metadata: Metadata = { title: "Repositories" };
 
@@ -27,7 +26,7 @@ export default async function RepositoriesPage({ params }: { params: Promise<{ o
       />
       <div className="space-y-6">
         {connection ? (
-          <SyncPanel orgSlug={actor.orgSlug} canSync={can(actor, "sync.run")} startSync={startSyncAction} />
+          <SyncPanel orgSlug={actor.orgSlug} canSync={can(actor, "sync.run")} />
         ) : (
           <Alert tone="info">
             {actor.orgSlug} is not connected to GitHub yet.{" "}

@@ -9,7 +9,6 @@ import { Badge } from "@/components/ui/badge";
 import { ConnectPanel } from "@/components/github/connect-panel";
 import { DisconnectButton } from "@/components/github/disconnect-button";
 import { SyncPanel } from "@/components/github/sync-panel";
-import { connectGithubAction, disconnectGithubAction, startSyncAction } from "./actions";
 
 export const metadata: Metadata = { title: "GitHub" };
 
@@ -84,19 +83,19 @@ export default async function GithubSettingsPage({ params }: { params: Promise<{
                   (Permissions &amp; events) and accepts the new permissions on the installation.
                 </Alert>
               ) : null}
-              <DisconnectButton orgSlug={actor.orgSlug} disconnect={disconnectGithubAction} />
+              <DisconnectButton orgSlug={actor.orgSlug} />
             </div>
           ) : view.mode === "none" ? (
             <p className="mt-2 text-slate-600">Configure credentials first.</p>
           ) : (
             <div className="mt-3">
               {view.installationsError ? <Alert>{view.installationsError}</Alert> : null}
-              <ConnectPanel orgSlug={actor.orgSlug} mode={view.mode} installations={view.installations} connect={connectGithubAction} />
+              <ConnectPanel orgSlug={actor.orgSlug} mode={view.mode} installations={view.installations} />
             </div>
           )}
         </section>
 
-        {view.connection ? <SyncPanel orgSlug={actor.orgSlug} canSync={can(actor, "sync.run")} startSync={startSyncAction} /> : null}
+        {view.connection ? <SyncPanel orgSlug={actor.orgSlug} canSync={can(actor, "sync.run")} /> : null}
       </div>
     </>
   );

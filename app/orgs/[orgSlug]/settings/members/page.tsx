@@ -6,7 +6,6 @@ import { listMembers } from "@/lib/members/members-repo";
 import { PageHeader } from "@/components/ui/page-header";
 import { MembersPanel } from "@/components/members/members-panel";
 import { memberKeys } from "@/components/members/queries";
-import { addMemberAction, changeMemberRoleAction, removeMemberAction } from "./actions";
 
 export const metadata: Metadata = { title: "Members" };
 
@@ -23,11 +22,7 @@ export default async function MembersPage({ params }: { params: Promise<{ orgSlu
         description="Who can use Gatehouse for this organisation, and with which role. Viewers browse; responders also run incidents and triage findings; admins also manage members, connections and exceptions. Every change is audited."
       />
       <HydrationBoundary state={dehydrate(qc)}>
-        <MembersPanel
-          orgSlug={actor.orgSlug}
-          selfEmail={actor.user.email}
-          actions={{ add: addMemberAction, changeRole: changeMemberRoleAction, remove: removeMemberAction }}
-        />
+        <MembersPanel orgSlug={actor.orgSlug} selfEmail={actor.user.email} />
       </HydrationBoundary>
     </>
   );
