@@ -9,7 +9,7 @@ import { openDatabase } from "@/lib/db/open";
 import { createTestOrg, testMeta, type TestOrg } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { auditEvents, memberships } from "@/lib/db/schema";
-import { executeUseCase, type UseCase } from "@/lib/http/use-case";
+import { executeUseCase, type UseCase } from "@/lib/door/use-case";
 import { OrgSlugSchema } from "@/lib/members/members-schema";
 import { insertMember } from "@/lib/members/members-repo";
 import { auditEntry, defineAuditEvent } from "./define-event";

@@ -7,7 +7,7 @@ import { openTestDatabase } from "@/lib/testing/test-db";
 import { createSession, createTestOrg, createUser, testMeta, type TestOrg } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { auditEvents } from "@/lib/db/schema";
-import { executeUseCase } from "@/lib/http/use-case";
+import { executeUseCase } from "@/lib/door/use-case";
 import { defineRoute } from "@/lib/http/define-route";
 import { addMember } from "@/lib/members/members-service";
 import { addMemberRoute } from "@/lib/members/members-routes";

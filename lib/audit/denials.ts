@@ -6,7 +6,7 @@ import type { SessionUser } from "@/lib/authz/actor";
 import type { DenialReason } from "@/lib/http/errors";
 import { DenialMetadataSchema } from "./define-event";
 import { DenialLimiter } from "./denial-limiter";
-import { recordAudit, type AuditSubject, type RequestMeta } from "./record";
+import { recordAudit, type RequestMeta, type UserSubject } from "./record";
 
 export interface Denial {
   /** The use-case's or read's action name (`member.add`, `page.view`, …). */
@@ -28,7 +28,7 @@ export const DENIALS_THROTTLED = "audit.denials_throttled";
  * never started or rolled back), so it survives. Rate-limited per user: past the limit one
  * row says recording pauses and the rest are counted, not written.
  */
-export async function recordDenial(db: Db, subject: AuditSubject, meta: RequestMeta, denial: Denial): Promise<void> {
+export async function recordDenial(db: Db, subject: UserSubject, meta: RequestMeta, denial: Denial): Promise<void> {
   const admission = limiter.admit(subject.user.id);
   if (admission.kind === "drop") return;
   if (admission.kind === "summarise") {

@@ -16,17 +16,32 @@ export interface RequestMeta {
 }
 
 /** Who an audit row is about: a member acting in their org, or (for refusals) a signed-in user who is not one. */
-export type AuditSubject = Pick<Actor, "user" | "orgSlug"> & { orgId: string | null; role: Actor["role"] | null };
+export type UserSubject = Pick<Actor, "user" | "orgSlug"> & { orgId: string | null; role: Actor["role"] | null };
+
+/**
+ * Gatehouse itself, acting in one organisation without a person behind the call (a sync that
+ * verifies a rotation, the scheduler): rows name the process, with no user and role "system".
+ */
+export interface SystemActor {
+  kind: "system";
+  process: "sync" | "scheduler";
+  orgId: string;
+  orgSlug: string;
+}
+
+export type AuditSubject = UserSubject | SystemActor;
+
+const isSystem = (s: AuditSubject): s is SystemActor => "kind" in s && s.kind === "system";
 
 /** Writes one audit row with tx — call it inside the transaction that makes the change. */
 export async function recordAudit(tx: Db, actor: AuditSubject, meta: RequestMeta, entry: AuditEntry): Promise<void> {
+  const who = isSystem(actor)
+    ? { actorUserId: null, actorEmail: null, actorName: `Gatehouse (${actor.process})`, actorRole: "system" }
+    : { actorUserId: actor.user.id, actorEmail: actor.user.email, actorName: actor.user.name, actorRole: actor.role };
   await tx.insert(auditEvents).values({
     orgId: actor.orgId,
     orgSlug: actor.orgSlug,
-    actorUserId: actor.user.id,
-    actorEmail: actor.user.email,
-    actorName: actor.user.name,
-    actorRole: actor.role,
+    ...who,
     action: entry.action,
     outcome: entry.outcome,
     targetType: entry.targetType ?? null,

@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { getEnv } from "@/lib/env";
 import { getDatabase } from "@/lib/db";
 import { githubConnections, syncRuns } from "@/lib/db/schema";
-import type { AnyUseCase, UseCase } from "@/lib/http/use-case";
+import type { AnyUseCase, UseCase } from "@/lib/door/use-case";
 import { auditEntry } from "@/lib/audit/define-event";
 import { AppError, AuditedRefusal, conflict, notFound } from "@/lib/http/errors";
 import { listInstallations, type InstallationInfo } from "@/lib/github/installations";

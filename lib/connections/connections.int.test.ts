@@ -7,7 +7,7 @@ import { openTestDatabase } from "@/lib/testing/test-db";
 import { createUser, testMeta, uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { auditEvents, githubConnections, memberships, organizations, syncRuns } from "@/lib/db/schema";
-import { executeUseCase } from "@/lib/http/use-case";
+import { executeUseCase } from "@/lib/door/use-case";
 import { startSim } from "@/lib/github/test-sim";
 import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import type { GithubSim } from "@/sim/github";

@@ -12,7 +12,7 @@ import { startTsx, type TestProcess } from "@/lib/testing/processes";
 import type { DatabaseHandle, Db } from "@/lib/db/types";
 import { githubConnections, repositories, syncBatches, syncRuns } from "@/lib/db/schema";
 import { emptyOrgFacts, type OrgFacts, type RepoSummary } from "@/lib/github/facts";
-import { executeUseCase } from "@/lib/http/use-case";
+import { executeUseCase } from "@/lib/door/use-case";
 import { appKeys, APP_ID, startSim } from "@/lib/github/test-sim";
 import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import type { GithubSim } from "@/sim/github";

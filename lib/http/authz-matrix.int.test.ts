@@ -8,7 +8,7 @@ import { createSession, createTestOrg, createUser, testMeta, type TestOrg } from
 import type { DatabaseHandle } from "@/lib/db/types";
 import { auditEvents, memberships } from "@/lib/db/schema";
 import { ROLES, roleGrants, type Role } from "@/lib/authz/roles";
-import { executeUseCase, type AnyUseCase } from "./use-case";
+import { executeUseCase, type AnyUseCase } from "@/lib/door/use-case";
 import { defineRoute, type RouteDef } from "./define-route";
 import { MEMBER_USE_CASES, addMember, changeMemberRole, removeMember } from "@/lib/members/members-service";
 import { addMemberRoute, changeMemberRoleRoute, listMembersRoute, removeMemberRoute } from "@/lib/members/members-routes";

@@ -9,7 +9,7 @@ import type { Permission } from "@/lib/authz/roles";
 import { recordDenial, recordNonMemberDenial } from "@/lib/audit/denials";
 import type { RequestMeta } from "@/lib/audit/record";
 import { HTTP_STATUS, notFound, type Result } from "./errors";
-import { executeUseCase, fail, invalidInput, toErrorBody, type OrgInputSchema, type UseCase } from "./use-case";
+import { executeUseCase, fail, invalidInput, toErrorBody, type OrgInputSchema, type UseCase } from "@/lib/door/use-case";
 import { requestMetaFrom } from "./request-meta";
 import { auditRefusal, logDenialFailure } from "./refusals";
 import { crossSite, crossSiteMessage, isJsonContentType, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from "./write-guard";

@@ -7,7 +7,7 @@ import { openTestDatabase } from "@/lib/testing/test-db";
 import { createSession, createUser } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { redactForLog } from "@/lib/logger";
-import { toErrorBody } from "./use-case";
+import { toErrorBody } from "@/lib/door/use-case";
 
 let handle: DatabaseHandle;
 beforeAll(async () => {

@@ -13,7 +13,7 @@ import { appClient, startSim } from "@/lib/github/test-sim";
 import type { GithubSim } from "@/sim/github";
 import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun } from "@/lib/connections/connection-repo";
-import { executeUseCase } from "@/lib/http/use-case";
+import { executeUseCase } from "@/lib/door/use-case";
 import { runSync } from "./sync-service";
 import { listSecrets } from "./secrets-repo";
 import { listIdentities } from "./identities-repo";

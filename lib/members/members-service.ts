@@ -1,5 +1,5 @@
 import "server-only";
-import type { AnyUseCase, UseCase } from "@/lib/http/use-case";
+import type { AnyUseCase, UseCase } from "@/lib/door/use-case";
 import { auditEntry } from "@/lib/audit/define-event";
 import { conflict, notFound } from "@/lib/http/errors";
 import { ROLE_LABELS } from "@/lib/authz/roles";

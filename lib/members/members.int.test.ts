@@ -6,7 +6,7 @@ import { openTestDatabase } from "@/lib/testing/test-db";
 import { createTestOrg, createUser, testMeta, type TestOrg } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { auditEvents, membershipRemovals, memberships } from "@/lib/db/schema";
-import { executeUseCase } from "@/lib/http/use-case";
+import { executeUseCase } from "@/lib/door/use-case";
 import { applySignInMemberships } from "@/lib/auth/sign-in-memberships";
 import { addMember, changeMemberRole, removeMember } from "./members-service";
 import { findMemberByEmail, listMembers } from "./members-repo";
