@@ -15,6 +15,8 @@ const ADMIN = [
   "audit.read",
   "connection.manage",
   "exception.grant",
+  // Re-enabling a workflow before a sync shows its cause gone, with a written reason.
+  "incident.override",
 ] as const;
 
 export type Permission = (typeof ADMIN)[number];

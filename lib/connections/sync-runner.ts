@@ -1,19 +1,16 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { getEnv } from "@/lib/env";
 import type { DatabaseHandle, Db } from "@/lib/db/types";
 import { syncRuns } from "@/lib/db/schema";
-import { createGithubClient } from "@/lib/github/client";
-import { SYNC_TOKEN_PERMISSIONS } from "@/lib/github/permissions";
 import { createOrgFetcher } from "@/lib/github/fetch";
 import type { OrgFetcher } from "@/lib/inventory/sync-service";
 import { batchSizeFor, planRun } from "@/lib/inventory/sync-plan";
 import { failBatch, runBatch, type BatchRef } from "@/lib/inventory/sync-batch";
 import { failRun, NO_STATS } from "@/lib/inventory/sync-run-state";
 import { enqueue } from "@/lib/jobs/queue";
-import { githubCredentials } from "./credentials";
+import { readerClient, type ReaderEvent } from "./reader-client";
 import { dbEtagStore } from "./etag-store";
-import { claimRun, findConnection } from "./connection-repo";
+import { claimRun } from "./connection-repo";
 import { logger } from "@/lib/logger";
 
 export interface SyncJob {
@@ -23,13 +20,7 @@ export interface SyncJob {
 
 /** The fetcher of the organisation's connection, or why there is none (what to do about it). */
 async function connectionFetcher(db: Db, orgId: string, runId: string): Promise<{ fetcher: OrgFetcher } | { failure: string }> {
-  const connection = await findConnection(db, orgId);
-  if (!connection) return { failure: "This organisation is not connected to GitHub: an admin connects it on Settings → GitHub." };
-  const creds = githubCredentials(getEnv());
-  if (creds.mode === "none") return { failure: "No GitHub credentials are configured: set GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY (or GATEHOUSE_GITHUB_TOKEN) and restart." };
-  if (creds.mode === "app" && !connection.installationId) return { failure: "The connection has no App installation: reconnect it on Settings → GitHub." };
-
-  const onEvent = (e: { type: string; waitMs?: number }) => {
+  const onEvent = (e: ReaderEvent) => {
     if (e.type === "rate-limited" && e.waitMs) {
       void db
         .update(syncRuns)
@@ -37,12 +28,9 @@ async function connectionFetcher(db: Db, orgId: string, runId: string): Promise<
         .where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.id, runId)));
     }
   };
-  const client = createGithubClient(
-    creds.mode === "app"
-      ? { kind: "app", baseUrl: connection.baseUrl, appId: creds.appId, privateKey: creds.privateKey, installationId: connection.installationId!, account: connection.accountLogin, permissions: SYNC_TOKEN_PERMISSIONS, onEvent }
-      : { kind: "token", baseUrl: connection.baseUrl, token: creds.token, onEvent },
-  );
-  return { fetcher: createOrgFetcher({ client, org: connection.accountLogin, etags: dbEtagStore(db, orgId) }) };
+  const reader = await readerClient(db, orgId, onEvent);
+  if ("failure" in reader) return reader;
+  return { fetcher: createOrgFetcher({ client: reader.client, org: reader.org, etags: dbEtagStore(db, orgId) }) };
 }
 
 /**

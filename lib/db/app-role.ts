@@ -43,6 +43,11 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
     // Its id sequence: nextval only (USAGE); UPDATE would allow setval, rewinding the ids.
     `REVOKE ALL ON SEQUENCE audit_event_id_seq FROM ${role}`,
     `GRANT USAGE ON SEQUENCE audit_event_id_seq TO ${role}`,
+    // An incident's timeline, the same way: append and read.
+    `REVOKE ALL ON TABLE incident_event FROM ${role}`,
+    `GRANT SELECT, INSERT ON TABLE incident_event TO ${role}`,
+    `REVOKE ALL ON SEQUENCE incident_event_id_seq FROM ${role}`,
+    `GRANT USAGE ON SEQUENCE incident_event_id_seq TO ${role}`,
     // /api/health reports the migration level.
     `GRANT USAGE ON SCHEMA drizzle TO ${role}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role}`,

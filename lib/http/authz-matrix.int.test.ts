@@ -24,7 +24,18 @@ import { githubConnections, syncRuns } from "@/lib/db/schema";
 import { stopQueue } from "@/lib/jobs/queue";
 import { OWNER_USE_CASES } from "@/lib/inventory/owners-service";
 import { clearOwnerRoute, listIdentitiesRoute, listOwnersRoute, listSecretsRoute, listSystemsRoute, setOwnerRoute } from "@/lib/inventory/credentials-routes";
-import { ownerOverrides, repositories } from "@/lib/db/schema";
+import { incidentItems, incidents, ownerOverrides, repositories } from "@/lib/db/schema";
+import { seedOrgFacts, seedRepo } from "@/lib/testing/inventory";
+import { INCIDENT_USE_CASES, addScope, closeIncident, startIncident, updateItem } from "@/lib/incidents/incident-service";
+import {
+  addScopeRoute,
+  closeIncidentRoute,
+  incidentDetailRoute,
+  incidentReportRoute,
+  listIncidentsRoute,
+  startIncidentRoute,
+  updateItemRoute,
+} from "@/lib/incidents/incident-routes";
 
 // Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
 process.env.GATEHOUSE_GITHUB_TOKEN = "ghp_test_token_for_the_authorisation_matrix";
@@ -37,7 +48,50 @@ beforeAll(async () => {
   handle = await openTestDatabase();
   org = await createTestOrg(handle.db);
   other = await createTestOrg(handle.db);
+  await seedOrgFacts(handle.db, org);
 });
+
+let repoIds = 10_000;
+const usesAction = (action: string) => `on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ${action}@v1
+      - run: make
+        env:
+          TOKEN: \${{ secrets.NPM_TOKEN }}
+`;
+
+/** A repository of `target` whose workflow uses `action` (a fresh one per call makes incidents independent). */
+async function seedActionRepo(target: TestOrg, action: string) {
+  const githubId = repoIds++;
+  await seedRepo(handle.db, target, { githubId, name: `r-${githubId}`, files: { ".github/workflows/ci.yml": usesAction(action) } });
+}
+
+/** An open incident of `target` on an action its inventory uses, started by its admin; and, with `drift`, a workflow that started using it after. */
+async function openIncident(target: TestOrg, opts: { drift?: boolean } = {}) {
+  const action = `matrix/act-${crypto.randomUUID().slice(0, 8)}`;
+  await seedActionRepo(target, action);
+  const r = await executeUseCase(handle, target.users.admin, startIncident, { orgSlug: target.slug, kind: "action", target: action, title: "matrix incident" }, testMeta());
+  if (!r.ok) throw new Error(r.error.message);
+  if (opts.drift) await seedActionRepo(target, action);
+  const items = await handle.db.select({ id: incidentItems.id }).from(incidentItems).where(eq(incidentItems.incidentId, r.data.id));
+  return { id: r.data.id, itemId: items[0]!.id, action };
+}
+
+/** The workflow the drifted incident's target reaches but its scope does not hold. */
+async function driftOf(target: TestOrg, incidentId: string): Promise<string> {
+  const { getIncidentDetail } = await import("@/lib/incidents/incident-repo");
+  return (await getIncidentDetail(handle.db, target.id, incidentId)).drift[0]!.workflowId;
+}
+
+/** An open incident whose every item is finished, ready to close. */
+async function finishedIncident(target: TestOrg) {
+  const i = await openIncident(target);
+  await handle.db.update(incidentItems).set({ status: "skipped", statusReason: "matrix" }).where(eq(incidentItems.incidentId, i.id));
+  return i;
+}
 afterAll(async () => {
   await stopQueue();
   await handle.close();
@@ -61,6 +115,23 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
   if (useCase === removeMember) return { orgSlug: target.slug, memberId };
   if (useCase === connectGithub) return { orgSlug: target.slug };
   if (OWNER_USE_CASES.includes(useCase)) return { orgSlug: target.slug, ...(await ownerTarget(target, useCase.action === "owner.clear_override")) };
+  if (useCase === startIncident) {
+    const action = `matrix/start-${crypto.randomUUID().slice(0, 8)}`;
+    await seedActionRepo(target, action);
+    return { orgSlug: target.slug, kind: "action", target: action, title: "matrix start" };
+  }
+  if (useCase === updateItem) {
+    const i = await openIncident(target);
+    return { orgSlug: target.slug, incidentId: i.id, itemId: i.itemId, note: "matrix note" };
+  }
+  if (useCase === addScope) {
+    const i = await openIncident(target, { drift: true });
+    return { orgSlug: target.slug, incidentId: i.id, workflowIds: [await driftOf(target, i.id)] };
+  }
+  if (useCase === closeIncident) {
+    const i = await finishedIncident(target);
+    return { orgSlug: target.slug, incidentId: i.id, summary: "matrix: closed after every item" };
+  }
   if (CONNECTION_USE_CASES.includes(useCase)) {
     await ensureConnectedIdle(target);
     return { orgSlug: target.slug };
@@ -93,7 +164,7 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
@@ -117,6 +188,8 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES]
       connections: await handle.db.select().from(githubConnections).where(eq(githubConnections.orgId, org.id)),
       runs: await handle.db.select().from(syncRuns).where(eq(syncRuns.orgId, org.id)),
       owners: await handle.db.select().from(ownerOverrides).where(eq(ownerOverrides.orgId, org.id)),
+      incidents: await handle.db.select().from(incidents).where(eq(incidents.orgId, org.id)),
+      items: await handle.db.select().from(incidentItems).where(eq(incidentItems.orgId, org.id)),
     });
     const before = await state();
     const meta = testMeta();
@@ -233,7 +306,78 @@ const ROUTES: {
     body: () => ({ targetType: "repository" }),
     okStatus: 200,
   },
+  {
+    name: "GET incidents",
+    def: listIncidentsRoute as AnyRoute,
+    method: "GET",
+    permission: "incident.read",
+    params: async (o) => ({ orgSlug: o.slug }),
+    okStatus: 200,
+  },
+  {
+    name: "POST incidents",
+    def: startIncidentRoute as AnyRoute,
+    method: "POST",
+    permission: "incident.run",
+    params: async (o) => ({ orgSlug: o.slug }),
+    body: () => ({ kind: "secret", target: "NPM_TOKEN", title: "matrix route start" }),
+    okStatus: 201,
+  },
+  {
+    name: "GET incident",
+    def: incidentDetailRoute as AnyRoute,
+    method: "GET",
+    permission: "incident.read",
+    params: async (o) => ({ orgSlug: o.slug, incidentId: (await openIncident(o)).id }),
+    okStatus: 200,
+  },
+  {
+    name: "GET incident report",
+    def: incidentReportRoute as AnyRoute,
+    method: "GET",
+    permission: "incident.read",
+    params: async (o) => ({ orgSlug: o.slug, incidentId: (await openIncident(o)).id }),
+    query: { format: "md" },
+    okStatus: 200,
+  },
+  {
+    name: "PATCH incident item",
+    def: updateItemRoute as AnyRoute,
+    method: "PATCH",
+    permission: "incident.run",
+    params: async (o) => {
+      const i = await openIncident(o);
+      return { orgSlug: o.slug, incidentId: i.id, itemId: i.itemId };
+    },
+    body: () => ({ note: "matrix route note" }),
+    okStatus: 200,
+  },
+  {
+    name: "POST incident scope",
+    def: addScopeRoute as AnyRoute,
+    method: "POST",
+    permission: "incident.run",
+    params: async (o) => {
+      const i = await openIncident(o, { drift: true });
+      driftFor.set(i.id, await driftOf(o, i.id));
+      return { orgSlug: o.slug, incidentId: i.id };
+    },
+    body: () => ({ workflowIds: [...driftFor.values()].slice(-1) }),
+    okStatus: 200,
+  },
+  {
+    name: "POST incident close",
+    def: closeIncidentRoute as AnyRoute,
+    method: "POST",
+    permission: "incident.run",
+    params: async (o) => ({ orgSlug: o.slug, incidentId: (await finishedIncident(o)).id }),
+    body: () => ({ summary: "matrix route: closed after every item" }),
+    okStatus: 200,
+  },
 ];
+
+/** The drift workflow of the incident the last addScope route call made (params run before body). */
+const driftFor = new Map<string, string>();
 
 const isWrite = (route: (typeof ROUTES)[number]) => route.method !== "GET";
 
@@ -267,6 +411,8 @@ async function orgState(target: TestOrg) {
     connections: await handle.db.select().from(githubConnections).where(eq(githubConnections.orgId, target.id)),
     runs: await handle.db.select().from(syncRuns).where(eq(syncRuns.orgId, target.id)),
     owners: await handle.db.select().from(ownerOverrides).where(eq(ownerOverrides.orgId, target.id)),
+    incidents: await handle.db.select().from(incidents).where(eq(incidents.orgId, target.id)),
+    items: await handle.db.select().from(incidentItems).where(eq(incidentItems.orgId, target.id)),
   };
 }
 

@@ -30,7 +30,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const list = (values: string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
 
 /** The distinct job ids the target covers, within the org; null when it cannot match anything. */
-function targetJobs(orgId: string, t: BlastTarget): SQL | null {
+export function targetJobs(orgId: string, t: BlastTarget): SQL | null {
   switch (t.type) {
     case "workflow":
       return UUID.test(t.id) ? sql`select j.id from ${jobs} j where j.org_id = ${orgId} and j.workflow_id = ${t.id}::uuid` : null;

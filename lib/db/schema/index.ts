@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./github";
 export * from "./inventory";
 export * from "./owners";
+export * from "./incidents";

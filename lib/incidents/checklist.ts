@@ -1,0 +1,182 @@
+// The seven steps (ARCHITECTURE.md, "Incident playbook") expanded into one item per thing to
+// do, from a frozen scope. Pure: the same scope gives the same items, in the same order
+// (exposed first within a step).
+import type { ScopeEntry } from "./scope";
+import { REGISTRY_STEPS, REVOCABLE_IDENTITIES, ghApi, registryOfSecret, revokeIdentityCommand, secretSetCommand } from "./commands";
+import { workflowRef } from "./exposure";
+
+export const STEPS = [
+  { step: 1, title: "Disable the workflows and cancel their runs" },
+  { step: 2, title: "Revoke sessions and OIDC trust" },
+  { step: 3, title: "Rotate static secrets" },
+  { step: 4, title: "Invalidate registry and publish credentials" },
+  { step: 5, title: "Rebuild from a clean runner" },
+  { step: 6, title: "Review logs, caches, artifacts and destinations" },
+  { step: 7, title: "Restore behind a fixed boundary" },
+] as const;
+
+/** Item kinds that Gatehouse can carry out through the responder App (incident-actions.ts). */
+export type ItemKind =
+  | "disable-workflow"
+  | "revoke-identity"
+  | "delete-deploy-key"
+  | "rotate-secret"
+  | "revoke-registry"
+  | "rebuild"
+  | "delete-caches"
+  | "delete-run-logs"
+  | "review-destinations"
+  | "restore-workflow";
+
+export interface PlannedItem {
+  step: number;
+  kind: ItemKind;
+  scopeKey: string | null;
+  label: string;
+  detail: string | null;
+  owner: string | null;
+  command: string | null;
+  exposed: boolean;
+}
+
+const byExposure = (a: ScopeEntry, b: ScopeEntry) => Number(b.exposure === "exposed") - Number(a.exposure === "exposed") || a.label.localeCompare(b.label);
+const scopeKey = (e: ScopeEntry) => `${e.kind}:${e.key}`;
+const str = (v: unknown) => (typeof v === "string" ? v : null);
+
+export function planChecklist(scope: ScopeEntry[], ctx: { org: string; startedAt: Date }): PlannedItem[] {
+  const of = (kind: ScopeEntry["kind"]) => scope.filter((e) => e.kind === kind).sort(byExposure);
+  const workflows = of("workflow");
+  const items: PlannedItem[] = [];
+
+  for (const w of workflows) {
+    const path = `/repos/${String(w.data.repo)}/actions/workflows/${workflowRef(w.data)}`;
+    items.push({
+      step: 1,
+      kind: "disable-workflow",
+      scopeKey: scopeKey(w),
+      label: `Disable ${w.label} and cancel its runs`,
+      detail: w.exposure === "exposed" ? `${String(w.data.runsInWindow ?? "Some")} run(s) inside the window.` : null,
+      owner: str(w.data.owner),
+      command: [ghApi("PUT", `${path}/disable`), `${ghApi("GET", `${path}/runs`)} -f status=in_progress --jq '.workflow_runs[].id'  # then for each: ${ghApi("POST", `/repos/${String(w.data.repo)}/actions/runs/<id>/cancel`)}`].join("\n"),
+      exposed: w.exposure === "exposed",
+    });
+  }
+
+  for (const i of of("identity").filter((e) => REVOCABLE_IDENTITIES.has(String(e.data.kind)))) {
+    const c = revokeIdentityCommand(String(i.data.kind), str(i.data.identifier), ctx.startedAt);
+    items.push({ step: 2, kind: "revoke-identity", scopeKey: scopeKey(i), label: `Revoke ${i.label}`, detail: c.detail, owner: null, command: c.command, exposed: i.exposure === "exposed" });
+  }
+  for (const k of of("deploy-key")) {
+    items.push({
+      step: 2,
+      kind: "delete-deploy-key",
+      scopeKey: scopeKey(k),
+      label: `Delete deploy key ${k.label}`,
+      detail: k.data.readOnly ? "Read-only key." : "Read-write key: it can push to the repository.",
+      owner: null,
+      command: ghApi("DELETE", `/repos/${String(k.data.repo)}/keys/${String(k.data.keyId)}`),
+      exposed: k.exposure === "exposed",
+    });
+  }
+
+  const identities = of("identity");
+  for (const s of of("secret")) {
+    const name = String(s.data.name);
+    const issuer = identities.find((i) => Array.isArray(i.data.secretNames) && (i.data.secretNames as string[]).some((n) => n.toUpperCase() === name.toUpperCase()));
+    const registry = registryOfSecret(name);
+    const issuedBy = issuer ? `Issued by: ${issuer.label} — revoke it there and issue a new one.` : registry ? `Probably issued by ${registry} — revoke it there and issue a new one.` : "Revoke it where it was issued, then issue a new one.";
+    const every = s.data.scope === "all";
+    items.push({
+      step: 3,
+      kind: "rotate-secret",
+      scopeKey: scopeKey(s),
+      label: every ? `Rotate ${s.label}` : `Rotate ${name} (${String(s.data.where)})`,
+      detail: every ? "A job reads every secret of the repository through toJSON(secrets): each of them is reachable." : issuedBy,
+      owner: str(s.data.owner),
+      command: every ? null : secretSetCommand({ name, scope: String(s.data.scope), repo: str(s.data.repo), environment: str(s.data.environment), visibility: str(s.data.visibility) }, ctx.org),
+      exposed: s.exposure === "exposed",
+    });
+  }
+
+  const registries = new Map<string, ScopeEntry>();
+  for (const e of of("system")) if (REGISTRY_STEPS[String(e.data.kind)]) registries.set(e.key, e);
+  for (const i of identities) if (i.data.kind === "cosign-key") registries.set(i.key, i);
+  for (const r of registries.values()) {
+    const steps = REGISTRY_STEPS[String(r.data.kind)]!;
+    items.push({
+      step: 4,
+      kind: "revoke-registry",
+      scopeKey: scopeKey(r),
+      label: `Invalidate publishing to ${r.label}`,
+      detail: steps.trustedPublishing ? `${steps.revoke}\nRemove the static token for good: ${steps.trustedPublishing}` : steps.revoke,
+      owner: null,
+      command: null,
+      exposed: r.exposure === "exposed",
+    });
+  }
+
+  for (const w of workflows.filter((e) => Array.isArray(e.data.phases) && (e.data.phases as string[]).some((p) => p === "publish" || p === "deploy"))) {
+    items.push({
+      step: 5,
+      kind: "rebuild",
+      scopeKey: scopeKey(w),
+      label: `Rebuild what ${w.label} released`,
+      detail: "Delete the artifacts of its runs inside the window, and rebuild each release and package it produced from a clean runner after the fix.",
+      owner: str(w.data.owner),
+      command: `${ghApi("GET", `/repos/${String(w.data.repo)}/actions/artifacts`)}\n${ghApi("GET", `/repos/${String(w.data.repo)}/releases`)}`,
+      exposed: w.exposure === "exposed",
+    });
+  }
+
+  for (const r of of("repository")) {
+    items.push({
+      step: 6,
+      kind: "delete-caches",
+      scopeKey: scopeKey(r),
+      label: `Delete the Actions caches of ${r.label}`,
+      detail: "A poisoned cache outlives the fix: every cache of the repository goes.",
+      owner: str(r.data.owner),
+      command: `${ghApi("GET", `/repos/${r.label}/actions/caches`)} --jq '.actions_caches[].id'  # then for each: ${ghApi("DELETE", `/repos/${r.label}/actions/caches/<id>`)}`,
+      exposed: r.exposure === "exposed",
+    });
+    if (r.data.logReview) {
+      items.push({
+        step: 6,
+        kind: "delete-run-logs",
+        scopeKey: scopeKey(r),
+        label: `Review and delete the logs of runs inside the window (${r.label} is public)`,
+        detail: "Logs of a public repository are world-readable: read them for leaked values first, then delete them.",
+        owner: str(r.data.owner),
+        command: ghApi("DELETE", `/repos/${r.label}/actions/runs/<run-id>/logs`),
+        exposed: true,
+      });
+    }
+  }
+  const systems = of("system");
+  if (systems.length > 0) {
+    items.push({
+      step: 6,
+      kind: "review-destinations",
+      scopeKey: null,
+      label: `Review what the jobs talked to (${systems.length} system${systems.length === 1 ? "" : "s"})`,
+      detail: systems.map((s) => `${s.exposure === "exposed" ? "exposed: " : ""}${s.label}`).join("\n"),
+      owner: null,
+      command: null,
+      exposed: systems.some((s) => s.exposure === "exposed"),
+    });
+  }
+
+  for (const w of workflows) {
+    items.push({
+      step: 7,
+      kind: "restore-workflow",
+      scopeKey: scopeKey(w),
+      label: `Re-enable ${w.label} once the cause is gone`,
+      detail: "Allowed when a sync shows the cause removed from it (the action pinned to a known-good SHA or removed), or by an admin with a written reason.",
+      owner: str(w.data.owner),
+      command: ghApi("PUT", `/repos/${String(w.data.repo)}/actions/workflows/${workflowRef(w.data)}/enable`),
+      exposed: w.exposure === "exposed",
+    });
+  }
+  return items;
+}

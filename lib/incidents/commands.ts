@@ -1,0 +1,120 @@
+// The manual way for what Gatehouse cannot do itself (yet): the exact commands, filled in with
+// what the inventory resolved. Pure text; nothing here runs anything. Values that the inventory
+// could not resolve (a role given as ${{ vars.ROLE }}) are left as <placeholders> to fill.
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** `gh api` for one GitHub REST call (GitHub CLI; `-X` only when not GET). */
+export function ghApi(method: string, path: string, fields: Record<string, string> = {}): string {
+  const f = Object.entries(fields).map(([k, v]) => ` -f ${k}=${q(v)}`).join("");
+  return `gh api${method === "GET" ? "" : ` -X ${method}`} ${path.replace(/^\//, "")}${f}`;
+}
+
+const literal = (id: string | null) => (id && !id.includes("${{") ? id : null);
+
+/**
+ * Revoking an OIDC identity's sessions and trust, per provider (cloud-trust.md): AWS denies
+ * sessions issued before the incident started and then narrows the trust policy; Google Cloud
+ * disables the provider; Azure deletes the federated credential; Vault deletes the role.
+ */
+export function revokeIdentityCommand(kind: string, identifier: string | null, startedAt: Date): { detail: string; command: string | null } {
+  const id = literal(identifier);
+  const since = startedAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  switch (kind) {
+    case "aws-role": {
+      const role = id?.split(":role/").pop()?.split("/").pop() ?? "<role-name>";
+      const deny = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: ["*"], Resource: ["*"], Condition: { DateLessThan: { "aws:TokenIssueTime": since } } }] });
+      return {
+        detail: `AWS IAM role ${id ?? "(not resolved: see the workflow)"}: deny every session issued before the incident started, then narrow its trust policy to the fixed workflows.`,
+        command: [
+          `aws iam put-role-policy --role-name ${role} --policy-name AWSRevokeOlderSessions --policy-document ${q(deny)}`,
+          `aws iam get-role --role-name ${role} --query Role.AssumeRolePolicyDocument > trust.json`,
+          `# edit trust.json: pin token.actions.githubusercontent.com:sub to the fixed workflows' subjects`,
+          `aws iam update-assume-role-policy --role-name ${role} --policy-document file://trust.json`,
+        ].join("\n"),
+      };
+    }
+    case "gcp-workload-identity": {
+      const m = id ? /projects\/([^/]+)\/locations\/([^/]+)\/workloadIdentityPools\/([^/]+)\/providers\/([^/]+)/.exec(id) : null;
+      const [project, location, pool, provider] = m ? [m[1], m[2], m[3], m[4]] : ["<project-number>", "global", "<pool>", "<provider>"];
+      return {
+        detail: `Google Cloud workload identity provider ${id ?? "(not resolved)"}: disable it (tokens already exchanged expire within an hour), then narrow its attribute condition.`,
+        command: `gcloud iam workload-identity-pools providers update-oidc ${provider} --workload-identity-pool=${pool} --location=${location} --project=${project} --disabled`,
+      };
+    }
+    case "azure-federated":
+    case "azure-managed-identity":
+      return {
+        detail: `Azure ${kind === "azure-federated" ? "app registration" : "managed identity"} ${id ?? "(not resolved)"}: delete the federated credential that trusts these workflows.`,
+        command: [
+          `az ad app federated-credential list --id ${id ?? "<client-id>"} --query "[].{id:id,subject:subject}"`,
+          `az ad app federated-credential delete --id ${id ?? "<client-id>"} --federated-credential-id <id-from-the-list>`,
+        ].join("\n"),
+      };
+    case "vault-jwt":
+      return {
+        detail: `Vault JWT role ${id ?? "(not resolved)"}: delete it (or tighten bound_claims), and revoke the leases it issued.`,
+        command: [`vault delete auth/jwt/role/${id ?? "<role>"}`, `vault lease revoke -prefix auth/jwt/login`].join("\n"),
+      };
+    case "github-app":
+      return {
+        detail: `GitHub App ${id ?? "(not resolved)"}: generate a new private key and delete the old one (GitHub → Settings → Developer settings → GitHub Apps → the App → Private keys); tokens minted with the old key stop at their expiry (1 hour).`,
+        command: null,
+      };
+    case "github-pat":
+      return { detail: `Personal access token ${id ?? ""}: its owner revokes it (github.com → Settings → Developer settings → Tokens), and an org owner reviews fine-grained token requests.`, command: null };
+    case "kubeconfig":
+      return { detail: `Kubernetes credentials ${id ?? ""}: revoke the service account token or client certificate it holds and re-issue (kubectl delete secret <token-secret> -n <ns>; rotate the cluster CA only if a client certificate of the admin group leaked).`, command: null };
+    default:
+      return { detail: `${kind} ${id ?? ""}: revoke it where it was issued.`, command: null };
+  }
+}
+
+/** Identities revoked in step 2 (sessions and trust); static keys are secrets, rotated in step 3. */
+export const REVOCABLE_IDENTITIES = new Set(["aws-role", "gcp-workload-identity", "azure-federated", "azure-managed-identity", "vault-jwt", "github-app", "github-pat", "kubeconfig"]);
+
+/** Registries and signing systems (step 4): how to revoke, and the trusted publishing that replaces the static token. */
+export const REGISTRY_STEPS: Record<string, { revoke: string; trustedPublishing: string | null }> = {
+  npm: {
+    revoke: "Revoke the token (npm token list, then npm token revoke <id>, or npmjs.com → Access Tokens); check the versions published in the window (npm view <package> time) and deprecate or unpublish bad ones.",
+    trustedPublishing: "npmjs.com → the package → Settings → Trusted publisher → GitHub Actions (this repository and workflow); publish with id-token: write and npm publish --provenance, then delete NPM_TOKEN.",
+  },
+  pypi: {
+    revoke: "Revoke the API token (pypi.org → Account settings → API tokens); review the release history and yank bad releases.",
+    trustedPublishing: "pypi.org → the project → Publishing → add a GitHub publisher (owner, repository, workflow, environment); use pypa/gh-action-pypi-publish with id-token: write, then delete the token secret.",
+  },
+  crates: {
+    revoke: "Revoke the token (crates.io → Account settings → API tokens); yank bad versions (cargo yank --version <v> <crate>).",
+    trustedPublishing: "crates.io → the crate → Settings → Trusted publishing → GitHub; use rust-lang/crates-io-auth-action, then delete CARGO_REGISTRY_TOKEN.",
+  },
+  "container-registry": {
+    revoke: "Revoke the registry credential (Docker Hub: Account settings → Personal access tokens; GHCR: the PAT; ECR/GAR/ACR: the cloud identity of step 2); list the tags pushed in the window, delete or re-tag them, and rebuild from a clean runner.",
+    trustedPublishing: null,
+  },
+  sigstore: {
+    revoke: "Keyless signatures made in the window are suspect: find them in Rekor (rekor-cli search --sha <digest>) and re-sign the rebuilt artifacts.",
+    trustedPublishing: null,
+  },
+  "cosign-key": {
+    revoke: "Rotate the cosign key pair (cosign generate-key-pair), publish the new public key, and stop trusting signatures by the old one.",
+    trustedPublishing: "Sign keyless with id-token: write (cosign sign with GitHub's OIDC token) and drop the key secret.",
+  },
+};
+
+/** Which registry a secret is probably for, from its name, when no identity says so. */
+export function registryOfSecret(name: string): string | null {
+  const n = name.toUpperCase();
+  if (n.includes("NPM")) return "npm";
+  if (n.includes("PYPI") || n.includes("TWINE")) return "pypi";
+  if (n.includes("CARGO") || n.includes("CRATES")) return "crates";
+  if (n.includes("DOCKER") || n.includes("GHCR") || n.includes("REGISTRY")) return "container-registry";
+  if (n.includes("COSIGN")) return "cosign-key";
+  return null;
+}
+
+/** `gh secret set` for a secret's scope: the manual way to write the new value. */
+export function secretSetCommand(data: { name: string; scope: string; repo: string | null; environment: string | null; visibility: string | null }, org: string): string {
+  if (data.scope === "org") return `gh secret set ${data.name} --org ${org}${data.visibility ? ` --visibility ${data.visibility}` : ""}  # keeps the selected repositories when visibility is selected`;
+  if (data.scope === "environment") return `gh secret set ${data.name} --repo ${data.repo} --env ${data.environment}`;
+  return `gh secret set ${data.name} --repo ${data.repo}`;
+}

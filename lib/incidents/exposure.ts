@@ -1,0 +1,95 @@
+import "server-only";
+import type { GithubClient } from "@/lib/github/client";
+import type { ScopeEntry } from "./scope";
+
+export interface RunInWindow {
+  id: number;
+  /** The in-scope workflow (inventory id) it is a run of. */
+  workflowId: string;
+  repo: string;
+  status: string | null;
+  conclusion: string | null;
+  event: string;
+  createdAt: string;
+  htmlUrl: string;
+}
+
+export interface Window {
+  from: Date;
+  to: Date;
+}
+
+/** How many workflows' runs are listed at once: GitHub's guidance is to avoid concurrent bursts. */
+const CONCURRENCY = 6;
+
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** GitHub accepts a workflow's file name where it takes its id. */
+export const workflowRef = (data: Record<string, unknown>): string | number =>
+  typeof data.githubWorkflowId === "number" ? data.githubWorkflowId : String(data.path ?? "").split("/").pop()!;
+
+/**
+ * The runs of each in-scope workflow created inside the window (`created=from..to`,
+ * paginated, through the reader client's rate-limit handling). A workflow whose runs cannot
+ * be read is reported in `failures` with GitHub's message, not silently treated as unexposed.
+ */
+export async function readRunsInWindow(client: GithubClient, org: string, scope: ScopeEntry[], window: Window): Promise<{ runs: RunInWindow[]; failures: string[] }> {
+  const workflows = scope.filter((e) => e.kind === "workflow");
+  const runs: RunInWindow[] = [];
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < workflows.length) {
+      const wf = workflows[next++]!;
+      const repo = String(wf.data.repo);
+      const [owner, name] = repo.split("/") as [string, string];
+      try {
+        const list = await client.octokit.paginate("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+          owner: owner || org,
+          repo: name,
+          workflow_id: workflowRef(wf.data),
+          created: `${iso(window.from)}..${iso(window.to)}`,
+          per_page: 100,
+        });
+        for (const r of list) {
+          runs.push({ id: r.id, workflowId: wf.key, repo, status: r.status ?? null, conclusion: r.conclusion ?? null, event: r.event, createdAt: r.created_at, htmlUrl: r.html_url });
+        }
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        failures.push(`${wf.label}: ${status === 404 ? "not found on GitHub (deleted since the last sync?)" : err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, workflows.length) }, worker));
+  runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  return { runs, failures };
+}
+
+/**
+ * Marks what runs inside the window could read: a workflow with such a run is exposed, and so
+ * is every secret and identity one of its in-scope jobs holds (the jobs in scope are those that
+ * use the target, so "a run executed a job that both uses the action and can read it" — as
+ * far as a run's list entry tells; a run that skipped the job still counts, on the safe side).
+ * Public repositories with runs inside the window are flagged for log review.
+ */
+export function markExposure(scope: ScopeEntry[], runs: RunInWindow[]): void {
+  const ran = new Map<string, number>();
+  for (const r of runs) ran.set(r.workflowId, (ran.get(r.workflowId) ?? 0) + 1);
+  const publicRepos = new Set<string>();
+  for (const e of scope) {
+    if (e.kind === "workflow" && ran.has(e.key)) {
+      e.exposure = "exposed";
+      e.data.runsInWindow = ran.get(e.key);
+      if (e.data.visibility === "public") publicRepos.add(String(e.data.repo));
+    }
+  }
+  for (const e of scope) {
+    if ((e.kind === "secret" || e.kind === "identity" || e.kind === "system") && Array.isArray(e.data.workflowIds)) {
+      if ((e.data.workflowIds as string[]).some((id) => ran.has(id))) e.exposure = "exposed";
+    }
+    if (e.kind === "repository" && publicRepos.has(e.label)) {
+      e.exposure = "exposed";
+      e.data.logReview = true;
+    }
+  }
+}

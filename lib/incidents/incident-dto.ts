@@ -1,0 +1,71 @@
+import type { IncidentKind, ItemEvidence, ItemStatus, Severity } from "@/lib/db/schema/incidents";
+
+// What the API and the pages get: plain JSON, dates as ISO strings, no internal columns.
+
+export interface IncidentSummaryDto {
+  id: string;
+  number: number;
+  title: string;
+  kind: IncidentKind;
+  target: string;
+  severity: Severity;
+  status: "open" | "closed";
+  commander: string;
+  startedAt: string;
+  closedAt: string | null;
+  items: number;
+  finished: number;
+}
+
+export interface ScopeItemDto {
+  key: string;
+  label: string;
+  exposed: boolean;
+  /** null: frozen at start; an email: added from drift. */
+  addedBy: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface ChecklistItemDto {
+  id: string;
+  kind: string;
+  scopeKey: string | null;
+  label: string;
+  detail: string | null;
+  owner: string | null;
+  assignee: string | null;
+  status: ItemStatus;
+  statusReason: string | null;
+  command: string | null;
+  evidence: ItemEvidence[];
+  notes: ItemEvidence[];
+  exposed: boolean;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+export interface IncidentDetailDto {
+  id: string;
+  number: number;
+  title: string;
+  kind: IncidentKind;
+  target: string;
+  targetLabel: string;
+  severity: Severity;
+  status: "open" | "closed";
+  commander: string;
+  startedBy: string;
+  startedAt: string;
+  window: { from: string; to: string } | null;
+  inventoryAt: string | null;
+  exposureCheckedAt: string | null;
+  exposureNote: string | null;
+  closedAt: string | null;
+  closedBy: string | null;
+  summary: string | null;
+  scope: Record<"workflows" | "repositories" | "secrets" | "identities" | "systems" | "deployKeys" | "owners", ScopeItemDto[]>;
+  steps: { step: number; title: string; finished: number; items: ChecklistItemDto[] }[];
+  progress: { total: number; finished: number };
+  drift: { workflowId: string; label: string }[];
+  timeline: { id: number; at: string; actor: string; type: string; message: string }[];
+}

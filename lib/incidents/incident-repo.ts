@@ -1,0 +1,127 @@
+import "server-only";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/types";
+import { rowsOf } from "@/lib/db/migrate";
+import { incidentEvents, incidentItems, incidents, incidentScope, jobs, workflows } from "@/lib/db/schema";
+import { STEPS } from "./checklist";
+import { incidentJobs } from "./scope";
+import { loadIncident } from "./incident-service";
+import type { IncidentDetailDto, IncidentSummaryDto, ScopeItemDto } from "./incident-dto";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export async function listIncidents(db: Db, orgId: string, status?: "open" | "closed"): Promise<IncidentSummaryDto[]> {
+  const where = status ? and(eq(incidents.orgId, orgId), eq(incidents.status, status)) : eq(incidents.orgId, orgId);
+  const rows = await db.select().from(incidents).where(where).orderBy(desc(incidents.startedAt)).limit(200);
+  if (rows.length === 0) return [];
+  const progress = await db
+    .select({ incidentId: incidentItems.incidentId, total: sql<number>`count(*)::int`, finished: sql<number>`count(*) filter (where ${incidentItems.status} in ('done', 'verified', 'skipped'))::int` })
+    .from(incidentItems)
+    .where(and(eq(incidentItems.orgId, orgId), inArray(incidentItems.incidentId, rows.map((r) => r.id))))
+    .groupBy(incidentItems.incidentId);
+  const byId = new Map(progress.map((p) => [p.incidentId, p]));
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    kind: r.kind,
+    target: r.targetLabel,
+    severity: r.severity,
+    status: r.status,
+    commander: r.commander,
+    startedAt: r.startedAt.toISOString(),
+    closedAt: iso(r.closedAt),
+    items: byId.get(r.id)?.total ?? 0,
+    finished: byId.get(r.id)?.finished ?? 0,
+  }));
+}
+
+/** Workflows the target reaches now that are not in the frozen scope: shown as drift, never added silently. */
+async function scopeDrift(db: Db, orgId: string, incident: typeof incidents.$inferSelect, inScope: Set<string>): Promise<{ workflowId: string; label: string }[]> {
+  const jobSet = incidentJobs(orgId, incident.kind, incident.target);
+  if (!jobSet || incident.status === "closed") return [];
+  const rows = rowsOf<{ id: string; label: string }>(
+    await db.execute(sql`with t as (${jobSet})
+      select distinct w.id, w.repo_full_name || '/' || w.path as label
+      from t join ${jobs} j on j.id = t.id and j.org_id = ${orgId} join ${workflows} w on w.id = j.workflow_id and w.org_id = ${orgId}
+      order by label`),
+  );
+  return rows.filter((r) => !inScope.has(r.id)).map((r) => ({ workflowId: r.id, label: r.label }));
+}
+
+export async function getIncidentDetail(db: Db, orgId: string, incidentId: string): Promise<IncidentDetailDto> {
+  const incident = await loadIncident(db, orgId, incidentId);
+  const [scope, items, events] = await Promise.all([
+    db.select().from(incidentScope).where(and(eq(incidentScope.orgId, orgId), eq(incidentScope.incidentId, incident.id))).orderBy(asc(incidentScope.kind), desc(incidentScope.exposure), asc(incidentScope.label)),
+    db.select().from(incidentItems).where(and(eq(incidentItems.orgId, orgId), eq(incidentItems.incidentId, incident.id))).orderBy(asc(incidentItems.step), desc(incidentItems.exposed), asc(incidentItems.position)),
+    db.select().from(incidentEvents).where(and(eq(incidentEvents.orgId, orgId), eq(incidentEvents.incidentId, incident.id))).orderBy(asc(incidentEvents.id)),
+  ]);
+  const wfIds = scope.filter((s) => s.kind === "workflow").map((s) => s.key);
+  const live = wfIds.length
+    ? await db.select({ id: workflows.id, state: workflows.state }).from(workflows).where(and(eq(workflows.orgId, orgId), inArray(workflows.id, wfIds)))
+    : [];
+  const liveState = new Map(live.map((w) => [w.id, w.state]));
+  const group = (kind: string): ScopeItemDto[] =>
+    scope
+      .filter((s) => s.kind === kind)
+      .map((s) => ({ key: s.key, label: s.label, exposed: s.exposure === "exposed", addedBy: s.addedBy, data: s.kind === "workflow" ? { ...s.data, liveState: liveState.get(s.key) ?? "gone" } : s.data }));
+  const drift = await scopeDrift(db, orgId, incident, new Set(wfIds));
+  const finished = items.filter((i) => i.status === "done" || i.status === "verified" || i.status === "skipped").length;
+  return {
+    id: incident.id,
+    number: incident.number,
+    title: incident.title,
+    kind: incident.kind,
+    target: incident.target,
+    targetLabel: incident.targetLabel,
+    severity: incident.severity,
+    status: incident.status,
+    commander: incident.commander,
+    startedBy: incident.startedBy,
+    startedAt: incident.startedAt.toISOString(),
+    window: incident.windowFrom && incident.windowTo ? { from: incident.windowFrom.toISOString(), to: incident.windowTo.toISOString() } : null,
+    inventoryAt: iso(incident.inventoryAt),
+    exposureCheckedAt: iso(incident.exposureCheckedAt),
+    exposureNote: incident.exposureNote,
+    closedAt: iso(incident.closedAt),
+    closedBy: incident.closedBy,
+    summary: incident.summary,
+    scope: {
+      workflows: group("workflow"),
+      repositories: group("repository"),
+      secrets: group("secret"),
+      identities: group("identity"),
+      systems: group("system"),
+      deployKeys: group("deploy-key"),
+      owners: group("owner"),
+    },
+    steps: STEPS.map((s) => {
+      const its = items.filter((i) => i.step === s.step);
+      return {
+        step: s.step,
+        title: s.title,
+        finished: its.filter((i) => i.status === "done" || i.status === "verified" || i.status === "skipped").length,
+        items: its.map((i) => ({
+          id: i.id,
+          kind: i.kind,
+          scopeKey: i.scopeKey,
+          label: i.label,
+          detail: i.detail,
+          owner: i.owner,
+          assignee: i.assignee,
+          status: i.status,
+          statusReason: i.statusReason,
+          command: i.command,
+          evidence: i.evidence,
+          notes: i.notes,
+          exposed: i.exposed === 1,
+          updatedAt: i.updatedAt.toISOString(),
+          updatedBy: i.updatedBy,
+        })),
+      };
+    }),
+    progress: { total: items.length, finished },
+    drift,
+    timeline: events.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, type: e.type, message: e.message })),
+  };
+}
