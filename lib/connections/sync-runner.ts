@@ -12,6 +12,7 @@ import { readerClient, type ReaderEvent } from "./reader-client";
 import { dbEtagStore } from "./etag-store";
 import { claimRun } from "./connection-repo";
 import { logger } from "@/lib/logger";
+import { verifyRotations } from "@/lib/incidents/verify-rotations";
 
 export interface SyncJob {
   orgId: string;
@@ -59,6 +60,8 @@ export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Prom
     forceFilesFor: scope.forceFilesFor.length > 0 ? scope.forceFilesFor : undefined,
     batchSize: batchSizeFor,
   });
+  // Organisation secrets were written by the plan: their rotations verify now, not only after a batch.
+  await verifyRotations(handle, job.orgId, job.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync plan", { runId: job.runId, error: err }));
   for (const batchId of batches ?? []) await enqueue(handle, "sync-batch", { orgId: job.orgId, runId: job.runId, batchId });
   return batches ?? [];
 }
@@ -68,4 +71,6 @@ export async function executeBatchJob(handle: DatabaseHandle, ref: BatchRef): Pr
   const setup = await connectionFetcher(handle.db, ref.orgId, ref.runId);
   if ("failure" in setup) return failBatch(handle.db, ref, setup.failure);
   await runBatch(handle.db, setup.fetcher, ref);
+  // Incidents waiting for a rotation: a secret this batch saw updated verifies its item.
+  await verifyRotations(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync batch", { runId: ref.runId, error: err }));
 }

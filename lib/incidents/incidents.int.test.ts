@@ -12,6 +12,7 @@ import { executeUseCase } from "@/lib/door/use-case";
 import { addScope, closeIncident, startIncident, updateItem } from "./incident-service";
 import { getIncidentDetail } from "./incident-repo";
 import { incidentMarkdown } from "./report";
+import { verifyRotations } from "./verify-rotations";
 
 const AT = "2025-03-10T00:00:00.000Z";
 
@@ -167,6 +168,28 @@ describe("working the checklist", () => {
     await snapshot(org, repo(501, "api", { ".github/workflows/release.yml": workflow("0e58ed8671d6b60d0890c21b07f8835ace038e67"), ".github/workflows/lint.yml": LINT }));
     const ok = await executeUseCase(handle, org.users.responder, updateItem, { orgSlug: org.slug, incidentId: id, itemId: api.id, status: "done" }, testMeta());
     expect(ok).toMatchObject({ ok: true });
+  });
+});
+
+describe("rotation verified by a sync", () => {
+  it("a secret GitHub reports updated after the start verifies its item, as Gatehouse itself; the others stay as they were", async () => {
+    const id = await startedId();
+    const before = await getIncidentDetail(handle.db, org.id, id);
+    const apiNpm = before.steps[2]!.items.find((i) => i.label === `Rotate NPM_TOKEN (repository ${org.slug}/api)`)!;
+    const siteNpm = before.steps[2]!.items.find((i) => i.label === `Rotate NPM_TOKEN (repository ${org.slug}/site)`)!;
+    expect(await verifyRotations(handle, org.id, "11111111-1111-4111-8111-111111111111")).toBe(0);
+    await snapshot(org, { ...repo(501, "api", { ".github/workflows/release.yml": workflow("v45"), ".github/workflows/lint.yml": LINT }), secretsUpdatedAt: new Date(Date.now() + 60_000).toISOString() });
+    expect(await verifyRotations(handle, org.id, "11111111-1111-4111-8111-111111111111")).toBeGreaterThanOrEqual(1);
+    const after = await getIncidentDetail(handle.db, org.id, id);
+    const items = after.steps[2]!.items;
+    expect(items.find((i) => i.id === apiNpm.id)).toMatchObject({ status: "verified", updatedBy: "Gatehouse (sync)" });
+    expect(items.find((i) => i.id === apiNpm.id)!.evidence[0]!.text).toContain("updated at");
+    expect(items.find((i) => i.id === siteNpm.id)!.status).toBe("todo");
+    expect(after.timeline.at(-1)).toMatchObject({ type: "verified", actor: "Gatehouse (sync)" });
+    const [row] = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.targetId, id), eq(auditEvents.action, "incident.rotation_verified")));
+    expect(row).toMatchObject({ actorRole: "system", actorEmail: null, metadata: { itemIds: [apiNpm.id] } });
+    // A second sync changes nothing more.
+    expect(await verifyRotations(handle, org.id, "22222222-2222-4222-8222-222222222222")).toBe(0);
   });
 });
 

@@ -19,6 +19,8 @@ export interface TestRepo {
   visibility?: "public" | "private";
   /** Repository secrets (NPM_TOKEN when not given). */
   secrets?: string[];
+  /** When GitHub says the repository's secrets were last updated (a fixed date in March 2025 when not given). */
+  secretsUpdatedAt?: string;
 }
 
 /** A repository's facts as a sync would bring them: its files, one GitHub workflow per workflow file, a read-write deploy key. */
@@ -30,7 +32,7 @@ export function testRepoFacts(login: string, r: TestRepo): RepoFacts {
     filesFetched: true,
     workflows: list.filter((f) => f.path.startsWith(".github/workflows/")).map((f, i) => ({ id: r.githubId * 16 + i, name: f.path, path: f.path, state: "active" })),
     environments: [],
-    secrets: (r.secrets ?? ["NPM_TOKEN"]).map((name) => ({ name, createdAt: AT, updatedAt: AT })),
+    secrets: (r.secrets ?? ["NPM_TOKEN"]).map((name) => ({ name, createdAt: AT, updatedAt: r.secretsUpdatedAt ?? AT })),
     variables: [],
     defaultWorkflowPermissions: "read",
     oidcSubTemplate: null,
