@@ -8,6 +8,7 @@ import { startGithubSim } from "./server";
 // CLI: npm run sim:github -- --port 3100 --org acme [--org test-org] [--fixtures DIR]
 //   [--synthetic 1000 --seed 1 --corpus ../shared/corpus/real-world]
 //   [--app-id 1 --app-key-pub public.pem --webhook-url URL --webhook-secret S]
+//   [--responder-app-id 2 --responder-app-key-pub responder.pub.pem]   (a second App: incident writes)
 //   [--latency 100] [--fault-seed 1 --fault-5xx 0.05 --fault-timeout 0.01 --fault-secondary 0.02]
 //   [--rate-limit 5000] [--token-ttl-seconds 3600] [--pat TOKEN]
 
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     "app-key-pub": { type: "string" },
     "webhook-url": { type: "string" },
     "webhook-secret": { type: "string" },
+    "responder-app-id": { type: "string", default: "2" },
+    "responder-app-key-pub": { type: "string" },
     latency: { type: "string", default: "0" },
     "fault-seed": { type: "string", default: "0" },
     "fault-5xx": { type: "string", default: "0" },
@@ -56,6 +59,9 @@ const sim = await startGithubSim({
         webhookUrl: values["webhook-url"],
         webhookSecret: values["webhook-secret"],
       }
+    : undefined,
+  responderApp: values["responder-app-key-pub"]
+    ? { id: Number(values["responder-app-id"]), slug: "gatehouse-responder-sim", publicKeyPem: readFileSync(values["responder-app-key-pub"], "utf8") }
     : undefined,
   personalTokens: Object.fromEntries(values.pat.map((t) => [t, {}])),
   latencyMs: Number(values.latency),

@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
+import sodium from "libsodium-wrappers";
 import { Octokit } from "octokit";
 import { loadBundledOrg } from "../fixtures/load";
 import { startGithubSim, type GithubSim, type GithubSimOptions } from "./server";
@@ -87,4 +88,10 @@ export function simOctokit(sim: GithubSim) {
     throttle: { enabled: false },
     retry: { enabled: false },
   });
+}
+
+/** A value sealed (libsodium sealed box) for a scope's base64 public key, as a client must send it. */
+export async function sealFor(publicKeyBase64: string, value: string): Promise<string> {
+  await sodium.ready;
+  return sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(value), sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL)), sodium.base64_variants.ORIGINAL);
 }
