@@ -51,7 +51,9 @@ export async function handleControl(deps: ControlDeps, method: string, path: str
   if (method === "POST" && a === "tokens" && b === "expire") return { status: 200, body: { expired: core.tokens.expireAll(core.now()) } };
   if (method === "POST" && a === "faults") {
     const kind = str(body.kind) as FaultKind | undefined;
-    if (kind !== "server-error" && kind !== "timeout" && kind !== "secondary-rate-limit") return { status: 422, body: { message: "kind must be server-error | timeout | secondary-rate-limit" } };
+    if (kind !== "server-error" && kind !== "timeout" && kind !== "secondary-rate-limit" && kind !== "connection-reset") {
+      return { status: 422, body: { message: "kind must be server-error | timeout | secondary-rate-limit | connection-reset" } };
+    }
     core.faults.enqueue({ kind, count: typeof body.count === "number" ? body.count : 1, match: str(body.match) });
     return { status: 200, body: { ok: true } };
   }

@@ -20,6 +20,8 @@ export interface PipelineResult {
   body?: string;
   /** the request must never be answered (injected timeout) */
   hang?: boolean;
+  /** the connection must be closed without an answer (injected network failure) */
+  reset?: boolean;
 }
 
 const BASE_HEADERS = {
@@ -108,6 +110,7 @@ export async function runPipeline(
 
   const fault = core.faults.decide(method, url.pathname + url.search);
   if (fault === "timeout") return { status: 0, headers, hang: true };
+  if (fault === "connection-reset") return { status: 0, headers, reset: true };
   if (fault === "server-error") return finish({ status: 502, body: { message: "Server Error" } }, false);
   if (fault === "secondary-rate-limit") {
     return finish(

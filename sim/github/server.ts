@@ -115,6 +115,10 @@ export async function startGithubSim(options: GithubSimOptions): Promise<GithubS
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const result = await runPipeline(core, router, req, url, api, raw);
     if (result.hang) return; // injected timeout: the client gives up; close() destroys the socket
+    if (result.reset) {
+      req.socket.destroy(); // injected network failure: no answer at all
+      return;
+    }
     res.writeHead(result.status, result.headers);
     res.end(result.body);
   };

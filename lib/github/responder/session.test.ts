@@ -201,6 +201,19 @@ describe("transient faults", () => {
     }
   });
 
+  it("a connection closed without an answer (network failure) is retried too", async () => {
+    const session = await openTestSession(sim, "list-releases", { repos: ["legacy"] });
+    try {
+      sim.injectFault({ kind: "connection-reset", match: "GET /repos/test-org/legacy/releases" });
+      const resets = sim.core.faults.counts["connection-reset"];
+      expect(await session.listReleases("test-org", "legacy", { since: new Date(0) })).toEqual([]);
+      expect(sim.core.faults.counts["connection-reset"]).toBe(resets + 1);
+      expect(session.stats().retries).toBe(1);
+    } finally {
+      await session.close();
+    }
+  });
+
   it("a 5xx that outlasts the retries is a transient ResponderError that says the action is safe to repeat", async () => {
     const session = await openTestSession(sim, "delete-caches", { repos: ["legacy"], client: { retryBaseMs: 1, retries: 2, writeSpacingMs: 0, requestTimeoutMs: 2000 } });
     try {
