@@ -133,4 +133,23 @@ describe("plain http:// in production", () => {
   it("https:// is accepted in production", () => {
     expect(() => parseEnv({ ...PROD_OIDC, AUTH_URL: "https://gatehouse.example.com", GITHUB_API_URL: "https://ghe.example.com/api/v3", AUTH_GITHUB_ENTERPRISE_URL: "https://ghe.example.com" })).not.toThrow();
   });
+
+  it("the responder App: id and key go together, newlines in the key may be \\n, and it must not be the reader App", () => {
+    const key = "-----BEGIN PRIVATE KEY-----\\nMIIB\\n-----END PRIVATE KEY-----";
+    const env = parseEnv({ GITHUB_APP_ID: "11", GITHUB_APP_PRIVATE_KEY_FILE: "/keys/reader.pem", GITHUB_RESPONDER_APP_ID: "12", GITHUB_RESPONDER_APP_PRIVATE_KEY: key });
+    expect(env.GITHUB_RESPONDER_APP_ID).toBe(12);
+    expect(env.GITHUB_RESPONDER_APP_PRIVATE_KEY).toBe("-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----");
+    expect(parseEnv({ GITHUB_RESPONDER_APP_ID: "12", GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE: "/keys/responder.pem" }).GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE).toBe("/keys/responder.pem");
+    expect(messageOf({ GITHUB_RESPONDER_APP_ID: "12" })).toBe(
+      "Configuration error: GITHUB_RESPONDER_APP_ID is set but the responder App's private key is not: set GITHUB_RESPONDER_APP_PRIVATE_KEY (PEM) or GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE (a path to the .pem file).",
+    );
+    expect(messageOf({ GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE: "/keys/responder.pem" })).toContain("GITHUB_RESPONDER_APP_ID is not: set it to the App ID");
+    expect(messageOf({ GITHUB_RESPONDER_APP_ID: "twelve", GITHUB_RESPONDER_APP_PRIVATE_KEY: key })).toContain(
+      "GITHUB_RESPONDER_APP_ID must be the numeric App ID shown on the responder GitHub App's settings page",
+    );
+    expect(messageOf({ GITHUB_RESPONDER_APP_ID: "12", GITHUB_RESPONDER_APP_PRIVATE_KEY: "not a key" })).toContain("GITHUB_RESPONDER_APP_PRIVATE_KEY must be the App's private key in PEM form");
+    expect(
+      messageOf({ GITHUB_APP_ID: "11", GITHUB_APP_PRIVATE_KEY: key, GITHUB_RESPONDER_APP_ID: "11", GITHUB_RESPONDER_APP_PRIVATE_KEY: key }),
+    ).toContain("GITHUB_RESPONDER_APP_ID is the reader App's id (GITHUB_APP_ID): the responder must be a second GitHub App");
+  });
 });

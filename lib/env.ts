@@ -67,6 +67,13 @@ const emailList = z
   .transform((raw) => raw.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
   .pipe(z.array(z.string().email({ message: "must be a comma-separated list of email addresses" })));
 
+/** A GitHub App's PEM private key; `\n` may stand for newlines (one-line environment files). */
+const pemKey = z
+  .string()
+  .trim()
+  .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, { message: "must be the App's private key in PEM form (-----BEGIN RSA PRIVATE KEY----- …); newlines may be written as \\n" })
+  .transform((v) => v.replace(/\\n/g, "\n"));
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -107,13 +114,16 @@ const EnvSchema = z.object({
     "https://api.github.com",
   ),
   GITHUB_APP_ID: z.coerce.number({ message: "must be the numeric App ID shown on the GitHub App's settings page" }).int().positive().optional(),
-  GITHUB_APP_PRIVATE_KEY: z
-    .string()
-    .trim()
-    .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, { message: "must be the App's private key in PEM form (-----BEGIN RSA PRIVATE KEY----- …); newlines may be written as \\n" })
-    .transform((v) => v.replace(/\\n/g, "\n"))
-    .optional(),
+  GITHUB_APP_PRIVATE_KEY: pemKey.optional(),
   GITHUB_APP_PRIVATE_KEY_FILE: z.string().trim().min(1).optional(),
+  // The responder App (incident mode's writes): a second App, so the reader that syncs never writes.
+  GITHUB_RESPONDER_APP_ID: z.coerce
+    .number({ message: "must be the numeric App ID shown on the responder GitHub App's settings page" })
+    .int()
+    .positive()
+    .optional(),
+  GITHUB_RESPONDER_APP_PRIVATE_KEY: pemKey.optional(),
+  GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE: z.string().trim().min(1).optional(),
   GITHUB_WEBHOOK_SECRET: z.string().min(16, { message: "must be the webhook secret set on the GitHub App, at least 16 characters" }).optional(),
   GATEHOUSE_GITHUB_TOKEN: z.string().trim().min(20, { message: "must be a GitHub fine-grained or classic token" }).optional(),
   SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),
@@ -184,6 +194,19 @@ export function parseEnv(source: Source): Env {
   }
   if ((env.GITHUB_APP_PRIVATE_KEY || env.GITHUB_APP_PRIVATE_KEY_FILE) && !env.GITHUB_APP_ID) {
     problems.push("A GitHub App private key is set but GITHUB_APP_ID is not: set it to the App ID from the App's settings page.");
+  }
+  if (env.GITHUB_RESPONDER_APP_ID && !env.GITHUB_RESPONDER_APP_PRIVATE_KEY && !env.GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE) {
+    problems.push(
+      "GITHUB_RESPONDER_APP_ID is set but the responder App's private key is not: set GITHUB_RESPONDER_APP_PRIVATE_KEY (PEM) or GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE (a path to the .pem file).",
+    );
+  }
+  if ((env.GITHUB_RESPONDER_APP_PRIVATE_KEY || env.GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE) && !env.GITHUB_RESPONDER_APP_ID) {
+    problems.push("A responder App private key is set but GITHUB_RESPONDER_APP_ID is not: set it to the App ID from the responder App's settings page.");
+  }
+  if (env.GITHUB_RESPONDER_APP_ID && env.GITHUB_RESPONDER_APP_ID === env.GITHUB_APP_ID) {
+    problems.push(
+      "GITHUB_RESPONDER_APP_ID is the reader App's id (GITHUB_APP_ID): the responder must be a second GitHub App with the write permissions, so that the App that syncs never writes.",
+    );
   }
   if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
     problems.push("DATABASE_MIGRATION_URL is set but DATABASE_URL is not: set DATABASE_URL to the app role's URL (the owner's URL is only for `npm run db:migrate`).");

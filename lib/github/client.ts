@@ -31,6 +31,11 @@ interface CommonConfig {
    * still spaced ≥ 1 s apart by the throttling plugin, as GitHub asks.
    */
   maxConcurrent?: number;
+  /**
+   * Least time between two writes (POST/PUT/PATCH/DELETE) of this client. Default 1000 ms, as
+   * GitHub asks of mutating requests; tests shrink it.
+   */
+  writeSpacingMs?: number;
   onEvent?: FetchEventListener;
 }
 
@@ -167,7 +172,8 @@ export function createGithubClient(config: GithubClientConfig): GithubClient {
     },
   });
   // REST reads and every write. The plugin spaces writes (and GraphQL) ≥ 1 s apart, as GitHub asks.
-  const octokit = new Octokit(options({}));
+  const writes = config.writeSpacingMs === undefined ? {} : { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: config.writeSpacingMs, timeout: 120_000 }) };
+  const octokit = new Octokit(options(writes));
   // GraphQL queries (the sync's batches) on their own pacing: GitHub's secondary limit for
   // GraphQL is 2,000 points a minute and a query costs 1, so ≥ 1 s apart would make a
   // 1,000-repository sync wait on its 80 batches. Never used for mutations.

@@ -2,6 +2,7 @@ import "server-only";
 import { Octokit, RequestError } from "octokit";
 import { createJwtSigner } from "./app-jwt";
 import { instrumentedFetch } from "./instrumented-fetch";
+import type { FetchStats } from "./facts";
 import { emptyStats } from "./stats";
 
 // The App's installations (Settings → GitHub, connecting). Authenticated with an App JWT (no
@@ -23,16 +24,22 @@ export interface ListInstallationsOptions {
   appId: number | string;
   privateKey: string;
   requestTimeoutMs?: number;
+  /** Unit of the retry backoff of 5xx answers ((n+1)² × base); tests shrink it. Default 1000 ms. */
+  retryBaseMs?: number;
+  /** Counters this Octokit's requests are added to. */
+  stats?: FetchStats;
 }
 
 const SILENT_LOG = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-function appOctokit(options: ListInstallationsOptions): Octokit {
+/** An Octokit signed with the App's JWT (App endpoints only: installations, token mints). */
+export function appOctokit(options: ListInstallationsOptions): Octokit {
   const jwt = createJwtSigner(options.appId, options.privateKey);
   const octokit = new Octokit({
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     log: SILENT_LOG,
-    request: { fetch: instrumentedFetch(emptyStats(), options.requestTimeoutMs ?? 30_000) },
+    request: { fetch: instrumentedFetch(options.stats ?? emptyStats(), options.requestTimeoutMs ?? 30_000) },
+    retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: { enabled: false },
   });
   octokit.hook.before("request", (request) => {

@@ -21,6 +21,31 @@ export function appKeys(): { privateKey: string; publicKey: string } {
   return keys;
 }
 
+/** The responder App of the test simulator: its own id and key pair. */
+export const RESPONDER_APP_ID = 778;
+
+let responderKeyPair: { privateKey: string; publicKey: string } | null = null;
+
+export function responderKeys(): { privateKey: string; publicKey: string } {
+  responderKeyPair ??= generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  return responderKeyPair;
+}
+
+/** The simulator with both Apps; the responder's installations default to its write permissions. */
+export async function startResponderSim(
+  responderInstallations: NonNullable<GithubSimOptions["responderApp"]>["installations"] = {},
+  overrides: Partial<GithubSimOptions> = {},
+): Promise<GithubSim> {
+  return startSim({}, {
+    responderApp: { id: RESPONDER_APP_ID, slug: "gatehouse-responder", publicKeyPem: responderKeys().publicKey, installations: responderInstallations },
+    ...overrides,
+  });
+}
+
 export async function startSim(
   installations: NonNullable<GithubSimOptions["app"]>["installations"] = {},
   overrides: Partial<GithubSimOptions> = {},

@@ -1,7 +1,9 @@
-// The demo's GitHub: the bundled simulator serving the `acme` organisation, with a GitHub
-// App whose key pair is made fresh at every start (the private key only ever lives in this
-// process and the server's environment). The demo connects acme to the App's installation
-// and syncs it before the server opens, so the inventory is there on the first page.
+// The demo's GitHub: the bundled simulator serving the `acme` organisation, with two GitHub
+// Apps whose key pairs are made fresh at every start (the private keys only ever live in this
+// process and the server's environment): the reader, which syncs (read permissions only), and
+// the responder, which incident mode acts with (RESPONDER_PERMISSIONS). The demo connects acme
+// to the reader's installation and syncs it before the server opens, so the inventory is there
+// on the first page.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { startGithubSim, type GithubSim } from "@/sim/github";
@@ -11,12 +13,22 @@ import type { DatabaseHandle } from "@/lib/db/types";
 import { githubConnections, organizations } from "@/lib/db/schema";
 import { createGithubClient } from "@/lib/github/client";
 import { SYNC_TOKEN_PERMISSIONS } from "@/lib/github/permissions";
+import { RESPONDER_PERMISSIONS } from "@/lib/github/responder";
 import { createOrgFetcher } from "@/lib/github/fetch";
 import { runSync } from "@/lib/inventory/sync-service";
 import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun, latestSyncRun } from "@/lib/connections/connection-repo";
 
 export const DEMO_APP_ID = 4242;
+export const DEMO_RESPONDER_APP_ID = 4243;
+
+function rsaKeyPair() {
+  return generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+}
 
 export interface DemoGithub {
   sim: GithubSim;
@@ -29,11 +41,8 @@ export interface DemoGithubSignIn {
 }
 
 export async function startDemoGithub(opts: { port: number; appUrl: string; orgs: string[]; signIn?: DemoGithubSignIn }): Promise<DemoGithub & { privateKey: string }> {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
+  const { privateKey, publicKey } = rsaKeyPair();
+  const responder = rsaKeyPair();
   const webhookSecret = randomBytes(24).toString("hex");
   const oauthApp = opts.signIn
     ? { clientId: "Ov23liGatehouseDemo", clientSecret: randomBytes(20).toString("hex"), callbackUrl: `${opts.appUrl}/api/auth/callback/github`, name: "Gatehouse (demo)" }
@@ -51,6 +60,14 @@ export async function startDemoGithub(opts: { port: number; appUrl: string; orgs
       // The reader App: read permissions only, exactly what the sync needs (least privilege).
       installations: Object.fromEntries(opts.orgs.map((o) => [o, { permissions: { ...SYNC_TOKEN_PERMISSIONS } }])),
     },
+    // The responder App: the writes incident mode makes, nothing else; no webhooks.
+    responderApp: {
+      id: DEMO_RESPONDER_APP_ID,
+      slug: "gatehouse-demo-responder",
+      name: "Gatehouse responder (demo)",
+      publicKeyPem: responder.publicKey,
+      installations: Object.fromEntries(opts.orgs.map((o) => [o, { permissions: { ...RESPONDER_PERMISSIONS } }])),
+    },
     users: opts.signIn?.users ?? [],
     oauthApps: oauthApp ? [oauthApp] : [],
   });
@@ -62,6 +79,8 @@ export async function startDemoGithub(opts: { port: number; appUrl: string; orgs
       GITHUB_APP_ID: String(DEMO_APP_ID),
       GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, "\\n"),
       GITHUB_WEBHOOK_SECRET: webhookSecret,
+      GITHUB_RESPONDER_APP_ID: String(DEMO_RESPONDER_APP_ID),
+      GITHUB_RESPONDER_APP_PRIVATE_KEY: responder.privateKey.replace(/\n/g, "\\n"),
       // The GitHub sign-in talks to the simulator as to GitHub Enterprise Server (/login/oauth, /api/v3).
       ...(oauthApp ? { AUTH_GITHUB_ID: oauthApp.clientId, AUTH_GITHUB_SECRET: oauthApp.clientSecret, AUTH_GITHUB_ENTERPRISE_URL: sim.url } : {}),
     },

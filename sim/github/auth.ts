@@ -11,6 +11,8 @@ export interface TokenRecord {
   /** oauth = a user-to-server token from the OAuth web flow (`gho_`), serving /user only */
   kind: "installation" | "pat" | "oauth";
   installationId: number | null;
+  /** installation tokens: the App that minted it */
+  appId?: number;
   orgLogin: string | null;
   permissions: Permissions;
   /** repository names the token is limited to; null = every repo of the installation */
@@ -85,8 +87,12 @@ export function newTokenString(prefix = "ghs_"): string {
 /** What an installation token was minted with, as GitHub records it (the token string left out). */
 export interface InstallationTokenGrant {
   installationId: number;
+  appId: number | null;
   permissions: Permissions;
+  /** repository names it is limited to (`repositories` / `repository_ids` of the mint); null = the installation's */
   repositories: string[] | null;
+  /** revoked (DELETE /installation/token or the control plane); an expired token is not "revoked" */
+  revoked: boolean;
 }
 
 export class TokenStore {
@@ -116,7 +122,13 @@ export class TokenStore {
   installationGrants(): InstallationTokenGrant[] {
     return [...this.tokens.values()]
       .filter((r) => r.kind === "installation" && r.installationId !== null)
-      .map((r) => ({ installationId: r.installationId!, permissions: { ...r.permissions }, repositories: r.repositories ? [...r.repositories] : null }));
+      .map((r) => ({
+        installationId: r.installationId!,
+        appId: r.appId ?? null,
+        permissions: { ...r.permissions },
+        repositories: r.repositories ? [...r.repositories] : null,
+        revoked: r.revoked,
+      }));
   }
 
   /** Revokes every installation token (optionally of one installation); returns how many. */

@@ -12,7 +12,12 @@ import type { WebhookSender } from "./webhooks";
 //   POST /_sim/orgs/{org}/repos/{repo}/archive    { archived }
 //   DELETE /_sim/orgs/{org}/repos/{repo}
 //   POST /_sim/orgs/{org}/repos/{repo}/keys       { title, readOnly? }
-//   POST /_sim/orgs/{org}/repos/{repo}/runs       { workflow, event? }
+//   POST /_sim/orgs/{org}/repos/{repo}/runs       { workflow, event? } (starts one now, webhook) or
+//                                                  { workflow, createdAt, status?, conclusion?, event?, needsForceCancel? } (history)
+//   POST /_sim/orgs/{org}/repos/{repo}/artifacts  { runId, name, sizeInBytes?, createdAt? }
+//   POST /_sim/orgs/{org}/repos/{repo}/caches     { key, ref?, sizeInBytes?, createdAt? }
+//   POST /_sim/orgs/{org}/repos/{repo}/releases   { tagName, createdAt, name?, draft?, prerelease? }
+//   GET  /_sim/tokens (what each installation token may do, never the token) | /_sim/secret-writes
 //   POST /_sim/tokens/revoke { token? } | /_sim/tokens/expire
 //   POST /_sim/faults { kind, count?, match? } | /_sim/rate-limit/reset | /_sim/latency { ms }
 
@@ -36,6 +41,8 @@ export async function handleControl(deps: ControlDeps, method: string, path: str
   const [a, b, c, d, e] = seg;
   if (method === "GET" && a === "log") return { status: 200, body: core.writeLog };
   if (method === "GET" && a === "deliveries") return { status: 200, body: hooks.deliveries.map(({ body: _b, ...rest }) => rest) };
+  if (method === "GET" && a === "tokens") return { status: 200, body: core.tokens.installationGrants() };
+  if (method === "GET" && a === "secret-writes") return { status: 200, body: core.secretWrites };
   if (method === "GET" && a === "stats") return { status: 200, body: { ...core.stats, faults: core.faults.counts } };
   if (method === "POST" && a === "tokens" && b === "revoke") {
     const token = str(body.token);
@@ -44,7 +51,9 @@ export async function handleControl(deps: ControlDeps, method: string, path: str
   if (method === "POST" && a === "tokens" && b === "expire") return { status: 200, body: { expired: core.tokens.expireAll(core.now()) } };
   if (method === "POST" && a === "faults") {
     const kind = str(body.kind) as FaultKind | undefined;
-    if (kind !== "server-error" && kind !== "timeout" && kind !== "secondary-rate-limit") return { status: 422, body: { message: "kind must be server-error | timeout | secondary-rate-limit" } };
+    if (kind !== "server-error" && kind !== "timeout" && kind !== "secondary-rate-limit" && kind !== "connection-reset") {
+      return { status: 422, body: { message: "kind must be server-error | timeout | secondary-rate-limit | connection-reset" } };
+    }
     core.faults.enqueue({ kind, count: typeof body.count === "number" ? body.count : 1, match: str(body.match) });
     return { status: 200, body: { ok: true } };
   }
@@ -88,7 +97,31 @@ export async function handleControl(deps: ControlDeps, method: string, path: str
       if (method === "POST" && e === "runs") {
         const workflow = str(body.workflow);
         if (!workflow) return { status: 422, body: { message: "workflow (path) is required" } };
-        return { status: 200, body: await control.startRun(b, d, workflow, str(body.event)) };
+        const createdAt = str(body.createdAt);
+        if (!createdAt) return { status: 200, body: await control.startRun(b, d, workflow, str(body.event)) };
+        const status = str(body.status) as "queued" | "in_progress" | "completed" | undefined;
+        const conclusion = str(body.conclusion) as "success" | "failure" | "cancelled" | undefined;
+        const run = control.seedRun(b, d, { workflow, createdAt, status, conclusion, event: str(body.event), needsForceCancel: body.needsForceCancel === true });
+        return { status: 201, body: { id: run.id } };
+      }
+      if (method === "POST" && e === "artifacts") {
+        const name = str(body.name);
+        if (!name || typeof body.runId !== "number") return { status: 422, body: { message: "runId and name are required" } };
+        const size = typeof body.sizeInBytes === "number" ? body.sizeInBytes : undefined;
+        return { status: 201, body: { id: control.addArtifact(b, d, { runId: body.runId, name, sizeInBytes: size, createdAt: str(body.createdAt) }).id } };
+      }
+      if (method === "POST" && e === "caches") {
+        const key = str(body.key);
+        if (!key) return { status: 422, body: { message: "key is required" } };
+        const size = typeof body.sizeInBytes === "number" ? body.sizeInBytes : undefined;
+        return { status: 201, body: { id: control.addCache(b, d, { key, ref: str(body.ref), sizeInBytes: size, createdAt: str(body.createdAt) }).id } };
+      }
+      if (method === "POST" && e === "releases") {
+        const tagName = str(body.tagName);
+        const createdAt = str(body.createdAt);
+        if (!tagName || !createdAt) return { status: 422, body: { message: "tagName and createdAt are required" } };
+        const release = control.addRelease(b, d, { tagName, createdAt, name: str(body.name), draft: body.draft === true, prerelease: body.prerelease === true });
+        return { status: 201, body: { id: release.id } };
       }
     }
   }

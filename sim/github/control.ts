@@ -1,5 +1,16 @@
 import { fakeSha, headOidFor, makeBlob, stableId } from "../fixtures/blob";
-import type { OrgData, RepoData, Visibility } from "../fixtures/model";
+import type { ArtifactData, CacheData, OrgData, ReleaseData, RepoData, Visibility, WorkflowRunData } from "../fixtures/model";
+import {
+  addArtifact,
+  addCache,
+  addRelease,
+  requireForceCancel,
+  seedRun,
+  type ArtifactInput,
+  type CacheInput,
+  type ReleaseInput,
+  type SeedRunInput,
+} from "./control-actions";
 import type { SimCore } from "./core";
 import { deployKeyShape } from "./routes-repos";
 import { HTML } from "./shapes";
@@ -58,7 +69,13 @@ export class SimControl {
     const before = repo.headOid;
     repo.headOid = headOidFor(`${before}:${message}`, repo.files);
     repo.pushedAt = repo.updatedAt = this.core.nowIso();
+    // Generated runs follow the files; the runs the control plane made are history and stay.
+    const kept = [...(repo.runs?.values() ?? [])].filter((r) => r.persistent);
     repo.runs = null;
+    if (kept.length > 0) {
+      const runs = repoRuns(repo, this.core.now());
+      for (const run of kept) runs.set(run.id, run);
+    }
     const commit = {
       id: repo.headOid,
       tree_id: fakeSha("tree", repo.headOid),
@@ -156,10 +173,17 @@ export class SimControl {
       runners: [],
       workflowStates: new Map(),
       runs: null,
+      artifacts: [],
+      caches: [],
+      releases: [],
     };
     org.repos.push(repo);
     org.repos.sort((a, b) => (a.name < b.name ? -1 : 1));
     await this.hooks.send("repository", org, repo, { action: "created" });
+    // A "selected" installation of the responder App gets it too (no webhook: that App has none).
+    for (const other of this.core.installationsOnOrg(login)) {
+      if (other.appId !== this.core.options.app?.id && other.repositories !== null) other.repositories.push(name);
+    }
     const inst = this.core.installationForOrg(login);
     if (inst && inst.repositories !== null) {
       inst.repositories.push(name);
@@ -223,6 +247,28 @@ export class SimControl {
     return this.hooks.send("deploy_key", org, repo, { action: "created", key: deployKeyShape(this.hooks.api, org, repo, key) });
   }
 
+  /** Seeds a past (or running) workflow run at a given time; no webhook (history, not activity). */
+  seedRun(login: string, name: string, input: SeedRunInput): WorkflowRunData {
+    return seedRun(this.core, this.repo(login, name).repo, input);
+  }
+
+  /** Makes a run ignore a plain cancel: only force-cancel stops it. */
+  requireForceCancel(login: string, name: string, runId: number): void {
+    requireForceCancel(this.core, this.repo(login, name).repo, runId);
+  }
+
+  addArtifact(login: string, name: string, input: ArtifactInput): ArtifactData {
+    return addArtifact(this.core, this.repo(login, name).repo, input);
+  }
+
+  addCache(login: string, name: string, input: CacheInput): CacheData {
+    return addCache(this.core, this.repo(login, name).repo, input);
+  }
+
+  addRelease(login: string, name: string, input: ReleaseInput): ReleaseData {
+    return addRelease(this.core, this.repo(login, name).repo, input);
+  }
+
   /** Starts a run of a workflow and sends `workflow_run` (requested). */
   async startRun(login: string, name: string, workflowPath: string, event = "push"): Promise<DeliveryRecord> {
     const { org, repo } = this.repo(login, name);
@@ -231,7 +277,7 @@ export class SimControl {
     const runs = repoRuns(repo, this.core.now());
     const id = stableId("run", wf.id, runs.size + 1000);
     const now = this.core.nowIso();
-    const run = { id, workflowId: wf.id, workflowPath: wf.path, name: wf.name, event, status: "queued" as const, conclusion: null, headBranch: repo.defaultBranch, headSha: repo.headOid, runNumber: 200 + runs.size, createdAt: now, updatedAt: now, actor: "octocat" };
+    const run = { id, workflowId: wf.id, workflowPath: wf.path, name: wf.name, event, status: "queued" as const, conclusion: null, headBranch: repo.defaultBranch, headSha: repo.headOid, runNumber: 200 + runs.size, createdAt: now, updatedAt: now, actor: "octocat", persistent: true as const };
     runs.set(id, run);
     return this.hooks.send("workflow_run", org, repo, {
       action: "requested",

@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 // request sequence yields the same faults regardless of how concurrent requests interleave.
 // Queued faults (injectFault) apply to the next matching requests, before random ones.
 
-export type FaultKind = "server-error" | "timeout" | "secondary-rate-limit";
+/** connection-reset: the connection is closed without an answer (a network failure, before the request is handled) */
+export type FaultKind = "server-error" | "timeout" | "secondary-rate-limit" | "connection-reset";
 
 export interface FaultOptions {
   seed?: number;
@@ -15,6 +16,8 @@ export interface FaultOptions {
   timeoutRate?: number;
   /** probability 0..1 of a secondary rate limit 403 with retry-after */
   secondaryRateLimitRate?: number;
+  /** probability 0..1 that the connection is closed without an answer */
+  connectionResetRate?: number;
   /** retry-after seconds sent with secondary rate limits (default 1) */
   retryAfterSeconds?: number;
 }
@@ -30,7 +33,7 @@ export interface QueuedFault {
 export class FaultInjector {
   private readonly seen = new Map<string, number>();
   private readonly queue: { kind: FaultKind; remaining: number; match?: string | RegExp }[] = [];
-  readonly counts: Record<FaultKind, number> = { "server-error": 0, timeout: 0, "secondary-rate-limit": 0 };
+  readonly counts: Record<FaultKind, number> = { "server-error": 0, timeout: 0, "secondary-rate-limit": 0, "connection-reset": 0 };
 
   constructor(private options: FaultOptions = {}) {}
 
@@ -58,8 +61,8 @@ export class FaultInjector {
       this.counts[queued.kind]++;
       return queued.kind;
     }
-    const { serverErrorRate = 0, timeoutRate = 0, secondaryRateLimitRate = 0 } = this.options;
-    if (serverErrorRate + timeoutRate + secondaryRateLimitRate <= 0) return null;
+    const { serverErrorRate = 0, timeoutRate = 0, secondaryRateLimitRate = 0, connectionResetRate = 0 } = this.options;
+    if (serverErrorRate + timeoutRate + secondaryRateLimitRate + connectionResetRate <= 0) return null;
     const nth = this.seen.get(label) ?? 0;
     this.seen.set(label, nth + 1);
     const digest = createHash("sha256").update(`${this.options.seed ?? 0}\0${label}\0${nth}`).digest();
@@ -68,6 +71,7 @@ export class FaultInjector {
     if (draw < serverErrorRate) kind = "server-error";
     else if (draw < serverErrorRate + timeoutRate) kind = "timeout";
     else if (draw < serverErrorRate + timeoutRate + secondaryRateLimitRate) kind = "secondary-rate-limit";
+    else if (draw < serverErrorRate + timeoutRate + secondaryRateLimitRate + connectionResetRate) kind = "connection-reset";
     if (kind) this.counts[kind]++;
     return kind;
   }

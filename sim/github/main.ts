@@ -8,7 +8,8 @@ import { startGithubSim } from "./server";
 // CLI: npm run sim:github -- --port 3100 --org acme [--org test-org] [--fixtures DIR]
 //   [--synthetic 1000 --seed 1 --corpus ../shared/corpus/real-world]
 //   [--app-id 1 --app-key-pub public.pem --webhook-url URL --webhook-secret S]
-//   [--latency 100] [--fault-seed 1 --fault-5xx 0.05 --fault-timeout 0.01 --fault-secondary 0.02]
+//   [--responder-app-id 2 --responder-app-key-pub responder.pub.pem]   (a second App: incident writes)
+//   [--latency 100] [--fault-seed 1 --fault-5xx 0.05 --fault-timeout 0.01 --fault-secondary 0.02 --fault-reset 0.01]
 //   [--rate-limit 5000] [--token-ttl-seconds 3600] [--pat TOKEN]
 
 const { values } = parseArgs({
@@ -25,11 +26,14 @@ const { values } = parseArgs({
     "app-key-pub": { type: "string" },
     "webhook-url": { type: "string" },
     "webhook-secret": { type: "string" },
+    "responder-app-id": { type: "string", default: "2" },
+    "responder-app-key-pub": { type: "string" },
     latency: { type: "string", default: "0" },
     "fault-seed": { type: "string", default: "0" },
     "fault-5xx": { type: "string", default: "0" },
     "fault-timeout": { type: "string", default: "0" },
     "fault-secondary": { type: "string", default: "0" },
+    "fault-reset": { type: "string", default: "0" },
     "rate-limit": { type: "string", default: "5000" },
     "token-ttl-seconds": { type: "string", default: "3600" },
     pat: { type: "string", multiple: true, default: [] },
@@ -57,6 +61,9 @@ const sim = await startGithubSim({
         webhookSecret: values["webhook-secret"],
       }
     : undefined,
+  responderApp: values["responder-app-key-pub"]
+    ? { id: Number(values["responder-app-id"]), slug: "gatehouse-responder-sim", publicKeyPem: readFileSync(values["responder-app-key-pub"], "utf8") }
+    : undefined,
   personalTokens: Object.fromEntries(values.pat.map((t) => [t, {}])),
   latencyMs: Number(values.latency),
   faults: {
@@ -64,6 +71,7 @@ const sim = await startGithubSim({
     serverErrorRate: Number(values["fault-5xx"]),
     timeoutRate: Number(values["fault-timeout"]),
     secondaryRateLimitRate: Number(values["fault-secondary"]),
+    connectionResetRate: Number(values["fault-reset"]),
   },
   rateLimit: { core: Number(values["rate-limit"]), graphql: Number(values["rate-limit"]) },
   tokenTtlMs: Number(values["token-ttl-seconds"]) * 1000,

@@ -36,6 +36,21 @@ export const DEFAULT_INSTALLATION_PERMISSIONS: Permissions = {
   organization_custom_properties: "read",
 };
 
+/**
+ * The responder App's default grants in the simulator: the writes of the incident playbook
+ * (workflows, runs, caches, artifacts, logs; secrets at every scope; deploy keys) and the reads
+ * they need (releases are `contents`). Matches `RESPONDER_PERMISSIONS` of lib/github/responder.
+ */
+export const RESPONDER_INSTALLATION_PERMISSIONS: Permissions = {
+  metadata: "read",
+  actions: "write",
+  contents: "read",
+  secrets: "write",
+  environments: "write",
+  administration: "write",
+  organization_secrets: "write",
+};
+
 /** Narrowing requested in a token body must be a subset of the installation's grants. */
 export function narrowPermissions(
   granted: Permissions,

@@ -20,6 +20,8 @@ export interface PipelineResult {
   body?: string;
   /** the request must never be answered (injected timeout) */
   hang?: boolean;
+  /** the connection must be closed without an answer (injected network failure) */
+  reset?: boolean;
 }
 
 const BASE_HEADERS = {
@@ -37,18 +39,19 @@ function authenticate(core: SimCore, header: string | undefined, mode: "jwt" | "
     throw new HttpError(401, "Requires authentication");
   }
   if (looksLikeJwt(credential)) {
-    if (!core.appPublicKey || !core.options.app) throw new HttpError(401, "A JSON web token could not be decoded");
+    const app = core.appForJwt(credential);
+    if (!app) throw new HttpError(401, "A JSON web token could not be decoded");
     verifyAppJwt(credential, {
-      appId: core.options.app.id,
-      clientId: core.options.app.clientId ?? null,
-      publicKey: core.appPublicKey,
+      appId: app.options.id,
+      clientId: app.options.clientId ?? null,
+      publicKey: app.publicKey,
       nowMs: core.now(),
     });
     if (mode === "token") {
       throw new HttpError(403, "A JSON web token cannot be used to access this resource; use an installation access token.");
     }
     if (mode === "user") throw new HttpError(403, "Resource not accessible by integration");
-    return { kind: "jwt" };
+    return { kind: "jwt", appId: app.options.id };
   }
   const record = core.tokens.resolve(credential, core.now());
   if (mode === "jwt") throw new HttpError(401, "A JSON web token could not be decoded");
@@ -56,6 +59,16 @@ function authenticate(core: SimCore, header: string | undefined, mode: "jwt" | "
   // The simulator's OAuth users own no organisations or repositories: their tokens serve /user only.
   if (mode !== "user" && record.kind === "oauth") throw new HttpError(403, "Resource not accessible by this OAuth token: the simulator serves OAuth user tokens on /user and /user/emails only.");
   return { kind: "token", record };
+}
+
+/**
+ * A write's body as the write log keeps it: a secret's sealed box is replaced by a marker, since
+ * the simulator holds the scope's private key and could otherwise give the value back.
+ */
+function logBody(body: unknown): unknown {
+  if (body === undefined || body === null) return null;
+  if (typeof body === "object" && !Array.isArray(body) && "encrypted_value" in body) return { ...body, encrypted_value: "[sealed]" };
+  return body;
 }
 
 export function weakEtag(body: string): string {
@@ -97,6 +110,7 @@ export async function runPipeline(
 
   const fault = core.faults.decide(method, url.pathname + url.search);
   if (fault === "timeout") return { status: 0, headers, hang: true };
+  if (fault === "connection-reset") return { status: 0, headers, reset: true };
   if (fault === "server-error") return finish({ status: 502, body: { message: "Server Error" } }, false);
   if (fault === "secondary-rate-limit") {
     return finish(
@@ -146,7 +160,7 @@ export async function runPipeline(
         path: url.pathname,
         status: res.status,
         installationId: auth.kind === "token" ? auth.record.installationId : null,
-        body: body ?? null,
+        body: logBody(body),
       });
     }
     if (method === "GET" && res.status === 200 && res.body !== undefined) {

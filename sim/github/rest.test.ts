@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Octokit } from "octokit";
 import type { GithubSim } from "./server";
-import { simOctokit, startTestSim } from "./test-helpers";
+import { sealFor, simOctokit, startTestSim } from "./test-helpers";
 
 let sim: GithubSim;
 const PAT = "github_pat_test_only";
@@ -95,7 +95,7 @@ describe("REST mechanics", () => {
     await expect(o.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { ...p, run_id: Number(run!.id) })).rejects.toMatchObject({ status: 409 });
     const key = await o.request("GET /repos/{owner}/{repo}/actions/secrets/public-key", p);
     expect(Buffer.from(key.data.key, "base64")).toHaveLength(32);
-    const sealed = Buffer.alloc(48 + 10, 7).toString("base64");
+    const sealed = await sealFor(key.data.key, "rotated-value");
     const before = (await o.request("GET /repos/{owner}/{repo}/actions/secrets/{secret_name}", { ...p, secret_name: "OLD_UNUSED_TOKEN" })).data.updated_at;
     const put = await o.request("PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}", { ...p, secret_name: "OLD_UNUSED_TOKEN", encrypted_value: sealed, key_id: key.data.key_id });
     expect(put.status).toBe(204);

@@ -10,7 +10,7 @@ import type { PermissionNeed } from "./permissions";
 
 export type AuthInfo =
   | { kind: "none" }
-  | { kind: "jwt" }
+  | { kind: "jwt"; appId: number }
   | { kind: "token"; record: TokenRecord };
 
 export interface RouteContext {

@@ -1,4 +1,5 @@
 import type { EnvironmentData, OrgData, RepoData, RunnerData, WorkflowRunData } from "../fixtures/model";
+import { filterRuns } from "./run-filter";
 import { HttpError, noContent, notFound, ok, paginate, type SimResponse } from "./http";
 import type { PermissionNeed } from "./permissions";
 import { bodyObject, orgOf, param, repoOf, validationFailed, type RouteContext, type RouteDef } from "./router";
@@ -80,42 +81,28 @@ export function environmentShape(api: string, org: OrgData, repo: RepoData, env:
   };
 }
 
-function filterRuns(ctx: RouteContext, runs: WorkflowRunData[]): WorkflowRunData[] {
-  const q = ctx.url.searchParams;
-  const created = q.get("created");
-  let from = "";
-  let to = "\uffff";
-  if (created) {
-    const range = /^(.+)\.\.(.+)$/.exec(created);
-    if (range) [from, to] = [range[1] ?? "", `${range[2] ?? ""}\uffff`];
-    else if (created.startsWith(">=")) from = created.slice(2);
-    else if (created.startsWith("<=")) to = `${created.slice(2)}\uffff`;
-  }
-  return runs
-    .filter((r) => !q.get("status") || r.status === q.get("status") || r.conclusion === q.get("status"))
-    .filter((r) => !q.get("event") || r.event === q.get("event"))
-    .filter((r) => !q.get("branch") || r.headBranch === q.get("branch"))
-    .filter((r) => r.createdAt >= from && r.createdAt <= to)
-    .sort((a, b) => (a.createdAt === b.createdAt ? b.id - a.id : a.createdAt < b.createdAt ? 1 : -1));
-}
-
 function listRuns(ctx: RouteContext, org: OrgData, repo: RepoData, workflowId?: number): SimResponse {
   const all = [...repoRuns(repo, ctx.core.now()).values()].filter((r) => workflowId === undefined || r.workflowId === workflowId);
-  const runs = filterRuns(ctx, all);
+  const runs = filterRuns(ctx.url.searchParams, all);
   const page = paginate(runs, { url: ctx.url });
   return ok({ total_count: runs.length, workflow_runs: page.slice.map((r) => runShape(ctx.api, org, repo, r)) }, 200, page.headers);
 }
 
-function findRun(ctx: RouteContext, repo: RepoData): WorkflowRunData {
+export function findRun(ctx: RouteContext, repo: RepoData): WorkflowRunData {
   const run = repoRuns(repo, ctx.core.now()).get(Number(param(ctx, "run_id")));
   if (!run) throw notFound();
   return run;
 }
 
-function cancelRun(ctx: RouteContext): SimResponse {
+/**
+ * Cancel and force-cancel (409 once completed). A run marked `needsForceCancel` by the control
+ * plane ignores a plain cancel (202, still in progress), like a job that traps the signal.
+ */
+function cancelRun(ctx: RouteContext, force: boolean): SimResponse {
   const { org, repo } = repoOf(ctx);
   const run = findRun(ctx, repo);
   if (run.status === "completed") throw new HttpError(409, "Cannot cancel a workflow run that is completed.");
+  if (!force && run.needsForceCancel && run.status === "in_progress") return ok({}, 202);
   run.status = "completed";
   run.conclusion = "cancelled";
   run.updatedAt = ctx.core.nowIso();
@@ -179,8 +166,8 @@ export const actionsRoutes: RouteDef[] = [
   },
   { method: "GET", path: "/repos/{owner}/{repo}/actions/runs", auth: "token", perm: ACTIONS_READ, handler: (ctx) => { const { org, repo } = repoOf(ctx); return listRuns(ctx, org, repo); } },
   { method: "GET", path: "/repos/{owner}/{repo}/actions/runs/{run_id}", auth: "token", perm: ACTIONS_READ, handler: (ctx) => { const { org, repo } = repoOf(ctx); return ok(runShape(ctx.api, org, repo, findRun(ctx, repo))); } },
-  { method: "POST", path: "/repos/{owner}/{repo}/actions/runs/{run_id}/cancel", auth: "token", perm: ACTIONS_WRITE, handler: cancelRun },
-  { method: "POST", path: "/repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel", auth: "token", perm: ACTIONS_WRITE, handler: cancelRun },
+  { method: "POST", path: "/repos/{owner}/{repo}/actions/runs/{run_id}/cancel", auth: "token", perm: ACTIONS_WRITE, handler: (ctx) => cancelRun(ctx, false) },
+  { method: "POST", path: "/repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel", auth: "token", perm: ACTIONS_WRITE, handler: (ctx) => cancelRun(ctx, true) },
   {
     method: "GET",
     path: "/repos/{owner}/{repo}/actions/permissions/workflow",

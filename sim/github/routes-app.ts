@@ -1,7 +1,7 @@
 import type { RepoData } from "../fixtures/model";
 import { isoSeconds } from "../fixtures/dates";
 import { newTokenString } from "./auth";
-import type { Installation, SimCore } from "./core";
+import type { Installation } from "./core";
 import { HttpError, noContent, notFound, ok, paginate } from "./http";
 import { narrowPermissions } from "./permissions";
 import { bodyObject, param, validationFailed, type RouteContext, type RouteDef } from "./router";
@@ -11,7 +11,7 @@ import { HTML, orgOwner, repoShape, userShape } from "./shapes";
 
 function installationShape(ctx: RouteContext, inst: Installation) {
   const org = ctx.core.org(inst.orgLogin);
-  const app = ctx.core.options.app;
+  const app = ctx.core.app(inst.appId)?.options;
   if (!org || !app) throw notFound();
   return {
     id: inst.id,
@@ -36,16 +36,29 @@ function installationShape(ctx: RouteContext, inst: Installation) {
   };
 }
 
-function installationById(core: SimCore, raw: string): Installation {
-  const inst = core.installations.get(Number(raw));
-  if (!inst) throw notFound();
+/** The App of the JWT the request is signed with. */
+function jwtAppId(ctx: RouteContext): number {
+  if (ctx.auth.kind !== "jwt") throw new HttpError(401, "A JSON web token could not be decoded");
+  return ctx.auth.appId;
+}
+
+/** One installation of the requesting App: another App's installation is not found, as on GitHub. */
+function installationById(ctx: RouteContext, raw: string): Installation {
+  const inst = ctx.core.installations.get(Number(raw));
+  if (!inst || (ctx.auth.kind === "jwt" && inst.appId !== ctx.auth.appId)) throw notFound();
   return inst;
 }
 
+function appInstallations(ctx: RouteContext): Installation[] {
+  const appId = jwtAppId(ctx);
+  return [...ctx.core.installations.values()].filter((i) => i.appId === appId);
+}
+
 function appShape(ctx: RouteContext) {
-  const app = ctx.core.options.app;
+  const app = ctx.core.app(jwtAppId(ctx))?.options;
   if (!app) throw notFound();
-  const anyInst = [...ctx.core.installations.values()][0];
+  const mine = appInstallations(ctx);
+  const anyInst = mine[0];
   return {
     id: app.id,
     slug: app.slug,
@@ -60,13 +73,13 @@ function appShape(ctx: RouteContext) {
     updated_at: "2024-01-01T00:00:00Z",
     permissions: anyInst?.permissions ?? {},
     events: anyInst?.events ?? [],
-    installations_count: ctx.core.installations.size,
+    installations_count: mine.length,
   };
 }
 
 function createToken(ctx: RouteContext) {
   const core = ctx.core;
-  const inst = installationById(core, param(ctx, "installation_id"));
+  const inst = installationById(ctx, param(ctx, "installation_id"));
   const org = core.org(inst.orgLogin);
   if (!org) throw notFound();
   const body = bodyObject(ctx);
@@ -100,6 +113,7 @@ function createToken(ctx: RouteContext) {
     token: newTokenString(),
     kind: "installation",
     installationId: inst.id,
+    appId: inst.appId,
     orgLogin: org.login,
     permissions: perms as Record<string, "read" | "write" | "admin">,
     repositories: repos ? new Set(repos.map((r) => r.name)) : null,
@@ -145,7 +159,7 @@ function rateLimitBody(ctx: RouteContext) {
 
 export function bucketOf(ctx: RouteContext): string {
   if (ctx.auth.kind === "token") return ctx.auth.record.bucket;
-  if (ctx.auth.kind === "jwt") return "app";
+  if (ctx.auth.kind === "jwt") return `app:${ctx.auth.appId}`;
   return "anonymous";
 }
 
@@ -156,7 +170,7 @@ export const appRoutes: RouteDef[] = [
     path: "/app/installations",
     auth: "jwt",
     handler: (ctx) => {
-      const all = [...ctx.core.installations.values()].map((i) => installationShape(ctx, i));
+      const all = appInstallations(ctx).map((i) => installationShape(ctx, i));
       const page = paginate(all, { url: ctx.url });
       return ok(page.slice, 200, page.headers);
     },
@@ -165,14 +179,14 @@ export const appRoutes: RouteDef[] = [
     method: "GET",
     path: "/app/installations/{installation_id}",
     auth: "jwt",
-    handler: (ctx) => ok(installationShape(ctx, installationById(ctx.core, param(ctx, "installation_id")))),
+    handler: (ctx) => ok(installationShape(ctx, installationById(ctx, param(ctx, "installation_id")))),
   },
   {
     method: "GET",
     path: "/orgs/{org}/installation",
     auth: "jwt",
     handler: (ctx) => {
-      const inst = ctx.core.installationForOrg(param(ctx, "org"));
+      const inst = ctx.core.installationForOrg(param(ctx, "org"), jwtAppId(ctx));
       if (!inst) throw notFound();
       return ok(installationShape(ctx, inst));
     },
@@ -196,7 +210,8 @@ export const appRoutes: RouteDef[] = [
     handler: (ctx) => {
       if (ctx.auth.kind !== "token" || ctx.auth.record.installationId === null) throw new HttpError(403, "Forbidden");
       const record = ctx.auth.record;
-      const inst = installationById(ctx.core, String(record.installationId));
+      const inst = ctx.core.installations.get(ctx.auth.record.installationId);
+      if (!inst) throw notFound();
       const org = ctx.core.org(inst.orgLogin);
       if (!org) throw notFound();
       const repos = ctx.core.installationRepos(inst).filter((r) => record.repositories === null || record.repositories.has(r.name));

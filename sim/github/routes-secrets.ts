@@ -2,11 +2,14 @@ import type { EnvironmentData, OrgData, OrgSecretData, RepoData, SecretData } fr
 import { HttpError, noContent, notFound, ok, paginate, type SimResponse } from "./http";
 import type { PermissionNeed } from "./permissions";
 import { bodyObject, orgOf, param, repoOf, validationFailed, type RouteContext, type RouteDef } from "./router";
+import { checkSealedBox } from "./sealed";
 import { repoShape } from "./shapes";
 
 // Actions secrets at repository, organisation and environment scope. Values are never stored:
-// a PUT checks that encrypted_value looks like a libsodium sealed box for the scope's key_id and
-// only bumps updated_at (that is the signal rotation verification relies on).
+// a PUT opens encrypted_value (a libsodium sealed box) with the scope's private key — 422 when it
+// does not open, as GitHub cannot decrypt it either — records that a value of some length class
+// was set (core.secretWrites), wipes it, and bumps updated_at (the signal rotation verification
+// relies on).
 
 const SEALED_BOX_OVERHEAD = 48; // 32-byte ephemeral public key + 16-byte MAC
 
@@ -42,7 +45,8 @@ function findSecret<T extends SecretData>(ctx: RouteContext, list: T[]): T {
   return secret;
 }
 
-function checkSealed(ctx: RouteContext, scope: string): void {
+/** Checks the sealed box before anything changes; returns the record to keep once the write is done. */
+async function checkSealed(ctx: RouteContext, scope: string): Promise<(name: string) => void> {
   const body = bodyObject(ctx);
   const value = body.encrypted_value;
   const keyId = body.key_id;
@@ -52,16 +56,23 @@ function checkSealed(ctx: RouteContext, scope: string): void {
   if (Buffer.from(value, "base64").length <= SEALED_BOX_OVERHEAD) {
     throw validationFailed("Invalid request.\n\n\"encrypted_value\" is too short to be a sealed box.");
   }
-  if (keyId !== ctx.core.sealKey(scope).keyId) throw validationFailed("Invalid request.\n\n\"key_id\" does not match the current public key.");
+  const pair = ctx.core.sealKeyPair(scope);
+  if (keyId !== pair.keyId) throw validationFailed("Invalid request.\n\n\"key_id\" does not match the current public key.");
+  const lengthClass = await checkSealedBox(pair, value);
+  if (lengthClass === null) throw validationFailed("Invalid request.\n\n\"encrypted_value\" could not be decrypted with the public key of this secret's scope.");
+  if (lengthClass === "too-large") throw validationFailed("Invalid request.\n\nSecret values are limited to 48 KB.");
+  const installationId = ctx.auth.kind === "token" ? ctx.auth.record.installationId : null;
+  return (name) => ctx.core.secretWrites.push({ at: ctx.core.nowIso(), scope, name, lengthClass, installationId });
 }
 
-function putSecret(ctx: RouteContext, list: SecretData[], scope: string): SimResponse {
-  checkSealed(ctx, scope);
+async function putSecret(ctx: RouteContext, list: SecretData[], scope: string): Promise<SimResponse> {
+  const record = await checkSealed(ctx, scope);
   const name = param(ctx, "secret_name");
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name.toUpperCase().startsWith("GITHUB_")) {
     throw validationFailed("Secret names can only contain alphanumeric characters or underscores and must not start with GITHUB_.");
   }
   const { created } = ctx.core.upsertSecret(list, name.toUpperCase());
+  record(name.toUpperCase());
   return created ? ok({}, 201) : noContent();
 }
 
@@ -102,9 +113,9 @@ function selectedIds(ctx: RouteContext, org: OrgData): string[] {
   });
 }
 
-function putOrgSecret(ctx: RouteContext): SimResponse {
+async function putOrgSecret(ctx: RouteContext): Promise<SimResponse> {
   const org = orgOf(ctx);
-  checkSealed(ctx, `org:${org.login}`);
+  const record = await checkSealed(ctx, `org:${org.login}`);
   const body = bodyObject(ctx);
   const visibility = body.visibility;
   if (visibility !== "all" && visibility !== "private" && visibility !== "selected") {
@@ -114,6 +125,7 @@ function putOrgSecret(ctx: RouteContext): SimResponse {
   const name = param(ctx, "secret_name").toUpperCase();
   const existing = org.secrets.find((s) => s.name === name);
   const now = ctx.core.nowIso();
+  record(name);
   if (existing) {
     existing.updatedAt = now;
     existing.visibility = visibility;

@@ -4,7 +4,7 @@ import type { OrgData } from "../fixtures/model";
 import { SimControl, type SecretTarget } from "./control";
 import { handleControl } from "./control-http";
 import type { InstallationTokenGrant } from "./auth";
-import { SimCore, type CoreOptions, type WriteLogEntry } from "./core";
+import { SimCore, type CoreOptions, type SecretWriteRecord, type WriteLogEntry } from "./core";
 import type { QueuedFault } from "./faults";
 import { graphqlRoutes } from "./graphql/route";
 import { runPipeline } from "./pipeline";
@@ -12,6 +12,7 @@ import { Router, type RouteDef } from "./router";
 import { handleOAuth } from "./oauth";
 import { actionsRoutes } from "./routes-actions";
 import { appRoutes } from "./routes-app";
+import { cleanupRoutes } from "./routes-cleanup";
 import { repoRoutes } from "./routes-repos";
 import { secretRoutes } from "./routes-secrets";
 import { userRoutes } from "./routes-user";
@@ -45,8 +46,10 @@ export interface GithubSim {
   revokeToken(token: string): boolean;
   revokeAllTokens(): number;
   expireTokens(): number;
-  /** What every installation token minted so far may do (never the token itself), oldest first. */
+  /** What every installation token minted so far may do and whether it was revoked (never the token itself), oldest first. */
   installationTokens(): InstallationTokenGrant[];
+  /** Every secret value received: scope, name, length class and installation — never the value. */
+  secretWrites: SecretWriteRecord[];
   injectFault(fault: QueuedFault): void;
   setLatency(ms: number): void;
   flushWebhooks(): Promise<void>;
@@ -55,7 +58,7 @@ export interface GithubSim {
 
 export function buildRouter(): Router {
   const router = new Router();
-  router.add(...appRoutes, ...repoRoutes, ...secretRoutes, ...variableRoutes, ...actionsRoutes, ...userRoutes, ...graphqlRoutes);
+  router.add(...appRoutes, ...repoRoutes, ...secretRoutes, ...variableRoutes, ...actionsRoutes, ...cleanupRoutes, ...userRoutes, ...graphqlRoutes);
   return router;
 }
 
@@ -112,6 +115,10 @@ export async function startGithubSim(options: GithubSimOptions): Promise<GithubS
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const result = await runPipeline(core, router, req, url, api, raw);
     if (result.hang) return; // injected timeout: the client gives up; close() destroys the socket
+    if (result.reset) {
+      req.socket.destroy(); // injected network failure: no answer at all
+      return;
+    }
     res.writeHead(result.status, result.headers);
     res.end(result.body);
   };
@@ -151,6 +158,7 @@ export async function startGithubSim(options: GithubSimOptions): Promise<GithubS
     revokeAllTokens: () => core.tokens.revokeAll(),
     expireTokens: () => core.tokens.expireAll(core.now()),
     installationTokens: () => core.tokens.installationGrants(),
+    secretWrites: core.secretWrites,
     injectFault: (fault) => core.faults.enqueue(fault),
     setLatency: (ms) => (latencyMs = ms),
     flushWebhooks: () => hooks.flush(),

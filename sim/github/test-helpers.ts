@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
+import sodium from "libsodium-wrappers";
 import { Octokit } from "octokit";
 import { loadBundledOrg } from "../fixtures/load";
 import { startGithubSim, type GithubSim, type GithubSimOptions } from "./server";
@@ -9,16 +10,26 @@ import type { SimOAuthAppOptions, SimUserOptions } from "./users";
 export const FIXED_NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 export const APP_ID = 4242;
 
-let keys: { privateKey: string; publicKey: string } | null = null;
+/** The second App (the responder) of the simulator tests that need it. */
+export const RESPONDER_APP_ID = 4343;
 
-export function appKeys(): { privateKey: string; publicKey: string } {
-  keys ??= generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
-  return keys;
+const keyPairs = new Map<string, { privateKey: string; publicKey: string }>();
+
+function keyPair(name: string): { privateKey: string; publicKey: string } {
+  let pair = keyPairs.get(name);
+  if (!pair) {
+    pair = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+    keyPairs.set(name, pair);
+  }
+  return pair;
 }
+
+export const appKeys = () => keyPair("reader");
+export const responderAppKeys = () => keyPair("responder");
 
 export const TEST_OAUTH_APP: SimOAuthAppOptions = {
   clientId: "Ov23liTestClient",
@@ -87,4 +98,10 @@ export function simOctokit(sim: GithubSim) {
     throttle: { enabled: false },
     retry: { enabled: false },
   });
+}
+
+/** A value sealed (libsodium sealed box) for a scope's base64 public key, as a client must send it. */
+export async function sealFor(publicKeyBase64: string, value: string): Promise<string> {
+  await sodium.ready;
+  return sodium.to_base64(sodium.crypto_box_seal(sodium.from_string(value), sodium.from_base64(publicKeyBase64, sodium.base64_variants.ORIGINAL)), sodium.base64_variants.ORIGINAL);
 }
