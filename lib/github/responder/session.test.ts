@@ -232,3 +232,23 @@ describe("transient faults", () => {
     expect(new Set(sim.writeLog.map((w) => w.installationId))).toEqual(new Set([responder]));
   });
 });
+
+describe("primary rate limit", () => {
+  let limited: GithubSim;
+  beforeAll(async () => {
+    limited = await startResponderSim({}, { rateLimit: { core: 3, graphql: 100 } });
+  });
+  afterAll(async () => limited.close());
+
+  it("an exhausted budget longer than the session's patience is rate-limited, with the reset time", async () => {
+    const session = await openTestSession(limited, "list-runs", { client: { maxRateLimitWaitMs: 10, writeSpacingMs: 0, retryBaseMs: 5, requestTimeoutMs: 2000 } });
+    try {
+      for (let i = 0; i < 3; i++) await session.getWorkflow("test-org", "service", "ci.yml");
+      const error = await session.getWorkflow("test-org", "service", "ci.yml").catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: "rate-limited", status: 403 });
+      expect((error as Error).message).toMatch(/^Reading workflow ci\.yml of test-org\/service: the responder App's GitHub rate limit is still exhausted after waiting \(it resets at \d\d:\d\d UTC\)\. Try again later, or run the command by hand\.$/);
+    } finally {
+      await session.close();
+    }
+  });
+});

@@ -63,6 +63,8 @@ export interface ResponderSession {
   close(): Promise<"revoked" | "already-invalid" | "failed">;
 }
 
+const RATE_LIMIT_PATIENCE_MS = 120_000;
+
 export async function openResponderSession(opts: OpenResponderSessionOptions): Promise<ResponderSession> {
   if (opts.repositoryIds.length === 0 || !opts.repositoryIds.every((id) => Number.isSafeInteger(id) && id > 0)) {
     // Without repository_ids GitHub would mint a token for every repository of the installation.
@@ -83,7 +85,15 @@ export async function openResponderSession(opts: OpenResponderSessionOptions): P
     retryBaseMs: opts.client?.retryBaseMs,
     stats: mintStats,
   });
-  const client = createGithubClient({ ...opts.client, kind: "token", token: minted.token, baseUrl: opts.baseUrl });
+  const client = createGithubClient({
+    // An incident action does not sit out an hour-long primary rate limit: it fails as rate-limited
+    // with the reset time, and the responder runs the command by hand or later.
+    maxRateLimitWaitMs: RATE_LIMIT_PATIENCE_MS,
+    ...opts.client,
+    kind: "token",
+    token: minted.token,
+    baseUrl: opts.baseUrl,
+  });
   let closing: Promise<"revoked" | "already-invalid" | "failed"> | null = null;
   const core = createSessionCore(client, { step: opts.step, orgLogin: opts.orgLogin, tokenPermissions: permissions }, () => closing === null);
 
