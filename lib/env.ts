@@ -126,6 +126,8 @@ const EnvSchema = z.object({
   GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE: z.string().trim().min(1).optional(),
   GITHUB_WEBHOOK_SECRET: z.string().min(16, { message: "must be the webhook secret set on the GitHub App, at least 16 characters" }).optional(),
   GATEHOUSE_GITHUB_TOKEN: z.string().trim().min(20, { message: "must be a GitHub fine-grained or classic token" }).optional(),
+  /** Incident mode: how long a cancelled run may keep running before Gatehouse force-cancels it. */
+  INCIDENT_FORCE_CANCEL_SECONDS: z.coerce.number({ message: "must be a number of seconds (GitHub's guidance: about 30)" }).min(0.1).max(600).default(30),
   SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),
   TRUSTED_PROXY_COUNT: z.coerce
     .number({ message: "must be the number of reverse proxies in front of Gatehouse that append to X-Forwarded-For (0 when there is none)" })

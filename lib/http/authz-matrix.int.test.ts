@@ -27,12 +27,16 @@ import { clearOwnerRoute, listIdentitiesRoute, listOwnersRoute, listSecretsRoute
 import { incidentItems, incidents, ownerOverrides, repositories } from "@/lib/db/schema";
 import { seedOrgFacts, seedRepo } from "@/lib/testing/inventory";
 import { INCIDENT_USE_CASES, addScope, closeIncident, startIncident, updateItem } from "@/lib/incidents/incident-service";
+import { runIncidentAction } from "@/lib/incidents/incident-actions";
+import { setSecretValue } from "@/lib/incidents/secret-value";
 import {
   addScopeRoute,
   closeIncidentRoute,
   incidentDetailRoute,
   incidentReportRoute,
   listIncidentsRoute,
+  incidentActionRoute,
+  secretValueRoute,
   startIncidentRoute,
   updateItemRoute,
 } from "@/lib/incidents/incident-routes";
@@ -128,6 +132,15 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
     const i = await openIncident(target, { drift: true });
     return { orgSlug: target.slug, incidentId: i.id, workflowIds: [await driftOf(target, i.id)] };
   }
+  if (useCase === runIncidentAction) {
+    const i = await openIncident(target);
+    return { orgSlug: target.slug, incidentId: i.id, action: "disable-workflows", dryRun: true };
+  }
+  if (useCase === setSecretValue) {
+    const i = await openIncident(target);
+    const [rotate] = await handle.db.select({ id: incidentItems.id }).from(incidentItems).where(and(eq(incidentItems.incidentId, i.id), eq(incidentItems.kind, "rotate-secret")));
+    return { orgSlug: target.slug, incidentId: i.id, itemId: rotate!.id, value: "matrix-value" };
+  }
   if (useCase === closeIncident) {
     const i = await finishedIncident(target);
     return { orgSlug: target.slug, incidentId: i.id, summary: "matrix: closed after every item" };
@@ -164,16 +177,23 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
     const result = await executeUseCase(handle, org.users[role], useCase, input, meta);
     const rows = await auditRows(org.id, meta.requestId);
-    if (roleGrants(role, useCase.permission)) {
+    if (roleGrants(role, useCase.permission) && useCase === setSecretValue) {
+      // Past the permission check; here no responder App is configured, so it stops there, writing nothing
+      // (the write itself: incident-actions.int.test.ts, against the simulator's responder App).
+      expect(result).toMatchObject({ ok: false, error: { code: "conflict", message: expect.stringContaining("No responder App is configured") } });
+      expect(rows).toHaveLength(0);
+    } else if (roleGrants(role, useCase.permission)) {
       expect(result.ok).toBe(true);
-      expect(rows).toHaveLength(1);
+      // A use-case acting outside Gatehouse also records its outcome, tied to the intent.
+      expect(rows).toHaveLength(useCase.outcome ? 2 : 1);
       expect(rows[0]).toMatchObject({ action: useCase.action, outcome: "success", actorEmail: org.users[role].email, actorRole: role, ip: "203.0.113.7" });
+      if (useCase.outcome) expect(rows[1]).toMatchObject({ action: `${useCase.action}.outcome`, metadata: { intent: useCase.action } });
     } else {
       expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
       expect(rows).toHaveLength(1);
@@ -366,6 +386,29 @@ const ROUTES: {
     okStatus: 200,
   },
   {
+    name: "POST incident actions (dry run)",
+    def: incidentActionRoute as AnyRoute,
+    method: "POST",
+    permission: "incident.run",
+    params: async (o) => ({ orgSlug: o.slug, incidentId: (await openIncident(o)).id }),
+    body: () => ({ action: "disable-workflows", dryRun: true }),
+    okStatus: 200,
+  },
+  {
+    name: "POST incident item secret-value",
+    def: secretValueRoute as AnyRoute,
+    method: "POST",
+    permission: "incident.run",
+    params: async (o) => {
+      const i = await openIncident(o);
+      const [rotate] = await handle.db.select({ id: incidentItems.id }).from(incidentItems).where(and(eq(incidentItems.incidentId, i.id), eq(incidentItems.kind, "rotate-secret")));
+      return { orgSlug: o.slug, incidentId: i.id, itemId: rotate!.id };
+    },
+    body: () => ({ value: "matrix-route-value" }),
+    // No responder App here: a permitted caller gets past the door to "not configured" (409).
+    okStatus: 409,
+  },
+  {
     name: "POST incident close",
     def: closeIncidentRoute as AnyRoute,
     method: "POST",
@@ -428,7 +471,9 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("route %s", (_name, route
     const { status, body } = await call(route, org, token);
     const allowed = route.permission === null || roleGrants(role, route.permission as never);
     expect(status).toBe(allowed ? route.okStatus : 403);
-    expect(body.ok).toBe(allowed);
+    // An allowed call answers its success, or (okStatus 409) the refusal that comes after the door.
+    expect(body.ok).toBe(allowed && route.okStatus < 400);
+    if (!allowed) expect(body).toMatchObject({ error: { code: "forbidden" } });
   });
 
   it.each(ROLES)("as %s of another org: 404, audited (or only the caller's own orgs)", async (role: Role) => {

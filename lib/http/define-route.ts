@@ -38,7 +38,7 @@ export interface UserReadRoute<R> {
 export interface WriteRoute<S extends OrgInputSchema, R> {
   kind: "write";
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- prepare's type is the use-case's own business
-  useCase: UseCase<S, R, any>;
+  useCase: UseCase<S, R, any, any>;
   successStatus?: number;
 }
 

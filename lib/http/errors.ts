@@ -11,6 +11,8 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "conflict"
   | "rate_limited"
+  /** GitHub (or another outside system) refused or failed a change Gatehouse made for the caller: the message is its own. */
+  | "upstream_failed"
   | "internal";
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -21,6 +23,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   conflict: 409,
   rate_limited: 429,
+  upstream_failed: 502,
   internal: 500,
 };
 

@@ -68,4 +68,6 @@ export interface IncidentDetailDto {
   progress: { total: number; finished: number };
   drift: { workflowId: string; label: string }[];
   timeline: { id: number; at: string; actor: string; type: string; message: string }[];
+  /** Whether Gatehouse can act on GitHub itself (a responder App is configured), and if not, what that means. */
+  responder: { configured: boolean; message: string | null };
 }

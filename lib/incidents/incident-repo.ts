@@ -3,10 +3,20 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { rowsOf } from "@/lib/db/migrate";
 import { incidentEvents, incidentItems, incidents, incidentScope, jobs, workflows } from "@/lib/db/schema";
+import { responderConfigured } from "@/lib/github/responder";
 import { STEPS } from "./checklist";
 import { incidentJobs } from "./scope";
 import { loadIncident } from "./incident-service";
 import type { IncidentDetailDto, IncidentSummaryDto, ScopeItemDto } from "./incident-dto";
+
+async function responderStatus(): Promise<IncidentDetailDto["responder"]> {
+  try {
+    if (await responderConfigured()) return { configured: true, message: null };
+    return { configured: false, message: "No responder App is configured (GITHUB_RESPONDER_APP_ID): each action lists the exact gh commands to run by hand; paste what answered as evidence." };
+  } catch (err) {
+    return { configured: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -123,5 +133,6 @@ export async function getIncidentDetail(db: Db, orgId: string, incidentId: strin
     progress: { total: items.length, finished },
     drift,
     timeline: events.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, type: e.type, message: e.message })),
+    responder: await responderStatus(),
   };
 }

@@ -4,6 +4,8 @@ import { IncidentRefSchema, ListIncidentsSchema, ReportSchema } from "./incident
 import { getIncidentDetail, listIncidents } from "./incident-repo";
 import { addScope, closeIncident, startIncident, updateItem } from "./incident-service";
 import { incidentMarkdown } from "./report";
+import { runIncidentAction } from "./incident-actions";
+import { setSecretValue } from "./secret-value";
 import type { IncidentDetailDto, IncidentSummaryDto } from "./incident-dto";
 
 export const listIncidentsRoute: OrgReadRoute<typeof ListIncidentsSchema, IncidentSummaryDto[]> = {
@@ -46,3 +48,5 @@ export const startIncidentRoute = { kind: "write", useCase: startIncident, succe
 export const updateItemRoute = { kind: "write", useCase: updateItem } as const;
 export const addScopeRoute = { kind: "write", useCase: addScope } as const;
 export const closeIncidentRoute = { kind: "write", useCase: closeIncident } as const;
+export const incidentActionRoute = { kind: "write", useCase: runIncidentAction } as const;
+export const secretValueRoute = { kind: "write", useCase: setSecretValue } as const;

@@ -124,7 +124,7 @@ export async function collectScope(db: Db, orgId: string, kind: IncidentKind, ta
 
   const secretRows = rowsOf<{ key: string; name: string; resolution: string; repo: string; environment: string | null; secret_id: string | null; scope: string | null; updated_at: string | null; visibility: string | null; selected_repo_ids: number[] | null; workflow_ids: string[]; owner: string | null; repo_github_id: number }>(
     await db.execute(sql`with t as (${jobSet})
-      select 'secret:' || case when js.resolution = 'org' then 'org' else r.full_name end || ':'
+      select case when js.resolution = 'org' then 'org' else r.full_name end || ':'
           || case when js.resolution = 'environment' then coalesce(j.environment, '') else '' end || ':' || js.secret_name as key,
         min(js.secret_name) as name, min(js.resolution) as resolution, min(r.full_name) as repo, min(case when js.resolution = 'environment' then j.environment end) as environment,
         max(s.id::text) as secret_id, max(s.scope) as scope, max(s.updated_at) as updated_at, max(s.visibility) as visibility, (array_agg(s.selected_repo_ids))[1] as selected_repo_ids,
@@ -143,7 +143,7 @@ export async function collectScope(db: Db, orgId: string, kind: IncidentKind, ta
     const where = s.resolution === "org" ? "organisation secret" : s.resolution === "environment" ? `environment ${s.environment ?? "?"} of ${s.repo}` : `repository ${s.repo}`;
     add({
       kind: "secret",
-      key: every ? `secret-all:${s.repo}` : s.key,
+      key: every ? `all:${s.repo}` : s.key,
       label: every ? `every secret ${s.repo} can read (toJSON(secrets))` : s.name,
       data: {
         name: s.name,
@@ -192,12 +192,12 @@ export async function collectScope(db: Db, orgId: string, kind: IncidentKind, ta
   }
 
   if (kind === "repository") {
-    const keys = rowsOf<{ repo: string; deploy_keys: { id: number; title: string; readOnly: boolean; createdAt: string }[] }>(
-      await db.execute(sql`select r.full_name as repo, r.deploy_keys from ${repositories} r where r.org_id = ${orgId} and lower(r.full_name) = lower(${target})`),
+    const keys = rowsOf<{ repo: string; github_id: number; deploy_keys: { id: number; title: string; readOnly: boolean; createdAt: string }[] }>(
+      await db.execute(sql`select r.full_name as repo, r.github_id, r.deploy_keys from ${repositories} r where r.org_id = ${orgId} and lower(r.full_name) = lower(${target})`),
     );
     for (const r of keys) {
       for (const k of r.deploy_keys) {
-        add({ kind: "deploy-key", key: `${r.repo}:${k.id}`, label: `${k.title} (${r.repo})`, data: { repo: r.repo, keyId: k.id, title: k.title, readOnly: k.readOnly, createdAt: k.createdAt } });
+        add({ kind: "deploy-key", key: `${r.repo}:${k.id}`, label: `${k.title} (${r.repo})`, data: { repo: r.repo, repoGithubId: Number(r.github_id), keyId: k.id, title: k.title, readOnly: k.readOnly, createdAt: k.createdAt } });
       }
     }
   }

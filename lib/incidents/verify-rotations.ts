@@ -12,7 +12,8 @@ const SYSTEM_NAME = "Gatehouse (sync)";
 
 /**
  * After a sync wrote secrets: every rotate-secret item of an open incident whose secret GitHub
- * now says was updated after the incident started becomes `verified`, with the date as evidence.
+ * now says was updated after the incident started becomes `verified`, with the date as evidence
+ * (GitHub's dates have whole seconds: an update within the second the incident started counts).
  * The secret is found by its natural key (scope, repository, environment, name), so a secret
  * deleted and re-created under the same name counts; one that is gone does not verify.
  * Gatehouse does this itself: audited and on the timeline as "Gatehouse (sync)".
@@ -35,7 +36,7 @@ export async function verifyRotations(handle: DatabaseHandle, orgId: string, syn
           left join ${repositories} r on r.id = s.repo_id and r.org_id = ${orgId}
           where it.org_id = ${orgId} and it.kind = 'rotate-secret' and it.status not in ('verified', 'skipped')
             and (sc.data->>'scope' = 'org' or r.full_name = sc.data->>'repo')
-            and s.updated_at > i.started_at
+            and s.updated_at >= date_trunc('second', i.started_at)
           group by it.id, i.id, i.number, it.label`),
       );
       const byIncident = new Map<string, { number: number; items: typeof found }>();

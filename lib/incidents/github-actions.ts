@@ -1,0 +1,211 @@
+import "server-only";
+import type { incidents } from "@/lib/db/schema";
+import { getEnv } from "@/lib/env";
+import {
+  findResponderInstallation,
+  manualCommand,
+  openResponderSession,
+  plannedCalls,
+  responderConfig,
+  ResponderError,
+  type ApiCall,
+  type ResponderConfig,
+  type ResponderSession,
+} from "@/lib/github/responder";
+import { workflowRef } from "./exposure";
+import type { IncidentActionName } from "./incident-actions";
+
+export interface ActionTarget {
+  itemId: string;
+  label: string;
+  scopeKey: string;
+  /** The scope row's copy: repo ("owner/name"), repoGithubId / githubId, githubWorkflowId, path, keyId. */
+  data: Record<string, unknown>;
+}
+
+export interface ItemResult {
+  itemId: string;
+  label: string;
+  /** planned: a dry run; manual: no responder App, do it by hand; refused: not allowed yet (no call made). */
+  status: "done" | "already" | "failed" | "planned" | "manual" | "refused";
+  message: string;
+  calls: { method: string; path: string; when?: string }[];
+}
+
+/** Repositories acted on at once: each has its own token; GitHub asks for no concurrent bursts. */
+const REPO_CONCURRENCY = 8;
+/** Runs cancelled at once within a repository (each may wait up to 30 s before force-cancel). */
+const RUN_CONCURRENCY = 10;
+
+/** force-cancel after INCIDENT_FORCE_CANCEL_SECONDS (30 s by default), checking the run five times meanwhile. */
+function cancelOptions() {
+  const forceAfterMs = getEnv().INCIDENT_FORCE_CANCEL_SECONDS * 1000;
+  return { forceAfterMs, pollMs: Math.max(50, Math.min(5000, forceAfterMs / 5)) };
+}
+
+const split = (repo: unknown) => String(repo).split("/") as [string, string];
+const repoIdOf = (d: Record<string, unknown>) => Number(d.repoGithubId ?? d.githubId);
+const ACTIVE_RUN_STATES = ["queued", "in_progress", "waiting", "requested", "pending"] as const;
+
+function window(incident: typeof incidents.$inferSelect): { from: Date; to: Date } {
+  if (incident.windowFrom && incident.windowTo) return { from: incident.windowFrom, to: incident.windowTo };
+  // No window given: the 30 days before the incident started, up to now.
+  return { from: new Date(incident.startedAt.getTime() - 30 * 86_400_000), to: new Date() };
+}
+
+/** The calls a dry run lists, in the order the session makes them. */
+function plan(action: IncidentActionName, t: ActionTarget, incident: typeof incidents.$inferSelect): (ApiCall & { when?: string })[] {
+  const [owner, repo] = split(t.data.repo);
+  const wf = workflowRef(t.data);
+  switch (action) {
+    case "disable-workflows":
+      return [
+        ...plannedCalls("disable-workflows", [{ owner, repo, workflowId: wf }]),
+        ...ACTIVE_RUN_STATES.flatMap((status) => plannedCalls("list-runs", [{ owner, repo, workflowId: wf, status }])),
+        ...plannedCalls("cancel-runs", [{ owner, repo, runId: 0 }]).map((c) => ({ ...c, path: c.path.replace("/runs/0", "/runs/{each active run}") })),
+      ];
+    case "cancel-runs":
+      return [
+        ...ACTIVE_RUN_STATES.flatMap((status) => plannedCalls("list-runs", [{ owner, repo, workflowId: wf, status }])),
+        ...plannedCalls("cancel-runs", [{ owner, repo, runId: 0 }]).map((c) => ({ ...c, path: c.path.replace("/runs/0", "/runs/{each active run}") })),
+      ];
+    case "enable-workflows":
+      return plannedCalls("enable-workflows", [{ owner, repo, workflowId: wf }]);
+    case "delete-caches":
+      return [{ method: "GET", path: `/repos/${owner}/${repo}/actions/caches`, when: "every page" }, ...plannedCalls("delete-caches", [{ owner, repo, cacheId: 0 }]).map((c) => ({ ...c, path: c.path.replace("/caches/0", "/caches/{each cache}") }))];
+    case "delete-artifacts": {
+      const w = window(incident);
+      return [
+        ...plannedCalls("list-runs", [{ owner, repo, workflowId: wf, created: w }]),
+        { method: "GET", path: `/repos/${owner}/${repo}/actions/runs/{each run}/artifacts`, when: "every run inside the window" },
+        ...plannedCalls("delete-artifacts", [{ owner, repo, artifactId: 0 }]).map((c) => ({ ...c, path: c.path.replace("/artifacts/0", "/artifacts/{each artifact}") })),
+      ];
+    }
+    case "delete-deploy-keys":
+      return plannedCalls("delete-deploy-keys", [{ owner, repo, keyId: Number(t.data.keyId) }]);
+  }
+}
+
+const callList = (calls: (ApiCall & { when?: string })[]) => calls.map((c) => ({ method: c.method, path: c.path, ...(c.when ? { when: c.when } : {}) }));
+
+/** What one item's action does with an open session; its message is the evidence. */
+async function perform(session: ResponderSession, action: IncidentActionName, t: ActionTarget, incident: typeof incidents.$inferSelect): Promise<Pick<ItemResult, "status" | "message">> {
+  const [owner, repo] = split(t.data.repo);
+  const wf = workflowRef(t.data);
+  const cancelActive = async () => {
+    const runs = (await Promise.all(ACTIVE_RUN_STATES.map((status) => session.listRuns(owner, repo, { workflowId: wf, status })))).flat();
+    const unique = [...new Map(runs.map((r) => [r.id, r])).values()];
+    const outcomes: string[] = [];
+    for (let i = 0; i < unique.length; i += RUN_CONCURRENCY) {
+      outcomes.push(...(await Promise.all(unique.slice(i, i + RUN_CONCURRENCY).map((r) => session.cancelRun(owner, repo, r.id, cancelOptions())))));
+    }
+    const forced = outcomes.filter((o) => o === "force-cancelled").length;
+    return { runs: unique.length, forced };
+  };
+  switch (action) {
+    case "disable-workflows": {
+      const r = await session.disableWorkflow(owner, repo, wf);
+      const c = await cancelActive();
+      return { status: r === "already" ? "already" : "done", message: `${r === "already" ? "was already disabled" : "disabled"}; ${c.runs} active run(s) cancelled${c.forced ? ` (${c.forced} force-cancelled)` : ""}` };
+    }
+    case "cancel-runs": {
+      const c = await cancelActive();
+      return { status: "done", message: `${c.runs} active run(s) cancelled${c.forced ? ` (${c.forced} force-cancelled)` : ""}` };
+    }
+    case "enable-workflows": {
+      const r = await session.enableWorkflow(owner, repo, wf);
+      return { status: r === "already" ? "already" : "done", message: r === "already" ? "was already enabled" : "re-enabled" };
+    }
+    case "delete-caches": {
+      const caches = await session.listCaches(owner, repo);
+      for (const c of caches) await session.deleteCache(owner, repo, c.id);
+      return { status: "done", message: `${caches.length} cache(s) deleted` };
+    }
+    case "delete-artifacts": {
+      const w = window(incident);
+      const runs = await session.listRuns(owner, repo, { workflowId: wf, created: w });
+      let deleted = 0;
+      for (const run of runs) {
+        for (const a of await session.listArtifacts(owner, repo, { runId: run.id })) {
+          if ((await session.deleteArtifact(owner, repo, a.id)) === "done") deleted++;
+        }
+      }
+      return { status: "done", message: `${deleted} artifact(s) of ${runs.length} run(s) inside the window deleted; rebuild the releases from a clean runner` };
+    }
+    case "delete-deploy-keys": {
+      const r = await session.deleteDeployKey(owner, repo, Number(t.data.keyId));
+      return { status: r === "already" ? "already" : "done", message: r === "already" ? "was already deleted" : "deleted" };
+    }
+  }
+}
+
+const errorMessage = (err: unknown) => (err instanceof ResponderError ? err.message : `GitHub call failed: ${err instanceof Error ? err.message : String(err)}`);
+
+/**
+ * Carries out an incident action on GitHub through the responder App: one session (one token,
+ * scoped to that repository and the step's permissions, revoked after) per repository, several
+ * repositories at once. Without a responder App each item gets the `gh` commands to run by
+ * hand. A dry run makes no call at all and lists the calls it would make.
+ */
+export async function actOnGithub(opts: {
+  action: IncidentActionName;
+  dryRun: boolean;
+  orgLogin: string;
+  incident: typeof incidents.$inferSelect;
+  targets: ActionTarget[];
+}): Promise<ItemResult[]> {
+  const { action, incident, targets } = opts;
+  if (opts.dryRun) return targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "planned", message: "dry run: nothing was called", calls: callList(plan(action, t, incident)) }));
+  let config: ResponderConfig | null;
+  try {
+    config = await responderConfig();
+  } catch (err) {
+    return targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "failed", message: errorMessage(err), calls: [] }));
+  }
+  if (!config) {
+    return targets.map((t) => {
+      const calls = plan(action, t, incident);
+      return { itemId: t.itemId, label: t.label, status: "manual", message: calls.map((c) => manualCommand(c)).join("\n"), calls: callList(calls) };
+    });
+  }
+  let installationId: number;
+  try {
+    const installation = await findResponderInstallation(config, opts.orgLogin);
+    installationId = installation!.installationId;
+  } catch (err) {
+    return targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "failed", message: errorMessage(err), calls: [] }));
+  }
+
+  const byRepo = new Map<number, ActionTarget[]>();
+  for (const t of targets) byRepo.set(repoIdOf(t.data), [...(byRepo.get(repoIdOf(t.data)) ?? []), t]);
+  const groups = [...byRepo.entries()];
+  const results: ItemResult[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      const [repositoryId, items] = groups[next++]!;
+      let session: ResponderSession;
+      try {
+        session = await openResponderSession({ ...config, installationId, repositoryIds: [repositoryId], step: action, orgLogin: opts.orgLogin });
+      } catch (err) {
+        for (const t of items) results.push({ itemId: t.itemId, label: t.label, status: "failed", message: errorMessage(err), calls: [] });
+        continue;
+      }
+      try {
+        for (const t of items) {
+          try {
+            const r = await perform(session, action, t, incident);
+            results.push({ itemId: t.itemId, label: t.label, ...r, calls: callList(plan(action, t, incident)) });
+          } catch (err) {
+            results.push({ itemId: t.itemId, label: t.label, status: "failed", message: errorMessage(err), calls: [] });
+          }
+        }
+      } finally {
+        await session.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(REPO_CONCURRENCY, groups.length) }, worker));
+  const order = new Map(targets.map((t, i) => [t.itemId, i]));
+  return results.sort((a, b) => order.get(a.itemId)! - order.get(b.itemId)!);
+}
