@@ -4,17 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
-import { createUser, testMeta, uniqueSlug } from "@/lib/testing/fixtures";
+import { testMeta } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { auditEvents, githubConnections, incidentItems, memberships, organizations } from "@/lib/db/schema";
+import { auditEvents, incidentItems } from "@/lib/db/schema";
 import type { SessionUser } from "@/lib/authz/actor";
 import { executeUseCase } from "@/lib/door/use-case";
 import { APP_ID, appKeys, RESPONDER_APP_ID, responderKeys, startResponderSim } from "@/lib/github/test-sim";
 import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import type { GithubSim } from "@/sim/github";
 import { stopQueue } from "@/lib/jobs/queue";
-import { createSyncRun } from "@/lib/connections/connection-repo";
-import { executeBatchJob, executeSyncJob } from "@/lib/connections/sync-runner";
+import { connectedSimOrg, syncSimOrg } from "@/lib/testing/simulator-org";
 import { startIncident, updateItem } from "./incident-service";
 import { runIncidentAction } from "./incident-actions";
 import { setSecretValue } from "./secret-value";
@@ -25,10 +24,7 @@ let sim: GithubSim;
 let org: { id: string; slug: string };
 let responder: SessionUser;
 
-async function sync() {
-  const runId = await createSyncRun(handle.db, org.id, { scope: "org", trigger: "manual", requestedBy: null });
-  for (const batchId of await executeSyncJob(handle, { orgId: org.id, runId })) await executeBatchJob(handle, { orgId: org.id, runId, batchId });
-}
+const sync = () => syncSimOrg(handle, org.id);
 
 beforeAll(async () => {
   handle = await openTestDatabase();
@@ -39,13 +35,9 @@ beforeAll(async () => {
   process.env.GITHUB_RESPONDER_APP_PRIVATE_KEY = responderKeys().privateKey;
   process.env.INCIDENT_FORCE_CANCEL_SECONDS = "0.5";
   // A Gatehouse org whose slug is its own: what it acts on is the connection's GitHub login, test-org.
-  const slug = uniqueSlug("inc");
-  const [row] = await handle.db.insert(organizations).values({ slug, name: "Incident test" }).returning({ id: organizations.id });
-  org = { id: row!.id, slug };
-  responder = await createUser(handle.db, `responder-${crypto.randomUUID()}@example.test`);
-  await handle.db.insert(memberships).values({ orgId: org.id, email: responder.email, role: "responder" });
-  const installation = sim.core.installationForOrg("test-org")!;
-  await handle.db.insert(githubConnections).values({ orgId: org.id, kind: "app", baseUrl: sim.url, installationId: installation.id, accountLogin: "test-org" });
+  const connected = await connectedSimOrg(handle, sim, "test-org");
+  org = { id: connected.id, slug: connected.slug };
+  responder = connected.member;
   await sync();
 }, 120_000);
 afterAll(async () => {
