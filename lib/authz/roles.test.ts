@@ -19,6 +19,7 @@ describe("ROLE_GRANTS", () => {
           "audit.read",
           "connection.manage",
           "exception.grant",
+          "incident.override",
         ],
         "responder": [
           "org.read",
