@@ -29,9 +29,20 @@ export async function apiWrite<R>(method: WriteMethod, path: string, body: Recor
     credentials: "same-origin",
   });
   if (!(res.headers.get("content-type") ?? "").includes("application/json")) {
-    throw new Error(`Gatehouse answered ${res.status} ${res.statusText} without a result.`);
+    throw new NoResultError(res.status, `Gatehouse answered ${res.status} ${res.statusText} without a result.`);
   }
   return (await res.json()) as Result<R>;
+}
+
+/** A write that got an answer, but not the API's JSON: a proxy's error page, or (404) a route this server does not have. */
+export class NoResultError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "NoResultError";
+  }
 }
 
 /** Shown when a write got no answer from Gatehouse at all (network down, server restarting). */

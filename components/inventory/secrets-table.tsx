@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Paged, SecretListItem } from "@/lib/inventory/credentials-dto";
 import { SECRET_FLAG_LABELS } from "@/lib/inventory/credentials-labels";
 import { Badge } from "@/components/ui/badge";
@@ -39,7 +40,18 @@ function ReadableCell({ s }: { s: SecretListItem }) {
   );
 }
 
-export function SecretsTable({ page, orgSlug, workflowsHref }: { page: Paged<SecretListItem>; orgSlug: string; workflowsHref: (secretName: string) => string }) {
+/** `incidentHref`: for responders, each defined secret links to a new incident about it. */
+export function SecretsTable({
+  page,
+  orgSlug,
+  workflowsHref,
+  incidentHref,
+}: {
+  page: Paged<SecretListItem>;
+  orgSlug: string;
+  workflowsHref: (secretName: string) => string;
+  incidentHref?: (secretName: string) => string;
+}) {
   if (page.rows.length === 0) return <EmptyState>No secrets match this view. Clear the filters, or sync the organisation if it has never been synced.</EmptyState>;
   return (
     <div tabIndex={0} role="region" aria-label="Secrets (scrollable)" className="overflow-x-auto">
@@ -62,6 +74,11 @@ export function SecretsTable({ page, orgSlug, workflowsHref }: { page: Paged<Sec
                 <div className="font-mono font-medium">{s.secretName}</div>
                 {s.kind !== "missing" && s.scope !== "org" ? <div className="text-xs text-slate-600">{s.repository}</div> : null}
                 {s.kind === "missing" ? <div className="text-xs text-slate-600">in {s.repository}</div> : null}
+                {incidentHref && s.kind !== "missing" && s.jobCount > 0 ? (
+                  <Link href={incidentHref(s.secretName)} className="mt-1 inline-block text-xs text-red-800 underline" aria-label={`Start an incident for ${s.secretName}`}>
+                    Start an incident
+                  </Link>
+                ) : null}
                 {s.flags.length > 0 ? (
                   <div className="mt-1 flex flex-wrap gap-1">
                     {s.flags.map((f) => (

@@ -5,6 +5,8 @@ import { can } from "@/lib/authz/actor";
 import { NavLink } from "@/components/shell/nav-link";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { UserMenu } from "@/components/shell/user-menu";
+import { getDatabase } from "@/lib/db";
+import { countOpenIncidents } from "@/lib/incidents/incident-counts";
 import { settingsLinks } from "./settings/links";
 
 export default async function OrgLayout({ children, params }: { children: ReactNode; params: Promise<{ orgSlug: string }> }) {
@@ -13,6 +15,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
   const base = `/orgs/${actor.orgSlug}`;
   const settings = settingsLinks(actor);
   const settingsHref = settings[0]?.href ?? null;
+  const openIncidents = can(actor, "incident.read") ? await countOpenIncidents((await getDatabase()).db, actor.orgId) : null;
   return (
     <div className="min-h-screen">
       <header className="bg-slate-900 text-white">
@@ -25,6 +28,11 @@ export default async function OrgLayout({ children, params }: { children: ReactN
             <NavLink href={base} exact>
               Overview
             </NavLink>
+            {openIncidents !== null ? (
+              <NavLink href={`${base}/incidents`} count={openIncidents}>
+                Incidents
+              </NavLink>
+            ) : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/workflows`}>Workflows</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/secrets`}>Secrets</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/systems`}>Systems</NavLink> : null}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requirePagePermission } from "@/lib/orgs/page-context";
+import { can } from "@/lib/authz/actor";
 import { getDatabase } from "@/lib/db";
 import { BLAST_TARGETS, BlastTargetSchema } from "@/lib/inventory/blast-radius-schema";
 import { BLAST_LIMITS, computeBlastRadius, type BlastRadius } from "@/lib/inventory/blast-radius";
@@ -76,6 +77,17 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
       <PageHeader
         title="Blast radius"
         description="If this is compromised, what can it deploy, publish or read — and who has to rotate what? Pick a workflow, job, secret, identity or action reference (owner/action or owner/action@ref)."
+        actions={
+          result && result.jobsTotal > 0 && can(actor, "incident.run") ? (
+            <Link
+              href={`${base}/incidents?kind=${result.target.type}&target=${encodeURIComponent(result.target.id)}`}
+              className="rounded-md bg-red-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-900"
+              data-testid="start-incident"
+            >
+              Start an incident for this {result.target.type}
+            </Link>
+          ) : null
+        }
       />
       <form method="get" action={`${base}/blast-radius`} role="search" className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 text-sm">
         <label className="flex flex-col gap-1">

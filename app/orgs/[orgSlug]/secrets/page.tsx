@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requirePagePermission } from "@/lib/orgs/page-context";
+import { can } from "@/lib/authz/actor";
 import { getDatabase } from "@/lib/db";
 import { IdentityFiltersSchema, parseFilters, SECRET_FLAGS, SECRET_SCOPES, SecretFiltersSchema, toSearch } from "@/lib/inventory/credentials-schema";
 import { SECRET_FLAG_LABELS, identityLabel } from "@/lib/inventory/credentials-labels";
@@ -112,7 +113,9 @@ export default async function SecretsPage({ params, searchParams }: { params: Pr
         </Field>
       </FilterForm>
       <section aria-label="Secrets" className="mt-4 rounded-lg border border-slate-200 bg-white">
-        <SecretsTable page={page} orgSlug={actor.orgSlug} workflowsHref={(name) => `/orgs/${actor.orgSlug}/workflows?secret=${encodeURIComponent(name)}`} />
+        <SecretsTable page={page} orgSlug={actor.orgSlug} workflowsHref={(name) => `/orgs/${actor.orgSlug}/workflows?secret=${encodeURIComponent(name)}`}
+          incidentHref={can(actor, "incident.run") ? (name) => `/orgs/${actor.orgSlug}/incidents?kind=secret&target=${encodeURIComponent(name)}` : undefined}
+        />
         <Pagination total={page.total} page={page.page} size={page.size} hrefFor={href} noun="secrets" />
       </section>
     </>

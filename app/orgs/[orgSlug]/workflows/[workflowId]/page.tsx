@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePagePermission } from "@/lib/orgs/page-context";
+import { can } from "@/lib/authz/actor";
 import { getDatabase } from "@/lib/db";
 import { getWorkflowDetail } from "@/lib/inventory/workflow-detail-repo";
 import { getGoneJob, getGoneWorkflow } from "@/lib/inventory/gone-repo";
@@ -60,9 +61,16 @@ export default async function WorkflowPage({
           </>
         }
         actions={
-          <Link href={`/orgs/${actor.orgSlug}/blast-radius?type=workflow&id=${wf.id}`} className="rounded-md bg-blue-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-900">
-            Blast radius
-          </Link>
+          <div className="flex flex-wrap gap-2">
+            <Link href={`/orgs/${actor.orgSlug}/blast-radius?type=workflow&id=${wf.id}`} className="rounded-md bg-blue-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-blue-900">
+              Blast radius
+            </Link>
+            {can(actor, "incident.run") ? (
+              <Link href={`/orgs/${actor.orgSlug}/incidents?kind=workflow&target=${wf.id}`} className="rounded-md bg-red-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-900">
+                Start an incident
+              </Link>
+            ) : null}
+          </div>
         }
       />
       {jobGoneHere ? (

@@ -1,0 +1,50 @@
+import type { BadgeTone } from "@/components/ui/badge";
+import type { IncidentKind, ItemStatus, Severity } from "@/lib/db/schema/incidents";
+
+// Words and colours of incident mode, shared by the list, the form and the incident page.
+// Records keyed by the schema's unions: a new kind, severity or status fails the type check here.
+
+export const KIND_LABELS: Record<IncidentKind, string> = {
+  action: "Action (owner/action or owner/action@ref)",
+  workflow: "Workflow",
+  job: "Job",
+  secret: "Secret",
+  identity: "Identity (cloud role, App, key)",
+  runner: "Self-hosted runner label",
+  repository: "Repository",
+};
+export const INCIDENT_KIND_LIST = Object.keys(KIND_LABELS) as IncidentKind[];
+
+export const TARGET_HINTS: Record<IncidentKind, string> = {
+  action: "tj-actions/changed-files@v45",
+  workflow: "acme/web/.github/workflows/deploy.yml, or the workflow's id",
+  job: "the job's id (start from its workflow's page)",
+  secret: "NPM_TOKEN",
+  identity: "arn:aws:iam::123456789012:role/deploy",
+  runner: "self-hosted label, e.g. gpu",
+  repository: "acme/web",
+};
+
+export const SEVERITY_TONE: Record<Severity, BadgeTone> = { critical: "red", high: "red", medium: "amber", low: "neutral" };
+export const SEVERITY_LIST: Severity[] = ["critical", "high", "medium", "low"];
+
+export const ITEM_STATUS_LABELS: Record<ItemStatus, string> = {
+  todo: "To do",
+  in_progress: "In progress",
+  done: "Done",
+  verified: "Verified",
+  skipped: "Skipped",
+  failed: "Failed",
+};
+export const ITEM_STATUS_TONE: Record<ItemStatus, BadgeTone> = { todo: "neutral", in_progress: "blue", done: "green", verified: "green", skipped: "neutral", failed: "red" };
+/** What a person may set (verified is Gatehouse's to give: a sync that sees the rotation). */
+export const SETTABLE_STATUSES: ItemStatus[] = ["todo", "in_progress", "done", "skipped", "failed"];
+export const FINISHED: ReadonlySet<ItemStatus> = new Set(["done", "verified", "skipped"]);
+
+/** "2025-03-14 16:02 UTC" (or with seconds): the same text on the server and in any browser's time zone. */
+export function utc(iso: string | null | undefined, seconds = false): string {
+  if (!iso) return "—";
+  return `${iso.replace("T", " ").slice(0, seconds ? 19 : 16)} UTC`;
+}
+
+export const percent = (finished: number, total: number) => (total === 0 ? 100 : Math.round((100 * finished) / total));
