@@ -59,7 +59,7 @@ function Running({ action, n }: { action: IncidentAction; n: number }) {
   );
 }
 
-type Phase = { at: "idle" } | { at: "planning" } | { at: "planned"; plan: ActionRunDto } | { at: "running" } | { at: "done"; run: ActionRunDto } | { at: "error"; message: string };
+type Phase = { at: "idle" } | { at: "planning" } | { at: "planned"; plan: ActionRunDto } | { at: "running" } | { at: "done"; run: ActionRunDto } | { at: "error"; message: string; missingRoute: boolean };
 
 /**
  * A step's action on several items: a dry run first, which lists the exact calls; then a
@@ -73,13 +73,14 @@ export function BulkAction({ action, itemIds, label, confirmLabel, danger = fals
   const plan = async () => {
     setPhase({ at: "planning" });
     const r = await runAction(action, itemIds, true);
-    setPhase(r.ok ? { at: "planned", plan: r.data } : { at: "error", message: r.message });
+    setPhase(r.ok ? { at: "planned", plan: r.data } : { at: "error", message: r.message, missingRoute: r.missingRoute });
   };
   const confirm = async () => {
     setPhase({ at: "running" });
     const r = await runAction(action, itemIds, false);
-    setPhase(r.ok ? { at: "done", run: r.data } : { at: "error", message: r.message });
+    setPhase(r.ok ? { at: "done", run: r.data } : { at: "error", message: r.message, missingRoute: r.missingRoute });
   };
+  if (phase.at === "error" && phase.missingRoute) return <ActionPanel action={action} phase={phase} n={itemIds.length} />;
   return (
     <div className="text-sm" data-testid={`bulk-${action}`}>
       <Button variant={danger ? "danger" : "secondary"} onClick={plan} disabled={busy || phase.at === "planned"}>
@@ -98,39 +99,36 @@ export function BulkAction({ action, itemIds, label, confirmLabel, danger = fals
           </div>
         </div>
       ) : null}
-      {phase.at === "running" ? <Running action={action} n={itemIds.length} /> : null}
-      {phase.at === "done" ? <ActionResults run={phase.run} /> : null}
-      {phase.at === "error" ? (
-        <div className="mt-2">
-          <Alert>{phase.message}</Alert>
-        </div>
-      ) : null}
+      <ActionPanel action={action} phase={phase} n={itemIds.length} />
     </div>
   );
 }
 
-/** One item's action, at once (Disable this workflow, Re-enable it): the result shows beside it. */
-export function ItemAction({ action, itemId, label, name }: { action: IncidentAction; itemId: string; label: string; name: string }) {
+/** What an action run shows under its button: progress, results, or the error (an info note when the route is missing). */
+export function ActionPanel({ action, phase, n }: { action: IncidentAction; phase: Phase; n: number }) {
+  if (phase.at === "running") return <Running action={action} n={n} />;
+  if (phase.at === "done") return <ActionResults run={phase.run} />;
+  if (phase.at === "error") {
+    return (
+      <div className="mt-2">
+        <Alert tone={phase.missingRoute ? "info" : "error"}>{phase.message}</Alert>
+      </div>
+    );
+  }
+  return null;
+}
+
+/**
+ * One item's action, at once (Disable this workflow, Re-enable it): the button goes beside the
+ * item's status, the panel under it. A refusal (the fixed boundary's 409) shows the API's message.
+ */
+export function useItemAction(action: IncidentAction, itemId: string) {
   const { runAction, actionsMissing } = useIncident();
   const [phase, setPhase] = useState<Phase>({ at: "idle" });
-  if (actionsMissing && phase.at !== "error") return null;
   const go = async () => {
     setPhase({ at: "running" });
     const r = await runAction(action, [itemId], false);
-    setPhase(r.ok ? { at: "done", run: r.data } : { at: "error", message: r.message });
+    setPhase(r.ok ? { at: "done", run: r.data } : { at: "error", message: r.message, missingRoute: r.missingRoute });
   };
-  return (
-    <div className="text-sm">
-      <Button variant="secondary" onClick={go} disabled={phase.at === "running"} aria-label={`${label} ${name}`}>
-        {phase.at === "running" ? `${ACTION_VERBS[action].running}…` : label}
-      </Button>
-      {phase.at === "running" ? <Running action={action} n={1} /> : null}
-      {phase.at === "done" ? <ActionResults run={phase.run} /> : null}
-      {phase.at === "error" ? (
-        <div className="mt-2">
-          <Alert>{phase.message}</Alert>
-        </div>
-      ) : null}
-    </div>
-  );
+  return { phase, go, available: !actionsMissing };
 }

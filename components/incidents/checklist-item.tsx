@@ -6,7 +6,8 @@ import type { ItemStatus } from "@/lib/db/schema/incidents";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { ItemAction } from "./action-controls";
+import { ActionPanel, useItemAction } from "./action-controls";
+import type { IncidentAction } from "./actions-contract";
 import { CopyButton } from "./copy-button";
 import { useIncident } from "./incident-context";
 import { ITEM_STATUS_LABELS, ITEM_STATUS_TONE, SETTABLE_STATUSES, utc } from "./labels";
@@ -42,8 +43,16 @@ function Entries({ title, entries }: { title: string; entries: ChecklistItemDto[
 
 const REASON_LABEL: Partial<Record<ItemStatus, string>> = { skipped: "Why is it skipped?", failed: "What failed?" };
 
+/** The one GitHub action an item offers by itself (the step's bulk actions cover the rest). */
+const ITEM_ACTIONS: Partial<Record<string, { action: IncidentAction; label: string }>> = {
+  "disable-workflow": { action: "disable-workflows", label: "Disable" },
+  "restore-workflow": { action: "enable-workflows", label: "Re-enable" },
+};
+
 export function ChecklistItem({ item }: { item: ChecklistItemDto }) {
   const { editable, canOverride, me, write } = useIncident();
+  const itemAction = ITEM_ACTIONS[item.kind];
+  const act = useItemAction(itemAction?.action ?? "disable-workflows", item.id);
   // null: show the server's status (polled); a choice: the person is about to change it.
   const [choice, setChoice] = useState<ItemStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -90,15 +99,22 @@ export function ChecklistItem({ item }: { item: ChecklistItemDto }) {
 
   const isSecret = item.kind === "rotate-secret" && !item.scopeKey?.startsWith("secret:secret-all:");
   return (
-    <li className={`rounded-md border p-3 text-sm ${item.exposed ? "border-red-300" : "border-slate-200"} bg-white`} data-testid="checklist-item" data-item-kind={item.kind} data-status={item.status} aria-labelledby={`${base}-label`}>
+    <li className={`rounded-md border bg-white p-3 text-sm ${item.exposed ? "border-red-300" : "border-slate-200"}`} data-testid="checklist-item" data-item-kind={item.kind} data-status={item.status}>
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <h4 id={`${base}-label`} className="flex flex-wrap items-center gap-2 font-medium">
+        <h4 className="flex flex-wrap items-center gap-2 font-medium">
           {item.exposed ? <Badge tone="red">exposed</Badge> : null}
           <span className="break-all">{item.label}</span>
         </h4>
-        <ItemStatusBadge item={item} />
+        <div className="flex flex-wrap items-start gap-2">
+          {editable && itemAction && (act.available || act.phase.at !== "idle") ? (
+            <Button variant="secondary" className="py-0.5" onClick={act.go} disabled={act.phase.at === "running"} aria-label={`${itemAction.label} ${item.label}`}>
+              {act.phase.at === "running" ? `${itemAction.label}…` : itemAction.label}
+            </Button>
+          ) : null}
+          <ItemStatusBadge item={item} />
+        </div>
       </div>
-      <p className="mt-1 text-xs text-slate-600">
+      <p className="mt-0.5 text-xs text-slate-600">
         Owner: {item.owner ?? "unknown"} · Assignee: {item.assignee ?? "nobody"}
         {item.updatedBy ? ` · last change by ${item.updatedBy}, ${utc(item.updatedAt)}` : ""}
       </p>
@@ -107,96 +123,99 @@ export function ChecklistItem({ item }: { item: ChecklistItemDto }) {
           <span className="font-medium">{item.status === "failed" ? "Error" : "Reason"}:</span> {item.statusReason}
         </p>
       ) : null}
-      {item.detail ? <p className="mt-2 whitespace-pre-line text-slate-800">{item.detail}</p> : null}
-      {item.command ? (
-        <div className="mt-2">
-          <div className="flex items-center justify-between gap-2">
-            <span className="text-xs font-medium text-slate-600">By hand</span>
-            <CopyButton text={item.command} name={item.label} />
-          </div>
-          <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 font-mono text-xs text-slate-100" tabIndex={0} aria-label={`Command for ${item.label}`}>
-            {item.command}
-          </pre>
-        </div>
-      ) : null}
+      {item.detail ? <p className="mt-1 whitespace-pre-line text-slate-700">{item.detail}</p> : null}
 
       {editable ? (
-        <div className="mt-3 space-y-3 border-t border-slate-100 pt-3">
-          <div className="flex flex-wrap items-end gap-4">
-            <form onSubmit={onStatus} className="flex flex-wrap items-end gap-2" aria-label={`Status of ${item.label}`}>
-              <label className="flex flex-col gap-1">
-                <span className="text-xs font-medium">Status</span>
-                <select value={status} onChange={(e) => setChoice(e.target.value as ItemStatus)} className={field} name="status">
-                  {item.status === "verified" ? (
-                    <option value="verified" disabled>
-                      Verified (by Gatehouse)
-                    </option>
-                  ) : null}
-                  {SETTABLE_STATUSES.map((s) => (
-                    <option key={s} value={s}>
-                      {ITEM_STATUS_LABELS[s]}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              {reasonLabel ? (
-                <label className="flex min-w-64 flex-col gap-1">
-                  <span className="text-xs font-medium">{reasonLabel}</span>
-                  <input name="reason" className={field} defaultValue={item.status === status ? (item.statusReason ?? "") : ""} />
+        <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2">
+          <form onSubmit={onStatus} className="flex flex-wrap items-center gap-2">
+            <label htmlFor={`${base}-status`} className="text-xs font-medium">
+              Status
+            </label>
+            <select id={`${base}-status`} value={status} onChange={(e) => setChoice(e.target.value as ItemStatus)} className={field} name="status">
+              {item.status === "verified" ? (
+                <option value="verified" disabled>
+                  Verified (by Gatehouse)
+                </option>
+              ) : null}
+              {SETTABLE_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {ITEM_STATUS_LABELS[s]}
+                </option>
+              ))}
+            </select>
+            {reasonLabel ? (
+              <>
+                <label htmlFor={`${base}-reason`} className="text-xs font-medium">
+                  {reasonLabel}
                 </label>
-              ) : null}
-              <Button type="submit" variant="secondary" disabled={pending || (choice === null && !reasonLabel)}>
-                Save status
+                <input id={`${base}-reason`} name="reason" className={`${field} min-w-56`} defaultValue={item.status === status ? (item.statusReason ?? "") : ""} />
+              </>
+            ) : null}
+            <Button type="submit" variant="secondary" className="py-1" disabled={pending || (choice === null && !reasonLabel)}>
+              Save status
+            </Button>
+          </form>
+          <form onSubmit={onAssign} className="flex flex-wrap items-center gap-2">
+            <label htmlFor={`${base}-assignee`} className="text-xs font-medium">
+              Assignee
+            </label>
+            <input id={`${base}-assignee`} key={item.assignee ?? ""} name="assignee" type="email" defaultValue={item.assignee ?? ""} placeholder="name@example.com" className={`${field} w-48`} />
+            <Button type="submit" variant="secondary" className="py-1" disabled={pending}>
+              Assign
+            </Button>
+            {item.assignee !== me ? (
+              <Button type="submit" variant="secondary" className="py-1" value="me" disabled={pending}>
+                Assign to me
               </Button>
-            </form>
-            <form onSubmit={onAssign} className="flex flex-wrap items-end gap-2" aria-label={`Assignee of ${item.label}`}>
-              <label className="flex flex-col gap-1">
-                <span className="text-xs font-medium">Assignee</span>
-                <input key={item.assignee ?? ""} name="assignee" type="email" defaultValue={item.assignee ?? ""} placeholder="name@example.com" className={field} />
-              </label>
-              <Button type="submit" variant="secondary" disabled={pending}>
-                Assign
-              </Button>
-              {item.assignee !== me ? (
-                <Button type="submit" variant="secondary" value="me" disabled={pending}>
-                  Assign to me
-                </Button>
-              ) : null}
-            </form>
-            {item.kind === "disable-workflow" ? <ItemAction action="disable-workflows" itemId={item.id} label="Disable" name={item.label} /> : null}
-            {item.kind === "restore-workflow" ? <ItemAction action="enable-workflows" itemId={item.id} label="Re-enable" name={item.label} /> : null}
-          </div>
-          {error ? <Alert>{error}</Alert> : null}
-          {isSecret && item.status !== "verified" ? <SecretValueForm itemId={item.id} secretLabel={item.label.replace(/^Rotate /, "")} /> : null}
+            ) : null}
+          </form>
+        </div>
+      ) : null}
+      {itemAction ? <ActionPanel action={itemAction.action} phase={act.phase} n={1} /> : null}
+      {error ? (
+        <div className="mt-2">
+          <Alert>{error}</Alert>
         </div>
       ) : null}
 
       {item.notes.length > 0 || item.evidence.length > 0 ? (
-        <div className="mt-3 grid gap-3 md:grid-cols-2">
+        <div className="mt-2 grid gap-3 md:grid-cols-2">
           <Entries title={`Evidence (${item.evidence.length})`} entries={item.evidence} />
           <Entries title={`Notes (${item.notes.length})`} entries={item.notes} />
         </div>
       ) : null}
 
-      {editable ? (
-        <details className="mt-3">
-          <summary className="cursor-pointer text-blue-800 underline">Add note or evidence</summary>
-        <form onSubmit={onAdd} className="mt-2 flex flex-col gap-2" aria-label={`Add a note or evidence to ${item.label}`}>
-          <label htmlFor={`${base}-text`} className="text-xs font-medium">
-            Note or evidence
-          </label>
-          <textarea id={`${base}-text`} name="text" rows={2} className={`${field} w-full`} placeholder="What you did, what answered (a command's output, a ticket link)" />
-          <div className="flex gap-2">
-            <Button type="submit" variant="secondary" value="note" disabled={pending}>
-              Add note
-            </Button>
-            <Button type="submit" variant="secondary" value="evidence" disabled={pending}>
-              Add evidence
-            </Button>
-          </div>
-        </form>
-        </details>
-      ) : null}
+      <div className="mt-2 flex flex-col gap-2">
+        {item.command ? (
+          <details>
+            <summary className="cursor-pointer text-blue-800 underline">Command to run by hand</summary>
+            <div className="mt-1 flex items-start gap-2">
+              <pre className="flex-1 whitespace-pre-wrap break-all rounded bg-slate-900 p-2 font-mono text-xs text-slate-100">{item.command}</pre>
+              <CopyButton text={item.command} name={item.label} />
+            </div>
+          </details>
+        ) : null}
+        {editable && isSecret && item.status !== "verified" ? <SecretValueForm itemId={item.id} secretLabel={item.label.replace(/^Rotate /, "")} /> : null}
+        {editable ? (
+          <details>
+            <summary className="cursor-pointer text-blue-800 underline">Add note or evidence</summary>
+            <form onSubmit={onAdd} className="mt-1 flex flex-col gap-2">
+              <label htmlFor={`${base}-text`} className="text-xs font-medium">
+                Note or evidence
+              </label>
+              <textarea id={`${base}-text`} name="text" rows={2} className={`${field} w-full`} placeholder="What you did, what answered (a command's output, a ticket link)" />
+              <div className="flex gap-2">
+                <Button type="submit" variant="secondary" value="note" disabled={pending}>
+                  Add note
+                </Button>
+                <Button type="submit" variant="secondary" value="evidence" disabled={pending}>
+                  Add evidence
+                </Button>
+              </div>
+            </form>
+          </details>
+        ) : null}
+      </div>
     </li>
   );
 }

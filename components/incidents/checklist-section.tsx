@@ -22,8 +22,15 @@ const STEP_ACTIONS: Record<number, { action: IncidentAction; kind: string; label
 function StepBlock({ step }: { step: Step }) {
   const { editable } = useIncident();
   const actions = editable ? (STEP_ACTIONS[step.step] ?? []).map((a) => ({ ...a, ids: step.items.filter((i) => i.kind === a.kind).map((i) => i.id) })).filter((a) => a.ids.length > 0) : [];
+  const items = (
+    <ul className="mt-3 space-y-2">
+      {step.items.map((i) => (
+        <ChecklistItem key={i.id} item={i} />
+      ))}
+    </ul>
+  );
   return (
-    <li className="rounded-lg border border-slate-200 bg-slate-50 p-4" data-testid="step" data-step={step.step} aria-labelledby={`step-${step.step}-heading`}>
+    <li className="rounded-lg border border-slate-200 bg-slate-50 p-4" data-testid="step" data-step={step.step}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h3 id={`step-${step.step}-heading`} className="font-semibold">
           {step.step}. {step.title}
@@ -41,12 +48,13 @@ function StepBlock({ step }: { step: Step }) {
       ) : null}
       {step.items.length === 0 ? (
         <p className="mt-2 text-sm text-slate-600">Nothing in scope for this step.</p>
+      ) : step.finished === step.items.length ? (
+        <details className="mt-2 text-sm">
+          <summary className="cursor-pointer text-blue-800 underline">All {step.items.length} finished: show them</summary>
+          {items}
+        </details>
       ) : (
-        <ul className="mt-3 space-y-2">
-          {step.items.map((i) => (
-            <ChecklistItem key={i.id} item={i} />
-          ))}
-        </ul>
+        items
       )}
     </li>
   );

@@ -119,7 +119,7 @@ function Body({ orgSlug, d, stale }: { orgSlug: string; d: Detail; stale: string
             <ChecklistSection steps={d.steps} />
             {editable ? <CloseSection unfinished={unfinished} /> : null}
           </div>
-          <div className="space-y-6">
+          <div className="space-y-6 xl:sticky xl:top-4">
             <TimelineSection timeline={d.timeline} />
             <ReportLinks orgSlug={orgSlug} d={d} />
           </div>

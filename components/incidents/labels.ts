@@ -5,24 +5,24 @@ import type { IncidentKind, ItemStatus, Severity } from "@/lib/db/schema/inciden
 // Records keyed by the schema's unions: a new kind, severity or status fails the type check here.
 
 export const KIND_LABELS: Record<IncidentKind, string> = {
-  action: "Action (owner/action or owner/action@ref)",
+  action: "Action",
   workflow: "Workflow",
   job: "Job",
   secret: "Secret",
-  identity: "Identity (cloud role, App, key)",
-  runner: "Self-hosted runner label",
+  identity: "Identity",
+  runner: "Self-hosted runner",
   repository: "Repository",
 };
 export const INCIDENT_KIND_LIST = Object.keys(KIND_LABELS) as IncidentKind[];
 
 export const TARGET_HINTS: Record<IncidentKind, string> = {
-  action: "tj-actions/changed-files@v45",
-  workflow: "acme/web/.github/workflows/deploy.yml, or the workflow's id",
+  action: "owner/action or owner/action@ref, e.g. tj-actions/changed-files@v45",
+  workflow: "owner/repo/.github/workflows/file.yml, or the workflow's id",
   job: "the job's id (start from its workflow's page)",
-  secret: "NPM_TOKEN",
-  identity: "arn:aws:iam::123456789012:role/deploy",
-  runner: "self-hosted label, e.g. gpu",
-  repository: "acme/web",
+  secret: "its name, e.g. NPM_TOKEN",
+  identity: "a cloud role, App or key, e.g. arn:aws:iam::123456789012:role/deploy",
+  runner: "a self-hosted runner label, e.g. gpu",
+  repository: "owner/repo",
 };
 
 export const SEVERITY_TONE: Record<Severity, BadgeTone> = { critical: "red", high: "red", medium: "amber", low: "neutral" };
@@ -45,6 +45,13 @@ export const FINISHED: ReadonlySet<ItemStatus> = new Set(["done", "verified", "s
 export function utc(iso: string | null | undefined, seconds = false): string {
   if (!iso) return "—";
   return `${iso.replace("T", " ").slice(0, seconds ? 19 : 16)} UTC`;
+}
+
+/** A datetime-local value ("2025-03-14T16:00"), read as UTC whatever the browser's zone, to ISO 8601; empty or invalid → null. */
+export function utcInputToIso(v: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)) return null;
+  const d = new Date(`${v}Z`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 export const percent = (finished: number, total: number) => (total === 0 ? 100 : Math.round((100 * finished) / total));

@@ -7,16 +7,9 @@ import type { IncidentKind } from "@/lib/db/schema/incidents";
 import { apiWrite, orgApiPath, UNREACHABLE } from "@/components/api/client";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { INCIDENT_KIND_LIST, KIND_LABELS, SEVERITY_LIST, TARGET_HINTS } from "./labels";
+import { INCIDENT_KIND_LIST, KIND_LABELS, SEVERITY_LIST, TARGET_HINTS, utcInputToIso } from "./labels";
 
 const input = "rounded-md border border-slate-300 bg-white px-2 py-1.5 aria-[invalid=true]:border-red-600";
-
-/** A datetime-local value ("2025-03-14T16:00"), read as UTC, to ISO 8601; "" stays absent. */
-function utcIso(v: string): string | null {
-  if (!v) return null;
-  const d = new Date(`${v}Z`);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
 
 function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: ReactNode }) {
   return (
@@ -54,8 +47,8 @@ export function NewIncidentForm({ orgSlug, me, kind: initialKind, target, cancel
     e.preventDefault();
     const data = new FormData(e.currentTarget);
     const str = (k: string) => String(data.get(k) ?? "").trim();
-    const from = utcIso(str("windowFrom"));
-    const to = utcIso(str("windowTo"));
+    const from = utcInputToIso(str("windowFrom"));
+    const to = utcInputToIso(str("windowTo"));
     if (Boolean(from) !== Boolean(to)) {
       setError({ message: "Give both ends of the compromise window, or neither.", fields: { [from ? "window.to" : "window.from"]: "is required with the other end" } });
       return;
@@ -98,7 +91,7 @@ export function NewIncidentForm({ orgSlug, me, kind: initialKind, target, cancel
             ))}
           </select>
         </Field>
-        <Field id="new-target" label="Target" error={f.target} hint={`For example ${TARGET_HINTS[kind]}`}>
+        <Field id="new-target" label="Target" error={f.target} hint={`Give ${TARGET_HINTS[kind]}.`}>
           <input id="new-target" name="target" required defaultValue={target} className={`${input} font-mono`} aria-invalid={Boolean(f.target)} aria-describedby={described("new-target", true)} autoComplete="off" spellCheck={false} />
         </Field>
       </div>

@@ -56,7 +56,7 @@ export function ScopeSection({ d, orgSlug }: { d: IncidentDetailDto; orgSlug: st
       <p className="mb-3 text-sm text-slate-600">
         Frozen when the incident started, from the inventory of {d.inventoryAt ? d.inventoryAt.replace("T", " ").slice(0, 16) + " UTC" : "no finished sync"}. Later syncs never change it; new reach shows up as drift.
       </p>
-      <div className="grid gap-3 text-sm lg:grid-cols-2">
+      <div className="grid items-start gap-3 text-sm lg:grid-cols-2">
         <Group
           title="Workflows"
           rows={s.workflows}

@@ -47,7 +47,7 @@ export function SecretValueForm({ itemId, secretLabel }: { itemId: string; secre
   return (
     <details className="rounded-md border border-slate-200 bg-slate-50 p-3">
       <summary className="cursor-pointer font-medium text-blue-800">Set new value in Gatehouse</summary>
-    <form onSubmit={onSubmit} className="mt-2 space-y-2" aria-label={`Set a new value for ${secretLabel}`} data-testid="secret-value-form">
+    <form onSubmit={onSubmit} className="mt-2 space-y-2" data-testid="secret-value-form">
       <label htmlFor={id} className="block font-medium">
         New value for {secretLabel}
       </label>

@@ -93,7 +93,7 @@ export default async function IncidentsPage({ params, searchParams }: { params: 
                       <SeverityBadge severity={i.severity} />
                     </td>
                     <td className="px-4 py-2">
-                      <span className="text-slate-600">{i.kind}</span> <span className="break-all font-mono text-xs">{i.target}</span>
+                      <span className="text-slate-600">{i.kind}</span> <span className="break-words font-mono text-xs">{i.target}</span>
                     </td>
                     <td className="px-4 py-2">{i.commander}</td>
                     <td className="whitespace-nowrap px-4 py-2">{utc(i.startedAt)}</td>
