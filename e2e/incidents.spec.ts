@@ -263,4 +263,32 @@ test.describe.serial("incident mode", () => {
     await page.goto("/orgs/acme/incidents?status=closed");
     await expect(page.getByTestId("incident-row").filter({ hasText: "Leaked token" })).toHaveAttribute("data-status", "closed");
   });
+
+  test("a workflow's page and the secrets list start an incident about themselves; a viewer gets no such link", async ({ page, browser }) => {
+    await signIn(page, "responder@acme.test");
+    await page.goto("/orgs/acme/secrets?q=NPM_TOKEN");
+    await page.getByTestId("secret-row").first().getByRole("link", { name: /^Start an incident for / }).click();
+    await expect(page).toHaveURL(/\/orgs\/acme\/incidents\?kind=secret&target=/);
+    await expect(page.getByLabel("What is compromised")).toHaveValue("secret");
+    await expect(page.getByLabel("Target")).toHaveValue(/NPM_TOKEN/i);
+
+    await page.goto(`/orgs/acme/blast-radius?type=action&id=${encodeURIComponent(ACTION)}`);
+    await page.getByTestId("blast-job").first().getByRole("link").click();
+    await page.waitForURL(/\/workflows\/[0-9a-f-]{36}/);
+    const workflowId = /\/workflows\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    await page.getByRole("link", { name: "Start an incident" }).click();
+    await expect(page.getByLabel("What is compromised")).toHaveValue("workflow");
+    await expect(page.getByLabel("Target")).toHaveValue(workflowId);
+
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    await signIn(viewer, "viewer@acme.test");
+    await viewer.goto(`/orgs/acme/workflows/${workflowId}`);
+    await expect(viewer.locator("main").getByRole("link", { name: "Blast radius", exact: true })).toBeVisible();
+    await expect(viewer.getByRole("link", { name: "Start an incident" })).toHaveCount(0);
+    await viewer.goto(`/orgs/acme/incidents?kind=workflow&target=${workflowId}`);
+    await expect(viewer.getByRole("heading", { name: "Incidents", exact: true })).toBeVisible();
+    await expect(viewer.getByRole("form", { name: "New incident" })).toHaveCount(0);
+    await viewerContext.close();
+  });
 });

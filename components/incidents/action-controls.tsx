@@ -80,26 +80,32 @@ export function BulkAction({ action, itemIds, label, confirmLabel, danger = fals
     const r = await runAction(action, itemIds, false);
     setPhase(r.ok ? { at: "done", run: r.data } : { at: "error", message: r.message, missingRoute: r.missingRoute });
   };
-  if (phase.at === "error" && phase.missingRoute) return <ActionPanel action={action} phase={phase} n={itemIds.length} />;
+  // The step lays its actions out as one wrapping row (display: contents here): the buttons
+  // first, then each action's panel on a line of its own, full width.
+  const missing = phase.at === "error" && phase.missingRoute;
   return (
-    <div className="text-sm" data-testid={`bulk-${action}`}>
-      <Button variant={danger ? "danger" : "secondary"} onClick={plan} disabled={busy || phase.at === "planned"}>
-        {phase.at === "planning" ? "Planning…" : label}
-      </Button>
-      {phase.at === "planned" ? (
-        <div className="mt-2 space-y-2">
-          <ActionResults run={phase.plan} />
-          <div className="flex flex-wrap gap-2">
-            <Button variant={danger ? "danger" : "primary"} onClick={confirm}>
-              {confirmLabel}
-            </Button>
-            <Button variant="secondary" onClick={() => setPhase({ at: "idle" })}>
-              Not now
-            </Button>
+    <div className="contents" data-testid={`bulk-${action}`}>
+      {missing ? null : (
+        <Button variant={danger ? "danger" : "secondary"} onClick={plan} disabled={busy || phase.at === "planned"}>
+          {phase.at === "planning" ? "Planning…" : label}
+        </Button>
+      )}
+      <div className="order-1 basis-full empty:hidden">
+        {phase.at === "planned" ? (
+          <div className="space-y-2">
+            <ActionResults run={phase.plan} />
+            <div className="flex flex-wrap gap-2">
+              <Button variant={danger ? "danger" : "primary"} onClick={confirm}>
+                {confirmLabel}
+              </Button>
+              <Button variant="secondary" onClick={() => setPhase({ at: "idle" })}>
+                Not now
+              </Button>
+            </div>
           </div>
-        </div>
-      ) : null}
-      <ActionPanel action={action} phase={phase} n={itemIds.length} />
+        ) : null}
+        <ActionPanel action={action} phase={phase} n={itemIds.length} />
+      </div>
     </div>
   );
 }

@@ -49,7 +49,7 @@ const ITEM_ACTIONS: Partial<Record<string, { action: IncidentAction; label: stri
   "restore-workflow": { action: "enable-workflows", label: "Re-enable" },
 };
 
-export function ChecklistItem({ item }: { item: ChecklistItemDto }) {
+export function ChecklistItem({ item, fromDrift }: { item: ChecklistItemDto; fromDrift: boolean }) {
   const { editable, canOverride, me, write } = useIncident();
   const itemAction = ITEM_ACTIONS[item.kind];
   const act = useItemAction(itemAction?.action ?? "disable-workflows", item.id);
@@ -104,6 +104,7 @@ export function ChecklistItem({ item }: { item: ChecklistItemDto }) {
         <h4 className="flex flex-wrap items-center gap-2 font-medium">
           {item.exposed ? <Badge tone="red">exposed</Badge> : null}
           <span className="break-all">{item.label}</span>
+          {fromDrift ? <Badge tone="amber">added from drift</Badge> : null}
         </h4>
         <div className="flex flex-wrap items-start gap-2">
           {editable && itemAction && (act.available || act.phase.at !== "idle") ? (

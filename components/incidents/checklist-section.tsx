@@ -19,13 +19,13 @@ const STEP_ACTIONS: Record<number, { action: IncidentAction; kind: string; label
   6: [{ action: "delete-caches", kind: "delete-caches", label: (n) => `Delete caches (${n} repositor${n === 1 ? "y" : "ies"})`, confirm: (n) => `Confirm: delete the caches of ${n} repositor${n === 1 ? "y" : "ies"}`, danger: true }],
 };
 
-function StepBlock({ step }: { step: Step }) {
+function StepBlock({ step, driftKeys }: { step: Step; driftKeys: ReadonlySet<string> }) {
   const { editable } = useIncident();
   const actions = editable ? (STEP_ACTIONS[step.step] ?? []).map((a) => ({ ...a, ids: step.items.filter((i) => i.kind === a.kind).map((i) => i.id) })).filter((a) => a.ids.length > 0) : [];
   const items = (
     <ul className="mt-3 space-y-2">
       {step.items.map((i) => (
-        <ChecklistItem key={i.id} item={i} />
+        <ChecklistItem key={i.id} item={i} fromDrift={i.scopeKey !== null && driftKeys.has(i.scopeKey)} />
       ))}
     </ul>
   );
@@ -40,7 +40,7 @@ function StepBlock({ step }: { step: Step }) {
         </span>
       </div>
       {actions.length > 0 ? (
-        <div className="mt-2 flex flex-wrap items-start gap-3">
+        <div className="mt-2 flex flex-wrap items-start gap-3 text-sm">
           {actions.map((a) => (
             <BulkAction key={a.action} action={a.action} itemIds={a.ids} label={a.label(a.ids.length)} confirmLabel={a.confirm(a.ids.length)} danger={a.danger} />
           ))}
@@ -60,7 +60,21 @@ function StepBlock({ step }: { step: Step }) {
   );
 }
 
-export function ChecklistSection({ steps }: { steps: Step[] }) {
+/** The scope kinds behind the detail's groups: an item's scopeKey is `<kind>:<key>`. */
+const SCOPE_KIND: Record<keyof IncidentDetailDto["scope"], string> = {
+  workflows: "workflow",
+  repositories: "repository",
+  secrets: "secret",
+  identities: "identity",
+  systems: "system",
+  deployKeys: "deploy-key",
+  owners: "owner",
+};
+
+export function ChecklistSection({ steps, scope }: { steps: Step[]; scope: IncidentDetailDto["scope"] }) {
+  const driftKeys = new Set(
+    (Object.keys(SCOPE_KIND) as (keyof typeof SCOPE_KIND)[]).flatMap((group) => scope[group].filter((r) => r.addedBy).map((r) => `${SCOPE_KIND[group]}:${r.key}`)),
+  );
   return (
     <section aria-labelledby="checklist-heading" id="checklist" className="scroll-mt-4">
       <h2 id="checklist-heading" className="mb-2 text-lg font-semibold">
@@ -68,7 +82,7 @@ export function ChecklistSection({ steps }: { steps: Step[] }) {
       </h2>
       <ol className="space-y-4">
         {steps.map((s) => (
-          <StepBlock key={s.step} step={s} />
+          <StepBlock key={s.step} step={s} driftKeys={driftKeys} />
         ))}
       </ol>
     </section>

@@ -116,7 +116,7 @@ function Body({ orgSlug, d, stale }: { orgSlug: string; d: Detail; stale: string
         {d.drift.length > 0 && d.status === "open" ? <DriftSection drift={d.drift} /> : null}
         <div className="grid items-start gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
           <div className="space-y-6">
-            <ChecklistSection steps={d.steps} />
+            <ChecklistSection steps={d.steps} scope={d.scope} />
             {editable ? <CloseSection unfinished={unfinished} /> : null}
           </div>
           <div className="space-y-6 xl:sticky xl:top-4">

@@ -39,7 +39,6 @@ export const ITEM_STATUS_LABELS: Record<ItemStatus, string> = {
 export const ITEM_STATUS_TONE: Record<ItemStatus, BadgeTone> = { todo: "neutral", in_progress: "blue", done: "green", verified: "green", skipped: "neutral", failed: "red" };
 /** What a person may set (verified is Gatehouse's to give: a sync that sees the rotation). */
 export const SETTABLE_STATUSES: ItemStatus[] = ["todo", "in_progress", "done", "skipped", "failed"];
-export const FINISHED: ReadonlySet<ItemStatus> = new Set(["done", "verified", "skipped"]);
 
 /** "2025-03-14 16:02 UTC" (or with seconds): the same text on the server and in any browser's time zone. */
 export function utc(iso: string | null | undefined, seconds = false): string {

@@ -3,8 +3,9 @@ import type { ReactNode } from "react";
 import type { IncidentDetailDto, ScopeItemDto } from "@/lib/incidents/incident-dto";
 import { Badge } from "@/components/ui/badge";
 
-// The frozen scope, by kind, exposed first. Each kind is a disclosure: open when short, so a
-// scope of a hundred workflows does not push the checklist off the screen.
+// The frozen scope, by kind, exposed first. Each kind is a disclosure with its counts in the
+// summary: the workflows (and exposed secrets) open when short, the rest closed, so the
+// checklist starts near the top of the screen.
 
 const OPEN_UP_TO = 8;
 const str = (v: unknown) => (typeof v === "string" && v ? v : null);
@@ -18,10 +19,10 @@ const LIVE_STATE: Record<string, { text: string; tone: "green" | "amber" | "neut
   gone: { text: "gone from GitHub", tone: "neutral" },
 };
 
-function Group({ title, rows, render }: { title: string; rows: ScopeItemDto[]; render: (r: ScopeItemDto) => ReactNode }) {
+function Group({ title, rows, render, open = false, wide = false }: { title: string; rows: ScopeItemDto[]; render: (r: ScopeItemDto) => ReactNode; open?: boolean; wide?: boolean }) {
   const exposed = rows.filter((r) => r.exposed).length;
   return (
-    <details open={rows.length > 0 && rows.length <= OPEN_UP_TO} className="rounded-md border border-slate-200 bg-white p-3" data-testid={`scope-${title.toLowerCase().replace(/\s+/g, "-")}`}>
+    <details open={open && rows.length > 0 && rows.length <= OPEN_UP_TO} className={`rounded-md border border-slate-200 bg-white p-3 ${wide ? "xl:col-span-2" : ""}`} data-testid={`scope-${title.toLowerCase().replace(/\s+/g, "-")}`}>
       <summary className="cursor-pointer font-medium">
         {title} ({rows.length}){exposed > 0 ? <span className="ml-1 text-red-800">· {exposed} exposed</span> : null}
       </summary>
@@ -56,10 +57,12 @@ export function ScopeSection({ d, orgSlug }: { d: IncidentDetailDto; orgSlug: st
       <p className="mb-3 text-sm text-slate-600">
         Frozen when the incident started, from the inventory of {d.inventoryAt ? d.inventoryAt.replace("T", " ").slice(0, 16) + " UTC" : "no finished sync"}. Later syncs never change it; new reach shows up as drift.
       </p>
-      <div className="grid items-start gap-3 text-sm lg:grid-cols-2">
+      <div className="grid items-start gap-3 text-sm md:grid-cols-2 xl:grid-cols-3">
         <Group
           title="Workflows"
           rows={s.workflows}
+          open
+          wide
           render={(r) => {
             const live = LIVE_STATE[String(r.data.liveState)] ?? { text: String(r.data.liveState ?? "unknown"), tone: "neutral" as const };
             return (
@@ -79,6 +82,7 @@ export function ScopeSection({ d, orgSlug }: { d: IncidentDetailDto; orgSlug: st
         <Group
           title="Secrets"
           rows={s.secrets}
+          open={s.secrets.some((r) => r.exposed)}
           render={(r) => (
             <>
               <span className="font-mono text-xs font-medium">{r.label}</span> <span className="text-xs text-slate-600">{str(r.data.where) ?? ""}</span>
