@@ -204,7 +204,7 @@ test.describe.serial("incident mode", () => {
     await expect(step1.getByTestId("action-result").first()).toContainText("PUT /repos/acme/r0/actions/workflows/0/disable");
     expect(bodies.at(-1)).toMatchObject({ action: "disable-workflows", dryRun: true });
     expect(bodies.at(-1)!.itemIds).toHaveLength(n);
-    await step1.getByRole("button", { name: `Confirm: disable ${n} workflow${n === 1 ? "" : "s"}` }).click();
+    await step1.getByRole("button", { name: `Confirm: disable ${n} workflow${n === 1 ? "" : "s"} and cancel their runs` }).click();
     await expect(step1.locator('[data-testid="action-result"][data-status="failed"]')).toContainText("needs actions: write");
     expect(bodies.at(-1)).toMatchObject({ action: "disable-workflows", dryRun: false });
 
@@ -237,6 +237,41 @@ test.describe.serial("incident mode", () => {
     await expect(field).toHaveValue("");
     expect(await page.content()).not.toContain(value);
     expect(page.url()).not.toContain(value);
+  });
+
+  test("through the demo's responder App: disable all after a dry run, re-enable refused behind the boundary, a secret's new value written", async ({ page }) => {
+    test.setTimeout(120_000);
+    await signIn(page, "responder@acme.test");
+    await page.goto(incidentPath);
+    const step1 = page.locator('[data-testid="step"][data-step="1"]');
+    const disableAll = step1.getByRole("button", { name: /^Disable all \d+$/ });
+    const n = Number(/\d+/.exec((await disableAll.textContent()) ?? "")![0]);
+    await disableAll.click();
+    const plan = step1.getByTestId("action-results");
+    await expect(plan).toContainText("Dry run");
+    await expect(plan.locator('[data-testid="action-result"][data-status="planned"]')).toHaveCount(n);
+    await expect(plan).toContainText(/PUT \/repos\/acme\/[^/]+\/actions\/workflows\/\d+\/disable/);
+    await step1.getByRole("button", { name: /^Confirm: disable/ }).click();
+    await expect(step1.getByTestId("action-results")).toContainText(`disable-workflows: ${n} of ${n} item(s) done`, { timeout: 60_000 });
+    await expect(step1.getByTestId("step-progress")).toHaveText(`${n} / ${n} finished`);
+    await expect(timelineEvents(page).last()).toHaveAttribute("data-type", "action_result");
+
+    // Step 7: no sync has shown the cause gone, so re-enabling is refused, and says why.
+    const restore = page.locator('[data-testid="step"][data-step="7"]').getByTestId("checklist-item").first();
+    await restore.getByRole("button", { name: /^Re-enable / }).click();
+    await expect(restore.locator('[data-testid="action-result"][data-status="refused"]')).toContainText(/since the incident started|still uses/);
+
+    // A rotation through Gatehouse: the value goes to GitHub sealed, and leaves the page at once.
+    const rotate = page.locator('[data-testid="checklist-item"][data-item-kind="rotate-secret"]').filter({ hasText: "(repository " }).first();
+    await rotate.getByText("Set new value in Gatehouse").click();
+    const field = rotate.getByLabel(/^New value for /);
+    const value = `e2e-${Date.now()}-rotated`;
+    await field.fill(value);
+    await rotate.getByRole("button", { name: "Set new value" }).click();
+    await expect(rotate.getByRole("status").filter({ hasText: "New value sealed" })).toBeVisible({ timeout: 30_000 });
+    await expect(field).toHaveValue("");
+    expect(await page.content()).not.toContain(value);
+    await expect(rotate).toContainText("Done, unverified");
   });
 
   test("once every item is finished, the incident closes with a summary and turns read-only", async ({ page }) => {

@@ -7,19 +7,18 @@ import { Button } from "@/components/ui/button";
 import { ACTION_VERBS, type ActionItemResult, type ActionRunDto, type IncidentAction } from "./actions-contract";
 import { useIncident } from "./incident-context";
 
-const RESULT_TONE: Record<ActionItemResult["status"], BadgeTone> = { done: "green", already: "green", failed: "red", planned: "blue", manual: "amber" };
-const RESULT_LABEL: Record<ActionItemResult["status"], string> = { done: "done", already: "already done", failed: "failed", planned: "planned", manual: "do by hand" };
+const RESULT_TONE: Record<ActionItemResult["status"], BadgeTone> = { done: "green", already: "green", failed: "red", planned: "blue", manual: "amber", refused: "red" };
+const RESULT_LABEL: Record<ActionItemResult["status"], string> = { done: "done", already: "already done", failed: "failed", planned: "planned", manual: "do by hand", refused: "refused" };
+const isBad = (r: ActionItemResult) => r.status === "failed" || r.status === "refused";
 
 /** Per-item results of an action (or the calls a dry run would make), failures first. */
 export function ActionResults({ run }: { run: ActionRunDto }) {
-  const results = [...run.results].sort((a, b) => Number(b.status === "failed") - Number(a.status === "failed"));
-  const failed = results.filter((r) => r.status === "failed").length;
+  const results = [...run.results].sort((a, b) => Number(isBad(b)) - Number(isBad(a)));
   return (
     <div className="mt-2 rounded-md border border-slate-200 bg-slate-50 p-3" data-testid="action-results">
       <p className="font-medium" role="status">
         {run.dryRun ? "Dry run: " : ""}
         {run.summary}
-        {failed > 0 && !run.dryRun ? ` (${failed} failed)` : ""}
       </p>
       <ul className="mt-2 space-y-2">
         {results.map((r) => (
@@ -28,12 +27,13 @@ export function ActionResults({ run }: { run: ActionRunDto }) {
               <Badge tone={RESULT_TONE[r.status]}>{RESULT_LABEL[r.status]}</Badge>
               <span>{r.label}</span>
             </div>
-            {r.message ? <p className={`mt-0.5 whitespace-pre-wrap text-xs ${r.status === "failed" ? "font-medium text-red-800" : "text-slate-700"}`}>{r.message}</p> : null}
+            {r.message ? <p className={`mt-0.5 whitespace-pre-wrap break-all text-xs ${isBad(r) ? "font-medium text-red-800" : "text-slate-700"}`}>{r.message}</p> : null}
             {r.calls.length > 0 ? (
               <ul className="mt-1 space-y-0.5 font-mono text-xs text-slate-700" aria-label={`Calls for ${r.label}`}>
                 {r.calls.map((c, i) => (
                   <li key={i} className="break-all">
                     {c.method} {c.path}
+                    {c.when ? <span className="text-slate-500"> ({c.when})</span> : null}
                   </li>
                 ))}
               </ul>
@@ -50,9 +50,9 @@ function Running({ action, n }: { action: IncidentAction; n: number }) {
   return (
     <div className="mt-2" role="status" data-testid="action-running">
       <p className="text-sm">
-        {ACTION_VERBS[action].running}: {n} item{n === 1 ? "" : "s"}… the checklist updates as GitHub answers.
+        {ACTION_VERBS[action]}: {n} item{n === 1 ? "" : "s"}… the checklist updates as GitHub answers.
       </p>
-      <div className="mt-1 h-2 overflow-hidden rounded bg-slate-200" role="progressbar" aria-label={`${ACTION_VERBS[action].running}, under way`}>
+      <div className="mt-1 h-2 overflow-hidden rounded bg-slate-200" role="progressbar" aria-label={`${ACTION_VERBS[action]}, under way`}>
         <div className="h-full w-1/3 animate-pulse rounded bg-blue-700" />
       </div>
     </div>

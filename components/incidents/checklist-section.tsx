@@ -11,7 +11,7 @@ type Step = IncidentDetailDto["steps"][number];
 /** The GitHub actions a step offers over its items: which item kind, what the button says. */
 const STEP_ACTIONS: Record<number, { action: IncidentAction; kind: string; label: (n: number) => string; confirm: (n: number) => string; danger?: boolean }[]> = {
   1: [
-    { action: "disable-workflows", kind: "disable-workflow", label: (n) => `Disable all ${n}`, confirm: (n) => `Confirm: disable ${n} workflow${n === 1 ? "" : "s"}`, danger: true },
+    { action: "disable-workflows", kind: "disable-workflow", label: (n) => `Disable all ${n}`, confirm: (n) => `Confirm: disable ${n} workflow${n === 1 ? "" : "s"} and cancel their runs`, danger: true },
     { action: "cancel-runs", kind: "disable-workflow", label: () => "Cancel runs", confirm: (n) => `Confirm: cancel the runs of ${n} workflow${n === 1 ? "" : "s"}`, danger: true },
   ],
   2: [{ action: "delete-deploy-keys", kind: "delete-deploy-key", label: (n) => `Delete deploy keys (${n})`, confirm: (n) => `Confirm: delete ${n} deploy key${n === 1 ? "" : "s"}`, danger: true }],

@@ -1,19 +1,14 @@
 import type { IncidentDetailDto } from "@/lib/incidents/incident-dto";
 import type { Result } from "@/lib/http/errors";
 import { orgApiPath } from "@/components/api/client";
-import type { ResponderStatus } from "./actions-contract";
 
 /** Query keys start with the org so switching org can never show another tenant's cache. */
 export const incidentKeys = {
   detail: (orgSlug: string, incidentId: string) => ["org", orgSlug, "incidents", incidentId] as const,
 };
 
-/**
- * The detail as the page reads it. `responder` is the responder App's state once the actions
- * API exists; a server without it sends no such field (the page then offers the actions and
- * says so if the route is missing).
- */
-export type IncidentView = IncidentDetailDto & { responder?: ResponderStatus | null };
+/** The detail as the page reads it: `responder` read defensively (an older server sends none; the page then offers the actions and says so if the route is missing). */
+export type IncidentView = Omit<IncidentDetailDto, "responder"> & { responder?: IncidentDetailDto["responder"] | null };
 
 /** Polled every few seconds while the incident is open, so responders see each other's progress. */
 export const POLL_MS = 3000;

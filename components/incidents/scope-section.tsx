@@ -47,7 +47,7 @@ function Group({ title, rows, render, open = false, wide = false }: { title: str
   );
 }
 
-export function ScopeSection({ d, orgSlug }: { d: IncidentDetailDto; orgSlug: string }) {
+export function ScopeSection({ d, orgSlug }: { d: Pick<IncidentDetailDto, "scope" | "inventoryAt">; orgSlug: string }) {
   const s = d.scope;
   return (
     <section aria-labelledby="scope-heading" id="scope" className="scroll-mt-4">
