@@ -64,6 +64,8 @@ describe("containing through the responder App", () => {
     const d = await getIncidentDetail(handle.db, org.id, id);
     const exposed = d.scope.workflows.filter((w) => w.exposed).map((w) => w.label);
     expect(exposed).toEqual(["test-org/library/.github/workflows/publish.yml"]);
+    // Exposed first, in the detail as in the report.
+    expect(d.scope.workflows[0]!.label).toBe("test-org/library/.github/workflows/publish.yml");
     expect(d.scope.secrets.find((s) => s.label === "NPM_TOKEN")).toMatchObject({ exposed: true });
     expect(d.steps[2]!.items[0]).toMatchObject({ exposed: true });
     expect(d.exposureNote).toMatch(/^1 run\(s\) of in-scope workflows inside the window/);

@@ -62,7 +62,8 @@ async function scopeDrift(db: Db, orgId: string, incident: typeof incidents.$inf
 export async function getIncidentDetail(db: Db, orgId: string, incidentId: string): Promise<IncidentDetailDto> {
   const incident = await loadIncident(db, orgId, incidentId);
   const [scope, items, events] = await Promise.all([
-    db.select().from(incidentScope).where(and(eq(incidentScope.orgId, orgId), eq(incidentScope.incidentId, incident.id))).orderBy(asc(incidentScope.kind), desc(incidentScope.exposure), asc(incidentScope.label)),
+    // "exposed" sorts before "reachable": exposed items first within each kind.
+    db.select().from(incidentScope).where(and(eq(incidentScope.orgId, orgId), eq(incidentScope.incidentId, incident.id))).orderBy(asc(incidentScope.kind), asc(incidentScope.exposure), asc(incidentScope.label)),
     db.select().from(incidentItems).where(and(eq(incidentItems.orgId, orgId), eq(incidentItems.incidentId, incident.id))).orderBy(asc(incidentItems.step), desc(incidentItems.exposed), asc(incidentItems.position)),
     db.select().from(incidentEvents).where(and(eq(incidentEvents.orgId, orgId), eq(incidentEvents.incidentId, incident.id))).orderBy(asc(incidentEvents.id)),
   ]);
