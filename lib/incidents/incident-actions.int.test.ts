@@ -108,6 +108,8 @@ describe("containing through the responder App", () => {
     }
     const d = await getIncidentDetail(handle.db, org.id, id);
     expect(d.steps[0]!.items.every((i) => i.status === "done" && i.evidence.length === 1)).toBe(true);
+    // The scope shows GitHub's answer at once, not at the next sync.
+    expect(d.scope.workflows.every((w) => w.data.liveState === "disabled_manually")).toBe(true);
     expect(d.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(["action", "action_result"]));
     const audit = await handle.db.select().from(auditEvents).where(eq(auditEvents.requestId, meta.requestId)).orderBy(auditEvents.id);
     expect(audit.map((a) => [a.action, a.outcome])).toEqual([

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { incidentItems, incidentScope, type incidents } from "@/lib/db/schema";
+import { incidentItems, incidentScope, workflows, type incidents } from "@/lib/db/schema";
 import type { UseCase } from "@/lib/door/use-case";
 import { auditEntry } from "@/lib/audit/define-event";
 import { AppError } from "@/lib/http/errors";
@@ -138,6 +138,11 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
           .set({ status: status as typeof item.status, statusReason: r.status === "failed" ? r.message : null, evidence, updatedAt: now, updatedBy: actor.user.email })
           .where(and(eq(incidentItems.orgId, actor.orgId), eq(incidentItems.id, r.itemId)));
       }
+      // What GitHub just confirmed, the inventory shows now rather than at the next sync (which reads the same state).
+      const state = input.action === "disable-workflows" ? "disabled_manually" : input.action === "enable-workflows" ? "active" : null;
+      const confirmed = results.filter((r) => r.status === "done" || r.status === "already").map((r) => intent.targets.find((t) => t.itemId === r.itemId)?.scopeKey.replace(/^workflow:/, ""));
+      const ids = confirmed.filter((id): id is string => !!id);
+      if (state && ids.length > 0) await tx.update(workflows).set({ state }).where(and(eq(workflows.orgId, actor.orgId), inArray(workflows.id, ids)));
       await appendEvent(tx, { orgId: actor.orgId, incidentId: intent.incident.id, actor: actor.user.email, type: "action_result", message: outcome.summary, data: { action: input.action, status: outcome.status } });
     },
   },
