@@ -32,6 +32,13 @@ export interface ItemResult {
   calls: { method: string; path: string; when?: string }[];
 }
 
+/** What the responder's sessions sent (mints and revokes included): evidence, and the bench's figures. */
+export interface CallStats {
+  requests: number;
+  retries: number;
+  rateLimitWaitMs: number;
+}
+
 /** Repositories acted on at once: each has its own token; GitHub asks for no concurrent bursts. */
 const REPO_CONCURRENCY = 8;
 /** Runs cancelled at once within a repository (each may wait up to 30 s before force-cancel). */
@@ -153,28 +160,32 @@ export async function actOnGithub(opts: {
   orgLogin: string;
   incident: typeof incidents.$inferSelect;
   targets: ActionTarget[];
-}): Promise<ItemResult[]> {
+}): Promise<{ results: ItemResult[]; stats: CallStats | null }> {
   const { action, incident, targets } = opts;
-  if (opts.dryRun) return targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "planned", message: "dry run: nothing was called", calls: callList(plan(action, t, incident)) }));
+  const none = (results: ItemResult[]) => ({ results, stats: null });
+  if (opts.dryRun) return none(targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "planned", message: "dry run: nothing was called", calls: callList(plan(action, t, incident)) })));
   let config: ResponderConfig | null;
   try {
     config = await responderConfig();
   } catch (err) {
-    return targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "failed", message: errorMessage(err), calls: [] }));
+    return none(targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "failed", message: errorMessage(err), calls: [] })));
   }
   if (!config) {
-    return targets.map((t) => {
-      const calls = plan(action, t, incident);
-      return { itemId: t.itemId, label: t.label, status: "manual", message: calls.map((c) => manualCommand(c)).join("\n"), calls: callList(calls) };
-    });
+    return none(
+      targets.map((t) => {
+        const calls = plan(action, t, incident);
+        return { itemId: t.itemId, label: t.label, status: "manual", message: calls.map((c) => manualCommand(c)).join("\n"), calls: callList(calls) };
+      }),
+    );
   }
   let installationId: number;
   try {
     const installation = await findResponderInstallation(config, opts.orgLogin);
     installationId = installation!.installationId;
   } catch (err) {
-    return targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "failed", message: errorMessage(err), calls: [] }));
+    return none(targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "failed", message: errorMessage(err), calls: [] })));
   }
+  const stats: CallStats = { requests: 0, retries: 0, rateLimitWaitMs: 0 };
 
   const byRepo = new Map<number, ActionTarget[]>();
   for (const t of targets) byRepo.set(repoIdOf(t.data), [...(byRepo.get(repoIdOf(t.data)) ?? []), t]);
@@ -202,10 +213,14 @@ export async function actOnGithub(opts: {
         }
       } finally {
         await session.close();
+        const s = session.stats();
+        stats.requests += s.requests;
+        stats.retries += s.retries;
+        stats.rateLimitWaitMs += s.rateLimitWaitMs;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(REPO_CONCURRENCY, groups.length) }, worker));
   const order = new Map(targets.map((t, i) => [t.itemId, i]));
-  return results.sort((a, b) => order.get(a.itemId)! - order.get(b.itemId)!);
+  return { results: results.sort((a, b) => order.get(a.itemId)! - order.get(b.itemId)!), stats };
 }
