@@ -42,10 +42,12 @@ export interface CallStats {
 /**
  * Repositories acted on at once, each with its own token. Each token's writes are spaced 1 s
  * apart (GitHub's guidance for mutating requests, `writeSpacingMs` of lib/github/client.ts), so
- * this caps the whole action's writes at about 8 a second — 100 disables and ~140 cancels stay
- * well inside GitHub's secondary limits (at most 100 concurrent requests, 900 points a minute
- * with a write costing 5) instead of bursting into them. Containment speed comes from the order
- * of the work, not from more parallelism: see `actOnGithub`.
+ * this caps the whole action at about 8 writes a second, far below GitHub's 100 concurrent
+ * requests. Its other secondary limit is 900 points a minute, a write costing 5: the disables of
+ * 100 workflows (500 points) fit in it; the cancels after them may cross it in a large incident,
+ * and then GitHub answers with retry-after, which the client waits out — after containment, not
+ * before. Containment speed comes from the order of the work, not from more parallelism or less
+ * spacing: see `actOnGithub`.
  */
 const REPO_CONCURRENCY = 8;
 /** Runs cancelled at once within a repository (each may wait up to 30 s before force-cancel). */
