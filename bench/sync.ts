@@ -39,30 +39,22 @@
 //                    syncs; the sampler is a worker thread, whose clock does not wait for that loop
 //   loopDelay*       the same process's event-loop delay (perf_hooks) over the same time
 //   peakRssMb        as above (target ≤ 512); simulatorRssMb the simulator process's peak
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { performance as perf } from "node:perf_hooks";
-import pg from "pg";
+import { generateKeyPairSync } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { generateSyntheticOrg } from "../sim/fixtures/generate";
 import type { OrgData } from "../sim/fixtures/model";
-import { fork, type ChildProcess } from "node:child_process";
-import type { FaultOptions } from "../sim/github";
-import type { SimCommand, SimReply } from "./sync-sim";
-import { openDatabase } from "../lib/db/open";
-import { migrateDatabase } from "../lib/db/migrate";
 import type { DatabaseHandle, Db } from "../lib/db/types";
-import { jobs, organizations, repoFiles, repositories, syncRuns, workflows } from "../lib/db/schema";
+import { findings, jobs, organizations, repoFiles, repositories, workflows } from "../lib/db/schema";
 import { createGithubClient, type GithubClient } from "../lib/github/client";
 import { SYNC_TOKEN_PERMISSIONS } from "../lib/github/permissions";
-import { createOrgFetcher } from "../lib/github/fetch";
 import { MemoryEtagStore } from "../lib/github/etag";
 import type { EtagStore } from "../lib/github/etag";
 import { dbEtagStore } from "../lib/connections/etag-store";
-import { createSyncRun } from "../lib/connections/connection-repo";
-import { runSync, type OrgFetcher } from "../lib/inventory/sync-service";
 import { analyzeFiles } from "../lib/analysis";
-import { findings } from "../lib/db/schema";
 import { startHealthProbe, type HealthFigures } from "./health-probe";
+import { startSimProcess, type SimProcess } from "./sim-process";
+import { syncOnce, type RunFigures } from "./sync-once";
+import { freshDatabase, log, peakRssMb, round } from "./support";
 
 interface Args {
   repos: number;
@@ -99,138 +91,8 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-const LOOPBACK = ["127.0.0.1", "localhost", "::1", "[::1]"];
 const APP_ID = 4242;
-const t0 = performance.now();
-const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
-const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** A fresh database: a new one on the local PostgreSQL (dropped by `drop`), or in-memory PGlite. */
-async function freshDatabase(usePglite: boolean): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
-  if (usePglite) {
-    const handle = await openDatabase({ dataDir: ".data", inMemory: true });
-    await migrateDatabase(handle);
-    return { handle, drop: async () => undefined };
-  }
-  const adminUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-  const host = new URL(adminUrl).hostname;
-  if (!LOOPBACK.includes(host)) throw new Error(`the bench only uses a PostgreSQL on this machine, not ${host}`);
-  const name = `gatehouse_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: ".data" });
-  await migrateDatabase(handle);
-  log(`PostgreSQL ${url.host}, database ${name}`);
-  return {
-    handle,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
-/** The fetcher, with the time the sync loop spends waiting for its next repository. */
-function timedFetcher(inner: OrgFetcher): OrgFetcher & { waitMs: () => number } {
-  let waitMs = 0;
-  return {
-    fetchOrg: () => inner.fetchOrg(),
-    listRepos: () => inner.listRepos(),
-    stats: () => inner.stats(),
-    waitMs: () => waitMs,
-    async *fetchRepos(repos, opts) {
-      const it = inner.fetchRepos(repos, opts)[Symbol.asyncIterator]();
-      for (;;) {
-        const start = performance.now();
-        const next = await it.next();
-        waitMs += performance.now() - start;
-        if (next.done) return;
-        yield next.value;
-      }
-    },
-  };
-}
-
-interface RunFigures {
-  status: string;
-  seconds: number;
-  charged: number;
-  requests: number;
-  notModified: number;
-  graphqlPoints: number;
-  retries: number;
-  reposDone: number;
-  reposFailed: number;
-  fetchWaitSeconds: number;
-  cpuSeconds: number;
-  mainThreadBusy: number;
-  rateLimitWaitMs: number;
-}
-
-async function syncOnce(
-  db: Db,
-  orgId: string,
-  label: string,
-  client: GithubClient,
-  login: string,
-  etags: EtagStore,
-  forceFilesFor?: number[],
-): Promise<RunFigures> {
-  const runId = await createSyncRun(db, orgId, { scope: "org", trigger: "manual", requestedBy: "bench@example.test" });
-  const fetcher = timedFetcher(createOrgFetcher({ client, org: login, etags }));
-  const start = performance.now();
-  const cpuBefore = process.cpuUsage();
-  const eluBefore = perf.eventLoopUtilization();
-  const ticker = setInterval(() => {
-    void db
-      .select({ done: syncRuns.reposDone, total: syncRuns.reposTotal, charged: syncRuns.charged, failed: syncRuns.reposFailed })
-      .from(syncRuns)
-      .where(eq(syncRuns.id, runId))
-      .then(([r]) => {
-        const m = process.memoryUsage();
-        if (r) log(`${label}: ${r.done}/${r.total} repos, ${r.charged} charged, ${r.failed} failed, rss ${mb(m.rss)} MB (heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)})`);
-      })
-      .catch(() => undefined);
-  }, 5000);
-  try {
-    await runSync(db, fetcher, { orgId, runId, forceFilesFor });
-  } finally {
-    clearInterval(ticker);
-  }
-  const seconds = (performance.now() - start) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const elu = perf.eventLoopUtilization(eluBefore);
-  const [run] = await db.select().from(syncRuns).where(eq(syncRuns.id, runId));
-  if (!run) throw new Error("sync run row vanished");
-  const figures: RunFigures = {
-    status: run.status,
-    seconds: round(seconds, 2),
-    charged: run.charged,
-    requests: run.requests,
-    notModified: run.notModified,
-    graphqlPoints: run.graphqlPoints,
-    retries: run.retries,
-    reposDone: run.reposDone,
-    reposFailed: run.reposFailed,
-    fetchWaitSeconds: round(fetcher.waitMs() / 1000, 2),
-    cpuSeconds: round((cpu.user + cpu.system) / 1e6, 1),
-    mainThreadBusy: round(elu.utilization, 2),
-    rateLimitWaitMs: run.rateLimitWaitMs,
-  };
-  log(`${label}: ${run.status} — ${run.message ?? ""}; ${JSON.stringify(figures)}`);
-  const errors = run.errors.slice(0, 5);
-  for (const e of errors) log(`  error ${e.kind} ${e.repo ?? "(org)"}: ${e.message.slice(0, 200)}`);
-  if (run.errors.length > errors.length) log(`  … ${run.errors.length - errors.length} more errors`);
-  return figures;
-}
 
 // ---- consistency of the stored inventory against the fixture ----------------------------------
 
@@ -328,51 +190,6 @@ async function checkInventory(db: Db, orgId: string, fixture: OrgData): Promise<
   return { withSnapshot, partial, stale };
 }
 
-// ---- the simulator, in a child process ---------------------------------------------------------
-
-interface SimProcess {
-  url: string;
-  installationId: number;
-  faults(options: FaultOptions): Promise<void>;
-  resetRateLimit(): Promise<void>;
-  counts(): Promise<{ counts: Record<string, number>; rssMb: number }>;
-  close(): Promise<void>;
-}
-
-async function startSimProcess(start: Extract<SimCommand, { type: "start" }>): Promise<SimProcess> {
-  const child: ChildProcess = fork(new URL("./sync-sim.ts", import.meta.url), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const ask = (command: SimCommand) =>
-    new Promise<SimReply>((resolve, reject) => {
-      const onMessage = (reply: SimReply) => {
-        child.off("exit", onExit);
-        if (reply.type === "error") reject(new Error(`simulator: ${reply.message}`));
-        else resolve(reply);
-      };
-      const onExit = (code: number | null) => reject(new Error(`the simulator exited (${code})`));
-      child.once("message", onMessage);
-      child.once("exit", onExit);
-      child.send(command);
-    });
-  const started = await ask(start);
-  if (started.type !== "started") throw new Error("the simulator did not start");
-  return {
-    url: started.url,
-    installationId: started.installationId,
-    faults: async (options) => void (await ask({ type: "faults", options })),
-    resetRateLimit: async () => void (await ask({ type: "reset-rate-limit" })),
-    counts: async () => {
-      const r = await ask({ type: "counts" });
-      if (r.type !== "counts") throw new Error("unexpected simulator reply");
-      return r;
-    },
-    close: async () => {
-      if (child.exitCode !== null) return;
-      await ask({ type: "close" }).catch(() => undefined);
-      if (child.exitCode === null) child.kill();
-    },
-  };
-}
-
 // ---- --hostile ----------------------------------------------------------------------------------
 
 async function hostileRun(db: Db, orgId: string, client: GithubClient, login: string, etags: EtagStore, args: Args, handle: DatabaseHandle, sim: SimProcess): Promise<void> {
@@ -463,12 +280,14 @@ async function main(): Promise<void> {
   // 12,500: an org of 1,000 repositories gets the 12,500.
   const coreLimit = Math.min(12_500, 5000 + 50 * Math.max(0, args.repos - 20));
   // Built again, identically, by the simulator process from the same (repos, seed, login, now).
-  const sim = await startSimProcess({ type: "start", repos: args.repos, seed: args.seed, login, now: fixtureNow, hostile: args.hostile, appId: APP_ID, publicKeyPem: keys.publicKey, latencyMs: args.latency, coreLimit });
+  const sim = await startSimProcess({ repos: args.repos, seed: args.seed, login, now: fixtureNow, hostile: args.hostile, appId: APP_ID, publicKeyPem: keys.publicKey, latencyMs: args.latency, coreLimit });
   log(`simulator ${sim.url} (own process), ${args.latency} ms per response, core rate limit ${coreLimit}/h`);
   const appClient = (extra: { requestTimeoutMs?: number } = {}) =>
     createGithubClient({ kind: "app", baseUrl: sim.url, appId: APP_ID, privateKey: keys.privateKey, installationId: sim.installationId, account: login, permissions: SYNC_TOKEN_PERMISSIONS, ...extra });
 
-  const { handle, drop } = await freshDatabase(args.pglite);
+  const { handle, drop } = await freshDatabase(
+    args.pglite ? { pglite: true } : { pglite: false, adminUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres" },
+  );
   try {
     const db = handle.db;
     const [org] = await db.insert(organizations).values({ slug: `bench-${Date.now()}`, name: login }).returning({ id: organizations.id });

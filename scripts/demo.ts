@@ -4,6 +4,7 @@ import path from "node:path";
 import { buildIfNeeded, startStack } from "./lib/stack";
 import { DEMO_PASSWORD, DEMO_USERS } from "@/sim/oidc/demo-users";
 import { DEMO_MEMBERS } from "@/lib/demo/seed-demo";
+import { ACME_INCIDENT } from "@/sim/fixtures/acme-story";
 
 const appPort = Number(process.env.PORT ?? 3000);
 const idpPort = Number(process.env.DEMO_IDP_PORT ?? 3001);
@@ -22,6 +23,7 @@ try {
       `  GitHub API simulator at ${stack.githubUrl} (GitHub App "Gatehouse (demo)"); synced ${stack.syncSummary}`,
       "  Sign in with (password for all: " + DEMO_PASSWORD + "):",
       ...DEMO_USERS.map((u) => `    ${u.email.padEnd(22)} ${roleOf(u.email)}`),
+      `Incident drill: sign in as responder@acme.test, open ${stack.appUrl}/orgs/acme/blast-radius?type=action&id=${ACME_INCIDENT.action} and press Start an incident — ${ACME_INCIDENT.action}@${ACME_INCIDENT.ref} was re-pointed from ${stack.incidentWindow.from} to ${stack.incidentWindow.to}`,
       "Press Ctrl-C to stop.",
       "",
     ].join("\n"),

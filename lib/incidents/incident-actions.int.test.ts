@@ -55,7 +55,7 @@ async function start(target = "actions/checkout", window?: { from: string; to: s
   return r.data.id;
 }
 
-type ActionResult = { summary: string; results: { itemId: string; label: string; status: string; message: string; calls: { method: string; path: string }[] }[] };
+type ActionResult = { summary: string; github: { requests: number; retries: number } | null; results: { itemId: string; label: string; status: string; message: string; calls: { method: string; path: string }[] }[] };
 
 describe("containing through the responder App", () => {
   it("exposure: runs inside the window mark their workflows and the secrets they hold exposed", async () => {
@@ -88,6 +88,7 @@ describe("containing through the responder App", () => {
     const stuck = sim.control.seedRun("test-org", "service", { workflow: ".github/workflows/deploy.yml", createdAt: new Date().toISOString(), status: "in_progress", needsForceCancel: true });
     const id = await start();
     const tokensBefore = sim.installationTokens().length;
+    const writesBefore = sim.writeLog.length;
     const meta = testMeta();
     const r = (await executeUseCase(handle, responder, runIncidentAction, { orgSlug: org.slug, incidentId: id, action: "disable-workflows" }, meta)) as { ok: true; data: ActionResult };
     expect(r.ok).toBe(true);
@@ -97,6 +98,12 @@ describe("containing through the responder App", () => {
     expect(sim.writeLog.some((w) => w.path.endsWith(`/runs/${stuck.id}/force-cancel`))).toBe(true);
     const service = r.data.results.find((x) => x.label.includes("service/.github/workflows/deploy.yml"))!;
     expect(service.message).toMatch(/\d+ active run\(s\) cancelled \(1 force-cancelled\)/);
+    // Containment first: every workflow of every repository is disabled before any run is cancelled.
+    const writes = sim.writeLog.slice(writesBefore).map((w) => `${w.method} ${w.path}`);
+    const lastDisable = writes.findLastIndex((w) => w.endsWith("/disable"));
+    const firstCancel = writes.findIndex((w) => /\/(force-)?cancel$/.test(w));
+    expect(firstCancel).toBeGreaterThan(lastDisable);
+    expect(r.data.github!.requests).toBeGreaterThan(writes.length);
     // One token per repository, with actions: write only and that repository only, each revoked.
     const minted = sim.installationTokens().slice(tokensBefore);
     const repos = new Set(r.data.results.map((x) => x.label.split("/.github/")[0]));

@@ -12,7 +12,7 @@ import { appendEvent } from "./timeline";
 import { IncidentAction } from "./incident-audit";
 import { restoreGate } from "./restore-gate";
 import { findConnection } from "@/lib/connections/connection-repo";
-import { actOnGithub, type ActionTarget, type ItemResult } from "./github-actions";
+import { actOnGithub, type ActionTarget, type CallStats, type ItemResult } from "./github-actions";
 
 export const INCIDENT_ACTIONS = ["disable-workflows", "cancel-runs", "delete-caches", "delete-artifacts", "delete-deploy-keys", "enable-workflows"] as const;
 export type IncidentActionName = (typeof INCIDENT_ACTIONS)[number];
@@ -38,6 +38,8 @@ export interface ActionResultDto {
   dryRun: boolean;
   summary: string;
   results: ItemResult[];
+  /** GitHub requests the responder App made for it, retries included; null when it made none (dry run, no App) */
+  github: CallStats | null;
 }
 
 interface Intent {
@@ -109,8 +111,11 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
   outcome: {
     async act({ input, intent }) {
       const results = [...intent.refused];
+      let github: CallStats | null = null;
       if (intent.targets.length > 0) {
-        results.push(...(await actOnGithub({ action: input.action, dryRun: input.dryRun, orgLogin: intent.githubLogin, incident: intent.incident, targets: intent.targets })));
+        const acted = await actOnGithub({ action: input.action, dryRun: input.dryRun, orgLogin: intent.githubLogin, incident: intent.incident, targets: intent.targets });
+        results.push(...acted.results);
+        github = acted.stats;
       }
       const failed = results.filter((r) => r.status === "failed" || r.status === "refused").length;
       const manual = results.filter((r) => r.status === "manual").length;
@@ -120,7 +125,12 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
           ? `No responder App is configured: run the ${manual} command(s) shown by hand, then add the output as evidence.`
           : `${input.action}: ${results.length - failed} of ${results.length} item(s) done${failed ? `, ${failed} failed` : ""}.`;
       const status = failed === 0 ? "succeeded" : failed === results.length ? "failed" : "partial";
-      return { status, summary, data: { action: input.action, dryRun: input.dryRun, summary, results }, metadata: { action: input.action, dryRun: input.dryRun, failed, items: results.length } };
+      return {
+        status,
+        summary,
+        data: { action: input.action, dryRun: input.dryRun, summary, results, github },
+        metadata: { action: input.action, dryRun: input.dryRun, failed, items: results.length, ...(github ? { githubRequests: github.requests, githubRetries: github.retries } : {}) },
+      };
     },
     async record({ tx, actor, input, intent, outcome }) {
       if (input.dryRun) return;

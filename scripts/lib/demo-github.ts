@@ -33,6 +33,8 @@ function rsaKeyPair() {
 export interface DemoGithub {
   sim: GithubSim;
   env: Record<string, string>;
+  /** the instant the fixtures' relative dates were resolved against (acme's incident window follows it) */
+  loadedAt: number;
 }
 
 /** Sign-in with GitHub against the simulator: these users, an OAuth app calling back to the app. */
@@ -47,9 +49,10 @@ export async function startDemoGithub(opts: { port: number; appUrl: string; orgs
   const oauthApp = opts.signIn
     ? { clientId: "Ov23liGatehouseDemo", clientSecret: randomBytes(20).toString("hex"), callbackUrl: `${opts.appUrl}/api/auth/callback/github`, name: "Gatehouse (demo)" }
     : null;
+  const loadedAt = Date.now();
   const sim = await startGithubSim({
     port: opts.port,
-    orgs: opts.orgs.map((o) => loadBundledOrg(o)),
+    orgs: opts.orgs.map((o) => loadBundledOrg(o, { now: loadedAt })),
     app: {
       id: DEMO_APP_ID,
       slug: "gatehouse-demo",
@@ -74,6 +77,7 @@ export async function startDemoGithub(opts: { port: number; appUrl: string; orgs
   return {
     sim,
     privateKey,
+    loadedAt,
     env: {
       GITHUB_API_URL: sim.url,
       GITHUB_APP_ID: String(DEMO_APP_ID),

@@ -15,6 +15,7 @@ import { migrateDatabase } from "@/lib/db/migrate";
 import { seedDemo } from "@/lib/demo/seed-demo";
 import { connectAndSyncDemo, startDemoGithub, type DemoGithubSignIn } from "./demo-github";
 import { seedAbandonedSync } from "./demo-abandoned-sync";
+import { acmeIncidentWindow } from "@/sim/fixtures/acme-story";
 
 export interface StackOptions {
   appPort: number;
@@ -39,6 +40,8 @@ export interface Stack {
   appUrl: string;
   githubUrl: string;
   syncSummary: string;
+  /** acme's incident drill: its compromise window, as the simulator serves acme's runs */
+  incidentWindow: { from: string; to: string };
   idp: DevOidcServer;
   server: ChildProcess;
   stop(): Promise<void>;
@@ -171,7 +174,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { appUrl, githubUrl: github.sim.url, syncSummary, idp, server, stop };
+  return { appUrl, githubUrl: github.sim.url, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
 }
 
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {

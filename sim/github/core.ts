@@ -53,6 +53,8 @@ export interface Installation {
 
 export interface WriteLogEntry {
   at: string;
+  /** the simulator's clock when the write was handled, in ms (benchmarks time containment with it) */
+  atMs: number;
   method: string;
   path: string;
   status: number;

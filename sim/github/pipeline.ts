@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { isoSeconds } from "../fixtures/dates";
 import { looksLikeJwt, verifyAppJwt } from "./auth";
 import type { SimCore } from "./core";
 import { HttpError, notFound, type SimResponse } from "./http";
@@ -154,8 +155,10 @@ export async function runPipeline(
     }
     const res = await def.handler(ctx);
     if (method !== "GET" && def.log !== false && url.pathname !== "/graphql") {
+      const atMs = core.now();
       core.writeLog.push({
-        at: core.nowIso(),
+        at: isoSeconds(atMs),
+        atMs,
         method,
         path: url.pathname,
         status: res.status,

@@ -60,7 +60,7 @@ export function workflowShape(api: string, org: OrgData, repo: RepoData, wf: Wor
   };
 }
 
-/** Runs are created lazily: per workflow two finished runs and one in progress. */
+/** Runs are created lazily: per workflow two finished runs and one in progress, plus the fixture's. */
 export function repoRuns(repo: RepoData, nowMs: number): Map<number, WorkflowRunData> {
   if (repo.runs) return repo.runs;
   const runs = new Map<number, WorkflowRunData>();
@@ -90,6 +90,29 @@ export function repoRuns(repo: RepoData, nowMs: number): Map<number, WorkflowRun
       });
     });
   }
+  // The fixture's own runs: history, kept like the control plane's when a commit re-derives the rest.
+  const byPath = new Map(listWorkflows(repo).map((wf) => [wf.path, wf]));
+  (repo.runSeeds ?? []).forEach((seed, i) => {
+    const wf = byPath.get(seed.workflowPath);
+    if (!wf) return; // the file was removed since: its history goes with it
+    const id = stableId("run", wf.id, "fixture", i);
+    runs.set(id, {
+      id,
+      workflowId: wf.id,
+      workflowPath: wf.path,
+      name: wf.name,
+      event: seed.event,
+      status: seed.status,
+      conclusion: seed.conclusion,
+      headBranch: repo.defaultBranch,
+      headSha: fakeSha(repo.headOid, "fixture", i),
+      runNumber: 50 + i,
+      createdAt: seed.createdAt,
+      updatedAt: seed.createdAt,
+      actor: "octocat",
+      persistent: true,
+    });
+  });
   repo.runs = runs;
   return runs;
 }

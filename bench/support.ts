@@ -1,0 +1,49 @@
+// What the benchmarks share: a timestamped log, rounding, peak RSS, and a fresh database (a new
+// one on a PostgreSQL on this machine, dropped afterwards, or in-memory PGlite).
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase } from "../lib/db/open";
+import { migrateDatabase } from "../lib/db/migrate";
+import type { DatabaseHandle } from "../lib/db/types";
+
+const LOOPBACK = ["127.0.0.1", "localhost", "::1", "[::1]"];
+const t0 = performance.now();
+
+export const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
+export const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * A fresh, migrated database: in-memory PGlite, or a new database on the PostgreSQL `adminUrl`
+ * points at (loopback only), which `drop` removes.
+ */
+export async function freshDatabase(opts: { pglite: true } | { pglite: false; adminUrl: string }): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
+  if (opts.pglite) {
+    const handle = await openDatabase({ dataDir: ".data", inMemory: true });
+    await migrateDatabase(handle);
+    return { handle, drop: async () => undefined };
+  }
+  const adminUrl = opts.adminUrl;
+  const host = new URL(adminUrl).hostname;
+  if (!LOOPBACK.includes(host)) throw new Error(`the bench only uses a PostgreSQL on this machine, not ${host}`);
+  const name = `gatehouse_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: ".data" });
+  await migrateDatabase(handle);
+  log(`PostgreSQL ${url.host}, database ${name}`);
+  return {
+    handle,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
