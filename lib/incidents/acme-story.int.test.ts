@@ -3,9 +3,8 @@
 // fixture runs, then "disable all" through the responder App.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase } from "@/lib/testing/test-db";
-import { createUser, testMeta, uniqueSlug } from "@/lib/testing/fixtures";
+import { testMeta } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { githubConnections, memberships, organizations } from "@/lib/db/schema";
 import type { SessionUser } from "@/lib/authz/actor";
 import { executeUseCase } from "@/lib/door/use-case";
 import { APP_ID, appKeys, RESPONDER_APP_ID, responderKeys, startResponderSim } from "@/lib/github/test-sim";
@@ -13,8 +12,7 @@ import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import type { GithubSim } from "@/sim/github";
 import { ACME_INCIDENT, acmeIncidentWindow } from "@/sim/fixtures/acme-story";
 import { stopQueue } from "@/lib/jobs/queue";
-import { createSyncRun } from "@/lib/connections/connection-repo";
-import { executeBatchJob, executeSyncJob } from "@/lib/connections/sync-runner";
+import { connectedSimOrg, syncSimOrg } from "@/lib/testing/simulator-org";
 import { startIncident } from "./incident-service";
 import { runIncidentAction } from "./incident-actions";
 import { getIncidentDetail } from "./incident-repo";
@@ -27,19 +25,15 @@ let responder: SessionUser;
 beforeAll(async () => {
   handle = await openTestDatabase();
   // Installation ids of this file's own (other files connect acme's default ones in the same database).
-  sim = await startResponderSim({ acme: { id: 740_001 } }, { app: { id: APP_ID, slug: "gatehouse", publicKeyPem: appKeys().publicKey, installations: { acme: { id: 740_002 } } } });
+  sim = await startResponderSim({ acme: { id: 750_001 } }, { app: { id: APP_ID, slug: "gatehouse", publicKeyPem: appKeys().publicKey, installations: { acme: { id: 750_002 } } } });
   useSimulatorApp(sim);
   process.env.GITHUB_RESPONDER_APP_ID = String(RESPONDER_APP_ID);
   process.env.GITHUB_RESPONDER_APP_PRIVATE_KEY = responderKeys().privateKey;
   process.env.INCIDENT_FORCE_CANCEL_SECONDS = "0.5";
-  const slug = uniqueSlug("drill");
-  const [row] = await handle.db.insert(organizations).values({ slug, name: "Acme drill" }).returning({ id: organizations.id });
-  org = { id: row!.id, slug };
-  responder = await createUser(handle.db, `responder-${crypto.randomUUID()}@example.test`);
-  await handle.db.insert(memberships).values({ orgId: org.id, email: responder.email, role: "responder" });
-  await handle.db.insert(githubConnections).values({ orgId: org.id, kind: "app", baseUrl: sim.url, installationId: 740_002, accountLogin: "acme" });
-  const runId = await createSyncRun(handle.db, org.id, { scope: "org", trigger: "manual", requestedBy: null });
-  for (const batchId of await executeSyncJob(handle, { orgId: org.id, runId })) await executeBatchJob(handle, { orgId: org.id, runId, batchId });
+  const connected = await connectedSimOrg(handle, sim, "acme");
+  org = { id: connected.id, slug: connected.slug };
+  responder = connected.member;
+  await syncSimOrg(handle, org.id);
 }, 120_000);
 afterAll(async () => {
   await stopQueue();
