@@ -38,7 +38,7 @@ import { startIncident } from "../lib/incidents/incident-service";
 import { runIncidentAction } from "../lib/incidents/incident-actions";
 import { startSimProcess } from "./sim-process";
 import { syncOnce } from "./sync-once";
-import { freshDatabase, log, peakRssMb, round } from "./support";
+import { freshDatabase, log, peakRssMb, round, printFigures, runBench } from "./support";
 
 interface Args {
   workflows: number;
@@ -202,7 +202,7 @@ async function main(): Promise<void> {
     );
     log(`responder: ${figures.apiCalls} requests received by the simulator during the action (${stats.requests} counted by its sessions, ${stats.retries} retried, ${stats.rateLimitWaitMs} ms waiting on rate limits); ${figures.failures} item(s) failed`);
     if (args.faults) log(`injected during the incident: ${figures.injected5xx} 5xx, ${figures.injectedSecondaryRateLimits} secondary rate limits, ${figures.injectedConnectionResets} connection resets`);
-    console.log(JSON.stringify(figures));
+    printFigures(figures);
   } finally {
     await handle.close();
     await drop();
@@ -210,10 +210,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -9,7 +9,22 @@ import type { DatabaseHandle } from "../lib/db/types";
 const LOOPBACK = ["127.0.0.1", "localhost", "::1", "[::1]"];
 const t0 = performance.now();
 
-export const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
+/** A progress line on stdout, timestamped from the bench's start. */
+export const log = (msg: string) => void process.stdout.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}\n`);
+
+/** The bench's figures as its last line of stdout: one JSON object, for scripts and the closing notes. */
+export const printFigures = (figures: object) => void process.stdout.write(`${JSON.stringify(figures)}\n`);
+
+/** Runs a bench's main: exit 0 when it ends, 1 with the error's stack when it throws. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
 export const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -54,7 +54,7 @@ import { analyzeFiles } from "../lib/analysis";
 import { startHealthProbe, type HealthFigures } from "./health-probe";
 import { startSimProcess, type SimProcess } from "./sim-process";
 import { syncOnce, type RunFigures } from "./sync-once";
-import { freshDatabase, log, peakRssMb, round } from "./support";
+import { freshDatabase, log, peakRssMb, round, printFigures, runBench } from "./support";
 
 interface Args {
   repos: number;
@@ -386,7 +386,7 @@ async function main(): Promise<void> {
 
     const stillThere = await db.select({ n: sql<number>`count(*)::int` }).from(repositories).where(and(eq(repositories.orgId, orgId)));
     log(`${stillThere[0]?.n ?? 0} repository rows stored; simulator process peak RSS ${(await sim.counts()).rssMb} MB (not in peakRssMb)`);
-    console.log(JSON.stringify(result));
+    printFigures(result);
   } finally {
     await handle.close();
     await drop();
@@ -394,10 +394,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(1);
-  },
-);
+runBench(main);
