@@ -33,11 +33,11 @@ export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 1
  * A fresh, migrated database: in-memory PGlite, or a new database on the PostgreSQL `adminUrl`
  * points at (loopback only), which `drop` removes.
  */
-export async function freshDatabase(opts: { pglite: true } | { pglite: false; adminUrl: string }): Promise<{ handle: DatabaseHandle; drop: () => Promise<void> }> {
+export async function freshDatabase(opts: { pglite: true } | { pglite: false; adminUrl: string }): Promise<{ handle: DatabaseHandle; drop: () => Promise<void>; url: string | null }> {
   if (opts.pglite) {
     const handle = await openDatabase({ dataDir: ".data", inMemory: true });
     await migrateDatabase(handle);
-    return { handle, drop: async () => undefined };
+    return { handle, drop: async () => undefined, url: null };
   }
   const adminUrl = opts.adminUrl;
   const host = new URL(adminUrl).hostname;
@@ -54,6 +54,7 @@ export async function freshDatabase(opts: { pglite: true } | { pglite: false; ad
   log(`PostgreSQL ${url.host}, database ${name}`);
   return {
     handle,
+    url: url.toString(),
     drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();

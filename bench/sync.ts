@@ -2,7 +2,7 @@
 // GitHub simulator with injected latency, runSync writing into a fresh database. Loopback only;
 // stops by itself. Prints progress lines, then every figure as one JSON object on the LAST line.
 //
-//   npm run bench:sync -- --repos 1000 --latency 100 [--faults | --hostile] [--pglite] [--seed 1]
+//   npm run bench:sync -- --repos 1000 --latency 100 [--faults | --hostile [--inline]] [--pglite] [--seed 1]
 //
 //   repos           repositories in the synthetic org (built from ../shared/corpus/real-world)
 //   requestsCharged requests charged against the rate limit by the full sync (304s are free)
@@ -34,11 +34,20 @@
 //                    analysis killed or overran its worker twice
 //   health*          /api/health answer times sampled every 50 ms throughout the sync (target:
 //                    max ≤ 200 ms). The bench runs no Next server: it serves the route's handler
-//                    (lib/health.ts, on the sync's database) from a tiny HTTP server in this
-//                    process, so the figure is this process's event-loop responsiveness while it
-//                    syncs; the sampler is a worker thread, whose clock does not wait for that loop
-//   loopDelay*       the same process's event-loop delay (perf_hooks) over the same time
-//   peakRssMb        as above (target ≤ 512); simulatorRssMb the simulator process's peak
+//                    (lib/health.ts, on the same database) from a tiny HTTP server in this process,
+//                    the web server. On PostgreSQL the sync runs where the web server runs its
+//                    jobs by default (JOBS_MODE=process, lib/jobs/job-process.ts): in a job process
+//                    of its own (bench/sync-job.ts), so the figure is the web server's answer time
+//                    while a hostile sync competes with it for the machine. With --inline (and
+//                    always on --pglite, whose database belongs to one process) the sync runs in
+//                    this process, as under JOBS_MODE=inline, and the figure is this event loop's
+//                    responsiveness while it syncs. The sampler is a worker thread, whose clock
+//                    does not wait for the loop it measures
+//   loopDelay*       this process's event-loop delay (perf_hooks) over the same time
+//   jobs             "process" or "inline": where the sync ran
+//   peakRssMb        the syncing process's peak (target ≤ 512); webRssMb this process's peak;
+//                    simulatorRssMb the simulator process's peak
+import { fork } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { generateSyntheticOrg } from "../sim/fixtures/generate";
@@ -54,6 +63,7 @@ import { analyzeFiles } from "../lib/analysis";
 import { startHealthProbe, type HealthFigures } from "./health-probe";
 import { startSimProcess, type SimProcess } from "./sim-process";
 import { syncOnce, type RunFigures } from "./sync-once";
+import type { SyncJobReply, SyncJobStart } from "./sync-job";
 import { freshDatabase, log, peakRssMb, round, printFigures, runBench } from "./support";
 
 interface Args {
@@ -62,13 +72,14 @@ interface Args {
   faults: boolean;
   hostile: boolean;
   pglite: boolean;
+  inline: boolean;
   seed: number;
   faultRate: number;
   timeoutRate: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { repos: 1000, latency: 100, faults: false, hostile: false, pglite: false, seed: 1, faultRate: 0.02, timeoutRate: 0.002 };
+  const args: Args = { repos: 1000, latency: 100, faults: false, hostile: false, pglite: false, inline: false, seed: 1, faultRate: 0.02, timeoutRate: 0.002 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -84,8 +95,9 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--faults") args.faults = true;
     else if (a === "--hostile") args.hostile = true;
     else if (a === "--pglite") args.pglite = true;
+    else if (a === "--inline") args.inline = true;
     else if (a === "--") continue;
-    else throw new Error(`unknown argument ${a} (--repos N --latency MS [--faults [--fault-rate P --timeout-rate P] | --hostile] [--pglite] [--seed N])`);
+    else throw new Error(`unknown argument ${a} (--repos N --latency MS [--faults [--fault-rate P --timeout-rate P] | --hostile [--inline]] [--pglite] [--seed N])`);
   }
   if (args.faults && args.hostile) throw new Error("--faults and --hostile are separate runs: choose one");
   return args;
@@ -192,13 +204,36 @@ async function checkInventory(db: Db, orgId: string, fixture: OrgData): Promise<
 
 // ---- --hostile ----------------------------------------------------------------------------------
 
-async function hostileRun(db: Db, orgId: string, client: GithubClient, login: string, etags: EtagStore, args: Args, handle: DatabaseHandle, sim: SimProcess): Promise<void> {
-  log(`full sync of ${args.repos} repos with hostile content (database: ${handle.kind}), /api/health sampled every 50 ms`);
+/** The sync in a job process of its own, as the web server runs it on PostgreSQL (JOBS_MODE=process). */
+async function syncInJobProcess(start: SyncJobStart): Promise<{ figures: RunFigures; peakRssMb: number }> {
+  const child = fork(new URL("./sync-job.ts", import.meta.url), [], { execArgv: ["--import", "tsx", "--conditions=react-server"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  try {
+    return await new Promise((resolve, reject) => {
+      child.once("message", (reply: SyncJobReply) => (reply.type === "done" ? resolve(reply) : reject(new Error(`the job process failed: ${reply.message}`))));
+      child.once("exit", (code) => reject(new Error(`the job process exited (${code}) before it answered`)));
+      child.send(start);
+    });
+  } finally {
+    child.disconnect();
+  }
+}
+
+async function hostileRun(db: Db, orgId: string, client: GithubClient, login: string, etags: EtagStore, args: Args, handle: DatabaseHandle, sim: SimProcess, job: Omit<SyncJobStart, "orgId" | "label"> | null): Promise<void> {
+  const where = job ? "in a job process beside this web process (JOBS_MODE=process)" : "in this process (JOBS_MODE=inline)";
+  log(`full sync of ${args.repos} repos with hostile content (database: ${handle.kind}) ${where}, /api/health sampled every 50 ms`);
   const probe = await startHealthProbe(handle);
   let full: RunFigures;
   let health: HealthFigures;
+  let syncRssMb: number;
   try {
-    full = await syncOnce(db, orgId, "hostile", client, login, etags);
+    if (job) {
+      const done = await syncInJobProcess({ ...job, orgId, label: "hostile" });
+      full = done.figures;
+      syncRssMb = done.peakRssMb;
+    } else {
+      full = await syncOnce(db, orgId, "hostile", client, login, etags);
+      syncRssMb = peakRssMb();
+    }
   } finally {
     health = await probe.stop();
   }
@@ -248,7 +283,9 @@ async function hostileRun(db: Db, orgId: string, client: GithubClient, login: st
     loopDelayP99Ms: health.loopDelayP99Ms,
     loopDelayMaxMs: health.loopDelayMaxMs,
     wallSeconds: full.seconds,
-    peakRssMb: peakRssMb(),
+    jobs: job ? "process" : "inline",
+    peakRssMb: syncRssMb,
+    webRssMb: peakRssMb(),
     simulatorRssMb,
     cpuSeconds: full.cpuSeconds,
     mainThreadBusy: full.mainThreadBusy,
@@ -285,7 +322,7 @@ async function main(): Promise<void> {
   const appClient = (extra: { requestTimeoutMs?: number } = {}) =>
     createGithubClient({ kind: "app", baseUrl: sim.url, appId: APP_ID, privateKey: keys.privateKey, installationId: sim.installationId, account: login, permissions: SYNC_TOKEN_PERMISSIONS, ...extra });
 
-  const { handle, drop } = await freshDatabase(
+  const { handle, drop, url } = await freshDatabase(
     args.pglite ? { pglite: true } : { pglite: false, adminUrl: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres" },
   );
   try {
@@ -297,7 +334,8 @@ async function main(): Promise<void> {
     const etags = dbEtagStore(db, orgId);
 
     if (args.hostile) {
-      await hostileRun(db, orgId, client, login, etags, args, handle, sim);
+      const job = url && !args.inline ? { databaseUrl: url, login, simUrl: sim.url, appId: APP_ID, privateKey: keys.privateKey, installationId: sim.installationId } : null;
+      await hostileRun(db, orgId, client, login, etags, args, handle, sim, job);
       return;
     }
 

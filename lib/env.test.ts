@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseEnv } from "./env";
+import { ConfigError, jobsModeOf, parseEnv } from "./env";
 
 const PROD_OIDC = {
   NODE_ENV: "production",
@@ -151,5 +151,17 @@ describe("plain http:// in production", () => {
     expect(
       messageOf({ GITHUB_APP_ID: "11", GITHUB_APP_PRIVATE_KEY: key, GITHUB_RESPONDER_APP_ID: "11", GITHUB_RESPONDER_APP_PRIVATE_KEY: key }),
     ).toContain("GITHUB_RESPONDER_APP_ID is the reader App's id (GITHUB_APP_ID): the responder must be a second GitHub App");
+  });
+
+  it("background jobs run in a child process on PostgreSQL, in the web server on the embedded database, and a mode that needs PostgreSQL says so", () => {
+    const pg = { ...PROD_OIDC, DATABASE_URL: "postgres://gatehouse@db.internal/gatehouse" };
+    expect(jobsModeOf(parseEnv(pg))).toBe("process");
+    expect(jobsModeOf(parseEnv(PROD_OIDC))).toBe("inline");
+    expect(jobsModeOf(parseEnv({ ...pg, JOBS_MODE: "inline" }))).toBe("inline");
+    expect(jobsModeOf(parseEnv({ ...pg, JOBS_MODE: "worker" }))).toBe("worker");
+    for (const mode of ["process", "worker"]) {
+      expect(messageOf({ ...PROD_OIDC, JOBS_MODE: mode })).toContain(`JOBS_MODE=${mode} needs DATABASE_URL: the embedded database serves one process only`);
+    }
+    expect(messageOf({ ...pg, JOBS_MODE: "child" })).toContain("JOBS_MODE must be process (the web server runs background jobs in a child process), inline");
   });
 });

@@ -135,7 +135,12 @@ const EnvSchema = z.object({
     .min(0, { message: "must be 0 or more" })
     .max(10, { message: "must be at most 10: count the proxies that append to X-Forwarded-For" })
     .default(0),
-  JOBS_MODE: z.enum(["inline", "worker"], { message: "must be inline (the web server runs background jobs) or worker (only `npm run worker` does)" }).default("inline"),
+  // Unset: "process" on PostgreSQL, "inline" on the embedded database (jobsModeOf).
+  JOBS_MODE: z
+    .enum(["process", "inline", "worker"], {
+      message: "must be process (the web server runs background jobs in a child process), inline (in its own process) or worker (only `npm run worker` processes do)",
+    })
+    .optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -213,8 +218,26 @@ export function parseEnv(source: Source): Env {
   if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
     problems.push("DATABASE_MIGRATION_URL is set but DATABASE_URL is not: set DATABASE_URL to the app role's URL (the owner's URL is only for `npm run db:migrate`).");
   }
+  if ((env.JOBS_MODE === "process" || env.JOBS_MODE === "worker") && !env.DATABASE_URL) {
+    problems.push(
+      `JOBS_MODE=${env.JOBS_MODE} needs DATABASE_URL: the embedded database serves one process only, so without PostgreSQL the web server runs background jobs itself (leave JOBS_MODE unset, or set it to inline).`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(`Configuration error: ${problems.join(" ")}`);
   return env;
+}
+
+export type JobsMode = "process" | "inline" | "worker";
+
+/**
+ * Where background jobs (syncs, webhooks, the schedule) run. On PostgreSQL, by default, in a
+ * child process of the web server (`lib/jobs/job-process.ts`): a sync's fetching, parsing and
+ * writing never share an event loop with the pages and /api/health, and a sync that crashes
+ * does not take the web server down. The embedded database belongs to one process, so with it
+ * the web server runs them in its own.
+ */
+export function jobsModeOf(env: Env): JobsMode {
+  return env.JOBS_MODE ?? (env.DATABASE_URL ? "process" : "inline");
 }
 
 /**

@@ -31,7 +31,7 @@ describe("server start-up", () => {
   it("stops on a missing AUTH_SECRET under `next dev` too: no fixed development secret signs sessions", () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "gatehouse-start-"));
     try {
-      const r = start({ NODE_ENV: "development", DATA_DIR: dataDir, JOBS_MODE: "worker" });
+      const r = start({ NODE_ENV: "development", DATA_DIR: dataDir });
       expect(r.stdout).not.toContain("STARTED");
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(
