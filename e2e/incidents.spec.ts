@@ -311,7 +311,7 @@ test.describe.serial("incident mode", () => {
     await page.getByTestId("blast-job").first().getByRole("link").click();
     await page.waitForURL(/\/workflows\/[0-9a-f-]{36}/);
     const workflowId = /\/workflows\/([0-9a-f-]{36})/.exec(page.url())![1]!;
-    await page.getByRole("link", { name: "Start an incident" }).click();
+    await page.getByRole("link", { name: "Start an incident", exact: true }).click();
     await expect(page.getByLabel("What is compromised")).toHaveValue("workflow");
     await expect(page.getByLabel("Target")).toHaveValue(workflowId);
 
@@ -320,7 +320,7 @@ test.describe.serial("incident mode", () => {
     await signIn(viewer, "viewer@acme.test");
     await viewer.goto(`/orgs/acme/workflows/${workflowId}`);
     await expect(viewer.locator("main").getByRole("link", { name: "Blast radius", exact: true })).toBeVisible();
-    await expect(viewer.getByRole("link", { name: "Start an incident" })).toHaveCount(0);
+    await expect(viewer.getByRole("link", { name: /^Start an incident/ })).toHaveCount(0);
     await viewer.goto(`/orgs/acme/incidents?kind=workflow&target=${workflowId}`);
     await expect(viewer.getByRole("heading", { name: "Incidents", exact: true })).toBeVisible();
     await expect(viewer.getByRole("form", { name: "New incident" })).toHaveCount(0);

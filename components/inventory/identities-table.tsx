@@ -1,9 +1,11 @@
+import Link from "next/link";
 import type { IdentityListItem, Paged } from "@/lib/inventory/credentials-dto";
 import { identityLabel } from "@/lib/inventory/credentials-labels";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState, JobList, OidcBadge } from "./inventory-parts";
 
-export function IdentitiesTable({ page, orgSlug }: { page: Paged<IdentityListItem>; orgSlug: string }) {
+/** `incidentHref`: where to start an incident about an identity; absent for those who may not. */
+export function IdentitiesTable({ page, orgSlug, incidentHref }: { page: Paged<IdentityListItem>; orgSlug: string; incidentHref?: (identifier: string) => string }) {
   if (page.rows.length === 0) return <EmptyState>No identities match this view.</EmptyState>;
   return (
     <div tabIndex={0} role="region" aria-label="Identities (scrollable)" className="overflow-x-auto">
@@ -23,6 +25,11 @@ export function IdentitiesTable({ page, orgSlug }: { page: Paged<IdentityListIte
               <th scope="row" className="px-4 py-2 text-left font-normal">
                 <div className="break-all font-mono text-xs font-medium">{i.identifier ?? "(not named in the workflow)"}</div>
                 {i.symbolic ? <div className="text-xs text-slate-600">an expression Gatehouse could not resolve</div> : null}
+                {incidentHref && i.identifier ? (
+                  <Link href={incidentHref(i.identifier)} className="mt-1 inline-block text-xs text-red-800 underline" aria-label={`Start an incident for ${i.identifier}`}>
+                    Start an incident
+                  </Link>
+                ) : null}
               </th>
               <td className="px-4 py-2">{identityLabel(i.kind)}</td>
               <td className="px-4 py-2">

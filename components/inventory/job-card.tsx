@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { JobDetail } from "@/lib/inventory/workflow-detail-repo";
 import { calendarDaysBetween } from "@/lib/analysis/dates";
 import { Badge } from "@/components/ui/badge";
@@ -10,10 +11,22 @@ function permissionsText(j: JobDetail): string {
   return entries.length === 0 ? "none ({})" : entries.map(([k, v]) => `${k}: ${v}`).join(", ");
 }
 
+/** Labels every self-hosted runner of a kind carries: an incident about one of them would take in the whole fleet. */
+const GENERIC_RUNNER_LABELS = new Set(["self-hosted", "linux", "windows", "macos", "x64", "arm64", "arm", "x86"]);
+
+/** The labels that name this job's self-hosted runners, most specific first; "self-hosted" when none does. */
+function runnerLabels(job: JobDetail): string[] {
+  const specific = job.runsOn.filter((l) => !GENERIC_RUNNER_LABELS.has(l.toLowerCase()) && !l.includes("${{"));
+  return specific.length > 0 ? specific : ["self-hosted"];
+}
+
 const ageDays = (iso: string | null) => (iso ? calendarDaysBetween(Date.parse(iso), Date.now()) : null);
 
-/** `highlighted`: the job the address points at (?job=<id>). */
-export function JobCard({ job, highlighted = false }: { job: JobDetail; highlighted?: boolean }) {
+/**
+ * `highlighted`: the job the address points at (?job=<id>). `incidentHref`: where to start an
+ * incident about this job or one of its self-hosted runners; absent for those who may not.
+ */
+export function JobCard({ job, highlighted = false, incidentHref }: { job: JobDetail; highlighted?: boolean; incidentHref?: (kind: "job" | "runner", target: string) => string }) {
   return (
     <section
       aria-labelledby={`job-${job.id}`}
@@ -28,6 +41,11 @@ export function JobCard({ job, highlighted = false }: { job: JobDetail; highligh
         {job.name && job.name !== job.key ? <span className="font-normal text-slate-600">{job.name}</span> : null}
         <PhaseBadge phase={job.phase} />
         {job.runsUntrustedCode ? <Badge tone="red">runs code a pull request controls</Badge> : null}
+        {incidentHref ? (
+          <Link href={incidentHref("job", job.id)} className="ml-auto text-xs font-normal text-red-800 underline" aria-label={`Start an incident for job ${job.key}`}>
+            Start an incident
+          </Link>
+        ) : null}
       </h3>
       <dl className="mt-3 grid gap-x-6 gap-y-2 sm:grid-cols-[10rem_1fr]">
         <dt className="text-slate-600">GITHUB_TOKEN</dt>
@@ -56,6 +74,13 @@ export function JobCard({ job, highlighted = false }: { job: JobDetail; highligh
         <dt className="text-slate-600">Runner</dt>
         <dd>
           {job.runsOn.join(", ") || "—"} {job.selfHosted ? <Badge tone="amber">self-hosted</Badge> : null}
+          {job.selfHosted && incidentHref
+            ? runnerLabels(job).map((label) => (
+                <Link key={label} href={incidentHref("runner", label)} className="ml-2 text-xs text-red-800 underline" aria-label={`Start an incident for the runners labelled ${label}`}>
+                  Incident on runners “{label}”
+                </Link>
+              ))
+            : null}
         </dd>
         <dt className="text-slate-600">Secrets</dt>
         <dd>

@@ -23,7 +23,7 @@ export default async function IncidentsPage({ params, searchParams }: { params: 
   const status = one(sp.status) === "open" || one(sp.status) === "closed" ? (one(sp.status) as "open" | "closed") : undefined;
   const base = `/orgs/${actor.orgSlug}/incidents`;
   const mayRun = can(actor, "incident.run");
-  // ?kind=&target= (from a blast radius, a workflow or a secret) or ?new=1 opens the form, prefilled.
+  // ?kind=&target= (from a blast radius, a workflow, a job, a runner, a secret or an identity) or ?new=1 opens the form, prefilled.
   const kindParam = one(sp.kind);
   const kind: IncidentKind = INCIDENT_KIND_LIST.includes(kindParam as IncidentKind) ? (kindParam as IncidentKind) : "action";
   const target = (one(sp.target) ?? "").slice(0, 500);

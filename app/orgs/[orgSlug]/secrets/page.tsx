@@ -72,7 +72,11 @@ export default async function SecretsPage({ params, searchParams }: { params: Pr
           </Field>
         </FilterForm>
         <section aria-label="Identities" className="mt-4 rounded-lg border border-slate-200 bg-white">
-          <IdentitiesTable page={page} orgSlug={actor.orgSlug} />
+          <IdentitiesTable
+            page={page}
+            orgSlug={actor.orgSlug}
+            incidentHref={can(actor, "incident.run") ? (identifier) => `/orgs/${actor.orgSlug}/incidents?kind=identity&target=${encodeURIComponent(identifier)}` : undefined}
+          />
           <Pagination total={page.total} page={page.page} size={page.size} hrefFor={href} noun="identities" />
         </section>
       </>

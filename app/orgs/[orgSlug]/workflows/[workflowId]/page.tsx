@@ -43,6 +43,9 @@ export default async function WorkflowPage({
   }
   const marks = new Map<number, { severity: string; rule: string }[]>();
   for (const f of wf.findings) marks.set(f.line, [...(marks.get(f.line) ?? []), { severity: f.severity, rule: f.rule }]);
+  const startIncident = can(actor, "incident.run")
+    ? (kind: "job" | "runner", target: string) => `/orgs/${actor.orgSlug}/incidents?kind=${kind}&target=${encodeURIComponent(target)}`
+    : undefined;
   return (
     <>
       <p className="mb-2 text-sm">
@@ -110,7 +113,7 @@ export default async function WorkflowPage({
           </section>
           <h2 className="font-semibold">Jobs ({wf.jobs.length})</h2>
           {wf.jobs.map((j) => (
-            <JobCard key={j.id} job={j} highlighted={j.id === jobId} />
+            <JobCard key={j.id} job={j} highlighted={j.id === jobId} incidentHref={startIncident} />
           ))}
         </div>
         <section aria-labelledby="source-heading">
