@@ -48,6 +48,11 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
     `GRANT SELECT, INSERT ON TABLE incident_event TO ${role}`,
     `REVOKE ALL ON SEQUENCE incident_event_id_seq FROM ${role}`,
     `GRANT USAGE ON SEQUENCE incident_event_id_seq TO ${role}`,
+    // A finding's history, the same way.
+    `REVOKE ALL ON TABLE finding_event FROM ${role}`,
+    `GRANT SELECT, INSERT ON TABLE finding_event TO ${role}`,
+    `REVOKE ALL ON SEQUENCE finding_event_id_seq FROM ${role}`,
+    `GRANT USAGE ON SEQUENCE finding_event_id_seq TO ${role}`,
     // /api/health reports the migration level.
     `GRANT USAGE ON SCHEMA drizzle TO ${role}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role}`,

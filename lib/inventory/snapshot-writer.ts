@@ -7,7 +7,7 @@ import { isSkipped, type OrgFacts, type RepoFacts, type RepoSummary, type Skippa
 import { awsAccountOf, findingFingerprint, resolveIdentifier, resolveSecret, visibleToRepo, type VariableScope } from "./resolve";
 import { findingCountsByPath, splitUses, summarizeWorkflow } from "./workflow-summary";
 import { codeownersRules, repoOwner, workflowOwner } from "./owners";
-import { writeFindings, type FindingChanges } from "./findings-writer";
+import { recordSnapshotFindings, type FindingChanges } from "@/lib/findings/findings-store";
 import { writeEnvironments, writeFiles, writeRepoSecrets, writeRepoVariables } from "./repo-facts-writer";
 import { writeWorkflows, type DesiredWorkflow, type JobValues } from "./workflows-writer";
 
@@ -26,9 +26,9 @@ const REPO_LOCK_CLASS = 0x67687270;
  * the old one or the new one, never a mix, and a failure leaves the old one in place. Rows keep
  * their ids by natural key and unchanged rows are not written (workflows-writer.ts,
  * repo-facts-writer.ts). Org-level secrets must already be written (writeOrgFacts) so
- * references can point at them.
+ * references can point at them. `runId`: the sync run taking it, recorded on its findings' events.
  */
-export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, snap: RepoSnapshot, now: Date): Promise<{ repoId: string } & FindingChanges> {
+export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, snap: RepoSnapshot, now: Date, runId: string | null = null): Promise<{ repoId: string } & FindingChanges> {
   const { facts } = snap;
   return db.transaction(async (tx) => {
     // One writer per repository at a time, whichever process or run it comes from (two workers
@@ -156,7 +156,8 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
     }
     await writeWorkflows(tx, orgId, repoId, desired, { now, previous: previous?.syncedAt ?? null });
 
-    const changes = await writeFindings(tx, orgId, repoId, facts.repo.githubId, snap.analysis.findings, now);
+    // The findings domain decides what this snapshot's findings mean (opened, fixed, regressed).
+    const changes = await recordSnapshotFindings(tx, { orgId, repoId, repoGithubId: facts.repo.githubId, repoFullName: facts.repo.fullName, findings: snap.analysis.findings, now, runId });
     return { repoId, ...changes };
   });
 }

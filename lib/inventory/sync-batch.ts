@@ -228,7 +228,7 @@ async function runAttempt(db: Db, fetcher: OrgFetcher, ref: BatchRef, batch: typ
         for (const f of facts.files.filter((x) => isAnalysed(x.path) && x.text === null)) {
           analysis.errors.push({ root: "", path: f.path, message: `Not analysed: the file is ${f.skipped === "binary" ? "binary" : "larger than the size limit"}.` });
         }
-        await writeRepoSnapshot(db, orgId, org, { facts, filesFetched, analysis }, now());
+        await writeRepoSnapshot(db, orgId, org, { facts, filesFetched, analysis }, now(), ref.runId);
       } catch (err) {
         const message = `Could not save this repository's snapshot; the previous one is kept: ${err instanceof Error ? err.message : String(err)}`;
         logger.error("repository snapshot failed", { repo: item.repo.fullName, error: String(err) });

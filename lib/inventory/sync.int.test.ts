@@ -7,7 +7,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { findings, jobIdentities, jobSecrets, jobs, organizations, repositories, syncRuns, workflows } from "@/lib/db/schema";
+import { findingEvents, findings, jobIdentities, jobSecrets, jobs, organizations, repositories, syncRuns, workflows } from "@/lib/db/schema";
 import { createOrgFetcher } from "@/lib/github/fetch";
 import { appClient, startSim } from "@/lib/github/test-sim";
 import { DEFAULT_INSTALLATION_PERMISSIONS } from "@/sim/github";
@@ -113,6 +113,12 @@ describe("sync of the acme demo org", () => {
     const fixed = await handle.db.select().from(findings).where(and(eq(findings.repoId, web.id), eq(findings.path, wf.path)));
     expect(fixed.length).toBeGreaterThan(0);
     expect(fixed.every((f) => f.fixedAt !== null)).toBe(true);
+    // Its history says which sync saw it go.
+    const history = await handle.db.select().from(findingEvents).where(and(eq(findingEvents.orgId, acme.orgId), eq(findingEvents.findingId, finding!.id)));
+    expect(history.map((e) => ({ type: e.type, run: e.syncRunId }))).toEqual([
+      { type: "opened", run: first.id },
+      { type: "fixed", run: run.id },
+    ]);
     const newJobs = await handle.db.select().from(jobs).where(eq(jobs.repoId, web.id));
     expect(newJobs.some((j) => j.jobKey === "test" && j.permissionsSource === "workflow")).toBe(true);
   });

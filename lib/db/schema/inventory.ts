@@ -64,7 +64,7 @@ export const repositories = pgTable(
   ],
 );
 
-const repoRef = () =>
+export const repoRef = () =>
   uuid("repo_id")
     .notNull()
     .references(() => repositories.id, { onDelete: "cascade" });
@@ -313,39 +313,6 @@ export const jobSystems = pgTable(
     heuristic: boolean("heuristic").notNull().default(false),
   },
   (t) => [index("job_system_job_idx").on(t.jobId), index("job_system_org_kind_idx").on(t.orgId, t.kind, t.identifier)],
-);
-
-/**
- * Findings keep their identity across syncs through `fingerprint` (rule, repository,
- * file, job and subject — never the line, which moves). Gone from a snapshot → fixedAt set;
- * back again → fixedAt cleared (a regression) and lastSeenAt moves on.
- */
-export const findings = pgTable(
-  "finding",
-  {
-    id: uuid("id").primaryKey().defaultRandom(),
-    orgId: orgRef(),
-    repoId: repoRef(),
-    fingerprint: text("fingerprint").notNull(),
-    rule: text("rule").notNull(),
-    severity: text("severity").notNull(),
-    path: text("path").notNull(),
-    line: integer("line").notNull(),
-    jobKey: text("job_key"),
-    message: text("message").notNull(),
-    fix: text("fix").notNull(),
-    firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull(),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
-    fixedAt: timestamp("fixed_at", { withTimezone: true }),
-    regressedAt: timestamp("regressed_at", { withTimezone: true }),
-  },
-  (t) => [
-    uniqueIndex("finding_org_fingerprint_uq").on(t.orgId, t.fingerprint),
-    index("finding_repo_idx").on(t.repoId),
-    index("finding_org_rule_idx").on(t.orgId, t.rule),
-    // Open findings per workflow file: counts, the severity filter and sort=findings.
-    index("finding_open_repo_path_idx").on(t.orgId, t.repoId, t.path, t.severity).where(sql`fixed_at is null`),
-  ],
 );
 
 /**

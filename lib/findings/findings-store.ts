@@ -1,0 +1,118 @@
+import "server-only";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/types";
+import { findingEvents, findings, type FindingEventData, type FindingEventType } from "@/lib/db/schema";
+import type { Finding } from "@/lib/analysis/types";
+import { findingFingerprint } from "@/lib/inventory/resolve";
+import { findingTransitions } from "./lifecycle";
+
+export interface FindingChanges {
+  total: number;
+  opened: number;
+  fixed: number;
+  regressed: number;
+}
+
+export interface SnapshotFindings {
+  orgId: string;
+  repoId: string;
+  repoGithubId: number;
+  repoFullName: string;
+  findings: Finding[];
+  now: Date;
+  /** The sync run that took the snapshot; null outside a run (tests, a one-off re-analysis). */
+  runId: string | null;
+}
+
+/** The system actor of every event a sync records (as lib/audit names it). */
+const SYNC_ACTOR = "Gatehouse (sync)";
+const CHUNK = 500;
+
+/**
+ * Records one repository's findings as its new snapshot saw them, inside the snapshot's
+ * transaction: known fingerprints move lastSeenAt on (a fixed one is back: fixedAt cleared,
+ * regressedAt stamped); findings of the repository not seen are marked fixed; and each of those
+ * transitions (lifecycle.ts) is appended to finding_event with the run that saw it.
+ */
+export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promise<FindingChanges> {
+  const seen = new Map<string, Finding>();
+  for (const f of s.findings) seen.set(findingFingerprint(s.repoGithubId, f), f);
+  const fingerprints = [...seen.keys()];
+  // The repository's findings, and any stored row of a fingerprint seen now (one moved here).
+  const stored = await tx
+    .select({ id: findings.id, fingerprint: findings.fingerprint, fixedAt: findings.fixedAt, rule: findings.rule, severity: findings.severity, path: findings.path, line: findings.line, jobKey: findings.jobKey, message: findings.message })
+    .from(findings)
+    .where(and(eq(findings.orgId, s.orgId), fingerprints.length > 0 ? or(eq(findings.repoId, s.repoId), inArray(findings.fingerprint, fingerprints)) : eq(findings.repoId, s.repoId)));
+  const t = findingTransitions(
+    stored.map((r) => ({ id: r.id, fingerprint: r.fingerprint, fixed: r.fixedAt !== null })),
+    new Set(fingerprints),
+  );
+
+  const rows = [...seen.entries()].map(([fingerprint, f]) => ({
+    orgId: s.orgId,
+    repoId: s.repoId,
+    fingerprint,
+    rule: f.rule,
+    severity: f.severity,
+    path: f.path,
+    line: f.line,
+    jobKey: f.job,
+    message: f.message,
+    fix: f.fix,
+    firstSeenAt: s.now,
+    lastSeenAt: s.now,
+  }));
+  const ids = new Map<string, string>();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const written = await tx
+      .insert(findings)
+      .values(rows.slice(i, i + CHUNK))
+      .onConflictDoUpdate({
+        target: [findings.orgId, findings.fingerprint],
+        set: {
+          repoId: sql`excluded.repo_id`,
+          severity: sql`excluded.severity`,
+          line: sql`excluded.line`,
+          message: sql`excluded.message`,
+          fix: sql`excluded.fix`,
+          lastSeenAt: sql`excluded.last_seen_at`,
+          regressedAt: sql`case when ${findings.fixedAt} is not null then excluded.last_seen_at else ${findings.regressedAt} end`,
+          fixedAt: sql`null`,
+        },
+      })
+      .returning({ id: findings.id, fingerprint: findings.fingerprint });
+    for (const w of written) ids.set(w.fingerprint, w.id);
+  }
+  if (t.fixed.length > 0) {
+    await tx
+      .update(findings)
+      .set({ fixedAt: s.now })
+      .where(and(eq(findings.orgId, s.orgId), isNull(findings.fixedAt), inArray(findings.id, t.fixed.map((f) => f.id))));
+  }
+
+  const event = (type: FindingEventType, findingId: string, fingerprint: string, data: FindingEventData) => ({
+    orgId: s.orgId,
+    findingId,
+    fingerprint,
+    type,
+    at: s.now,
+    syncRunId: s.runId,
+    actor: SYNC_ACTOR,
+    data,
+  });
+  const seenData = (fingerprint: string): FindingEventData => {
+    const f = seen.get(fingerprint)!;
+    return { rule: f.rule, severity: f.severity, repo: s.repoFullName, path: f.path, line: f.line, job: f.job, message: f.message };
+  };
+  const storedById = new Map(stored.map((r) => [r.id, r]));
+  const events = [
+    ...t.opened.map((fp) => event("opened", ids.get(fp)!, fp, seenData(fp))),
+    ...t.regressed.map((fp) => event("regressed", ids.get(fp)!, fp, seenData(fp))),
+    ...t.fixed.map((f) => {
+      const r = storedById.get(f.id)!;
+      return event("fixed", f.id, f.fingerprint, { rule: r.rule, severity: r.severity, repo: s.repoFullName, path: r.path, line: r.line, job: r.jobKey, message: r.message });
+    }),
+  ];
+  for (let i = 0; i < events.length; i += CHUNK) await tx.insert(findingEvents).values(events.slice(i, i + CHUNK));
+  return { total: rows.length, opened: t.opened.length, fixed: t.fixed.length, regressed: t.regressed.length };
+}
