@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     if (!started.ok) throw new Error(`startIncident: ${started.error.message}`);
     const afterStart = await sim.incidentState(before.writeLogLength);
     const startSeconds = (Date.now() - startedMs) / 1000;
-    log(`incident started in ${round(startSeconds, 2)} s (scope frozen, ${afterStart.requests - before.requests} reader requests for the runs inside the window)`);
+    log(`incident started in ${round(startSeconds, 2)} s (scope frozen, ${afterStart.requests - before.requests} reader requests for the runs and releases inside the window)`);
 
     const ticker = setInterval(() => {
       void sim

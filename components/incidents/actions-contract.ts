@@ -12,6 +12,7 @@ export const ACTION_VERBS: Record<IncidentAction, string> = {
   "cancel-runs": "Cancelling runs",
   "delete-caches": "Deleting caches",
   "delete-artifacts": "Deleting artifacts",
+  "delete-run-logs": "Deleting run logs",
   "delete-deploy-keys": "Deleting deploy keys",
   "enable-workflows": "Re-enabling",
 };

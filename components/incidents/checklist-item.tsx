@@ -41,7 +41,29 @@ function Entries({ title, entries }: { title: string; entries: ChecklistItemDto[
   );
 }
 
+/** An item's detail, line by line; a line that is only a github.com address is a link (a release's page). */
+function Detail({ text }: { text: string }) {
+  return (
+    <p className="mt-1 whitespace-pre-line text-slate-700">
+      {text.split("\n").map((line, i) => (
+        <span key={i}>
+          {i > 0 ? "\n" : ""}
+          {/^https:\/\/github\.com\/\S+$/.test(line) ? (
+            <a href={line} className="break-all text-blue-800 underline" rel="noreferrer">
+              {line}
+            </a>
+          ) : (
+            line
+          )}
+        </span>
+      ))}
+    </p>
+  );
+}
+
 const REASON_LABEL: Partial<Record<ItemStatus, string>> = { skipped: "Why is it skipped?", failed: "What failed?" };
+/** Item kinds whose "done" needs evidence (the API refuses it without). */
+const EVIDENCE_TO_FINISH = new Set(["rebuild-release"]);
 
 /** The one GitHub action an item offers by itself (the step's bulk actions cover the rest). */
 const ITEM_ACTIONS: Partial<Record<string, { action: IncidentAction; label: string }>> = {
@@ -60,6 +82,8 @@ export function ChecklistItem({ item, fromDrift }: { item: ChecklistItemDto; fro
   const status = choice ?? item.status;
   const restoreOverride = item.kind === "restore-workflow" && status === "done" && canOverride;
   const reasonLabel = REASON_LABEL[status] ?? (restoreOverride ? "Override reason (admins only; needed when a sync does not yet show the cause gone)" : null);
+  // Done by hand outside Gatehouse (a release rebuilt): "done" comes with its evidence.
+  const needsEvidence = EVIDENCE_TO_FINISH.has(item.kind) && status === "done" && item.status !== "done" && item.evidence.length === 0;
   const base = `item-${item.id}`;
 
   const patch = async (body: Record<string, unknown>): Promise<boolean> => {
@@ -72,12 +96,18 @@ export function ChecklistItem({ item, fromDrift }: { item: ChecklistItemDto; fro
   };
   const onStatus = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const reason = String(new FormData(e.currentTarget).get("reason") ?? "").trim();
+    const form = new FormData(e.currentTarget);
+    const reason = String(form.get("reason") ?? "").trim();
+    const evidence = String(form.get("evidence") ?? "").trim();
     if ((status === "skipped" || status === "failed") && !reason) {
       setError(`Say why the item is ${status}.`);
       return;
     }
-    if (await patch({ status, ...(reason ? { reason } : {}) })) setChoice(null);
+    if (needsEvidence && !evidence) {
+      setError("Add the evidence that it is done: the new release's link and the run that built it.");
+      return;
+    }
+    if (await patch({ status, ...(reason ? { reason } : {}), ...(evidence ? { evidence } : {}) })) setChoice(null);
   };
   const onAssign = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -124,7 +154,7 @@ export function ChecklistItem({ item, fromDrift }: { item: ChecklistItemDto; fro
           <span className="font-medium">{item.status === "failed" ? "Error" : "Reason"}:</span> {item.statusReason}
         </p>
       ) : null}
-      {item.detail ? <p className="mt-1 whitespace-pre-line text-slate-700">{item.detail}</p> : null}
+      {item.detail ? <Detail text={item.detail} /> : null}
 
       {editable ? (
         <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2">
@@ -150,6 +180,14 @@ export function ChecklistItem({ item, fromDrift }: { item: ChecklistItemDto; fro
                   {reasonLabel}
                 </label>
                 <input id={`${base}-reason`} name="reason" className={`${field} min-w-56`} defaultValue={item.status === status ? (item.statusReason ?? "") : ""} />
+              </>
+            ) : null}
+            {needsEvidence ? (
+              <>
+                <label htmlFor={`${base}-evidence`} className="text-xs font-medium">
+                  Evidence (the new release, the run that built it)
+                </label>
+                <input id={`${base}-evidence`} name="evidence" required className={`${field} min-w-72`} />
               </>
             ) : null}
             <Button type="submit" variant="secondary" className="py-1" disabled={pending || (choice === null && !reasonLabel)}>

@@ -16,7 +16,16 @@ const STEP_ACTIONS: Record<number, { action: IncidentAction; kind: string; label
   ],
   2: [{ action: "delete-deploy-keys", kind: "delete-deploy-key", label: (n) => `Delete deploy keys (${n})`, confirm: (n) => `Confirm: delete ${n} deploy key${n === 1 ? "" : "s"}`, danger: true }],
   5: [{ action: "delete-artifacts", kind: "rebuild", label: () => "Delete artifacts", confirm: (n) => `Confirm: delete the artifacts of ${n} workflow${n === 1 ? "" : "s"}`, danger: true }],
-  6: [{ action: "delete-caches", kind: "delete-caches", label: (n) => `Delete caches (${n} repositor${n === 1 ? "y" : "ies"})`, confirm: (n) => `Confirm: delete the caches of ${n} repositor${n === 1 ? "y" : "ies"}`, danger: true }],
+  6: [
+    { action: "delete-caches", kind: "delete-caches", label: (n) => `Delete caches (${n} repositor${n === 1 ? "y" : "ies"})`, confirm: (n) => `Confirm: delete the caches of ${n} repositor${n === 1 ? "y" : "ies"}`, danger: true },
+    {
+      action: "delete-run-logs",
+      kind: "delete-run-logs",
+      label: (n) => `Delete run logs (${n} public repositor${n === 1 ? "y" : "ies"})`,
+      confirm: (n) => `Confirm: delete the logs of the runs inside the window in ${n} public repositor${n === 1 ? "y" : "ies"} (read them first)`,
+      danger: true,
+    },
+  ],
 };
 
 function StepBlock({ step, driftKeys }: { step: Step; driftKeys: ReadonlySet<string> }) {
@@ -68,6 +77,7 @@ const SCOPE_KIND: Record<keyof IncidentDetailDto["scope"], string> = {
   identities: "identity",
   systems: "system",
   deployKeys: "deploy-key",
+  releases: "release",
   owners: "owner",
 };
 

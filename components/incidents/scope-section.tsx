@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { IncidentDetailDto, ScopeItemDto } from "@/lib/incidents/incident-dto";
 import { Badge } from "@/components/ui/badge";
+import { utc } from "./labels";
 
 // The frozen scope, by kind, exposed first. Each kind is a disclosure with its counts in the
 // summary: the workflows (and exposed secrets) open when short, the rest closed, so the
@@ -108,6 +109,32 @@ export function ScopeSection({ d, orgSlug }: { d: Pick<IncidentDetailDto, "scope
               <span>{r.label}</span> {r.data.readOnly === false ? <Badge tone="red">read-write</Badge> : <Badge>read-only</Badge>}
             </>
           )}
+        />
+        <Group
+          title="Releases"
+          rows={s.releases}
+          open={s.releases.some((r) => r.exposed)}
+          render={(r) => {
+            const url = str(r.data.htmlUrl);
+            return (
+              <>
+                {url?.startsWith("https://") ? (
+                  <a href={url} className="font-mono text-xs text-blue-800 underline" rel="noreferrer">
+                    {r.label}
+                  </a>
+                ) : (
+                  <span className="font-mono text-xs">{r.label}</span>
+                )}{" "}
+                <span className="text-xs text-slate-600">created {utc(str(r.data.createdAt))}</span>
+                {r.data.draft === true ? (
+                  <>
+                    {" "}
+                    <Badge>draft</Badge>
+                  </>
+                ) : null}
+              </>
+            );
+          }}
         />
         <Group
           title="Repositories"

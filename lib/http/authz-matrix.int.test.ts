@@ -24,10 +24,10 @@ import { githubConnections, syncRuns } from "@/lib/db/schema";
 import { stopQueue } from "@/lib/jobs/queue";
 import { OWNER_USE_CASES } from "@/lib/inventory/owners-service";
 import { clearOwnerRoute, listIdentitiesRoute, listOwnersRoute, listSecretsRoute, listSystemsRoute, setOwnerRoute } from "@/lib/inventory/credentials-routes";
-import { incidentItems, incidents, ownerOverrides, repositories } from "@/lib/db/schema";
+import { incidentItems, incidents, incidentScope, ownerOverrides, repositories } from "@/lib/db/schema";
 import { seedOrgFacts, seedRepo } from "@/lib/testing/inventory";
 import { INCIDENT_USE_CASES, addScope, closeIncident, startIncident, updateItem } from "@/lib/incidents/incident-service";
-import { runIncidentAction } from "@/lib/incidents/incident-actions";
+import { ACTION_ITEM_KIND, INCIDENT_ACTIONS, runIncidentAction, type IncidentActionName } from "@/lib/incidents/incident-actions";
 import { setSecretValue } from "@/lib/incidents/secret-value";
 import {
   addScopeRoute,
@@ -88,6 +88,28 @@ async function openIncident(target: TestOrg, opts: { drift?: boolean } = {}) {
 async function driftOf(target: TestOrg, incidentId: string): Promise<string> {
   const { getIncidentDetail } = await import("@/lib/incidents/incident-repo");
   return (await getIncidentDetail(handle.db, target.id, incidentId)).drift[0]!.workflowId;
+}
+
+/**
+ * An open incident with an item `action` acts on. The seeded inventory has no publishing
+ * workflow, public repository or deploy key, and no window: the items a sync and a window would
+ * bring (rebuild, delete-run-logs, delete-deploy-key) are added to the frozen scope here.
+ */
+async function incidentFor(target: TestOrg, action: IncidentActionName) {
+  const i = await openIncident(target);
+  const kind = ACTION_ITEM_KIND[action];
+  const have = await handle.db.select({ id: incidentItems.id }).from(incidentItems).where(and(eq(incidentItems.incidentId, i.id), eq(incidentItems.kind, kind)));
+  if (have.length > 0) return i;
+  const on = kind === "delete-run-logs" ? "repository" : "workflow";
+  let [row] = await handle.db.select().from(incidentScope).where(and(eq(incidentScope.incidentId, i.id), eq(incidentScope.kind, on)));
+  if (kind === "delete-deploy-key") {
+    [row] = await handle.db
+      .insert(incidentScope)
+      .values({ orgId: target.id, incidentId: i.id, kind: "deploy-key", key: `${String(row!.data.repo)}:1`, label: "matrix key", data: { repo: row!.data.repo, repoGithubId: row!.data.repoGithubId, keyId: 1 } })
+      .returning();
+  }
+  await handle.db.insert(incidentItems).values({ orgId: target.id, incidentId: i.id, step: 6, kind, scopeKey: `${row!.kind}:${row!.key}`, label: `matrix ${kind}`, position: 999 });
+  return i;
 }
 
 /** An open incident whose every item is finished, ready to close. */
@@ -395,6 +417,15 @@ const ROUTES: {
     okStatus: 200,
   },
   {
+    name: "POST incident actions delete-run-logs (dry run)",
+    def: incidentActionRoute as AnyRoute,
+    method: "POST",
+    permission: "incident.run",
+    params: async (o) => ({ orgSlug: o.slug, incidentId: (await incidentFor(o, "delete-run-logs")).id }),
+    body: () => ({ action: "delete-run-logs", dryRun: true }),
+    okStatus: 200,
+  },
+  {
     name: "POST incident item secret-value",
     def: secretValueRoute as AnyRoute,
     method: "POST",
@@ -519,6 +550,33 @@ describe.each(ROUTES.map((r) => [r.name, r] as const))("route %s", (_name, route
       expect(rows).toMatchObject([{ outcome: "denied", actorEmail: admin.email, actorRole: "admin", metadata: { reason: "cross_site", permission: route.permission } }]);
     });
   }
+});
+
+// Every incident action, not only the one the use-case matrix above runs: a dry run (it calls
+// nothing, with or without a responder App) as each role of the org and of another org.
+describe.each(INCIDENT_ACTIONS.map((a) => [a] as const))("incident action %s", (action) => {
+  it.each(ROLES)("as %s in its own org", async (role: Role) => {
+    const i = await incidentFor(org, action);
+    const items = () => handle.db.select().from(incidentItems).where(eq(incidentItems.incidentId, i.id));
+    const before = await items();
+    const result = await executeUseCase(handle, org.users[role], runIncidentAction, { orgSlug: org.slug, incidentId: i.id, action, dryRun: true }, testMeta());
+    if (roleGrants(role, runIncidentAction.permission)) {
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      const data = result.data as { results: { status: string; calls: unknown[] }[] };
+      expect(data.results.length).toBeGreaterThan(0);
+      expect(data.results.every((r) => (r.status === "planned" && r.calls.length > 0) || r.status === "refused")).toBe(true);
+    } else {
+      expect(result).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    }
+    expect(await items()).toEqual(before);
+  });
+
+  it.each(ROLES)("as %s of another org: not found", async (role: Role) => {
+    const i = await incidentFor(org, action);
+    const result = await executeUseCase(handle, await outsider(role), runIncidentAction, { orgSlug: org.slug, incidentId: i.id, action, dryRun: true }, testMeta());
+    expect(result).toMatchObject({ ok: false, error: { code: "not_found" } });
+  });
 });
 
 describe("route input handling", () => {

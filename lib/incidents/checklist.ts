@@ -2,7 +2,7 @@
 // do, from a frozen scope. Pure: the same scope gives the same items, in the same order
 // (exposed first within a step).
 import type { ScopeEntry } from "./scope";
-import { REGISTRY_STEPS, REVOCABLE_IDENTITIES, ghApi, registryOfSecret, revokeIdentityCommand, secretSetCommand } from "./commands";
+import { REGISTRY_STEPS, REVOCABLE_IDENTITIES, ghApi, rebuildReleaseCommand, rebuildReleaseDetail, registryOfSecret, revokeIdentityCommand, runLogsCommand, secretSetCommand } from "./commands";
 import { workflowRef } from "./exposure";
 
 export const STEPS = [
@@ -15,7 +15,7 @@ export const STEPS = [
   { step: 7, title: "Restore behind a fixed boundary" },
 ] as const;
 
-/** Item kinds that Gatehouse can carry out through the responder App (incident-actions.ts). */
+/** What an item is about; the kinds that incident-actions.ts acts on are listed in its ITEM_KIND. */
 export type ItemKind =
   | "disable-workflow"
   | "revoke-identity"
@@ -23,6 +23,7 @@ export type ItemKind =
   | "rotate-secret"
   | "revoke-registry"
   | "rebuild"
+  | "rebuild-release"
   | "delete-caches"
   | "delete-run-logs"
   | "review-destinations"
@@ -43,7 +44,14 @@ const byExposure = (a: ScopeEntry, b: ScopeEntry) => Number(b.exposure === "expo
 const scopeKey = (e: ScopeEntry) => `${e.kind}:${e.key}`;
 const str = (v: unknown) => (typeof v === "string" ? v : null);
 
-export function planChecklist(scope: ScopeEntry[], ctx: { org: string; startedAt: Date }): PlannedItem[] {
+export interface PlanContext {
+  org: string;
+  startedAt: Date;
+  /** The compromise window, when the incident has one (the run-log commands list the runs inside it). */
+  window?: { from: Date; to: Date } | null;
+}
+
+export function planChecklist(scope: ScopeEntry[], ctx: PlanContext): PlannedItem[] {
   const of = (kind: ScopeEntry["kind"]) => scope.filter((e) => e.kind === kind).sort(byExposure);
   const workflows = of("workflow");
   const items: PlannedItem[] = [];
@@ -115,13 +123,39 @@ export function planChecklist(scope: ScopeEntry[], ctx: { org: string; startedAt
     });
   }
 
+  const releases = of("release");
+  for (const r of releases) {
+    const d = r.data;
+    items.push({
+      step: 5,
+      kind: "rebuild-release",
+      scopeKey: scopeKey(r),
+      label: `Rebuild ${String(d.repo)} ${String(d.tagName)} from a clean runner`,
+      detail: rebuildReleaseDetail({
+        repo: String(d.repo),
+        tagName: String(d.tagName),
+        name: str(d.name),
+        createdAt: String(d.createdAt),
+        publishedAt: str(d.publishedAt),
+        draft: d.draft === true,
+        prerelease: d.prerelease === true,
+        htmlUrl: String(d.htmlUrl),
+        workflowsInWindow: Array.isArray(d.workflowsInWindow) ? (d.workflowsInWindow as { path: string; runs: number }[]) : [],
+        registries: Array.isArray(d.registries) ? (d.registries as string[]) : [],
+      }),
+      owner: str(d.owner),
+      command: rebuildReleaseCommand({ repo: String(d.repo), id: Number(d.id), tagName: String(d.tagName), targetCommitish: String(d.targetCommitish) }),
+      exposed: r.exposure === "exposed",
+    });
+  }
   for (const w of workflows.filter((e) => Array.isArray(e.data.phases) && (e.data.phases as string[]).some((p) => p === "publish" || p === "deploy"))) {
+    const released = releases.filter((r) => r.data.repo === w.data.repo).length;
     items.push({
       step: 5,
       kind: "rebuild",
       scopeKey: scopeKey(w),
       label: `Rebuild what ${w.label} released`,
-      detail: "Delete the artifacts of its runs inside the window, and rebuild each release and package it produced from a clean runner after the fix.",
+      detail: `Delete the artifacts of its runs inside the window, and rebuild each package it produced from a clean runner after the fix.${released > 0 ? ` The ${released} release(s) of ${String(w.data.repo)} inside the window have items of their own.` : ""}`,
       owner: str(w.data.owner),
       command: `${ghApi("GET", `/repos/${String(w.data.repo)}/actions/artifacts`)}\n${ghApi("GET", `/repos/${String(w.data.repo)}/releases`)}`,
       exposed: w.exposure === "exposed",
@@ -140,14 +174,15 @@ export function planChecklist(scope: ScopeEntry[], ctx: { org: string; startedAt
       exposed: r.exposure === "exposed",
     });
     if (r.data.logReview) {
+      const refs = workflows.filter((w) => w.data.repo === r.label).map((w) => workflowRef(w.data));
       items.push({
         step: 6,
         kind: "delete-run-logs",
         scopeKey: scopeKey(r),
         label: `Review and delete the logs of runs inside the window (${r.label} is public)`,
-        detail: "Logs of a public repository are world-readable: read them for leaked values first, then delete them.",
+        detail: `Logs of a public repository are world-readable: read them for leaked values first (keep a copy as evidence), then delete the logs of every completed run of its ${refs.length} in-scope workflow(s) inside the window.`,
         owner: str(r.data.owner),
-        command: ghApi("DELETE", `/repos/${r.label}/actions/runs/<run-id>/logs`),
+        command: ctx.window && refs.length > 0 ? runLogsCommand(r.label, refs, ctx.window) : ghApi("DELETE", `/repos/${r.label}/actions/runs/<run-id>/logs`),
         exposed: true,
       });
     }

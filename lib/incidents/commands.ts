@@ -118,3 +118,79 @@ export function secretSetCommand(data: { name: string; scope: string; repo: stri
   if (data.scope === "environment") return `gh secret set ${data.name} --repo ${data.repo} --env ${data.environment}`;
   return `gh secret set ${data.name} --repo ${data.repo}`;
 }
+
+/**
+ * Package registries (systems the inventory sees jobs publish to) and where to check what a job
+ * published inside the window: a release item names them, since a rebuilt release is not a
+ * rebuilt package.
+ */
+export const PACKAGE_REGISTRIES: ReadonlyMap<string, string> = new Map([
+  ["npm", "npm view <package> time --json (the versions published inside the window)"],
+  ["pypi", "pypi.org/project/<name>/#history (the releases uploaded inside the window)"],
+  ["crates", "crates.io/crates/<crate>/versions (the versions published inside the window)"],
+  ["container-registry", "the registry's tag list with push dates (the tags pushed inside the window, by digest)"],
+]);
+
+const isoMinute = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/**
+ * Step 5, one release: take it out of use, drop the assets a compromised run may have built, and
+ * release again from the fixed commit. Re-running the release's own run would not help: it runs
+ * the tag's workflow file, which still uses what was compromised.
+ */
+export function rebuildReleaseCommand(r: { repo: string; id: number; tagName: string; targetCommitish: string }): string {
+  const release = `/repos/${r.repo}/releases/${r.id}`;
+  const target = /^[0-9a-f]{40}$/i.test(r.targetCommitish) ? "<the fixed commit>" : r.targetCommitish;
+  return [
+    `# 1. take it out of use: a draft is hidden, downloads included, from everyone without push access`,
+    ghApi("PATCH", release, {}) + " -F draft=true",
+    `#    or keep it visible, marked: ${ghApi("PATCH", release, { name: `${r.tagName} (compromised: do not use)`, make_latest: "false" })} -F prerelease=true`,
+    `# 2. delete the assets a compromised run may have built`,
+    `${ghApi("GET", `${release}/assets`)} --paginate --jq '.[].id'  # then for each: ${ghApi("DELETE", `/repos/${r.repo}/releases/assets/<id>`)}`,
+    `# 3. once the fix is in ${target} and the workflow re-enabled (step 7): release again from a clean runner`,
+    `gh release create <next-version> --repo ${r.repo} --target ${q(target)} --title ${q(`<next-version> (rebuild of ${r.tagName})`)} --notes ${q(`Rebuilt from a clean runner; replaces ${r.tagName}.`)}`,
+  ].join("\n");
+}
+
+/** What a release item says: the release, what may have built it, and the registries to check too. */
+export function rebuildReleaseDetail(r: {
+  repo: string;
+  tagName: string;
+  name: string | null;
+  createdAt: string;
+  publishedAt: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  htmlUrl: string;
+  workflowsInWindow: { path: string; runs: number }[];
+  registries: string[];
+}): string {
+  const kind = r.draft ? " (draft)" : r.prerelease ? " (prerelease)" : "";
+  const lines = [
+    `${r.tagName}${r.name && r.name !== r.tagName ? ` "${r.name}"` : ""}${kind}: created ${isoMinute(r.createdAt)}${r.publishedAt ? `, published ${isoMinute(r.publishedAt)}` : ", not published"}.`,
+    r.htmlUrl,
+    r.workflowsInWindow.length > 0
+      ? `In-scope workflows of ${r.repo} ran inside the window (${r.workflowsInWindow.map((w) => `${w.path.split("/").pop()}: ${w.runs} run(s)`).join(", ")}): one of those runs may have built it.`
+      : `No in-scope workflow of ${r.repo} ran inside the window: check what built it before trusting it.`,
+  ];
+  if (r.registries.length > 0) {
+    lines.push(`Packages: the in-scope jobs of ${r.repo} also publish to ${r.registries.join(", ")}: check what they published inside the window there and rebuild it too (step 4 has each registry's steps).`);
+  }
+  lines.push("Finish it by hand: done with evidence (the new release and the run that built it), or skipped with a reason.");
+  return lines.join("\n");
+}
+
+/**
+ * Step 6, a public repository: list the completed runs of its in-scope workflows inside the
+ * window, keep a copy of their logs (world-readable until deleted, and evidence), delete them.
+ */
+export function runLogsCommand(repo: string, workflowRefs: (string | number)[], window: { from: Date; to: Date }): string {
+  const created = `${iso(window.from)}..${iso(window.to)}`;
+  return [
+    ...workflowRefs.map((ref) => `gh api ${q(`repos/${repo}/actions/workflows/${ref}/runs?created=${created}&status=completed&per_page=100`)} --paginate --jq '.workflow_runs[].id' >> runs.txt`),
+    `# read them first, and keep a copy as evidence:`,
+    `while read -r id; do gh run view "$id" --repo ${repo} --log > "run-$id.log"; done < runs.txt`,
+    `while read -r id; do gh api -X DELETE "repos/${repo}/actions/runs/$id/logs"; done < runs.txt`,
+  ].join("\n");
+}

@@ -1,6 +1,7 @@
 import "server-only";
 import type { GithubClient } from "@/lib/github/client";
 import type { ScopeEntry } from "./scope";
+import { releaseInWindow, toReleaseInWindow, type RawRelease, type ReleaseInWindow } from "./releases";
 
 export interface RunInWindow {
   id: number;
@@ -63,6 +64,37 @@ export async function readRunsInWindow(client: GithubClient, org: string, scope:
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, workflows.length) }, worker));
   runs.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
   return { runs, failures };
+}
+
+/**
+ * The releases every in-scope repository created or published inside the window, read with the
+ * reader App (`GET /repos/{o}/{r}/releases`, every page: GitHub lists them newest created first,
+ * but a draft created long before may be published inside the window, so no page can be skipped).
+ * Drafts are listed only to tokens that may push (contents: write), which the reader's are not:
+ * a release still a draft is not seen. A repository whose releases cannot be read is reported in
+ * `failures`.
+ */
+export async function readReleasesInWindow(client: GithubClient, org: string, scope: ScopeEntry[], window: Window): Promise<{ releases: ReleaseInWindow[]; failures: string[] }> {
+  const repos = scope.filter((e) => e.kind === "repository");
+  const releases: ReleaseInWindow[] = [];
+  const failures: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < repos.length) {
+      const repo = repos[next++]!;
+      const [owner, name] = repo.label.split("/") as [string, string];
+      try {
+        const list = (await client.octokit.paginate("GET /repos/{owner}/{repo}/releases", { owner: owner || org, repo: name, per_page: 100 })) as RawRelease[];
+        for (const r of list) if (releaseInWindow(r, window)) releases.push(toReleaseInWindow(repo.label, r));
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        failures.push(`releases of ${repo.label}: ${status === 404 ? "not found on GitHub (deleted since the last sync?)" : err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, repos.length) }, worker));
+  releases.sort((a, b) => a.repo.localeCompare(b.repo) || b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
+  return { releases, failures };
 }
 
 /**

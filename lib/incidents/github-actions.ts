@@ -11,6 +11,7 @@ import {
   type ApiCall,
   type ResponderConfig,
   type ResponderSession,
+  type WorkflowRef,
 } from "@/lib/github/responder";
 import { workflowRef } from "./exposure";
 import type { IncidentActionName } from "./incident-actions";
@@ -21,6 +22,8 @@ export interface ActionTarget {
   scopeKey: string;
   /** The scope row's copy: repo ("owner/name"), repoGithubId / githubId, githubWorkflowId, path, keyId. */
   data: Record<string, unknown>;
+  /** The in-scope workflows of its repository (delete-run-logs lists their runs inside the window). */
+  workflows?: WorkflowRef[];
 }
 
 export interface ItemResult {
@@ -97,6 +100,13 @@ function plan(action: IncidentActionName, t: ActionTarget, incident: typeof inci
         ...plannedCalls("delete-artifacts", [{ owner, repo, artifactId: 0 }]).map((c) => ({ ...c, path: c.path.replace("/artifacts/0", "/artifacts/{each artifact}") })),
       ];
     }
+    case "delete-run-logs": {
+      const w = window(incident);
+      return [
+        ...(t.workflows ?? []).flatMap((workflowId) => plannedCalls("list-runs", [{ owner, repo, workflowId, created: w }])),
+        ...plannedCalls("delete-run-logs", [{ owner, repo, runId: 0 }]).map((c) => ({ ...c, path: c.path.replace("/runs/0/", "/runs/{each completed run inside the window}/") })),
+      ];
+    }
     case "delete-deploy-keys":
       return plannedCalls("delete-deploy-keys", [{ owner, repo, keyId: Number(t.data.keyId) }]);
   }
@@ -104,7 +114,8 @@ function plan(action: IncidentActionName, t: ActionTarget, incident: typeof inci
 
 const callList = (calls: (ApiCall & { when?: string })[]) => calls.map((c) => ({ method: c.method, path: c.path, ...(c.when ? { when: c.when } : {}) }));
 
-type Outcome = Pick<ItemResult, "status" | "message">;
+/** `calls`: the calls actually made, when they say more than the plan (which runs' logs went). */
+type Outcome = Pick<ItemResult, "status" | "message"> & { calls?: ItemResult["calls"] };
 
 /**
  * What one item's action does with an open session; its message is the evidence. `after` is
@@ -165,11 +176,46 @@ async function perform(session: ResponderSession, action: IncidentActionName, t:
       }
       return { status: "done", message: `${deleted} artifact(s) of ${runs.length} run(s) inside the window deleted; rebuild the releases from a clean runner` };
     }
+    case "delete-run-logs":
+      return deleteRunLogs(session, owner, repo, t.workflows ?? [], window(incident));
     case "delete-deploy-keys": {
       const r = await session.deleteDeployKey(owner, repo, Number(t.data.keyId));
       return { status: r === "already" ? "already" : "done", message: r === "already" ? "was already deleted" : "deleted" };
     }
   }
+}
+
+/**
+ * The logs of every completed run of a repository's in-scope workflows inside the window, deleted
+ * one run at a time. GitHub answers 204 to a run whose logs are already gone (its documented
+ * answers are 204, 403 and 500) and 404 to a run that is gone itself: both leave no log, so both
+ * count as deleted and the action can be repeated. A run still in progress is not asked (GitHub
+ * refuses while it writes its logs): the item fails naming it, to be cancelled and repeated.
+ * The message and the calls name each run: they are the item's evidence.
+ */
+async function deleteRunLogs(session: ResponderSession, owner: string, repo: string, workflows: WorkflowRef[], w: { from: Date; to: Date }): Promise<Outcome> {
+  const runs = (await Promise.all(workflows.map((workflowId) => session.listRuns(owner, repo, { workflowId, created: w })))).flat();
+  const unique = [...new Map(runs.map((r) => [r.id, r])).values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const running = unique.filter((r) => r.status !== "completed");
+  const deleted: number[] = [];
+  const calls: ItemResult["calls"] = [];
+  const list = (ids: number[]) => (ids.length > 0 ? `: ${ids.join(", ")}` : "");
+  const deletedSoFar = () => `logs of ${deleted.length} completed run(s) inside the window deleted${list(deleted)}`;
+  for (const r of unique.filter((x) => x.status === "completed")) {
+    try {
+      await session.deleteRunLogs(owner, repo, r.id);
+    } catch (err) {
+      // What was deleted stays on the record; repeating the action finishes the rest.
+      return { status: "failed", message: `${deletedSoFar()}; run ${r.id}: ${errorMessage(err)}`, calls };
+    }
+    deleted.push(r.id);
+    calls.push({ method: "DELETE", path: `/repos/${owner}/${repo}/actions/runs/${r.id}/logs` });
+  }
+  const done = deletedSoFar();
+  if (running.length > 0) {
+    return { status: "failed", message: `${done}; ${running.length} run(s) still in progress${list(running.map((r) => r.id))}: GitHub keeps their logs until they end — cancel them (step 1), then delete again`, calls };
+  }
+  return { status: "done", message: done, calls };
 }
 
 /** Runs `fn` over `list`, REPO_CONCURRENCY at a time. */
@@ -225,7 +271,7 @@ export async function actOnGithub(opts: {
   const byRepo = new Map<number, ActionTarget[]>();
   for (const t of targets) byRepo.set(repoIdOf(t.data), [...(byRepo.get(repoIdOf(t.data)) ?? []), t]);
   const results: ItemResult[] = [];
-  const done = (t: ActionTarget, r: Outcome) => results.push({ itemId: t.itemId, label: t.label, ...r, calls: r.status === "failed" ? [] : callList(plan(action, t, incident)) });
+  const done = (t: ActionTarget, r: Outcome) => results.push({ itemId: t.itemId, label: t.label, status: r.status, message: r.message, calls: r.calls ?? (r.status === "failed" ? [] : callList(plan(action, t, incident))) });
   const close = async (session: ResponderSession) => {
     await session.close();
     const s = session.stats();

@@ -13,17 +13,19 @@ import { IncidentAction } from "./incident-audit";
 import { restoreGate } from "./restore-gate";
 import { findConnection } from "@/lib/connections/connection-repo";
 import { actOnGithub, type ActionTarget, type CallStats, type ItemResult } from "./github-actions";
+import { workflowRef } from "./exposure";
 
-export const INCIDENT_ACTIONS = ["disable-workflows", "cancel-runs", "delete-caches", "delete-artifacts", "delete-deploy-keys", "enable-workflows"] as const;
+export const INCIDENT_ACTIONS = ["disable-workflows", "cancel-runs", "delete-caches", "delete-artifacts", "delete-run-logs", "delete-deploy-keys", "enable-workflows"] as const;
 export type IncidentActionName = (typeof INCIDENT_ACTIONS)[number];
 
 /** The checklist items each action acts on. */
-const ITEM_KIND: Record<IncidentActionName, string> = {
+export const ACTION_ITEM_KIND: Readonly<Record<IncidentActionName, string>> = {
   "disable-workflows": "disable-workflow",
   "cancel-runs": "disable-workflow",
   "enable-workflows": "restore-workflow",
   "delete-caches": "delete-caches",
   "delete-artifacts": "rebuild",
+  "delete-run-logs": "delete-run-logs",
   "delete-deploy-keys": "delete-deploy-key",
 };
 
@@ -53,20 +55,27 @@ interface Intent {
 }
 
 async function targetsFor(tx: Db, incident: typeof incidents.$inferSelect, action: IncidentActionName, itemIds: string[] | undefined) {
-  const where = [eq(incidentItems.orgId, incident.orgId), eq(incidentItems.incidentId, incident.id), eq(incidentItems.kind, ITEM_KIND[action])];
+  const where = [eq(incidentItems.orgId, incident.orgId), eq(incidentItems.incidentId, incident.id), eq(incidentItems.kind, ACTION_ITEM_KIND[action])];
   if (itemIds) where.push(inArray(incidentItems.id, itemIds));
   const items = await tx.select().from(incidentItems).where(and(...where));
   if (itemIds && items.length !== new Set(itemIds).size) {
-    throw new AppError("invalid_input", `Some of these items are not ${ITEM_KIND[action]} items of this incident: ${action} acts on those only.`, { itemIds: "not items of this action" });
+    throw new AppError("invalid_input", `Some of these items are not ${ACTION_ITEM_KIND[action]} items of this incident: ${action} acts on those only.`, { itemIds: "not items of this action" });
   }
-  if (items.length === 0) throw new AppError("invalid_input", `This incident has no ${ITEM_KIND[action]} items for ${action} to act on.`);
+  if (items.length === 0) throw new AppError("invalid_input", `This incident has no ${ACTION_ITEM_KIND[action]} items for ${action} to act on.`);
   const keys = items.map((i) => i.scopeKey).filter((k): k is string => !!k);
   const scope = await tx
     .select()
     .from(incidentScope)
     .where(and(eq(incidentScope.orgId, incident.orgId), eq(incidentScope.incidentId, incident.id)));
   const byKey = new Map(scope.map((s) => [`${s.kind}:${s.key}`, s]));
-  return items.filter((i) => keys.includes(i.scopeKey ?? "")).map((item) => ({ item, scope: byKey.get(item.scopeKey!)! }));
+  // The in-scope workflows of each repository (delete-run-logs lists their runs inside the window).
+  const workflowsOf = (repo: unknown) => scope.filter((s) => s.kind === "workflow" && s.data.repo === repo).map((s) => workflowRef(s.data));
+  return items
+    .filter((i) => keys.includes(i.scopeKey ?? ""))
+    .map((item) => {
+      const row = byKey.get(item.scopeKey!)!;
+      return { item, scope: row, workflows: workflowsOf(row.data.repo) };
+    });
 }
 
 /**
@@ -86,7 +95,7 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
     const found = await targetsFor(tx, incident, input.action, input.itemIds);
     const refused: ItemResult[] = [];
     const targets: ActionTarget[] = [];
-    for (const { item, scope } of found) {
+    for (const { item, scope, workflows: repoWorkflows } of found) {
       if (input.action === "enable-workflows") {
         const gate = await restoreGate(tx, actor.orgId, incident, item);
         if (!gate.allowed) {
@@ -94,7 +103,7 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
           continue;
         }
       }
-      targets.push({ itemId: item.id, label: item.label, data: scope.data, scopeKey: item.scopeKey! });
+      targets.push({ itemId: item.id, label: item.label, data: scope.data, scopeKey: item.scopeKey!, workflows: repoWorkflows });
     }
     const previous = Object.fromEntries(found.map(({ item }) => [item.id, item.status]));
     if (!input.dryRun && targets.length > 0) {

@@ -63,7 +63,7 @@ export interface IncidentDetailDto {
   closedAt: string | null;
   closedBy: string | null;
   summary: string | null;
-  scope: Record<"workflows" | "repositories" | "secrets" | "identities" | "systems" | "deployKeys" | "owners", ScopeItemDto[]>;
+  scope: Record<"workflows" | "repositories" | "secrets" | "identities" | "systems" | "deployKeys" | "releases" | "owners", ScopeItemDto[]>;
   steps: { step: number; title: string; finished: number; items: ChecklistItemDto[] }[];
   progress: { total: number; finished: number };
   drift: { workflowId: string; label: string }[];

@@ -104,6 +104,7 @@ export async function getIncidentDetail(db: Db, orgId: string, incidentId: strin
       identities: group("identity"),
       systems: group("system"),
       deployKeys: group("deploy-key"),
+      releases: group("release"),
       owners: group("owner"),
     },
     steps: STEPS.map((s) => {

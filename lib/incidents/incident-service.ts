@@ -12,7 +12,8 @@ import { AppError, conflict, notFound } from "@/lib/http/errors";
 import { readerClient } from "@/lib/connections/reader-client";
 import { AddScopeSchema, CloseIncidentSchema, StartIncidentSchema, UpdateItemSchema } from "./incident-schema";
 import { collectScope, resolveTarget, type ScopeEntry } from "./scope";
-import { markExposure, readRunsInWindow, type RunInWindow } from "./exposure";
+import { markExposure, readReleasesInWindow, readRunsInWindow, type RunInWindow } from "./exposure";
+import { addReleases } from "./releases";
 import { planChecklist } from "./checklist";
 import { appendEvent } from "./timeline";
 import { IncidentClosed, IncidentStarted, ItemUpdated, ScopeAdded } from "./incident-audit";
@@ -60,17 +61,22 @@ export const startIncident: UseCase<typeof StartIncidentSchema, { id: string; nu
   permission: "incident.run",
   input: StartIncidentSchema,
   // Reads before the transaction: the target resolved, the scope collected, and (with a window)
-  // the runs inside it read from GitHub with the reader App.
+  // the runs and releases inside it read from GitHub with the reader App.
   async prepare(input, actor) {
     const { db } = await getDatabase();
     const { target, label } = await resolveTarget(db, actor.orgId, input.kind, input.target);
     const scope = await collectScope(db, actor.orgId, input.kind, target);
     if (!input.window) return { target, label, scope, runs: null, exposureNote: null };
     const reader = await readerClient(db, actor.orgId);
-    if ("failure" in reader) return { target, label, scope, runs: null, exposureNote: `Runs inside the window could not be read: ${reader.failure}` };
-    const { runs, failures } = await readRunsInWindow(reader.client, reader.org, scope, input.window);
+    if ("failure" in reader) return { target, label, scope, runs: null, exposureNote: `Runs and releases inside the window could not be read: ${reader.failure}` };
+    const [{ runs, failures }, released] = await Promise.all([
+      readRunsInWindow(reader.client, reader.org, scope, input.window),
+      readReleasesInWindow(reader.client, reader.org, scope, input.window),
+    ]);
     markExposure(scope, runs);
-    const note = `${runs.length} run(s) of in-scope workflows inside the window${failures.length ? `; could not read ${failures.length}: ${failures.slice(0, 5).join("; ")}` : ""}.`;
+    addReleases(scope, released.releases);
+    const unread = [...failures, ...released.failures];
+    const note = `${runs.length} run(s) of in-scope workflows inside the window; ${released.releases.length} release(s) created or published inside it${unread.length ? `; could not read ${unread.length}: ${unread.slice(0, 5).join("; ")}` : ""}.`;
     return { target, label, scope, runs, exposureNote: note };
   },
   async run({ tx, actor, input, prepared, audit }) {
@@ -109,7 +115,7 @@ export const startIncident: UseCase<typeof StartIncidentSchema, { id: string; nu
       })
       .returning({ id: incidents.id, number: incidents.number });
     const id = row!.id;
-    const plan = planChecklist(prepared.scope, { org: actor.orgSlug, startedAt });
+    const plan = planChecklist(prepared.scope, { org: actor.orgSlug, startedAt, window: input.window ?? null });
     await insertScopeAndItems(tx, actor.orgId, id, prepared.scope, plan, null);
     const c = counts(prepared.scope);
     const who = actor.user.email;
@@ -130,6 +136,8 @@ export const startIncident: UseCase<typeof StartIncidentSchema, { id: string; nu
 
 /** Statuses a person may set; `verified` is Gatehouse's to give (a sync that sees the rotation, an API call's answer). */
 const SETTABLE: ReadonlySet<ItemStatus> = new Set(["todo", "in_progress", "done", "skipped", "failed"]);
+/** Items done by hand outside Gatehouse and GitHub's API: "done" needs evidence (on the item already, or with the change). */
+const EVIDENCE_TO_FINISH: ReadonlySet<string> = new Set(["rebuild-release"]);
 
 export const updateItem: UseCase<typeof UpdateItemSchema, { id: string; status: ItemStatus }> = {
   action: ItemUpdated.action,
@@ -153,6 +161,10 @@ export const updateItem: UseCase<typeof UpdateItemSchema, { id: string; status: 
         throw new AppError("invalid_input", `Say why the item is ${input.status === "skipped" ? "skipped" : "failed"}.`, { reason: "is required" });
       }
       if (item.kind === "restore-workflow" && input.status === "done") await requireRestoreAllowed(tx, actor, incident, item, input.reason);
+      // A release is rebuilt by hand, outside Gatehouse: "done" says what proves it.
+      if (EVIDENCE_TO_FINISH.has(item.kind) && input.status === "done" && item.evidence.length === 0 && !input.evidence) {
+        throw new AppError("invalid_input", "Add the evidence that it is rebuilt (the new release's link, the run that built it) with the status done.", { evidence: "is required to mark it done" });
+      }
       set.status = input.status;
       set.statusReason = input.reason ?? null;
       changes.push(`status ${item.status} → ${input.status}${input.reason ? ` (${input.reason})` : ""}`);
@@ -213,7 +225,8 @@ export const addScope: UseCase<typeof AddScopeSchema, { added: number }> = {
     const owners = new Set(toAdd.map((e) => e.data.owner).filter((o): o is string => typeof o === "string" && !have.has(`owner:${o}`)));
     for (const o of owners) toAdd.push({ kind: "owner", key: o, label: o, data: {}, exposure: "reachable" });
     const [{ max }] = (await tx.select({ max: sql<number>`coalesce(max(${incidentItems.position}), 0)` }).from(incidentItems).where(and(eq(incidentItems.orgId, actor.orgId), eq(incidentItems.incidentId, incident.id)))) as [{ max: number }];
-    const plan = planChecklist(toAdd, { org: actor.orgSlug, startedAt: incident.startedAt });
+    const window = incident.windowFrom && incident.windowTo ? { from: incident.windowFrom, to: incident.windowTo } : null;
+    const plan = planChecklist(toAdd, { org: actor.orgSlug, startedAt: incident.startedAt, window });
     await insertScopeAndItems(tx, actor.orgId, incident.id, toAdd, plan, actor.user.email, Number(max) + 1);
     await appendEvent(tx, {
       orgId: actor.orgId,

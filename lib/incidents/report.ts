@@ -34,6 +34,7 @@ export function incidentMarkdown(d: IncidentDetailDto, generatedAt = new Date())
   section("Identities", d.scope.identities);
   section("Systems", d.scope.systems);
   section("Deploy keys", d.scope.deployKeys);
+  section("Releases inside the window", d.scope.releases, (r) => ` — created ${when(typeof r.data.createdAt === "string" ? r.data.createdAt : null)}${typeof r.data.htmlUrl === "string" ? `, ${cell(r.data.htmlUrl)}` : ""}`);
   section("Repositories", d.scope.repositories, (r) => (r.data.logReview ? " — public: logs need review" : ""));
   section("Owners", d.scope.owners);
 

@@ -16,7 +16,7 @@ import type { WebhookSender } from "./webhooks";
 //                                                  { workflow, createdAt, status?, conclusion?, event?, needsForceCancel? } (history)
 //   POST /_sim/orgs/{org}/repos/{repo}/artifacts  { runId, name, sizeInBytes?, createdAt? }
 //   POST /_sim/orgs/{org}/repos/{repo}/caches     { key, ref?, sizeInBytes?, createdAt? }
-//   POST /_sim/orgs/{org}/repos/{repo}/releases   { tagName, createdAt, name?, draft?, prerelease? }
+//   POST /_sim/orgs/{org}/repos/{repo}/releases   { tagName, createdAt, publishedAt?, name?, draft?, prerelease?, targetCommitish? }
 //   GET  /_sim/tokens (what each installation token may do, never the token) | /_sim/secret-writes
 //   POST /_sim/tokens/revoke { token? } | /_sim/tokens/expire
 //   POST /_sim/faults { kind, count?, match? } | /_sim/rate-limit/reset | /_sim/latency { ms }
@@ -120,7 +120,8 @@ export async function handleControl(deps: ControlDeps, method: string, path: str
         const tagName = str(body.tagName);
         const createdAt = str(body.createdAt);
         if (!tagName || !createdAt) return { status: 422, body: { message: "tagName and createdAt are required" } };
-        const release = control.addRelease(b, d, { tagName, createdAt, name: str(body.name), draft: body.draft === true, prerelease: body.prerelease === true });
+        const publishedAt = body.publishedAt === null ? null : str(body.publishedAt);
+        const release = control.addRelease(b, d, { tagName, createdAt, publishedAt, name: str(body.name), draft: body.draft === true, prerelease: body.prerelease === true, targetCommitish: str(body.targetCommitish) });
         return { status: 201, body: { id: release.id } };
       }
     }

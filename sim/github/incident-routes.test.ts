@@ -106,6 +106,45 @@ describe("caches, artifacts, releases", () => {
   });
 });
 
+describe("run logs and releases, as the playbook's steps 5 and 6 read and delete them", () => {
+  it("DELETE …/runs/{id}/logs needs actions: write; answers 204 again once the logs are gone, 403 while the run is in progress, 404 for a run that is not there", async () => {
+    const done = sim.control.seedRun("test-org", "library", { workflow: ".github/workflows/publish.yml", createdAt: "2025-03-14T18:00:00Z" });
+    const running = sim.control.seedRun("test-org", "library", { workflow: ".github/workflows/publish.yml", createdAt: "2025-03-14T19:00:00Z", status: "in_progress" });
+    const del = (octokit: Awaited<ReturnType<typeof responderToken>>, run_id: number) => octokit.request("DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs", { owner: "test-org", repo: "library", run_id });
+    const readOnly = await responderToken({ repository_ids: [repoId("library")], permissions: { actions: "read" } });
+    await expect(del(readOnly, done.id)).rejects.toMatchObject({ status: 403, response: { headers: { "x-accepted-github-permissions": "actions=write" } } });
+    const octokit = await responderToken({ repository_ids: [repoId("library")], permissions: { actions: "write" } });
+    expect((await del(octokit, done.id)).status).toBe(204);
+    expect((await del(octokit, done.id)).status).toBe(204);
+    const run = sim.org("test-org").repos.find((r) => r.name === "library")!.runs!.get(done.id)!;
+    expect(run.logsDeleted).toBe(true);
+    await expect(del(octokit, running.id)).rejects.toMatchObject({ status: 403, response: { data: { message: "Cannot delete logs of a workflow run that is in progress." } } });
+    await expect(del(octokit, 987_654_321)).rejects.toMatchObject({ status: 404 });
+    expect(sim.writeLog.filter((w) => w.path === `/repos/test-org/library/actions/runs/${done.id}/logs`).map((w) => `${w.method} ${w.status}`)).toEqual(["DELETE 204", "DELETE 204"]);
+  });
+
+  it("releases need contents: read; drafts are listed only to a token that may push (contents: write)", async () => {
+    sim.control.addRelease("test-org", "service", { tagName: "v3.0.0", createdAt: "2025-03-14T17:00:00Z" });
+    sim.control.addRelease("test-org", "service", { tagName: "v3.1.0", createdAt: "2025-03-14T18:00:00Z", draft: true });
+    sim.control.addRelease("test-org", "service", { tagName: "v2.9.0", createdAt: "2025-03-01T10:00:00Z", publishedAt: "2025-03-14T19:00:00Z" });
+    const tags = async (permissions: Record<string, string>) =>
+      (await (await responderToken({ repository_ids: [repoId("service")], permissions })).request("GET /repos/{owner}/{repo}/releases", { owner: "test-org", repo: "service" })).data.map((r) => [r.tag_name, r.published_at]);
+    expect(await tags({ contents: "read" })).toEqual([
+      ["v3.0.0", "2025-03-14T17:00:00Z"],
+      ["v2.9.0", "2025-03-14T19:00:00Z"],
+    ]);
+    const installation = sim.core.installationForOrg("test-org", RESPONDER_APP_ID)!;
+    const saved = installation.permissions.contents;
+    installation.permissions.contents = "write";
+    try {
+      expect((await tags({ contents: "write" })).map(([tag]) => tag)).toEqual(["v3.1.0", "v3.0.0", "v2.9.0"]);
+    } finally {
+      installation.permissions.contents = saved!;
+    }
+    await expect(tags({ actions: "write" })).rejects.toMatchObject({ status: 403, response: { headers: { "x-accepted-github-permissions": "contents=read" } } });
+  });
+});
+
 describe("secret writes", () => {
   it("the sealed box must open with the scope's private key; only the name and a length class are kept", async () => {
     const octokit = await responderToken();

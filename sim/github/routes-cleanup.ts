@@ -1,12 +1,13 @@
 import type { ArtifactData, CacheData, OrgData, ReleaseData, RepoData } from "../fixtures/model";
 import { HttpError, noContent, notFound, ok, paginate, type SimResponse } from "./http";
-import type { PermissionNeed } from "./permissions";
+import { hasPermission, type PermissionNeed } from "./permissions";
 import { findRun } from "./routes-actions";
 import { param, repoOf, validationFailed, type RouteContext, type RouteDef } from "./router";
 import { HTML, nodeId, userShape } from "./shapes";
 
 // What the playbook's rebuild and review steps read and delete: Actions artifacts (per repository
-// and per run), Actions caches (by id, by key), run logs, and releases (read only).
+// and per run), Actions caches (by id, by key), run logs, and releases (read only; drafts only to
+// a token that may push).
 
 const ACTIONS_READ: readonly PermissionNeed[] = [["actions", "read"]];
 const ACTIONS_WRITE: readonly PermissionNeed[] = [["actions", "write"]];
@@ -161,6 +162,7 @@ export const cleanupRoutes: RouteDef[] = [
       const run = findRun(ctx, repo);
       // GitHub keeps writing the logs of a running job: it refuses until the run is over.
       if (run.status !== "completed") throw new HttpError(403, "Cannot delete logs of a workflow run that is in progress.");
+      // Deleting logs already gone answers 204 again (GitHub documents 204, 403 and 500 only).
       run.logsDeleted = true;
       return noContent();
     },
@@ -172,7 +174,9 @@ export const cleanupRoutes: RouteDef[] = [
     perm: CONTENTS_READ,
     handler: (ctx) => {
       const { org, repo } = repoOf(ctx);
-      const all = [...repo.releases].sort((a, b) => (a.createdAt === b.createdAt ? b.id - a.id : a.createdAt < b.createdAt ? 1 : -1));
+      // "Only users with push access will receive listings for draft releases": for an App, contents: write.
+      const push = ctx.auth.kind === "token" && hasPermission(ctx.auth.record.permissions, ["contents", "write"]);
+      const all = repo.releases.filter((r) => push || !r.draft).sort((a, b) => (a.createdAt === b.createdAt ? b.id - a.id : a.createdAt < b.createdAt ? 1 : -1));
       const page = paginate(all, { url: ctx.url });
       return ok(page.slice.map((r) => releaseShape(ctx, org, repo, r)), 200, page.headers);
     },

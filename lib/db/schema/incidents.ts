@@ -49,7 +49,8 @@ export const incidents = pgTable(
   (t) => [uniqueIndex("incident_org_number_uq").on(t.orgId, t.number), index("incident_org_status_idx").on(t.orgId, t.status, t.startedAt)],
 );
 
-export const SCOPE_KINDS = ["repository", "workflow", "job", "secret", "identity", "system", "deploy-key", "owner"] as const;
+/** `release`: one a repository in scope created or published inside the compromise window (read at start). */
+export const SCOPE_KINDS = ["repository", "workflow", "job", "secret", "identity", "system", "deploy-key", "release", "owner"] as const;
 export type ScopeKind = (typeof SCOPE_KINDS)[number];
 
 /** One thing in an incident's scope, as it was when it was added (at start, or from drift). */

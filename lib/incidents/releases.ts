@@ -1,0 +1,93 @@
+// The releases that in-scope repositories created or published inside the compromise window:
+// what step 5 rebuilds, one item each. Pure: GitHub's list entries in (exposure.ts reads them
+// with the reader App), scope entries out.
+import type { ScopeEntry } from "./scope";
+import { PACKAGE_REGISTRIES } from "./commands";
+
+interface Window {
+  from: Date;
+  to: Date;
+}
+
+/** The fields of GitHub's release list entry that incident mode keeps. */
+export interface RawRelease {
+  id: number;
+  tag_name: string;
+  name: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  created_at: string;
+  published_at: string | null;
+  target_commitish: string;
+  html_url: string;
+}
+
+export interface ReleaseInWindow {
+  /** owner/name of the in-scope repository */
+  repo: string;
+  id: number;
+  tagName: string;
+  name: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  createdAt: string;
+  publishedAt: string | null;
+  targetCommitish: string;
+  htmlUrl: string;
+}
+
+const within = (iso: string | null, w: Window) => {
+  if (!iso) return false;
+  const t = Date.parse(iso);
+  return t >= w.from.getTime() && t <= w.to.getTime();
+};
+
+/** Created or published inside the window, both ends included (a draft has no published_at). */
+export const releaseInWindow = (r: Pick<RawRelease, "created_at" | "published_at">, w: Window): boolean => within(r.created_at, w) || within(r.published_at, w);
+
+export const toReleaseInWindow = (repo: string, r: RawRelease): ReleaseInWindow => ({
+  repo,
+  id: r.id,
+  tagName: r.tag_name,
+  name: r.name,
+  draft: r.draft,
+  prerelease: r.prerelease,
+  createdAt: r.created_at,
+  publishedAt: r.published_at,
+  targetCommitish: r.target_commitish,
+  htmlUrl: r.html_url,
+});
+
+/**
+ * One `release` scope entry per release, added after `markExposure`: exposed when an in-scope
+ * workflow of its repository ran inside the window (one of those runs may have built it), owned
+ * by its repository's owner (overrides applied), with the workflows that ran and the package
+ * registries its repository's in-scope jobs publish to (systems in scope), so the item can say
+ * where else to look. The entry key is `<repo>:<release id>`; the list keeps GitHub's order per
+ * repository.
+ */
+export function addReleases(scope: ScopeEntry[], releases: ReleaseInWindow[]): void {
+  const repos = new Map(scope.filter((e) => e.kind === "repository").map((e) => [e.label, e]));
+  const workflows = scope.filter((e) => e.kind === "workflow");
+  const systems = scope.filter((e) => e.kind === "system" && PACKAGE_REGISTRIES.has(String(e.data.kind)));
+  for (const r of releases) {
+    const mine = workflows.filter((w) => w.data.repo === r.repo);
+    const ids = new Set(mine.map((w) => w.key));
+    const ran = mine.filter((w) => typeof w.data.runsInWindow === "number" && w.data.runsInWindow > 0);
+    const registries = systems.filter((s) => Array.isArray(s.data.workflowIds) && (s.data.workflowIds as string[]).some((id) => ids.has(id))).map((s) => s.label);
+    const repo = repos.get(r.repo);
+    scope.push({
+      kind: "release",
+      key: `${r.repo}:${r.id}`,
+      label: `${r.repo} ${r.tagName}`,
+      exposure: ran.length > 0 ? "exposed" : "reachable",
+      data: {
+        ...r,
+        repoGithubId: repo ? Number(repo.data.githubId) : null,
+        owner: repo && typeof repo.data.owner === "string" ? repo.data.owner : null,
+        workflowsInWindow: ran.map((w) => ({ path: String(w.data.path), runs: Number(w.data.runsInWindow) })),
+        registries,
+      },
+    });
+  }
+}
