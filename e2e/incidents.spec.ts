@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { ACME_INCIDENT, acmeIncidentWindow } from "../sim/fixtures/acme-story";
 import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
 
@@ -324,6 +326,203 @@ test.describe.serial("incident mode", () => {
     await viewer.goto(`/orgs/acme/incidents?kind=workflow&target=${workflowId}`);
     await expect(viewer.getByRole("heading", { name: "Incidents", exact: true })).toBeVisible();
     await expect(viewer.getByRole("form", { name: "New incident" })).toHaveCount(0);
+    await viewerContext.close();
+  });
+});
+
+// The demo's drill (sim/fixtures/acme-story.ts) from start to close, on an incident of its own:
+// tj-actions/changed-files, whose tags were re-pointed. It touches only what the tests above do
+// not read: acme/web's CI (fixed and re-enabled), a new web workflow (drift), the api secret
+// DATABASE_URL_PROD (rotated; the org's NPM_TOKEN stays as the inventory specs expect it).
+test.describe("the demo's incident drill", () => {
+  const SIM = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 2}/_sim/orgs/acme/repos`;
+  const FIXED = "acme/web/.github/workflows/ci.yml";
+  const STILL_AFFECTED = "acme/sdk-js/.github/workflows/publish.yml";
+  const NEW_WORKFLOW = "acme/web/.github/workflows/changed-docs.yml";
+  const SECRET = "DATABASE_URL_PROD (repository acme/api)";
+  const GOOD_SHA = "0e58ed8671d6b60d0890c21b07f8835ace038e67";
+
+  /** From the keyboard: focus it (again, if a re-render took the focus away), then Enter. */
+  const press = async (page: Page, target: Locator) => {
+    await expect(async () => {
+      await target.focus();
+      await expect(target).toBeFocused({ timeout: 500 });
+    }).toPass({ timeout: 15_000 });
+    await page.keyboard.press("Enter");
+  };
+
+  /**
+   * "Sync now" on the Repositories page (a responder may sync), then back to the incident once
+   * that run has finished. A sync a push's webhook started first is waited out (Sync now answers
+   * "already in progress" meanwhile), and pressed again.
+   */
+  async function syncNow(page: Page, back: string) {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Repositories" }).click();
+    let runId = "";
+    await expect(async () => {
+      const button = page.getByRole("button", { name: "Sync now" });
+      await expect(button).toBeEnabled({ timeout: 5_000 });
+      const answer = page.waitForResponse((r) => r.url().endsWith("/api/v1/orgs/acme/sync-runs") && r.request().method() === "POST", { timeout: 5_000 });
+      await press(page, button);
+      const res = await answer;
+      expect(res.status(), "202: queued; 409: a sync is already in progress").toBe(202);
+      runId = ((await res.json()) as { data: { runId: string } }).data.runId;
+    }).toPass({ timeout: 120_000 });
+    type Latest = { data: { id: string; status: string } | null };
+    await expect
+      .poll(async () => {
+        const latest = ((await (await page.request.get("/api/v1/orgs/acme/sync-runs/latest")).json()) as Latest).data;
+        if (!latest || latest.status === "queued" || latest.status === "running") return "under way";
+        return latest.id === runId ? latest.status : "finished, and a later run too";
+      }, { timeout: 120_000 })
+      .toMatch(/^(succeeded|partial|finished, and a later run too)$/);
+    await expect(page.getByTestId("sync-run")).toContainText(/succeeded|partial/);
+    await page.goto(back);
+  }
+
+  test("a responder runs it from the blast radius to a closed incident and its report; a viewer sees it read-only", async ({ page, browser }) => {
+    test.setTimeout(300_000);
+    const window = acmeIncidentWindow(Date.now());
+    const title = `changed-files tags re-pointed, drill ${Date.now()}`;
+    await signIn(page, "responder@acme.test");
+
+    // 1. From the blast radius of the compromised action, a form prefilled with it; the rest typed from the keyboard.
+    await page.goto(`/orgs/acme/blast-radius?type=action&id=${encodeURIComponent(ACME_INCIDENT.action)}`);
+    await press(page, page.getByTestId("start-incident"));
+    const form = page.getByRole("form", { name: "New incident" });
+    await expect(form.getByLabel("Target")).toHaveValue(ACME_INCIDENT.action);
+    await form.getByLabel("From (UTC)").fill(window.from.slice(0, 16));
+    await form.getByLabel("To (UTC)").fill(window.to.slice(0, 16));
+    await form.getByLabel("Severity").selectOption("critical");
+    await form.getByLabel("Title").focus();
+    await page.keyboard.type(title);
+    await page.keyboard.press("Enter");
+    await expect(page).toHaveURL(/\/orgs\/acme\/incidents\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+    const incidentPath = new URL(page.url()).pathname;
+    const heading = page.getByRole("heading", { level: 1 });
+    await expect(heading).toContainText(title);
+    const number = /INC-(\d+)/.exec((await heading.textContent()) ?? "")![1]!;
+
+    // 2. Exposure: the runs inside the window; three of the four workflows ran it, and what they hold is exposed.
+    await expect(page.locator("main header")).toContainText("7 run(s) of in-scope workflows inside the window.");
+    const workflows = page.getByTestId("scope-workflows");
+    await expect(workflows.locator("summary")).toContainText("Workflows (4)");
+    await expect(workflows.locator("summary")).toContainText("3 exposed");
+    for (const w of ACME_INCIDENT.workflows) await expect(workflows.getByRole("link", { name: w })).toBeVisible();
+    const step = (n: number) => page.locator(`[data-testid="step"][data-step="${n}"]`);
+    const item = (n: number, text: string) => step(n).getByTestId("checklist-item").filter({ hasText: text });
+    const rotate = item(3, `Rotate ${SECRET}`);
+    await expect(rotate.getByText("exposed", { exact: true })).toBeVisible();
+    await axeClean(page, "drill: started");
+
+    // 3. Disable all: a dry run lists the calls, the confirm makes them through the responder App.
+    await press(page, step(1).getByRole("button", { name: "Disable all 4" }));
+    await expect(step(1).getByTestId("action-results")).toContainText("Dry run");
+    await press(page, step(1).getByRole("button", { name: "Confirm: disable 4 workflows and cancel their runs" }));
+    await expect(step(1).getByTestId("action-results")).toContainText("disable-workflows: 4 of 4 item(s) done.", { timeout: 60_000 });
+    await expect(step(1).getByTestId("step-progress")).toHaveText("4 / 4 finished");
+    for (const w of ACME_INCIDENT.workflows) await expect(workflows.locator("li").filter({ hasText: w })).toContainText("now disabled");
+
+    // 4. A rotation through the form: written to GitHub sealed, done but not yet verified.
+    await press(page, rotate.getByText("Set new value in Gatehouse"));
+    const field = rotate.getByLabel(/^New value for /);
+    await field.fill(`drill-${Date.now()}-rotated`);
+    await press(page, rotate.getByRole("button", { name: "Set new value" }));
+    await expect(rotate.getByRole("status").filter({ hasText: "New value sealed" })).toBeVisible({ timeout: 30_000 });
+    await expect(rotate).toContainText("Done, unverified");
+    await axeClean(page, "drill: contained, rotation unverified");
+
+    // 5. Sync now: the sync sees the secret updated after the start, and Gatehouse verifies the item.
+    await syncNow(page, incidentPath);
+    await expect(rotate).toHaveAttribute("data-status", "verified", { timeout: 30_000 });
+    await expect(rotate).toContainText("✓ Verified");
+    await expect(page.getByTestId("timeline-event").filter({ hasText: `Rotate ${SECRET}: verified` })).toContainText("Gatehouse (sync)");
+
+    // 6. Re-enabling before the cause is gone: refused, and the page says why.
+    const restoreFixed = item(7, `Re-enable ${FIXED} once the cause is gone`);
+    await press(page, restoreFixed.getByRole("button", { name: `Re-enable ${FIXED}` }));
+    await expect(restoreFixed.locator('[data-testid="action-result"][data-status="refused"]')).toContainText(`still uses ${ACME_INCIDENT.action} at ${ACME_INCIDENT.ref}`);
+
+    // 7. The fix, pushed to GitHub: web's CI pins the action to a commit, and a new web workflow uses it (pinned too).
+    const ci = readFileSync(fileURLToPath(new URL("../sim/fixtures/acme/repos/web/.github/workflows/ci.yml", import.meta.url)), "utf8");
+    const pinned = ci.replace(`${ACME_INCIDENT.action}@${ACME_INCIDENT.ref}`, `${ACME_INCIDENT.action}@${GOOD_SHA} # v46.0.1`);
+    expect(pinned).not.toBe(ci);
+    const docs = `name: Changed docs\non: pull_request\npermissions:\n  contents: read\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${ACME_INCIDENT.action}@${GOOD_SHA} # v46.0.1\n`;
+    const push = await page.request.post(`${SIM}/web/files`, { data: { files: { ".github/workflows/ci.yml": pinned, ".github/workflows/changed-docs.yml": docs }, message: "Pin changed-files to a commit" } });
+    expect(push.status()).toBe(200);
+    await syncNow(page, incidentPath);
+
+    // The sync put the new reach on the timeline once, as Gatehouse; it joins the scope only when added.
+    const drift = page.getByTestId("timeline-event").filter({ hasText: `Scope drift: 1 new workflow (${NEW_WORKFLOW})` });
+    await expect(drift).toHaveCount(1, { timeout: 30_000 });
+    await expect(drift).toHaveAttribute("data-type", "drift");
+    await expect(drift).toContainText("Gatehouse (sync)");
+    await expect(page.getByTestId("drift").locator("li").filter({ hasText: NEW_WORKFLOW })).toContainText(/first seen by the sync of \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    await axeClean(page, "drill: drift shown");
+    await page.locator("#drift").screenshot({ path: "test-results/incident-drill-drift.png" });
+    await press(page, page.getByRole("button", { name: `Add to scope: ${NEW_WORKFLOW}` }));
+    await expect(workflows.getByRole("link", { name: NEW_WORKFLOW })).toBeVisible();
+    await expect(page.locator("#drift")).toHaveCount(0);
+
+    // 8. Behind the fixed boundary: web's CI re-enabled; sdk-js still runs the tag, so it is refused with the reason.
+    await press(page, restoreFixed.getByRole("button", { name: `Re-enable ${FIXED}` }));
+    await expect(restoreFixed.locator('[data-testid="action-result"][data-status="done"]')).toBeVisible({ timeout: 60_000 });
+    await expect(restoreFixed).toHaveAttribute("data-status", "done");
+    await expect(workflows.locator("li").filter({ hasText: FIXED })).toContainText("now active");
+    const restoreAffected = item(7, `Re-enable ${STILL_AFFECTED} once the cause is gone`);
+    await press(page, restoreAffected.getByRole("button", { name: `Re-enable ${STILL_AFFECTED}` }));
+    await expect(restoreAffected.locator('[data-testid="action-result"][data-status="refused"]')).toContainText(`${STILL_AFFECTED} still uses ${ACME_INCIDENT.action} at ${ACME_INCIDENT.ref}: pin it`);
+    await expect(restoreAffected).toHaveAttribute("data-status", "todo");
+
+    // 9. Every other item finished or skipped with a reason, then closed with a summary.
+    const open = page.locator('[data-testid="checklist-item"]:not([data-status="done"]):not([data-status="verified"]):not([data-status="skipped"])');
+    for (let left = await open.count(); left > 0; left = await open.count()) {
+      const statusId = (await open.first().getByLabel("Status", { exact: true }).getAttribute("id"))!;
+      const it = page.getByTestId("checklist-item").filter({ has: page.locator(`[id="${statusId}"]`) });
+      const label = (await it.locator("h4 > span.break-all").textContent()) ?? "";
+      await it.getByLabel("Status", { exact: true }).selectOption("skipped");
+      await it.getByLabel("Why is it skipped?").fill(label.startsWith("Re-enable") ? "Stays disabled until its owners pin the action" : "Drill: handled outside Gatehouse");
+      await press(page, it.getByRole("button", { name: "Save status" }));
+      await expect(open).toHaveCount(left - 1);
+    }
+    await expect(page.getByTestId("progress-text").first()).toContainText(/(\d+) \/ \1/);
+    await page.getByLabel("Summary").fill("Drill: changed-files contained, DATABASE_URL_PROD rotated and verified, web CI pinned and re-enabled.");
+    await press(page, page.getByRole("button", { name: "Close incident" }));
+    await expect(page.getByText("This incident is closed: it is read-only.")).toBeVisible();
+    await expect(page.getByTestId("timeline-event").last()).toHaveAttribute("data-type", "closed");
+    await axeClean(page, "drill: closed");
+
+    // 10. The report: the incident, the verified rotation, the re-enabled workflow, the drift, the close.
+    const download = page.waitForEvent("download");
+    await press(page, page.getByRole("link", { name: "Download Markdown" }));
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`gatehouse-acme-INC-${number}.md`);
+    const md = readFileSync((await file.path())!, "utf8");
+    const line = (text: string) => md.split("\n").find((l) => l.includes(text)) ?? `(no line with ${text})`;
+    expect(md).toContain(`# INC-${number}: ${title}`);
+    expect(md).toContain(`| Target | action: \`${ACME_INCIDENT.action}\` |`);
+    expect(md).toMatch(/\| Status \| closed \(closed .+ by responder@acme\.test\) \|/);
+    expect(md).toContain("7 run(s) of in-scope workflows inside the window.");
+    expect(line(`Rotate ${SECRET} |`)).toMatch(/^\| ✔ verified \| \*\*exposed\*\* Rotate DATABASE_URL_PROD .*GitHub reports the secret updated at/);
+    expect(line(`Re-enable ${FIXED} once the cause is gone |`)).toMatch(/^\| ☑ done \|.*enable-workflows:/);
+    expect(line(`Re-enable ${STILL_AFFECTED} once the cause is gone |`)).toContain("⤼ skipped (Stays disabled until its owners pin the action)");
+    expect(md).toContain("enable-workflows: 1 of 1 item(s) done.");
+    expect(md).toContain(`Scope drift: 1 new workflow (${NEW_WORKFLOW})`);
+    expect(md).toContain(`${NEW_WORKFLOW} _(added from drift by responder@acme.test)_`);
+    expect(md).toContain("Closed: Drill: changed-files contained");
+
+    // 11. A viewer reads the same incident, and can change nothing.
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    await signIn(viewer, "viewer@acme.test");
+    await viewer.goto(incidentPath);
+    await expect(viewer.getByRole("heading", { level: 1 })).toContainText(title);
+    await expect(viewer.getByText("This incident is closed: it is read-only.")).toBeVisible();
+    const main = viewer.locator("main");
+    await expect(main.getByRole("button")).toHaveCount(0);
+    await expect(main.getByRole("textbox")).toHaveCount(0);
+    await expect(main.getByRole("combobox")).toHaveCount(0);
+    await axeClean(viewer, "drill: viewer");
     await viewerContext.close();
   });
 });

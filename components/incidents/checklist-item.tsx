@@ -71,7 +71,8 @@ const ITEM_ACTIONS: Partial<Record<string, { action: IncidentAction; label: stri
   "restore-workflow": { action: "enable-workflows", label: "Re-enable" },
 };
 
-export function ChecklistItem({ item, fromDrift }: { item: ChecklistItemDto; fromDrift: boolean }) {
+/** `target`: the label of the scope entry the item acts on (a workflow), which names its action button. */
+export function ChecklistItem({ item, fromDrift, target }: { item: ChecklistItemDto; fromDrift: boolean; target?: string }) {
   const { editable, canOverride, me, write } = useIncident();
   const itemAction = ITEM_ACTIONS[item.kind];
   const act = useItemAction(itemAction?.action ?? "disable-workflows", item.id);
@@ -138,7 +139,7 @@ export function ChecklistItem({ item, fromDrift }: { item: ChecklistItemDto; fro
         </h4>
         <div className="flex flex-wrap items-start gap-2">
           {editable && itemAction && (act.available || act.phase.at !== "idle") ? (
-            <Button variant="secondary" className="py-0.5" onClick={act.go} disabled={act.phase.at === "running"} aria-label={`${itemAction.label} ${item.label}`}>
+            <Button variant="secondary" className="py-0.5" onClick={act.go} disabled={act.phase.at === "running"} aria-label={`${itemAction.label} ${target ?? item.label}`}>
               {act.phase.at === "running" ? `${itemAction.label}…` : itemAction.label}
             </Button>
           ) : null}

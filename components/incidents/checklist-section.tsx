@@ -28,13 +28,13 @@ const STEP_ACTIONS: Record<number, { action: IncidentAction; kind: string; label
   ],
 };
 
-function StepBlock({ step, driftKeys }: { step: Step; driftKeys: ReadonlySet<string> }) {
+function StepBlock({ step, driftKeys, targets }: { step: Step; driftKeys: ReadonlySet<string>; targets: ReadonlyMap<string, string> }) {
   const { editable } = useIncident();
   const actions = editable ? (STEP_ACTIONS[step.step] ?? []).map((a) => ({ ...a, ids: step.items.filter((i) => i.kind === a.kind).map((i) => i.id) })).filter((a) => a.ids.length > 0) : [];
   const items = (
     <ul className="mt-3 space-y-2">
       {step.items.map((i) => (
-        <ChecklistItem key={i.id} item={i} fromDrift={i.scopeKey !== null && driftKeys.has(i.scopeKey)} />
+        <ChecklistItem key={i.id} item={i} fromDrift={i.scopeKey !== null && driftKeys.has(i.scopeKey)} target={i.scopeKey ? targets.get(i.scopeKey) : undefined} />
       ))}
     </ul>
   );
@@ -85,6 +85,8 @@ export function ChecklistSection({ steps, scope }: { steps: Step[]; scope: Incid
   const driftKeys = new Set(
     (Object.keys(SCOPE_KIND) as (keyof typeof SCOPE_KIND)[]).flatMap((group) => scope[group].filter((r) => r.addedBy).map((r) => `${SCOPE_KIND[group]}:${r.key}`)),
   );
+  // An item's button is named by what it acts on ("Re-enable acme/web/…/ci.yml"), not by the item's sentence again.
+  const targets = new Map(scope.workflows.map((w) => [`workflow:${w.key}`, w.label]));
   return (
     <section aria-labelledby="checklist-heading" id="checklist" className="scroll-mt-4">
       <h2 id="checklist-heading" className="mb-2 text-lg font-semibold">
@@ -92,7 +94,7 @@ export function ChecklistSection({ steps, scope }: { steps: Step[]; scope: Incid
       </h2>
       <ol className="space-y-4">
         {steps.map((s) => (
-          <StepBlock key={s.step} step={s} driftKeys={driftKeys} />
+          <StepBlock key={s.step} step={s} driftKeys={driftKeys} targets={targets} />
         ))}
       </ol>
     </section>

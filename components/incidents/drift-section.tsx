@@ -5,6 +5,7 @@ import type { IncidentDetailDto } from "@/lib/incidents/incident-dto";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useIncident } from "./incident-context";
+import { utc } from "./labels";
 
 /** Reach the target gained after the scope was frozen: shown, never added silently; one click adds it. */
 export function DriftSection({ drift }: { drift: IncidentDetailDto["drift"] }) {
@@ -27,8 +28,9 @@ export function DriftSection({ drift }: { drift: IncidentDetailDto["drift"] }) {
         {drift.map((w) => (
           <li key={w.workflowId} className="flex flex-wrap items-center gap-2">
             <span className="font-mono text-xs">{w.label}</span>
+            <span className="text-xs text-amber-950">{w.seenAt ? `first seen by the sync of ${utc(w.seenAt)}` : "not on the timeline yet"}</span>
             {editable ? (
-              <Button variant="secondary" className="px-2 py-0.5 text-xs" disabled={pending} onClick={() => add([w.workflowId])} aria-label={`Add ${w.label} to scope`}>
+              <Button variant="secondary" className="px-2 py-0.5 text-xs" disabled={pending} onClick={() => add([w.workflowId])} aria-label={`Add to scope: ${w.label}`}>
                 Add to scope
               </Button>
             ) : null}

@@ -5,7 +5,7 @@ import type { IncidentDetailDto } from "@/lib/incidents/incident-dto";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { utc } from "./labels";
 
-const TYPE_TONE: Record<string, BadgeTone> = { started: "amber", closed: "green", verified: "green", action_result: "blue", action: "blue", exposure: "red", scope_added: "amber" };
+const TYPE_TONE: Record<string, BadgeTone> = { started: "amber", closed: "green", verified: "green", action_result: "blue", action: "blue", exposure: "red", drift: "amber", scope_added: "amber" };
 
 /**
  * Every event, oldest first, with who and when (UTC); append-only on the server. On wide

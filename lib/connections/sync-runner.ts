@@ -13,6 +13,7 @@ import { dbEtagStore } from "./etag-store";
 import { claimRun } from "./connection-repo";
 import { logger } from "@/lib/logger";
 import { verifyRotations } from "@/lib/incidents/verify-rotations";
+import { recordDrift } from "@/lib/incidents/record-drift";
 
 export interface SyncJob {
   orgId: string;
@@ -60,8 +61,10 @@ export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Prom
     forceFilesFor: scope.forceFilesFor.length > 0 ? scope.forceFilesFor : undefined,
     batchSize: batchSizeFor,
   });
-  // Organisation secrets were written by the plan: their rotations verify now, not only after a batch.
+  // Organisation secrets were written by the plan: their rotations verify now, not only after a
+  // batch; and an org secret shared with more repositories is new reach (drift) of its incident.
   await verifyRotations(handle, job.orgId, job.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync plan", { runId: job.runId, error: err }));
+  await recordDrift(handle, job.orgId, job.runId).catch((err: unknown) => logger.error("could not record incident scope drift after a sync plan", { runId: job.runId, error: err }));
   for (const batchId of batches ?? []) await enqueue(handle, "sync-batch", { orgId: job.orgId, runId: job.runId, batchId });
   return batches ?? [];
 }
@@ -73,4 +76,6 @@ export async function executeBatchJob(handle: DatabaseHandle, ref: BatchRef): Pr
   await runBatch(handle.db, setup.fetcher, ref);
   // Incidents waiting for a rotation: a secret this batch saw updated verifies its item.
   await verifyRotations(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync batch", { runId: ref.runId, error: err }));
+  // Open incidents whose target this batch's workflows now reach: the drift is on their timeline once.
+  await recordDrift(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not record incident scope drift after a sync batch", { runId: ref.runId, error: err }));
 }

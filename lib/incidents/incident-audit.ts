@@ -22,3 +22,5 @@ export const IncidentAction = defineAuditEvent(
 );
 export const SecretValueSet = defineAuditEvent("incident.secret_value", "incident", z.object({ itemId: z.string(), secret: z.string(), scope: z.string() }));
 export const RotationVerified = defineAuditEvent("incident.rotation_verified", "incident", z.object({ itemIds: z.array(z.string()), syncRunId: z.string() }));
+/** A sync saw the target reach workflows outside the frozen scope (each workflow reported once). */
+export const DriftRecorded = defineAuditEvent("incident.drift_seen", "incident", z.object({ workflowIds: z.array(z.string()), syncRunId: z.string() }));

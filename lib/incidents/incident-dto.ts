@@ -66,7 +66,8 @@ export interface IncidentDetailDto {
   scope: Record<"workflows" | "repositories" | "secrets" | "identities" | "systems" | "deployKeys" | "releases" | "owners", ScopeItemDto[]>;
   steps: { step: number; title: string; finished: number; items: ChecklistItemDto[] }[];
   progress: { total: number; finished: number };
-  drift: { workflowId: string; label: string }[];
+  /** New reach outside the frozen scope, now; `seenAt`: when a sync first reported it on the timeline (null: not yet). */
+  drift: { workflowId: string; label: string; seenAt: string | null }[];
   timeline: { id: number; at: string; actor: string; type: string; message: string }[];
   /** Whether Gatehouse can act on GitHub itself (a responder App is configured), and if not, what that means. */
   responder: { configured: boolean; message: string | null };

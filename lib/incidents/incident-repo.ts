@@ -1,11 +1,10 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { rowsOf } from "@/lib/db/migrate";
-import { incidentEvents, incidentItems, incidents, incidentScope, jobs, workflows } from "@/lib/db/schema";
+import { incidentEvents, incidentItems, incidents, incidentScope, workflows } from "@/lib/db/schema";
 import { responderConfigured } from "@/lib/github/responder";
 import { STEPS } from "./checklist";
-import { incidentJobs } from "./scope";
+import { driftSeenAt, scopeDrift } from "./drift";
 import { loadIncident } from "./incident-service";
 import type { IncidentDetailDto, IncidentSummaryDto, ScopeItemDto } from "./incident-dto";
 
@@ -46,19 +45,6 @@ export async function listIncidents(db: Db, orgId: string, status?: "open" | "cl
   }));
 }
 
-/** Workflows the target reaches now that are not in the frozen scope: shown as drift, never added silently. */
-async function scopeDrift(db: Db, orgId: string, incident: typeof incidents.$inferSelect, inScope: Set<string>): Promise<{ workflowId: string; label: string }[]> {
-  const jobSet = incidentJobs(orgId, incident.kind, incident.target);
-  if (!jobSet || incident.status === "closed") return [];
-  const rows = rowsOf<{ id: string; label: string }>(
-    await db.execute(sql`with t as (${jobSet})
-      select distinct w.id, w.repo_full_name || '/' || w.path as label
-      from t join ${jobs} j on j.id = t.id and j.org_id = ${orgId} join ${workflows} w on w.id = j.workflow_id and w.org_id = ${orgId}
-      order by label`),
-  );
-  return rows.filter((r) => !inScope.has(r.id)).map((r) => ({ workflowId: r.id, label: r.label }));
-}
-
 export async function getIncidentDetail(db: Db, orgId: string, incidentId: string): Promise<IncidentDetailDto> {
   const incident = await loadIncident(db, orgId, incidentId);
   const [scope, items, events] = await Promise.all([
@@ -76,7 +62,9 @@ export async function getIncidentDetail(db: Db, orgId: string, incidentId: strin
     scope
       .filter((s) => s.kind === kind)
       .map((s) => ({ key: s.key, label: s.label, exposed: s.exposure === "exposed", addedBy: s.addedBy, data: s.kind === "workflow" ? { ...s.data, liveState: liveState.get(s.key) ?? "gone" } : s.data }));
+  // Drift is the target's reach now (computed on read); when a sync first saw each workflow is on the timeline.
   const drift = await scopeDrift(db, orgId, incident, new Set(wfIds));
+  const seen = driftSeenAt(events);
   const finished = items.filter((i) => i.status === "done" || i.status === "verified" || i.status === "skipped").length;
   return {
     id: incident.id,
@@ -133,7 +121,7 @@ export async function getIncidentDetail(db: Db, orgId: string, incidentId: strin
       };
     }),
     progress: { total: items.length, finished },
-    drift,
+    drift: drift.map((w) => ({ ...w, seenAt: seen.get(w.workflowId) ?? null })),
     timeline: events.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, type: e.type, message: e.message })),
     responder: await responderStatus(),
   };

@@ -37,6 +37,11 @@ export function incidentMarkdown(d: IncidentDetailDto, generatedAt = new Date())
   section("Releases inside the window", d.scope.releases, (r) => ` — created ${when(typeof r.data.createdAt === "string" ? r.data.createdAt : null)}${typeof r.data.htmlUrl === "string" ? `, ${cell(r.data.htmlUrl)}` : ""}`);
   section("Repositories", d.scope.repositories, (r) => (r.data.logReview ? " — public: logs need review" : ""));
   section("Owners", d.scope.owners);
+  if (d.drift.length > 0) {
+    out.push(`### Scope drift, not in scope (${d.drift.length})`, "", "New reach of the target after the scope was frozen; added only by hand.", "");
+    for (const w of d.drift) out.push(`- ${cell(w.label)} — ${w.seenAt ? `first seen by the sync of ${when(w.seenAt)}` : "not on the timeline yet"}`);
+    out.push("");
+  }
 
   out.push("## Checklist", "");
   for (const s of d.steps) {

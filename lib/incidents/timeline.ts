@@ -6,6 +6,7 @@ export type TimelineType =
   | "started"
   | "scope_frozen"
   | "exposure"
+  | "drift"
   | "scope_added"
   | "item"
   | "note"
