@@ -352,12 +352,11 @@ test.describe("the demo's incident drill", () => {
   };
 
   /**
-   * "Sync now" on the Repositories page (a responder may sync), then back to the incident once
-   * that run has finished. A sync a push's webhook started first is waited out (Sync now answers
-   * "already in progress" meanwhile), and pressed again.
+   * "Sync now" on the incident's own page (a responder may sync), until that run has finished.
+   * A sync a push's webhook started first is waited out (Sync now answers "already in progress"
+   * meanwhile), and pressed again.
    */
-  async function syncNow(page: Page, back: string) {
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Repositories" }).click();
+  async function syncNow(page: Page) {
     let runId = "";
     await expect(async () => {
       const button = page.getByRole("button", { name: "Sync now" });
@@ -377,7 +376,6 @@ test.describe("the demo's incident drill", () => {
       }, { timeout: 120_000 })
       .toMatch(/^(succeeded|partial|finished, and a later run too)$/);
     await expect(page.getByTestId("sync-run")).toContainText(/succeeded|partial/);
-    await page.goto(back);
   }
 
   test("a responder runs it from the blast radius to a closed incident and its report; a viewer sees it read-only", async ({ page, browser }) => {
@@ -404,7 +402,7 @@ test.describe("the demo's incident drill", () => {
     const number = /INC-(\d+)/.exec((await heading.textContent()) ?? "")![1]!;
 
     // 2. Exposure: the runs inside the window; three of the four workflows ran it, and what they hold is exposed.
-    await expect(page.locator("main header")).toContainText("7 run(s) of in-scope workflows inside the window.");
+    await expect(page.locator("main header")).toContainText("7 run(s) of in-scope workflows inside the window;");
     const workflows = page.getByTestId("scope-workflows");
     await expect(workflows.locator("summary")).toContainText("Workflows (4)");
     await expect(workflows.locator("summary")).toContainText("3 exposed");
@@ -433,7 +431,7 @@ test.describe("the demo's incident drill", () => {
     await axeClean(page, "drill: contained, rotation unverified");
 
     // 5. Sync now: the sync sees the secret updated after the start, and Gatehouse verifies the item.
-    await syncNow(page, incidentPath);
+    await syncNow(page);
     await expect(rotate).toHaveAttribute("data-status", "verified", { timeout: 30_000 });
     await expect(rotate).toContainText("✓ Verified");
     await expect(page.getByTestId("timeline-event").filter({ hasText: `Rotate ${SECRET}: verified` })).toContainText("Gatehouse (sync)");
@@ -450,7 +448,7 @@ test.describe("the demo's incident drill", () => {
     const docs = `name: Changed docs\non: pull_request\npermissions:\n  contents: read\njobs:\n  docs:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${ACME_INCIDENT.action}@${GOOD_SHA} # v46.0.1\n`;
     const push = await page.request.post(`${SIM}/web/files`, { data: { files: { ".github/workflows/ci.yml": pinned, ".github/workflows/changed-docs.yml": docs }, message: "Pin changed-files to a commit" } });
     expect(push.status()).toBe(200);
-    await syncNow(page, incidentPath);
+    await syncNow(page);
 
     // The sync put the new reach on the timeline once, as Gatehouse; it joins the scope only when added.
     const drift = page.getByTestId("timeline-event").filter({ hasText: `Scope drift: 1 new workflow (${NEW_WORKFLOW})` });
@@ -502,7 +500,7 @@ test.describe("the demo's incident drill", () => {
     expect(md).toContain(`# INC-${number}: ${title}`);
     expect(md).toContain(`| Target | action: \`${ACME_INCIDENT.action}\` |`);
     expect(md).toMatch(/\| Status \| closed \(closed .+ by responder@acme\.test\) \|/);
-    expect(md).toContain("7 run(s) of in-scope workflows inside the window.");
+    expect(md).toContain("7 run(s) of in-scope workflows inside the window;");
     expect(line(`Rotate ${SECRET} |`)).toMatch(/^\| ✔ verified \| \*\*exposed\*\* Rotate DATABASE_URL_PROD .*GitHub reports the secret updated at/);
     expect(line(`Re-enable ${FIXED} once the cause is gone |`)).toMatch(/^\| ☑ done \|.*enable-workflows:/);
     expect(line(`Re-enable ${STILL_AFFECTED} once the cause is gone |`)).toContain("⤼ skipped (Stays disabled until its owners pin the action)");

@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { orgApiPath } from "@/components/api/client";
 import { Alert } from "@/components/ui/alert";
+import { SyncPanel } from "@/components/github/sync-panel";
 import { ChecklistSection } from "./checklist-section";
 import { CloseSection } from "./close-section";
 import { DriftSection } from "./drift-section";
@@ -85,7 +86,7 @@ function ReportLinks({ orgSlug, d }: { orgSlug: string; d: Detail }) {
   );
 }
 
-function Body({ orgSlug, d, stale }: { orgSlug: string; d: Detail; stale: string | null }) {
+function Body({ orgSlug, d, stale, canSync }: { orgSlug: string; d: Detail; stale: string | null; canSync: boolean }) {
   const { editable } = useIncident();
   const unfinished = d.progress.total - d.progress.finished;
   return (
@@ -120,6 +121,8 @@ function Body({ orgSlug, d, stale }: { orgSlug: string; d: Detail; stale: string
             {editable ? <CloseSection unfinished={unfinished} /> : null}
           </div>
           <div className="space-y-6 xl:sticky xl:top-4">
+            {/* A sync verifies rotations, records drift and shows whether a cause is gone (the boundary of step 7): at hand while the incident is open. */}
+            {editable && canSync ? <SyncPanel orgSlug={orgSlug} canSync /> : null}
             <TimelineSection timeline={d.timeline} />
             <ReportLinks orgSlug={orgSlug} d={d} />
           </div>
@@ -133,7 +136,7 @@ function Body({ orgSlug, d, stale }: { orgSlug: string; d: Detail; stale: string
  * The incident, hydrated from the server's render and then polled every few seconds while it
  * is open, so two responders see each other's progress without reloading.
  */
-export function IncidentView({ orgSlug, incidentId, me, canRun, canOverride }: { orgSlug: string; incidentId: string; me: string; canRun: boolean; canOverride: boolean }) {
+export function IncidentView({ orgSlug, incidentId, me, canRun, canOverride, canSync }: { orgSlug: string; incidentId: string; me: string; canRun: boolean; canOverride: boolean; canSync: boolean }) {
   const q = useQuery({
     queryKey: incidentKeys.detail(orgSlug, incidentId),
     queryFn: () => fetchIncident(orgSlug, incidentId),
@@ -142,7 +145,7 @@ export function IncidentView({ orgSlug, incidentId, me, canRun, canOverride }: {
   if (!q.data) return <Alert>{q.isError ? `The incident could not be loaded: ${q.error.message}` : "Loading the incident…"}</Alert>;
   return (
     <IncidentProvider orgSlug={orgSlug} incidentId={incidentId} me={me} editable={canRun && q.data.status === "open"} canOverride={canOverride}>
-      <Body orgSlug={orgSlug} d={q.data} stale={q.isError ? q.error.message : null} />
+      <Body orgSlug={orgSlug} d={q.data} stale={q.isError ? q.error.message : null} canSync={canSync} />
     </IncidentProvider>
   );
 }

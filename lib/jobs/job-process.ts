@@ -41,9 +41,9 @@ const HEALTHY_AFTER_MS = 60_000;
 const KILL_AFTER_MS = 10_000;
 
 export function startJobProcess(options: JobProcessOptions = {}): JobProcess {
-  // Built at run time so that Next's bundler neither bundles nor traces the worker's entry.
-  const entry = options.entry ?? path.join(process.cwd(), ["scripts", "worker.ts"].join("/"));
-  if (!existsSync(entry)) throw new Error(`The job process's entry ${entry} is missing: start the server from the Gatehouse directory, or set JOBS_MODE=worker and run \`npm run worker\` beside it.`);
+  // Marked ignored so that Next's bundler neither bundles nor traces the worker's entry.
+  const entry = options.entry ?? path.join(/* turbopackIgnore: true */ process.cwd(), "scripts", "worker.ts");
+  if (!existsSync(/* turbopackIgnore: true */ entry)) throw new Error(`The job process's entry ${entry} is missing: start the server from the Gatehouse directory, or set JOBS_MODE=worker and run \`npm run worker\` beside it.`);
   const firstDelay = options.restartDelayMs ?? 1000;
   let delay = firstDelay;
   let child: ChildProcess | null = null;

@@ -30,7 +30,7 @@ export async function responderConfig(env: Env = getEnv()): Promise<ResponderCon
   const file = env.GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE ?? "";
   let privateKey: string;
   try {
-    privateKey = await readFile(file, "utf8");
+    privateKey = await readFile(/* turbopackIgnore: true */ file, "utf8");
   } catch (err) {
     throw new ConfigError(
       `Configuration error: GITHUB_RESPONDER_APP_PRIVATE_KEY_FILE (${file}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}. Point it at the responder App's .pem file and make it readable by Gatehouse.`,

@@ -36,7 +36,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ orgSl
   qc.setQueryData(incidentKeys.detail(actor.orgSlug, incidentId), detail);
   return (
     <HydrationBoundary state={dehydrate(qc)}>
-      <IncidentView orgSlug={actor.orgSlug} incidentId={incidentId} me={actor.user.email} canRun={can(actor, "incident.run")} canOverride={can(actor, "incident.override")} />
+      <IncidentView orgSlug={actor.orgSlug} incidentId={incidentId} me={actor.user.email} canRun={can(actor, "incident.run")} canOverride={can(actor, "incident.override")} canSync={can(actor, "sync.run")} />
     </HydrationBoundary>
   );
 }
