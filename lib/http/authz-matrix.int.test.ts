@@ -40,6 +40,10 @@ import {
   startIncidentRoute,
   updateItemRoute,
 } from "@/lib/incidents/incident-routes";
+import { FINDING_USE_CASES, triageFinding } from "@/lib/findings/findings-service";
+import { grantException, revokeException } from "@/lib/findings/exceptions-service";
+import { findingDetailRoute, grantExceptionRoute, listExceptionsRoute, revokeExceptionRoute, triageFindingRoute } from "@/lib/findings/findings-routes";
+import { findingExceptions, findings } from "@/lib/db/schema";
 
 // Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
 process.env.GATEHOUSE_GITHUB_TOKEN = "ghp_test_token_for_the_authorisation_matrix";
@@ -96,6 +100,42 @@ async function finishedIncident(target: TestOrg) {
   await handle.db.update(incidentItems).set({ status: "skipped", statusReason: "matrix" }).where(eq(incidentItems.incidentId, i.id));
   return i;
 }
+const findingWorkflow = `on: pull_request_target
+permissions: write-all
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+      - run: npm test
+`;
+
+/** An open finding of `target` of its own (a fresh repository each call, so exceptions never collide). */
+async function openFinding(target: TestOrg): Promise<string> {
+  const githubId = repoIds++;
+  await seedRepo(handle.db, target, { githubId, name: `f-${githubId}`, files: { ".github/workflows/pr.yml": findingWorkflow } });
+  const [row] = await handle.db
+    .select({ id: findings.id })
+    .from(findings)
+    .innerJoin(repositories, eq(repositories.id, findings.repoId))
+    .where(and(eq(findings.orgId, target.id), eq(repositories.githubId, githubId)))
+    .limit(1);
+  return row!.id;
+}
+
+/** An exception in force on a fresh finding of `target`, granted by its admin. */
+async function exceptionOf(target: TestOrg): Promise<string> {
+  const findingId = await openFinding(target);
+  const [row] = await handle.db
+    .insert(findingExceptions)
+    .values({ orgId: target.id, scope: "finding", findingId, rule: "token-blanket", reason: "matrix exception", approvedBy: target.users.admin.email, grantedAt: new Date(), expiresAt: new Date(Date.now() + 30 * 86_400_000) })
+    .returning({ id: findingExceptions.id });
+  return row!.id;
+}
+const inThirtyDays = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
+
 afterAll(async () => {
   await stopQueue();
   await handle.close();
@@ -145,6 +185,9 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
     const i = await finishedIncident(target);
     return { orgSlug: target.slug, incidentId: i.id, summary: "matrix: closed after every item" };
   }
+  if (useCase === triageFinding) return { orgSlug: target.slug, findingId: await openFinding(target), note: "matrix triage" };
+  if (useCase === grantException) return { orgSlug: target.slug, scope: { findingId: await openFinding(target) }, reason: "matrix: accepted for the test", expiresAt: inThirtyDays() };
+  if (useCase === revokeException) return { orgSlug: target.slug, exceptionId: await exceptionOf(target) };
   if (CONNECTION_USE_CASES.includes(useCase)) {
     await ensureConnectedIdle(target);
     return { orgSlug: target.slug };
@@ -177,7 +220,7 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
@@ -210,6 +253,8 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES,
       owners: await handle.db.select().from(ownerOverrides).where(eq(ownerOverrides.orgId, org.id)),
       incidents: await handle.db.select().from(incidents).where(eq(incidents.orgId, org.id)),
       items: await handle.db.select().from(incidentItems).where(eq(incidentItems.orgId, org.id)),
+      findings: await handle.db.select().from(findings).where(eq(findings.orgId, org.id)),
+      exceptions: await handle.db.select().from(findingExceptions).where(eq(findingExceptions.orgId, org.id)),
     });
     const before = await state();
     const meta = testMeta();
@@ -417,7 +462,48 @@ const ROUTES: {
     body: () => ({ summary: "matrix route: closed after every item" }),
     okStatus: 200,
   },
+  {
+    name: "GET finding",
+    def: findingDetailRoute as AnyRoute,
+    method: "GET",
+    permission: "finding.read",
+    params: async (o) => ({ orgSlug: o.slug, findingId: await openFinding(o) }),
+    okStatus: 200,
+  },
+  {
+    name: "PATCH finding",
+    def: triageFindingRoute as AnyRoute,
+    method: "PATCH",
+    permission: "finding.triage",
+    params: async (o) => ({ orgSlug: o.slug, findingId: await openFinding(o) }),
+    body: () => ({ state: "acknowledged", assignee: "@acme/platform", note: "matrix route triage" }),
+    okStatus: 200,
+  },
+  { name: "GET exceptions", def: listExceptionsRoute as AnyRoute, method: "GET", permission: "finding.read", params: async (o) => ({ orgSlug: o.slug }), query: { status: "active" }, okStatus: 200 },
+  {
+    name: "POST exceptions",
+    def: grantExceptionRoute as AnyRoute,
+    method: "POST",
+    permission: "exception.grant",
+    params: async (o) => {
+      grantFor.push(await openFinding(o));
+      return { orgSlug: o.slug };
+    },
+    body: () => ({ scope: { findingId: grantFor.at(-1) }, reason: "matrix route: accepted for the test", expiresAt: inThirtyDays() }),
+    okStatus: 201,
+  },
+  {
+    name: "DELETE exception",
+    def: revokeExceptionRoute as AnyRoute,
+    method: "DELETE",
+    permission: "exception.grant",
+    params: async (o) => ({ orgSlug: o.slug, exceptionId: await exceptionOf(o) }),
+    okStatus: 200,
+  },
 ];
+
+/** The finding the last POST exceptions route call grants on (params run before body). */
+const grantFor: string[] = [];
 
 /** The drift workflow of the incident the last addScope route call made (params run before body). */
 const driftFor = new Map<string, string>();
@@ -456,6 +542,8 @@ async function orgState(target: TestOrg) {
     owners: await handle.db.select().from(ownerOverrides).where(eq(ownerOverrides.orgId, target.id)),
     incidents: await handle.db.select().from(incidents).where(eq(incidents.orgId, target.id)),
     items: await handle.db.select().from(incidentItems).where(eq(incidentItems.orgId, target.id)),
+    findings: await handle.db.select().from(findings).where(eq(findings.orgId, target.id)),
+    exceptions: await handle.db.select().from(findingExceptions).where(eq(findingExceptions.orgId, target.id)),
   };
 }
 
