@@ -25,3 +25,9 @@ export const ExceptionGranted = defineAuditEvent("exception.grant", "exception",
 export const ExceptionRevoked = defineAuditEvent("exception.revoke", "exception", z.object({ ...ExceptionFacts, reason: z.string().nullable() }));
 /** Recorded by Gatehouse (scheduler) once per exception, when its expiry passed. */
 export const ExceptionExpired = defineAuditEvent("exception.expire", "exception", z.object(ExceptionFacts));
+
+export const ReviewSignedOff = defineAuditEvent(
+  "review.sign_off",
+  "review",
+  z.object({ number: z.number().int(), since: z.string(), until: z.string(), counts: z.record(z.string(), z.number().int()) }),
+);

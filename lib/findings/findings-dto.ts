@@ -1,4 +1,4 @@
-import type { ExceptionScope, TriageState } from "@/lib/db/schema/findings";
+import type { ExceptionScope, ReviewCounts, TriageState } from "@/lib/db/schema/findings";
 import type { FindingState } from "./state";
 
 // What the API and the pages get: plain JSON, dates as ISO strings, no internal columns.
@@ -58,4 +58,45 @@ export interface FindingEventDto {
   line: number;
   triage?: { state: string; assignee: string | null; note: string | null };
   exception?: { id: string; scope: string; reason: string; approvedBy: string; expiresAt: string };
+}
+
+/** A review of the period (since, until]: GET …/review, and what a sign-off freezes. */
+export interface ReviewDto {
+  since: string;
+  until: string;
+  /** The sign-off whose `until` is this review's default `since`; null before the first. */
+  baseline: { id: string; number: number; signedOffBy: string; signedOffAt: string } | null;
+  counts: ReviewCounts;
+  new: FindingDto[];
+  fixed: FindingDto[];
+  regressed: FindingDto[];
+  /** Open findings whose exception expires within 14 days of `until`. */
+  expiring: FindingDto[];
+  /** Open findings whose exception expired in the period (and no other covers them), each with that exception (status expired). */
+  expired: FindingDto[];
+  /** Still open from before, not accepted: at most REVIEW_OPEN_LIMIT, worst first. */
+  open: FindingDto[];
+  openTruncated: boolean;
+  /** Per owner (null: no owner known), most needing attention first. */
+  byOwner: { owner: string | null; counts: ReviewCounts }[];
+}
+
+/** A signed-off review: the review as it was seen, and who signed it off with what note. */
+export interface SignedReviewDto extends ReviewDto {
+  id: string;
+  number: number;
+  signedOffBy: string;
+  signedOffAt: string;
+  note: string;
+}
+
+/** A past review in the list. */
+export interface ReviewSummaryDto {
+  id: string;
+  number: number;
+  since: string;
+  until: string;
+  signedOffBy: string;
+  note: string;
+  counts: ReviewCounts;
 }

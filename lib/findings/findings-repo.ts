@@ -1,5 +1,6 @@
 import "server-only";
 import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/lib/db/types";
 import { findingEvents, findings, ownerOverrides, repositories, workflows } from "@/lib/db/schema";
 import type { FindingEventData } from "@/lib/db/schema/findings";
@@ -9,25 +10,28 @@ import { findingState } from "./state";
 
 const f = findings;
 
+const byWorkflow = alias(ownerOverrides, "owner_by_workflow");
+const byRepo = alias(ownerOverrides, "owner_by_repo");
+
 /**
  * A finding's owner: its workflow's (an owner set by hand on the workflow, else what the sync
  * derived), else its repository's (set by hand, else derived) — the same precedence as the
- * Owners page (lib/inventory/owner-exprs.ts), for a finding whose workflow may be gone.
+ * Owners page (lib/inventory/owner-exprs.ts), for a finding whose workflow may be gone. Joins,
+ * not subqueries per row: a review reads every open finding's owner.
  */
-const findingOwner: SQL<string | null> = sql<string | null>`coalesce(
-  (select o.owner from ${ownerOverrides} o where o.org_id = ${f.orgId} and o.target_type = 'workflow' and o.target_key = ${repositories.githubId}::text || ':' || ${f.path}),
-  (select w.owner from ${workflows} w where w.repo_id = ${f.repoId} and w.path = ${f.path}),
-  (select o.owner from ${ownerOverrides} o where o.org_id = ${f.orgId} and o.target_type = 'repository' and o.target_key = ${repositories.githubId}::text),
-  ${repositories.owner})`;
+const findingOwner: SQL<string | null> = sql<string | null>`coalesce(${byWorkflow.owner}, ${workflows.owner}, ${byRepo.owner}, ${repositories.owner})`;
 
 export type FindingRow = typeof findings.$inferSelect & { repo: string; owner: string | null };
 
-/** The org's findings matching `where` (a condition on `finding`), with repository and owner. */
+/** The org's findings matching `where` (a condition on `finding`), with repository and owner, by line. */
 export async function findingRows(db: Db, orgId: string, where: SQL): Promise<FindingRow[]> {
   const rows = await db
     .select({ finding: f, repo: repositories.fullName, owner: findingOwner })
     .from(f)
     .innerJoin(repositories, eq(repositories.id, f.repoId))
+    .leftJoin(workflows, and(eq(workflows.repoId, f.repoId), eq(workflows.path, f.path)))
+    .leftJoin(byWorkflow, and(eq(byWorkflow.orgId, orgId), eq(byWorkflow.targetType, "workflow"), eq(byWorkflow.targetKey, sql`${repositories.githubId}::text || ':' || ${f.path}`)))
+    .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)))
     .where(and(eq(f.orgId, orgId), where))
     .orderBy(asc(f.line));
   return rows.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner }));

@@ -66,3 +66,24 @@ export const ExceptionRefSchema = z.object({ orgSlug: OrgSlugSchema, exceptionId
 export const RevokeExceptionSchema = ExceptionRefSchema.extend({ reason: z.string().trim().min(1).max(2000).optional() });
 
 export const ListExceptionsSchema = z.object({ orgSlug: OrgSlugSchema, status: z.enum(["active", "expired", "revoked"], { message: "must be active, expired or revoked" }).optional() });
+
+const SinceSchema = z.coerce
+  .date({ message: "must be a date (ISO 8601, e.g. 2026-11-30 or 2026-11-30T09:00:00Z)" })
+  .refine((d) => d.getTime() < Date.now(), { message: "must be in the past: a review covers what happened since then" });
+
+/** GET …/review: since the last sign-off unless `since` says otherwise. */
+export const ReviewQuerySchema = z.object({ orgSlug: OrgSlugSchema, since: SinceSchema.optional() });
+
+export const SignOffSchema = z.object({
+  orgSlug: OrgSlugSchema,
+  note: z.string().trim().min(3, { message: "must say what the review found or decided (at least 3 characters)" }).max(10_000),
+  since: SinceSchema.optional(),
+});
+
+export const REVIEW_FORMATS = ["json", "md", "csv"] as const;
+export const ReviewRefSchema = z.object({
+  orgSlug: OrgSlugSchema,
+  reviewId: z.string().uuid({ message: "must be a review id" }),
+  format: z.enum(REVIEW_FORMATS, { message: "must be json, md or csv" }).default("json"),
+});
+export const ListReviewsSchema = z.object({ orgSlug: OrgSlugSchema });

@@ -13,6 +13,7 @@ import { coveringExceptions } from "./exceptions-repo";
 import { appendFindingEvents } from "./history";
 import type { FindingDetailDto } from "./findings-dto";
 import { grantException, revokeException } from "./exceptions-service";
+import { signOffReview } from "./review-service";
 
 /** An assignee is one of the org's members (by email) or an owner handle; anything else is refused with what to give. */
 async function checkAssignee(tx: Db, orgId: string, assignee: string): Promise<string> {
@@ -85,4 +86,4 @@ export const triageFinding: UseCase<typeof TriageFindingSchema, FindingDetailDto
   },
 };
 
-export const FINDING_USE_CASES: readonly AnyUseCase[] = [triageFinding, grantException, revokeException];
+export const FINDING_USE_CASES: readonly AnyUseCase[] = [triageFinding, grantException, revokeException, signOffReview];

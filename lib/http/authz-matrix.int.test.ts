@@ -42,8 +42,19 @@ import {
 } from "@/lib/incidents/incident-routes";
 import { FINDING_USE_CASES, triageFinding } from "@/lib/findings/findings-service";
 import { grantException, revokeException } from "@/lib/findings/exceptions-service";
-import { findingDetailRoute, grantExceptionRoute, listExceptionsRoute, revokeExceptionRoute, triageFindingRoute } from "@/lib/findings/findings-routes";
-import { findingExceptions, findings } from "@/lib/db/schema";
+import {
+  findingDetailRoute,
+  grantExceptionRoute,
+  listExceptionsRoute,
+  listReviewsRoute,
+  reviewDetailRoute,
+  reviewRoute,
+  revokeExceptionRoute,
+  signOffRoute,
+  triageFindingRoute,
+} from "@/lib/findings/findings-routes";
+import { signOffReview } from "@/lib/findings/review-service";
+import { findingExceptions, findingReviews, findings } from "@/lib/db/schema";
 
 // Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
 process.env.GATEHOUSE_GITHUB_TOKEN = "ghp_test_token_for_the_authorisation_matrix";
@@ -134,6 +145,12 @@ async function exceptionOf(target: TestOrg): Promise<string> {
     .returning({ id: findingExceptions.id });
   return row!.id;
 }
+/** A signed-off review of `target`, by its responder. */
+async function reviewOf(target: TestOrg): Promise<string> {
+  const r = await executeUseCase(handle, target.users.responder, signOffReview, { orgSlug: target.slug, note: "matrix review" }, testMeta());
+  if (!r.ok) throw new Error(r.error.message);
+  return (r.data as { id: string }).id;
+}
 const inThirtyDays = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
 
 afterAll(async () => {
@@ -188,6 +205,7 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
   if (useCase === triageFinding) return { orgSlug: target.slug, findingId: await openFinding(target), note: "matrix triage" };
   if (useCase === grantException) return { orgSlug: target.slug, scope: { findingId: await openFinding(target) }, reason: "matrix: accepted for the test", expiresAt: inThirtyDays() };
   if (useCase === revokeException) return { orgSlug: target.slug, exceptionId: await exceptionOf(target) };
+  if (useCase === signOffReview) return { orgSlug: target.slug, note: "matrix: signed off" };
   if (CONNECTION_USE_CASES.includes(useCase)) {
     await ensureConnectedIdle(target);
     return { orgSlug: target.slug };
@@ -255,6 +273,7 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES,
       items: await handle.db.select().from(incidentItems).where(eq(incidentItems.orgId, org.id)),
       findings: await handle.db.select().from(findings).where(eq(findings.orgId, org.id)),
       exceptions: await handle.db.select().from(findingExceptions).where(eq(findingExceptions.orgId, org.id)),
+      reviews: await handle.db.select().from(findingReviews).where(eq(findingReviews.orgId, org.id)),
     });
     const before = await state();
     const meta = testMeta();
@@ -500,6 +519,18 @@ const ROUTES: {
     params: async (o) => ({ orgSlug: o.slug, exceptionId: await exceptionOf(o) }),
     okStatus: 200,
   },
+  { name: "GET review", def: reviewRoute as AnyRoute, method: "GET", permission: "finding.read", params: async (o) => ({ orgSlug: o.slug }), query: { since: "2026-01-01T00:00:00Z" }, okStatus: 200 },
+  { name: "GET reviews", def: listReviewsRoute as AnyRoute, method: "GET", permission: "finding.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "GET review (Markdown)",
+    def: reviewDetailRoute as AnyRoute,
+    method: "GET",
+    permission: "finding.read",
+    params: async (o) => ({ orgSlug: o.slug, reviewId: await reviewOf(o) }),
+    query: { format: "md" },
+    okStatus: 200,
+  },
+  { name: "POST reviews", def: signOffRoute as AnyRoute, method: "POST", permission: "review.sign_off", params: async (o) => ({ orgSlug: o.slug }), body: () => ({ note: "matrix route: signed off" }), okStatus: 201 },
 ];
 
 /** The finding the last POST exceptions route call grants on (params run before body). */
@@ -544,6 +575,7 @@ async function orgState(target: TestOrg) {
     items: await handle.db.select().from(incidentItems).where(eq(incidentItems.orgId, target.id)),
     findings: await handle.db.select().from(findings).where(eq(findings.orgId, target.id)),
     exceptions: await handle.db.select().from(findingExceptions).where(eq(findingExceptions.orgId, target.id)),
+    reviews: await handle.db.select().from(findingReviews).where(eq(findingReviews.orgId, target.id)),
   };
 }
 

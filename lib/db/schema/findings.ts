@@ -153,3 +153,35 @@ export const findingExceptions = pgTable(
     check("finding_exception_expiry_ck", sql`expires_at > granted_at`),
   ],
 );
+
+/** What a review counted, per list. */
+export interface ReviewCounts {
+  new: number;
+  fixed: number;
+  regressed: number;
+  expiring: number;
+  expired: number;
+  open: number;
+}
+
+/**
+ * A signed-off review: the period (since, until], who signed it off and their note, and the
+ * counts and lists exactly as the reviewer saw them (`review`: the review DTO, frozen). Its
+ * `until` is the next review's default `since`. Never changed after it is written.
+ */
+export const findingReviews = pgTable(
+  "finding_review",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    /** 1, 2, 3 … per organisation. */
+    number: integer("number").notNull(),
+    since: timestamp("since", { withTimezone: true }).notNull(),
+    until: timestamp("until", { withTimezone: true }).notNull(),
+    signedOffBy: text("signed_off_by").notNull(),
+    note: text("note").notNull(),
+    counts: jsonb("counts").$type<ReviewCounts>().notNull(),
+    review: jsonb("review").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [uniqueIndex("finding_review_org_number_uq").on(t.orgId, t.number), index("finding_review_org_until_idx").on(t.orgId, t.until)],
+);
