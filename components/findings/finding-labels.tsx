@@ -16,11 +16,11 @@ export function StateBadge({ state }: { state: FindingState }) {
 
 export const day = (iso: string) => iso.slice(0, 10);
 
-/** "Accepted until 2027-03-31 by lead@… — reason", for a finding an exception covers. */
+/** "Accepted until 2027-03-31 by lead@…: “reason”", and what else it covers when it is wider than the finding. */
 export function ExceptionNote({ exception }: { exception: ExceptionDto }) {
   return (
-    <p className="mt-1 text-amber-900" data-testid="finding-exception">
-      Accepted until {day(exception.expiresAt)} ({exception.label}) by {exception.approvedBy}: “{exception.reason}”
+    <p className="mt-1 text-sm text-amber-900" data-testid="finding-exception">
+      Accepted until {day(exception.expiresAt)} by {exception.approvedBy}: “{exception.reason}”{exception.kind === "finding" ? "" : ` — the exception covers ${exception.label}`}
     </p>
   );
 }

@@ -68,7 +68,7 @@ export function FindingTriage({ orgSlug, finding, canGrant }: { orgSlug: string;
           {acknowledged ? "Reopen" : "Acknowledge"}
         </button>
         {canGrant && !finding.exceptionId ? (
-          <button type="button" className={link} onClick={() => setForm(form === "exception" ? null : "exception")} aria-label={`Accept ${finding.label} with an exception`}>
+          <button type="button" className={link} onClick={() => setForm(form === "exception" ? null : "exception")} aria-label={`Accept with exception: ${finding.label}`}>
             Accept with exception
           </button>
         ) : null}
@@ -78,7 +78,7 @@ export function FindingTriage({ orgSlug, finding, canGrant }: { orgSlug: string;
             className={link}
             disabled={run.isPending}
             onClick={() => run.mutate(() => apiWrite("DELETE", orgApiPath(orgSlug, "exceptions", finding.exceptionId!), {}))}
-            aria-label={`Revoke the exception on ${finding.label}`}
+            aria-label={`Revoke exception: ${finding.label}`}
           >
             Revoke exception
           </button>

@@ -37,6 +37,8 @@ export interface FindingDto {
   assignee: string | null;
   /** The exception in force that covers it (the one that lasts longest when several do). */
   exception?: ExceptionDto;
+  /** Its workflow's id while the file exists (a link to the workflow page). */
+  workflowId?: string;
 }
 
 /** A finding on the workflow page: F and what a person needs to act on it. */

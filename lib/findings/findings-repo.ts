@@ -21,12 +21,12 @@ const byRepo = alias(ownerOverrides, "owner_by_repo");
  */
 const findingOwner: SQL<string | null> = sql<string | null>`coalesce(${byWorkflow.owner}, ${workflows.owner}, ${byRepo.owner}, ${repositories.owner})`;
 
-export type FindingRow = typeof findings.$inferSelect & { repo: string; owner: string | null };
+export type FindingRow = typeof findings.$inferSelect & { repo: string; owner: string | null; workflowId: string | null };
 
 /** The org's findings matching `where` (a condition on `finding`), with repository and owner, by line. */
 export async function findingRows(db: Db, orgId: string, where: SQL): Promise<FindingRow[]> {
   const rows = await db
-    .select({ finding: f, repo: repositories.fullName, owner: findingOwner })
+    .select({ finding: f, repo: repositories.fullName, owner: findingOwner, workflowId: workflows.id })
     .from(f)
     .innerJoin(repositories, eq(repositories.id, f.repoId))
     .leftJoin(workflows, and(eq(workflows.repoId, f.repoId), eq(workflows.path, f.path)))
@@ -34,7 +34,7 @@ export async function findingRows(db: Db, orgId: string, where: SQL): Promise<Fi
     .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)))
     .where(and(eq(f.orgId, orgId), where))
     .orderBy(asc(f.line));
-  return rows.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner }));
+  return rows.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner, workflowId: r.workflowId }));
 }
 
 /** One finding of the org, or null (another org's finding is simply not found). */
@@ -57,6 +57,7 @@ export function toFindingDto(row: FindingRow, exception: ExceptionRow | undefine
     state: findingState({ ...row, excepted: exception !== undefined }),
     owner: row.owner,
     assignee: row.assignee,
+    ...(row.workflowId ? { workflowId: row.workflowId } : {}),
     ...(exception ? { exception: exceptionDto(exception, at) } : {}),
   };
 }
