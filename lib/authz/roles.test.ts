@@ -11,6 +11,7 @@ describe("ROLE_GRANTS", () => {
           "finding.read",
           "incident.read",
           "finding.triage",
+          "review.sign_off",
           "incident.run",
           "owner.override",
           "sync.run",
@@ -27,6 +28,7 @@ describe("ROLE_GRANTS", () => {
           "finding.read",
           "incident.read",
           "finding.triage",
+          "review.sign_off",
           "incident.run",
           "owner.override",
           "sync.run",
@@ -54,5 +56,7 @@ describe("ROLE_GRANTS", () => {
     expect(holders("member.manage")).toEqual(["admin"]);
     expect(holders("audit.read")).toEqual(["admin"]);
     expect(holders("incident.run")).toEqual(["responder", "admin"]);
+    expect(holders("review.sign_off")).toEqual(["responder", "admin"]);
+    expect(holders("exception.grant")).toEqual(["admin"]);
   });
 });

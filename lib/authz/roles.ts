@@ -7,7 +7,8 @@ export const ROLES = ["viewer", "responder", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 const VIEWER = ["org.read", "inventory.read", "finding.read", "incident.read"] as const;
-const RESPONDER = [...VIEWER, "finding.triage", "incident.run", "owner.override", "sync.run"] as const;
+// review.sign_off: a reviewer signs off the week's review of findings (lib/findings).
+const RESPONDER = [...VIEWER, "finding.triage", "review.sign_off", "incident.run", "owner.override", "sync.run"] as const;
 const ADMIN = [
   ...RESPONDER,
   "member.read",

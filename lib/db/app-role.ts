@@ -53,6 +53,9 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
     `GRANT SELECT, INSERT ON TABLE finding_event TO ${role}`,
     `REVOKE ALL ON SEQUENCE finding_event_id_seq FROM ${role}`,
     `GRANT USAGE ON SEQUENCE finding_event_id_seq TO ${role}`,
+    // A signed-off review is frozen: append and read.
+    `REVOKE ALL ON TABLE finding_review FROM ${role}`,
+    `GRANT SELECT, INSERT ON TABLE finding_review TO ${role}`,
     // /api/health reports the migration level.
     `GRANT USAGE ON SCHEMA drizzle TO ${role}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role}`,

@@ -40,6 +40,21 @@ import {
   startIncidentRoute,
   updateItemRoute,
 } from "@/lib/incidents/incident-routes";
+import { FINDING_USE_CASES, triageFinding } from "@/lib/findings/findings-service";
+import { grantException, revokeException } from "@/lib/findings/exceptions-service";
+import {
+  findingDetailRoute,
+  grantExceptionRoute,
+  listExceptionsRoute,
+  listReviewsRoute,
+  reviewDetailRoute,
+  reviewRoute,
+  revokeExceptionRoute,
+  signOffRoute,
+  triageFindingRoute,
+} from "@/lib/findings/findings-routes";
+import { signOffReview } from "@/lib/findings/review-service";
+import { findingExceptions, findingReviews, findings } from "@/lib/db/schema";
 
 // Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
 process.env.GATEHOUSE_GITHUB_TOKEN = "ghp_test_token_for_the_authorisation_matrix";
@@ -118,6 +133,48 @@ async function finishedIncident(target: TestOrg) {
   await handle.db.update(incidentItems).set({ status: "skipped", statusReason: "matrix" }).where(eq(incidentItems.incidentId, i.id));
   return i;
 }
+const findingWorkflow = `on: pull_request_target
+permissions: write-all
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          ref: \${{ github.event.pull_request.head.sha }}
+      - run: npm test
+`;
+
+/** An open finding of `target` of its own (a fresh repository each call, so exceptions never collide). */
+async function openFinding(target: TestOrg): Promise<string> {
+  const githubId = repoIds++;
+  await seedRepo(handle.db, target, { githubId, name: `f-${githubId}`, files: { ".github/workflows/pr.yml": findingWorkflow } });
+  const [row] = await handle.db
+    .select({ id: findings.id })
+    .from(findings)
+    .innerJoin(repositories, eq(repositories.id, findings.repoId))
+    .where(and(eq(findings.orgId, target.id), eq(repositories.githubId, githubId)))
+    .limit(1);
+  return row!.id;
+}
+
+/** An exception in force on a fresh finding of `target`, granted by its admin. */
+async function exceptionOf(target: TestOrg): Promise<string> {
+  const findingId = await openFinding(target);
+  const [row] = await handle.db
+    .insert(findingExceptions)
+    .values({ orgId: target.id, scope: "finding", findingId, rule: "token-blanket", reason: "matrix exception", approvedBy: target.users.admin.email, grantedAt: new Date(), expiresAt: new Date(Date.now() + 30 * 86_400_000) })
+    .returning({ id: findingExceptions.id });
+  return row!.id;
+}
+/** A signed-off review of `target`, by its responder. */
+async function reviewOf(target: TestOrg): Promise<string> {
+  const r = await executeUseCase(handle, target.users.responder, signOffReview, { orgSlug: target.slug, note: "matrix review" }, testMeta());
+  if (!r.ok) throw new Error(r.error.message);
+  return (r.data as { id: string }).id;
+}
+const inThirtyDays = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
+
 afterAll(async () => {
   await stopQueue();
   await handle.close();
@@ -167,6 +224,10 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
     const i = await finishedIncident(target);
     return { orgSlug: target.slug, incidentId: i.id, summary: "matrix: closed after every item" };
   }
+  if (useCase === triageFinding) return { orgSlug: target.slug, findingId: await openFinding(target), note: "matrix triage" };
+  if (useCase === grantException) return { orgSlug: target.slug, scope: { findingId: await openFinding(target) }, reason: "matrix: accepted for the test", expiresAt: inThirtyDays() };
+  if (useCase === revokeException) return { orgSlug: target.slug, exceptionId: await exceptionOf(target) };
+  if (useCase === signOffReview) return { orgSlug: target.slug, note: "matrix: signed off" };
   if (CONNECTION_USE_CASES.includes(useCase)) {
     await ensureConnectedIdle(target);
     return { orgSlug: target.slug };
@@ -199,7 +260,7 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
@@ -232,6 +293,9 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES,
       owners: await handle.db.select().from(ownerOverrides).where(eq(ownerOverrides.orgId, org.id)),
       incidents: await handle.db.select().from(incidents).where(eq(incidents.orgId, org.id)),
       items: await handle.db.select().from(incidentItems).where(eq(incidentItems.orgId, org.id)),
+      findings: await handle.db.select().from(findings).where(eq(findings.orgId, org.id)),
+      exceptions: await handle.db.select().from(findingExceptions).where(eq(findingExceptions.orgId, org.id)),
+      reviews: await handle.db.select().from(findingReviews).where(eq(findingReviews.orgId, org.id)),
     });
     const before = await state();
     const meta = testMeta();
@@ -448,7 +512,60 @@ const ROUTES: {
     body: () => ({ summary: "matrix route: closed after every item" }),
     okStatus: 200,
   },
+  {
+    name: "GET finding",
+    def: findingDetailRoute as AnyRoute,
+    method: "GET",
+    permission: "finding.read",
+    params: async (o) => ({ orgSlug: o.slug, findingId: await openFinding(o) }),
+    okStatus: 200,
+  },
+  {
+    name: "PATCH finding",
+    def: triageFindingRoute as AnyRoute,
+    method: "PATCH",
+    permission: "finding.triage",
+    params: async (o) => ({ orgSlug: o.slug, findingId: await openFinding(o) }),
+    body: () => ({ state: "acknowledged", assignee: "@acme/platform", note: "matrix route triage" }),
+    okStatus: 200,
+  },
+  { name: "GET exceptions", def: listExceptionsRoute as AnyRoute, method: "GET", permission: "finding.read", params: async (o) => ({ orgSlug: o.slug }), query: { status: "active" }, okStatus: 200 },
+  {
+    name: "POST exceptions",
+    def: grantExceptionRoute as AnyRoute,
+    method: "POST",
+    permission: "exception.grant",
+    params: async (o) => {
+      grantFor.push(await openFinding(o));
+      return { orgSlug: o.slug };
+    },
+    body: () => ({ scope: { findingId: grantFor.at(-1) }, reason: "matrix route: accepted for the test", expiresAt: inThirtyDays() }),
+    okStatus: 201,
+  },
+  {
+    name: "DELETE exception",
+    def: revokeExceptionRoute as AnyRoute,
+    method: "DELETE",
+    permission: "exception.grant",
+    params: async (o) => ({ orgSlug: o.slug, exceptionId: await exceptionOf(o) }),
+    okStatus: 200,
+  },
+  { name: "GET review", def: reviewRoute as AnyRoute, method: "GET", permission: "finding.read", params: async (o) => ({ orgSlug: o.slug }), query: { since: "2026-01-01T00:00:00Z" }, okStatus: 200 },
+  { name: "GET reviews", def: listReviewsRoute as AnyRoute, method: "GET", permission: "finding.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "GET review (Markdown)",
+    def: reviewDetailRoute as AnyRoute,
+    method: "GET",
+    permission: "finding.read",
+    params: async (o) => ({ orgSlug: o.slug, reviewId: await reviewOf(o) }),
+    query: { format: "md" },
+    okStatus: 200,
+  },
+  { name: "POST reviews", def: signOffRoute as AnyRoute, method: "POST", permission: "review.sign_off", params: async (o) => ({ orgSlug: o.slug }), body: () => ({ note: "matrix route: signed off" }), okStatus: 201 },
 ];
+
+/** The finding the last POST exceptions route call grants on (params run before body). */
+const grantFor: string[] = [];
 
 /** The drift workflow of the incident the last addScope route call made (params run before body). */
 const driftFor = new Map<string, string>();
@@ -487,6 +604,9 @@ async function orgState(target: TestOrg) {
     owners: await handle.db.select().from(ownerOverrides).where(eq(ownerOverrides.orgId, target.id)),
     incidents: await handle.db.select().from(incidents).where(eq(incidents.orgId, target.id)),
     items: await handle.db.select().from(incidentItems).where(eq(incidentItems.orgId, target.id)),
+    findings: await handle.db.select().from(findings).where(eq(findings.orgId, target.id)),
+    exceptions: await handle.db.select().from(findingExceptions).where(eq(findingExceptions.orgId, target.id)),
+    reviews: await handle.db.select().from(findingReviews).where(eq(findingReviews.orgId, target.id)),
   };
 }
 

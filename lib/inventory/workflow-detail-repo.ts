@@ -1,10 +1,12 @@
 import "server-only";
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { environments, findings, jobIdentities, jobSecrets, jobs, jobSystems, repoFiles, repositories, secrets, workflows } from "@/lib/db/schema";
+import { environments, jobIdentities, jobSecrets, jobs, jobSystems, repoFiles, repositories, secrets, workflows } from "@/lib/db/schema";
 import type { CallInfo, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
 import type { ProtectionRules } from "@/lib/github/facts";
 import { workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
+import { workflowFindings } from "@/lib/findings/findings-repo";
+import type { FindingDetailDto } from "@/lib/findings/findings-dto";
 
 export interface JobDetail {
   id: string;
@@ -40,7 +42,8 @@ export interface WorkflowDetail {
   parseError: string | null;
   source: string | null;
   jobs: JobDetail[];
-  findings: { id: string; rule: string; severity: string; line: number; job: string | null; message: string; fix: string; firstSeenAt: string }[];
+  /** Its open findings, with their state and any exception covering them (lib/findings). */
+  findings: FindingDetailDto[];
 }
 
 /** Everything about one workflow of the org, or null (another org's workflow is simply not found). */
@@ -68,11 +71,7 @@ export async function getWorkflowDetail(db: Db, orgId: string, workflowId: strin
     none ? [] : db.select().from(jobIdentities).where(and(eq(jobIdentities.orgId, orgId), inArray(jobIdentities.jobId, jobIds))),
     none ? [] : db.select().from(jobSystems).where(and(eq(jobSystems.orgId, orgId), inArray(jobSystems.jobId, jobIds))),
     db.select().from(environments).where(and(eq(environments.orgId, orgId), eq(environments.repoId, w.repoId))),
-    db
-      .select()
-      .from(findings)
-      .where(and(eq(findings.orgId, orgId), eq(findings.repoId, w.repoId), eq(findings.path, w.path), isNull(findings.fixedAt)))
-      .orderBy(asc(findings.line)),
+    workflowFindings(db, orgId, w.repoId, w.path),
     db.select({ text: repoFiles.text }).from(repoFiles).where(and(eq(repoFiles.orgId, orgId), eq(repoFiles.repoId, w.repoId), eq(repoFiles.path, w.path))),
   ]);
   return {
@@ -112,6 +111,6 @@ export async function getWorkflowDetail(db: Db, orgId: string, workflowId: strin
         systems: systemRows.filter((s) => s.jobId === j.id).map((s) => ({ kind: s.kind, id: s.identifier, heuristic: s.heuristic })),
       };
     }),
-    findings: findingRows.map((f) => ({ id: f.id, rule: f.rule, severity: f.severity, line: f.line, job: f.jobKey, message: f.message, fix: f.fix, firstSeenAt: f.firstSeenAt.toISOString() })),
+    findings: findingRows,
   };
 }

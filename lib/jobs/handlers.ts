@@ -5,6 +5,7 @@ import { syncRuns } from "@/lib/db/schema";
 import { executeBatchJob, executeSyncJob } from "@/lib/connections/sync-runner";
 import { createSyncRun, listConnections } from "@/lib/connections/connection-repo";
 import { reapDeadRuns } from "@/lib/connections/sync-reaper";
+import { expireExceptions } from "@/lib/findings/exception-expiry";
 import { logger } from "@/lib/logger";
 import { enqueue, type JobHandlers } from "./queue";
 
@@ -15,6 +16,7 @@ export function jobHandlers(handle: DatabaseHandle): JobHandlers {
     "sync-repo": async (data) => void (await executeSyncJob(handle, data)),
     "sync-batch": (data) => executeBatchJob(handle, data),
     "sync-reap": async () => void (await reapDeadRuns(handle)),
+    "exception-expiry": async () => void (await expireExceptions(handle)),
     // Secrets, variables and environments have no webhooks: re-poll every connected org
     // (ETags make an unchanged org nearly free) unless a live sync of it is under way.
     "sync-schedule": async () => {

@@ -15,9 +15,11 @@ export interface JobPayloads {
   "sync-batch": { orgId: string; runId: string; batchId: string };
   "sync-schedule": Record<string, never>;
   "sync-reap": Record<string, never>;
+  /** Records exceptions whose expiry passed (lib/findings/exception-expiry.ts). */
+  "exception-expiry": Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
-export const QUEUES: QueueName[] = ["sync-org", "sync-repo", "sync-batch", "sync-schedule", "sync-reap"];
+export const QUEUES: QueueName[] = ["sync-org", "sync-repo", "sync-batch", "sync-schedule", "sync-reap", "exception-expiry"];
 export const SYNC_QUEUES = ["sync-org", "sync-repo", "sync-batch"] as const satisfies QueueName[];
 
 // How a sync job outlives the process running it. pg-boss stamps a running job every
@@ -120,6 +122,8 @@ export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers
   }
   // Runs whose workers died are failed every minute, whatever the sync schedule.
   await boss.schedule("sync-reap", "* * * * *", {});
+  // Exceptions expire by the clock: findings they covered regress within five minutes of it.
+  await boss.schedule("exception-expiry", "*/5 * * * *", {});
   if (scheduleMinutes > 0) {
     const cron = scheduleMinutes >= 60 ? `0 */${Math.max(1, Math.round(scheduleMinutes / 60))} * * *` : `*/${scheduleMinutes} * * * *`;
     await boss.schedule("sync-schedule", cron, {});

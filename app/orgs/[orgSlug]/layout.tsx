@@ -33,6 +33,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
                 Incidents
               </NavLink>
             ) : null}
+            {can(actor, "finding.read") ? <NavLink href={`${base}/review`}>Review</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/workflows`}>Workflows</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/secrets`}>Secrets</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/systems`}>Systems</NavLink> : null}

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./tenancy";
 import { repoRef } from "./inventory";
 
@@ -15,6 +15,9 @@ const orgRef = () =>
  * Findings keep their identity across syncs through `fingerprint` (rule, repository,
  * file, job and subject — never the line, which moves). Gone from a snapshot → fixedAt set;
  * back again → fixedAt cleared (a regression) and lastSeenAt moves on.
+ *
+ * The sync writes the sighting columns; people write the triage columns (lib/findings
+ * findings-service.ts); the state shown is derived from both and the exceptions (state.ts).
  */
 export const findings = pgTable(
   "finding",
@@ -33,7 +36,14 @@ export const findings = pgTable(
     firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
     fixedAt: timestamp("fixed_at", { withTimezone: true }),
+    /** When it last came back: seen again after being fixed (the sync), or its exception expired (the expiry job). */
     regressedAt: timestamp("regressed_at", { withTimezone: true }),
+    /** What a person last set: open, or acknowledged (someone is on it). */
+    triageState: text("triage_state").$type<TriageState>().notNull().default("open"),
+    /** An org member's email or an owner handle (@org/team, @user). */
+    assignee: text("assignee"),
+    triagedAt: timestamp("triaged_at", { withTimezone: true }),
+    triagedBy: text("triaged_by"),
   },
   (t) => [
     uniqueIndex("finding_org_fingerprint_uq").on(t.orgId, t.fingerprint),
@@ -44,7 +54,19 @@ export const findings = pgTable(
   ],
 );
 
-export type FindingEventType = "opened" | "fixed" | "regressed" | "triaged" | "excepted" | "exception_expired";
+export const TRIAGE_STATES = ["open", "acknowledged"] as const;
+export type TriageState = (typeof TRIAGE_STATES)[number];
+
+export type FindingEventType = "opened" | "fixed" | "regressed" | "triaged" | "excepted" | "exception_expired" | "exception_revoked";
+
+/** What an exception was, as an event about it keeps it. */
+export interface ExceptionEventData {
+  id: string;
+  scope: ExceptionScope;
+  reason: string;
+  approvedBy: string;
+  expiresAt: string;
+}
 
 /** What a finding was when the event happened: a review renders it after the finding's row is gone. */
 export interface FindingEventData {
@@ -55,6 +77,10 @@ export interface FindingEventData {
   line: number;
   job: string | null;
   message: string;
+  /** triaged: what the person set (and their note). */
+  triage?: { state: TriageState; assignee: string | null; note: string | null };
+  /** excepted, exception_expired, exception_revoked: the exception. */
+  exception?: ExceptionEventData;
 }
 
 /**
@@ -78,4 +104,84 @@ export const findingEvents = pgTable(
     data: jsonb("data").$type<FindingEventData>().notNull(),
   },
   (t) => [index("finding_event_org_at_idx").on(t.orgId, t.at), index("finding_event_finding_idx").on(t.orgId, t.findingId, t.id)],
+);
+
+/** What an exception covers: one finding, a rule in one repository, or a rule for one secret everywhere. */
+export const EXCEPTION_SCOPES = ["finding", "rule_repo", "rule_secret"] as const;
+export type ExceptionScope = (typeof EXCEPTION_SCOPES)[number];
+
+/**
+ * An admin's decision that findings are accepted until a date (at most a year ahead), with a
+ * reason. Revoked by an admin, or expired by time: the expiry job records each expiry once
+ * (`expiry_recorded_at`), appending `exception_expired` to the findings it covered. Never
+ * deleted: revocation and expiry are stamps, the history is in finding_event and the audit log.
+ */
+export const findingExceptions = pgTable(
+  "finding_exception",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    scope: text("scope").$type<ExceptionScope>().notNull(),
+    /** scope finding: the finding (no foreign key: the exception outlives a deleted repository's rows). */
+    findingId: uuid("finding_id"),
+    /** scope rule_*: the rule; scope finding: the finding's rule, for display. */
+    rule: text("rule").notNull(),
+    /** scope rule_repo: the repository, and its name when granted (scope finding: the finding's). */
+    repoId: uuid("repo_id"),
+    repoFullName: text("repo_full_name"),
+    /** scope rule_secret: the secret's name (matched case-insensitively, as GitHub does). */
+    secretName: text("secret_name"),
+    reason: text("reason").notNull(),
+    approvedBy: text("approved_by").notNull(),
+    grantedAt: timestamp("granted_at", { withTimezone: true }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedBy: text("revoked_by"),
+    revokeReason: text("revoke_reason"),
+    /** When the expiry job recorded this exception's expiry (once). */
+    expiryRecordedAt: timestamp("expiry_recorded_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("finding_exception_org_idx").on(t.orgId, t.expiresAt),
+    index("finding_exception_finding_idx").on(t.orgId, t.findingId),
+    // The expiry job's work: exceptions not revoked whose expiry is not recorded yet.
+    index("finding_exception_pending_expiry_idx").on(t.expiresAt).where(sql`revoked_at is null and expiry_recorded_at is null`),
+    check(
+      "finding_exception_scope_ck",
+      sql`(scope = 'finding' and finding_id is not null) or (scope = 'rule_repo' and repo_id is not null) or (scope = 'rule_secret' and secret_name is not null)`,
+    ),
+    check("finding_exception_expiry_ck", sql`expires_at > granted_at`),
+  ],
+);
+
+/** What a review counted, per list. */
+export interface ReviewCounts {
+  new: number;
+  fixed: number;
+  regressed: number;
+  expiring: number;
+  expired: number;
+  open: number;
+}
+
+/**
+ * A signed-off review: the period (since, until], who signed it off and their note, and the
+ * counts and lists exactly as the reviewer saw them (`review`: the review DTO, frozen). Its
+ * `until` is the next review's default `since`. Never changed after it is written.
+ */
+export const findingReviews = pgTable(
+  "finding_review",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    /** 1, 2, 3 … per organisation. */
+    number: integer("number").notNull(),
+    since: timestamp("since", { withTimezone: true }).notNull(),
+    until: timestamp("until", { withTimezone: true }).notNull(),
+    signedOffBy: text("signed_off_by").notNull(),
+    note: text("note").notNull(),
+    counts: jsonb("counts").$type<ReviewCounts>().notNull(),
+    review: jsonb("review").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [uniqueIndex("finding_review_org_number_uq").on(t.orgId, t.number), index("finding_review_org_until_idx").on(t.orgId, t.until)],
 );

@@ -12,11 +12,12 @@ import { Badge } from "@/components/ui/badge";
 import { JobCard } from "@/components/inventory/job-card";
 import { WorkflowSource } from "@/components/inventory/workflow-source";
 import { GoneWhen, WorkflowGone } from "@/components/inventory/workflow-gone";
+import { ExceptionNote, SEVERITY_TONE, StateBadge } from "@/components/findings/finding-labels";
+import { FindingTriage } from "@/components/findings/finding-triage";
 
 export const metadata: Metadata = { title: "Workflow" };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SEVERITY_TONE = { critical: "red", high: "red", medium: "amber", low: "neutral", info: "neutral" } as const;
 
 export default async function WorkflowPage({
   params,
@@ -98,14 +99,24 @@ export default async function WorkflowPage({
                 {wf.findings.map((f) => (
                   <li key={f.id} data-testid="finding">
                     <div className="flex flex-wrap items-center gap-2">
-                      <Badge tone={SEVERITY_TONE[f.severity as keyof typeof SEVERITY_TONE] ?? "neutral"}>{f.severity}</Badge>
+                      <Badge tone={SEVERITY_TONE[f.severity] ?? "neutral"}>{f.severity}</Badge>
+                      <StateBadge state={f.state} />
                       <span className="font-mono text-xs">{f.rule}</span>
                       <a href={`#L${f.line}`} className="text-xs text-blue-800 underline">
                         line {f.line}
                       </a>
+                      {f.assignee ? <span className="text-xs text-slate-700">assigned to {f.assignee}</span> : null}
                     </div>
                     <p className="mt-1">{f.message}</p>
                     <p className="mt-0.5 text-slate-600">Fix: {f.fix}</p>
+                    {f.exception ? <ExceptionNote exception={f.exception} /> : null}
+                    {can(actor, "finding.triage") ? (
+                      <FindingTriage
+                        orgSlug={actor.orgSlug}
+                        canGrant={can(actor, "exception.grant")}
+                        finding={{ id: f.id, label: `${f.rule} on line ${f.line}`, rule: f.rule, repo: f.repo, triageState: f.triageState, assignee: f.assignee, owner: f.owner, exceptionId: f.exception?.id ?? null }}
+                      />
+                    ) : null}
                   </li>
                 ))}
               </ul>

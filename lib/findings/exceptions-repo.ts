@@ -1,0 +1,119 @@
+import "server-only";
+import { and, desc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "@/lib/db/types";
+import { findingExceptions, findings, jobs, jobSecrets, workflows } from "@/lib/db/schema";
+import type { ExceptionEventData } from "@/lib/db/schema/findings";
+import type { ExceptionDto, ExceptionScopeDto } from "./findings-dto";
+
+// Which exceptions cover which findings. Coverage is computed, never stored: an exception on a
+// rule covers the rule's findings that appear after it was granted too.
+//
+// - `finding`:     that finding;
+// - `rule_repo`:   the rule's findings in that repository;
+// - `rule_secret`: the rule's findings whose job reads the secret (any job of the workflow when
+//   the finding has none), or whose message names it — case-insensitively, as GitHub names secrets.
+// An exception is in force at `at` when granted by then, not revoked by then, and expiring after.
+
+export type ExceptionRow = typeof findingExceptions.$inferSelect;
+
+const e = findingExceptions;
+const f = findings;
+
+/** The exception covers the finding row of the same query (both tables in scope). */
+const covers: SQL = sql`(
+  (${e.scope} = 'finding' and ${e.findingId} = ${f.id})
+  or (${e.scope} = 'rule_repo' and ${e.rule} = ${f.rule} and ${e.repoId} = ${f.repoId})
+  or (${e.scope} = 'rule_secret' and ${e.rule} = ${f.rule} and (
+    ${f.message} ~* ('(^|[^A-Za-z0-9_])' || ${e.secretName} || '($|[^A-Za-z0-9_])')
+    or exists (
+      select 1 from ${workflows}
+      join ${jobs} on ${jobs.workflowId} = ${workflows.id} and (${f.jobKey} is null or ${jobs.jobKey} = ${f.jobKey})
+      join ${jobSecrets} on ${jobSecrets.jobId} = ${jobs.id} and upper(${jobSecrets.secretName}) = upper(${e.secretName})
+      where ${workflows.orgId} = ${f.orgId} and ${workflows.repoId} = ${f.repoId} and ${workflows.path} = ${f.path}
+    )
+  ))
+)`;
+
+export function inForce(at: Date): SQL {
+  return and(lte(e.grantedAt, at), gt(e.expiresAt, at), or(isNull(e.revokedAt), gt(e.revokedAt, at)))!;
+}
+
+/**
+ * The exception in force at `at` covering each of the org's findings (`findingIds`, or every
+ * open one): the one that lasts longest when several do. Findings not covered are absent.
+ */
+export async function coveringExceptions(db: Db, orgId: string, at: Date, findingIds: string[] | "open"): Promise<Map<string, ExceptionRow>> {
+  if (findingIds !== "open" && findingIds.length === 0) return new Map();
+  const which = findingIds === "open" ? isNull(f.fixedAt) : inArray(f.id, findingIds);
+  const rows = await db
+    .selectDistinctOn([f.id], { findingId: f.id, exception: e })
+    .from(f)
+    .innerJoin(e, and(eq(e.orgId, orgId), inForce(at), covers))
+    .where(and(eq(f.orgId, orgId), which))
+    .orderBy(f.id, desc(e.expiresAt));
+  return new Map(rows.map((r) => [r.findingId, r.exception]));
+}
+
+/** The open findings one exception covers (whatever its dates: the caller knows why it asks). */
+export async function openFindingsCoveredBy(db: Db, orgId: string, exceptionId: string) {
+  return db
+    .select({ finding: f })
+    .from(f)
+    .innerJoin(e, and(eq(e.orgId, orgId), eq(e.id, exceptionId), covers))
+    .where(and(eq(f.orgId, orgId), isNull(f.fixedAt)))
+    .then((rows) => rows.map((r) => r.finding));
+}
+
+export function exceptionStatus(row: ExceptionRow, at: Date): ExceptionDto["status"] {
+  if (row.revokedAt && row.revokedAt.getTime() <= at.getTime()) return "revoked";
+  if (row.expiresAt.getTime() <= at.getTime()) return "expired";
+  return "active";
+}
+
+export function exceptionScopeDto(row: ExceptionRow): ExceptionScopeDto {
+  if (row.scope === "finding") return { findingId: row.findingId! };
+  if (row.scope === "rule_repo") return { rule: row.rule, repo: row.repoFullName ?? "" };
+  return { rule: row.rule, secret: row.secretName! };
+}
+
+export function exceptionLabel(row: ExceptionRow): string {
+  if (row.scope === "finding") return `this finding (${row.rule}${row.repoFullName ? ` in ${row.repoFullName}` : ""})`;
+  if (row.scope === "rule_repo") return `rule ${row.rule} in ${row.repoFullName}`;
+  return `rule ${row.rule} for secret ${row.secretName} everywhere`;
+}
+
+export function exceptionDto(row: ExceptionRow, at = new Date()): ExceptionDto {
+  return {
+    id: row.id,
+    kind: row.scope,
+    scope: exceptionScopeDto(row),
+    label: exceptionLabel(row),
+    reason: row.reason,
+    approvedBy: row.approvedBy,
+    grantedAt: row.grantedAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString(),
+    status: exceptionStatus(row, at),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    revokedBy: row.revokedBy,
+  };
+}
+
+/** What a finding_event about the exception keeps of it. */
+export function exceptionEventData(row: ExceptionRow): ExceptionEventData {
+  return { id: row.id, scope: row.scope, reason: row.reason, approvedBy: row.approvedBy, expiresAt: row.expiresAt.toISOString() };
+}
+
+/** The org's exceptions, newest first, optionally by status at `at`. */
+export async function listExceptions(db: Db, orgId: string, status: ExceptionDto["status"] | undefined, at = new Date()): Promise<ExceptionDto[]> {
+  const byStatus: Record<ExceptionDto["status"], SQL> = {
+    active: inForce(at),
+    expired: and(lte(e.expiresAt, at), or(isNull(e.revokedAt), gt(e.revokedAt, at)))!,
+    revoked: lte(e.revokedAt, at),
+  };
+  const rows = await db
+    .select()
+    .from(e)
+    .where(status ? and(eq(e.orgId, orgId), byStatus[status]) : eq(e.orgId, orgId))
+    .orderBy(desc(e.grantedAt));
+  return rows.map((r) => exceptionDto(r, at));
+}

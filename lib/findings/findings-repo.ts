@@ -1,0 +1,111 @@
+import "server-only";
+import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Db } from "@/lib/db/types";
+import { findingEvents, findings, ownerOverrides, repositories, workflows } from "@/lib/db/schema";
+import type { FindingEventData } from "@/lib/db/schema/findings";
+import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
+import type { FindingDetailDto, FindingDto, FindingEventDto } from "./findings-dto";
+import { findingState } from "./state";
+
+const f = findings;
+
+const byWorkflow = alias(ownerOverrides, "owner_by_workflow");
+const byRepo = alias(ownerOverrides, "owner_by_repo");
+
+/**
+ * A finding's owner: its workflow's (an owner set by hand on the workflow, else what the sync
+ * derived), else its repository's (set by hand, else derived) — the same precedence as the
+ * Owners page (lib/inventory/owner-exprs.ts), for a finding whose workflow may be gone. Joins,
+ * not subqueries per row: a review reads every open finding's owner.
+ */
+const findingOwner: SQL<string | null> = sql<string | null>`coalesce(${byWorkflow.owner}, ${workflows.owner}, ${byRepo.owner}, ${repositories.owner})`;
+
+export type FindingRow = typeof findings.$inferSelect & { repo: string; owner: string | null; workflowId: string | null };
+
+/** The org's findings matching `where` (a condition on `finding`), with repository and owner, by line. */
+export async function findingRows(db: Db, orgId: string, where: SQL): Promise<FindingRow[]> {
+  const rows = await db
+    .select({ finding: f, repo: repositories.fullName, owner: findingOwner, workflowId: workflows.id })
+    .from(f)
+    .innerJoin(repositories, eq(repositories.id, f.repoId))
+    .leftJoin(workflows, and(eq(workflows.repoId, f.repoId), eq(workflows.path, f.path)))
+    .leftJoin(byWorkflow, and(eq(byWorkflow.orgId, orgId), eq(byWorkflow.targetType, "workflow"), eq(byWorkflow.targetKey, sql`${repositories.githubId}::text || ':' || ${f.path}`)))
+    .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)))
+    .where(and(eq(f.orgId, orgId), where))
+    .orderBy(asc(f.line));
+  return rows.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner, workflowId: r.workflowId }));
+}
+
+/** One finding of the org, or null (another org's finding is simply not found). */
+export async function findingRow(db: Db, orgId: string, findingId: string): Promise<FindingRow | null> {
+  const [row] = await findingRows(db, orgId, eq(f.id, findingId));
+  return row ?? null;
+}
+
+export function toFindingDto(row: FindingRow, exception: ExceptionRow | undefined, at: Date): FindingDto {
+  return {
+    id: row.id,
+    fingerprint: row.fingerprint,
+    rule: row.rule,
+    severity: row.severity,
+    repo: row.repo,
+    path: row.path,
+    line: row.line,
+    job: row.jobKey,
+    message: row.message,
+    state: findingState({ ...row, excepted: exception !== undefined }),
+    owner: row.owner,
+    assignee: row.assignee,
+    ...(row.workflowId ? { workflowId: row.workflowId } : {}),
+    ...(exception ? { exception: exceptionDto(exception, at) } : {}),
+  };
+}
+
+export function toFindingDetailDto(row: FindingRow, exception: ExceptionRow | undefined, at: Date): FindingDetailDto {
+  return {
+    ...toFindingDto(row, exception, at),
+    fix: row.fix,
+    triageState: row.triageState,
+    triagedBy: row.triagedBy,
+    triagedAt: row.triagedAt?.toISOString() ?? null,
+    firstSeenAt: row.firstSeenAt.toISOString(),
+    regressedAt: row.regressedAt?.toISOString() ?? null,
+  };
+}
+
+/** What a finding_event keeps of the finding: what it was when the event happened. */
+export function findingEventData(row: Pick<FindingRow, "rule" | "severity" | "repo" | "path" | "line" | "jobKey" | "message">): FindingEventData {
+  return { rule: row.rule, severity: row.severity, repo: row.repo, path: row.path, line: row.line, job: row.jobKey, message: row.message };
+}
+
+/** The open findings of one workflow file, by line, with state and any exception covering them. */
+export async function workflowFindings(db: Db, orgId: string, repoId: string, path: string, at = new Date()): Promise<FindingDetailDto[]> {
+  const rows = await findingRows(db, orgId, and(eq(f.repoId, repoId), eq(f.path, path), isNull(f.fixedAt))!);
+  const covering = await coveringExceptions(db, orgId, at, rows.map((r) => r.id));
+  return rows.map((r) => toFindingDetailDto(r, covering.get(r.id), at));
+}
+
+/** A finding with its whole history, or null (another org's is not found). */
+export async function getFindingWithHistory(db: Db, orgId: string, findingId: string, at = new Date()): Promise<(FindingDetailDto & { history: FindingEventDto[] }) | null> {
+  const row = await findingRow(db, orgId, findingId);
+  if (!row) return null;
+  const covering = await coveringExceptions(db, orgId, at, [row.id]);
+  const events = await db
+    .select()
+    .from(findingEvents)
+    .where(and(eq(findingEvents.orgId, orgId), eq(findingEvents.findingId, row.id)))
+    .orderBy(asc(findingEvents.id));
+  return {
+    ...toFindingDetailDto(row, covering.get(row.id), at),
+    history: events.map((e) => ({
+      type: e.type,
+      at: e.at.toISOString(),
+      actor: e.actor,
+      syncRunId: e.syncRunId,
+      line: e.data.line,
+      ...(e.data.triage ? { triage: e.data.triage } : {}),
+      ...(e.data.exception ? { exception: e.data.exception } : {}),
+    })),
+  };
+}
