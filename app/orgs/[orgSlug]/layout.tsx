@@ -19,12 +19,16 @@ export default async function OrgLayout({ children, params }: { children: ReactN
   return (
     <div className="min-h-screen">
       <header className="bg-slate-900 text-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-2">
+        {/* Two rows on purpose: who and where on the first, the sections on a line of their own (they no longer fit beside them). */}
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-2">
           <Link href={base} className="text-lg font-semibold tracking-tight">
             Gatehouse
           </Link>
           <OrgSwitcher current={actor.orgSlug} orgs={orgs} />
-          <nav aria-label="Main" className="flex flex-1 flex-wrap gap-1">
+          <div className="ml-auto">
+            <UserMenu name={actor.user.name} email={actor.user.email} role={actor.role} />
+          </div>
+          <nav aria-label="Main" className="flex w-full flex-wrap gap-1">
             <NavLink href={base} exact>
               Overview
             </NavLink>
@@ -42,7 +46,6 @@ export default async function OrgLayout({ children, params }: { children: ReactN
             {can(actor, "inventory.read") ? <NavLink href={`${base}/repositories`}>Repositories</NavLink> : null}
             {settingsHref ? <NavLink href={settingsHref} activePrefix={`${base}/settings`}>Settings</NavLink> : null}
           </nav>
-          <UserMenu name={actor.user.name} email={actor.user.email} role={actor.role} />
         </div>
       </header>
       <main className="mx-auto max-w-7xl px-4 py-8">{children}</main>
