@@ -6,24 +6,10 @@ import { openTestDatabase } from "@/lib/testing/test-db";
 import { createTestOrg, type TestOrg } from "@/lib/testing/fixtures";
 import { seedOrgFacts, seedRepo } from "@/lib/testing/inventory";
 import { analyzeFiles } from "@/lib/analysis";
+import { findingWorkflow as workflow } from "@/lib/testing/findings";
 import type { DatabaseHandle } from "@/lib/db/types";
 import { findingEvents, findings } from "@/lib/db/schema";
 
-// Both take a pull request's code into a privileged job with secrets and a write token: findings for sure.
-const workflow = (secret: string) => `name: ${secret}
-on: pull_request_target
-permissions: write-all
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: \${{ github.event.pull_request.head.sha }}
-      - run: npm ci && npm test
-        env:
-          TOKEN: \${{ secrets.${secret} }}
-`;
 const W1 = { ".github/workflows/one.yml": workflow("ONE_TOKEN") };
 const W2 = { ".github/workflows/two.yml": workflow("TWO_TOKEN") };
 const W3 = { ".github/workflows/three.yml": workflow("THREE_TOKEN") };

@@ -14,21 +14,8 @@ import { grantException, revokeException } from "./exceptions-service";
 import { expireExceptions } from "./exception-expiry";
 import { getFindingWithHistory, workflowFindings } from "./findings-repo";
 import { jobHandlers } from "@/lib/jobs/handlers";
+import { findingWorkflow as workflow } from "@/lib/testing/findings";
 
-const workflow = (secret: string) => `name: ${secret}
-on: pull_request_target
-permissions: write-all
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: \${{ github.event.pull_request.head.sha }}
-      - run: npm ci && npm test
-        env:
-          TOKEN: \${{ secrets.${secret} }}
-`;
 const ONE = ".github/workflows/one.yml";
 const TWO = ".github/workflows/two.yml";
 

@@ -26,6 +26,7 @@ import { OWNER_USE_CASES } from "@/lib/inventory/owners-service";
 import { clearOwnerRoute, listIdentitiesRoute, listOwnersRoute, listSecretsRoute, listSystemsRoute, setOwnerRoute } from "@/lib/inventory/credentials-routes";
 import { incidentItems, incidents, incidentScope, ownerOverrides, repositories } from "@/lib/db/schema";
 import { seedOrgFacts, seedRepo } from "@/lib/testing/inventory";
+import { findingWorkflow } from "@/lib/testing/findings";
 import { INCIDENT_USE_CASES, addScope, closeIncident, startIncident, updateItem } from "@/lib/incidents/incident-service";
 import { ACTION_ITEM_KIND, INCIDENT_ACTIONS, runIncidentAction, type IncidentActionName } from "@/lib/incidents/incident-actions";
 import { setSecretValue } from "@/lib/incidents/secret-value";
@@ -133,22 +134,11 @@ async function finishedIncident(target: TestOrg) {
   await handle.db.update(incidentItems).set({ status: "skipped", statusReason: "matrix" }).where(eq(incidentItems.incidentId, i.id));
   return i;
 }
-const findingWorkflow = `on: pull_request_target
-permissions: write-all
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-        with:
-          ref: \${{ github.event.pull_request.head.sha }}
-      - run: npm test
-`;
 
 /** An open finding of `target` of its own (a fresh repository each call, so exceptions never collide). */
 async function openFinding(target: TestOrg): Promise<string> {
   const githubId = repoIds++;
-  await seedRepo(handle.db, target, { githubId, name: `f-${githubId}`, files: { ".github/workflows/pr.yml": findingWorkflow } });
+  await seedRepo(handle.db, target, { githubId, name: `f-${githubId}`, files: { ".github/workflows/pr.yml": findingWorkflow() } });
   const [row] = await handle.db
     .select({ id: findings.id })
     .from(findings)

@@ -3,38 +3,17 @@
 // with the reader App), scope entries out.
 import type { ScopeEntry } from "./scope";
 import { PACKAGE_REGISTRIES } from "./commands";
+import { releaseSummaryOf, type RawRelease, type ReleaseSummary } from "@/lib/github/responder/types";
+
+export type { RawRelease };
 
 interface Window {
   from: Date;
   to: Date;
 }
 
-/** The fields of GitHub's release list entry that incident mode keeps. */
-export interface RawRelease {
-  id: number;
-  tag_name: string;
-  name: string | null;
-  draft: boolean;
-  prerelease: boolean;
-  created_at: string;
-  published_at: string | null;
-  target_commitish: string;
-  html_url: string;
-}
-
-export interface ReleaseInWindow {
-  /** owner/name of the in-scope repository */
-  repo: string;
-  id: number;
-  tagName: string;
-  name: string | null;
-  draft: boolean;
-  prerelease: boolean;
-  createdAt: string;
-  publishedAt: string | null;
-  targetCommitish: string;
-  htmlUrl: string;
-}
+/** A release of an in-scope repository (`repo`: owner/name), as the responder client summarises one. */
+export type ReleaseInWindow = ReleaseSummary & { repo: string };
 
 const within = (iso: string | null, w: Window) => {
   if (!iso) return false;
@@ -45,18 +24,7 @@ const within = (iso: string | null, w: Window) => {
 /** Created or published inside the window, both ends included (a draft has no published_at). */
 export const releaseInWindow = (r: Pick<RawRelease, "created_at" | "published_at">, w: Window): boolean => within(r.created_at, w) || within(r.published_at, w);
 
-export const toReleaseInWindow = (repo: string, r: RawRelease): ReleaseInWindow => ({
-  repo,
-  id: r.id,
-  tagName: r.tag_name,
-  name: r.name,
-  draft: r.draft,
-  prerelease: r.prerelease,
-  createdAt: r.created_at,
-  publishedAt: r.published_at,
-  targetCommitish: r.target_commitish,
-  htmlUrl: r.html_url,
-});
+export const toReleaseInWindow = (repo: string, r: RawRelease): ReleaseInWindow => ({ repo, ...releaseSummaryOf(r) });
 
 /**
  * One `release` scope entry per release, added after `markExposure`: exposed when an in-scope

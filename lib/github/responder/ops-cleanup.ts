@@ -2,7 +2,7 @@ import "server-only";
 import { calls } from "./calls";
 import { ResponderError } from "./errors";
 import type { SessionCore } from "./session-core";
-import type { ArtifactSummary, CacheSummary, Outcome, ReleaseSummary } from "./types";
+import { releaseSummaryOf, type ArtifactSummary, type CacheSummary, type Outcome, type RawRelease, type ReleaseSummary } from "./types";
 
 // Artifacts, caches, run logs, deploy keys (delete) and releases (list). A delete of something
 // already gone (404) is "already": the state the responder wanted holds.
@@ -26,17 +26,6 @@ interface RawCache {
   last_accessed_at?: string;
 }
 
-interface RawRelease {
-  id: number;
-  tag_name: string;
-  name: string | null;
-  draft: boolean;
-  prerelease: boolean;
-  created_at: string;
-  published_at: string | null;
-  target_commitish: string;
-  html_url: string;
-}
 
 export interface ArtifactQuery {
   runId?: number;
@@ -114,17 +103,7 @@ export function cleanupOps(core: SessionCore) {
       const last = page[page.length - 1];
       return last !== undefined && Date.parse(last.created_at) < since;
     });
-    return raw.filter(recent).map((r) => ({
-      id: r.id,
-      tagName: r.tag_name,
-      name: r.name,
-      draft: r.draft,
-      prerelease: r.prerelease,
-      createdAt: r.created_at,
-      publishedAt: r.published_at,
-      targetCommitish: r.target_commitish,
-      htmlUrl: r.html_url,
-    }));
+    return raw.filter(recent).map(releaseSummaryOf);
   }
 
   return {

@@ -56,3 +56,28 @@ export interface ReleaseSummary {
   targetCommitish: string;
   htmlUrl: string;
 }
+
+/** The fields of GitHub's release list entry (`GET /repos/{o}/{r}/releases`) that Gatehouse reads. */
+export interface RawRelease {
+  id: number;
+  tag_name: string;
+  name: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  created_at: string;
+  published_at: string | null;
+  target_commitish: string;
+  html_url: string;
+}
+
+export const releaseSummaryOf = (r: RawRelease): ReleaseSummary => ({
+  id: r.id,
+  tagName: r.tag_name,
+  name: r.name,
+  draft: r.draft,
+  prerelease: r.prerelease,
+  createdAt: r.created_at,
+  publishedAt: r.published_at,
+  targetCommitish: r.target_commitish,
+  htmlUrl: r.html_url,
+});
