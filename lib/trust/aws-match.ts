@@ -78,32 +78,65 @@ function valueDecision(base: string, pattern: string, value: Sym): Decision {
   return matchPattern(literalPattern(pattern), value, { ignoreCase: base.includes("ignorecase") });
 }
 
-function conditionDecision(cond: AwsCondition, token: Token, prefix: string, known: ReadonlySet<string>): Decision {
+interface Operator {
+  supported: boolean;
+  base: string;
+  negated: boolean;
+  /** The verdict when the key is not in the request context. */
+  absent: Decision;
+}
+
+const operators = new WeakMap<AwsCondition, Operator>();
+
+function operatorOf(cond: AwsCondition): Operator {
+  let o = operators.get(cond);
+  if (o !== undefined) return o;
   let op = cond.operator.toLowerCase();
   let set: "any" | "all" | null = null;
   if (op.startsWith("foranyvalue:")) [set, op] = ["any", op.slice(12)];
   else if (op.startsWith("forallvalues:")) [set, op] = ["all", op.slice(13)];
   const ifExists = op.endsWith("ifexists");
   const base = ifExists ? op.slice(0, -8) : op;
-  if (!BASES.has(base)) return "possibly";
   const negated = base.includes("not");
+  let absent: Decision;
+  if (base === "null") absent = or(...cond.values.map((v) => (v.toLowerCase() === "true" ? "yes" : "no")));
+  else if (ifExists || set === "all") absent = "yes";
+  else if (set === "any") absent = "no";
+  else absent = negated ? "yes" : "no";
+  o = { supported: BASES.has(base), base, negated, absent };
+  operators.set(cond, o);
+  return o;
+}
+
+function presentDecision(cond: AwsCondition, o: Operator, value: Sym): Decision {
+  if (o.base === "null") return or(...cond.values.map((v) => (v.toLowerCase() === "false" ? "yes" : "no")));
+  const positive = o.negated ? o.base.replace("not", "") : o.base;
+  const each = cond.values.map((p) => valueDecision(positive, p, value));
+  return o.negated ? and(...each.map(not)) : or(...each);
+}
+
+function conditionDecision(cond: AwsCondition, token: Token, prefix: string, known: ReadonlySet<string>): Decision {
+  const o = operatorOf(cond);
+  if (!o.supported) return "possibly";
   const { value, presence } = contextKey(token, cond.key, prefix, known);
-  const absent = (): Decision => {
-    if (base === "null") return or(...cond.values.map((v) => (v.toLowerCase() === "true" ? "yes" : "no")));
-    if (ifExists || set === "all") return "yes";
-    if (set === "any") return "no";
-    return negated ? "yes" : "no";
-  };
-  const present = (): Decision => {
-    if (base === "null") return or(...cond.values.map((v) => (v.toLowerCase() === "false" ? "yes" : "no")));
-    const positive = negated ? base.replace("not", "") : base;
-    const each = cond.values.map((p) => valueDecision(positive, p, value));
-    return negated ? and(...each.map(not)) : or(...each);
-  };
-  if (presence === "present") return present();
-  if (presence === "absent") return absent();
-  const [a, b] = [present(), absent()];
-  return a === b ? a : "possibly";
+  if (presence === "absent") return o.absent;
+  const present = presentDecision(cond, o, value);
+  if (presence === "present") return present;
+  return present === o.absent ? present : "possibly";
+}
+
+// Principal and action do not depend on the token: decided once per statement and issuer.
+const scoped = new WeakMap<AwsStatement, Map<string, Decision>>();
+
+function statementScope(s: AwsStatement, path: string): Decision {
+  let byPath = scoped.get(s);
+  if (byPath === undefined) scoped.set(s, (byPath = new Map()));
+  let d = byPath.get(path);
+  if (d === undefined) {
+    d = and(principalDecision(s, path), actionDecision(s));
+    byPath.set(path, d);
+  }
+  return d;
 }
 
 /** Can this token assume the role? */
@@ -113,8 +146,10 @@ export function matchAws(trust: AwsTrust, token: Token, options: AwsOptions): De
   if (issuer === null) return "possibly";
   const path = providerPath(issuer);
   const prefix = path.toLowerCase();
-  const applies = (s: AwsStatement): Decision =>
-    and(principalDecision(s, path), actionDecision(s), ...s.conditions.map((c) => conditionDecision(c, token, prefix, options.knownKeys)));
+  const applies = (s: AwsStatement): Decision => {
+    const scope = statementScope(s, path);
+    return scope === "no" ? "no" : and(scope, ...s.conditions.map((c) => conditionDecision(c, token, prefix, options.knownKeys)));
+  };
   const allow = or(...trust.statements.filter((s) => s.effect === "Allow").map(applies));
   const deny = or(...trust.statements.filter((s) => s.effect === "Deny").map(applies));
   return and(allow, not(deny));

@@ -19,8 +19,12 @@ export interface FlexTerm {
 
 const GITHUB_FLEX_CLAIMS = new Set(["sub", "job_workflow_ref"]);
 
+/** Entra limits credential fields to 600 characters; anything far beyond is not read. */
+const MAX_EXPRESSION = 4096;
+
 /** Parses a flexible credential expression; null when it is not in the documented language. */
 export function parseFlexExpression(expr: string): FlexTerm[] | null {
+  if (expr.length > MAX_EXPRESSION) return null;
   const src = expr.replace(/[\u2018\u2019]/g, "'").trim();
   const terms: FlexTerm[] = [];
   let i = 0;

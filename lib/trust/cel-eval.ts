@@ -96,12 +96,17 @@ function equals(a: CelValue, b: CelValue): CelValue {
   return UNK;
 }
 
-/** RE2 patterns JavaScript runs the same way and in linear time on short input; others are not tried. */
+/**
+ * RE2 patterns JavaScript reads the same way and cannot make backtrack badly; others are
+ * not tried (the verdict stays undecided). RE2 is linear-time, JavaScript's engine is not:
+ * quantified groups (`(a|a)*`, `((a)*)*`) and more than three quantifiers are refused, and
+ * values longer than 512 characters are not tried.
+ */
 function safeRegex(re: string): RegExp | null {
   if (re.length > 512) return null;
-  if (/\(\?|\\[1-9]|\\[pPkK]|\[\[:/.test(re)) return null;
-  // A quantified group holding a quantifier can backtrack exponentially.
-  if (/\([^()]*[*+?}][^()]*\)\s*[*+?{]/.test(re)) return null;
+  if (/\(\?|\\[1-9]|\\[pPkKAz]|\[\[:/.test(re)) return null;
+  if (/\)\s*[*+?{]/.test(re)) return null;
+  if ((re.match(/[*+?{]/g) ?? []).length > 3) return null;
   try {
     return new RegExp(re, "u");
   } catch {
@@ -128,7 +133,7 @@ function call(fn: string, target: CelValue | null, args: CelValue[], scope: CelS
   if (fn === "matches" && a0?.k === "str") {
     const re = concrete(a0.s);
     const compiled = re === null ? null : safeRegex(re);
-    if (known === null || compiled === null) return UNK;
+    if (known === null || compiled === null || known.length > 512) return UNK;
     return fromDecision(compiled.test(known) ? "yes" : "no", target.maybeError);
   }
   if (fn === "split" && a0?.k === "str" && known !== null) {

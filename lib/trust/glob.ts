@@ -15,36 +15,56 @@ export type Pattern = readonly PatElem[];
 type El = { k: "c"; c: string } | { k: "one"; ok: CharSet } | { k: "hole"; ok: CharSet };
 
 /** Above this many automaton states a comparison is not attempted and stays undecided. */
-const MAX_STATES = 4_000_000;
+const MAX_STATES = 1_000_000;
+/** Longer patterns are no trust condition anyone writes; they stay undecided (bounded work on hostile exports). */
+const MAX_PATTERN = 4096;
+const CACHE_LIMIT = 50_000;
+
+const STAR: PatElem = { k: "star" };
+const ONE: PatElem = { k: "one" };
 
 function chars(s: string): PatElem[] {
   return Array.from(s, (c): PatElem => ({ k: "c", c }));
 }
 
+// Patterns are compiled once per source text, so verdicts can be remembered per pattern.
+const compiled = new Map<string, Pattern>();
+
+function compile(kind: string, s: string, build: () => PatElem[]): Pattern {
+  const key = `${kind}\0${s}`;
+  let p = compiled.get(key);
+  if (p === undefined) {
+    if (compiled.size > CACHE_LIMIT) compiled.clear();
+    p = build();
+    compiled.set(key, p);
+  }
+  return p;
+}
+
 export function literalPattern(s: string): Pattern {
-  return chars(s);
+  return compile("=", s, () => chars(s));
 }
 
 /** AWS `StringLike`, Entra `matches`: `*` any run (also empty, across `/` and `:`), `?` one character. */
 export function starQuestionPattern(s: string): Pattern {
-  return Array.from(s, (c): PatElem => (c === "*" ? { k: "star" } : c === "?" ? { k: "one" } : { k: "c", c }));
+  return compile("*?", s, () => Array.from(s, (c): PatElem => (c === "*" ? STAR : c === "?" ? ONE : { k: "c", c })));
 }
 
 /** Vault glob (ryanuber/go-glob): only `*` is special. */
 export function starPattern(s: string): Pattern {
-  return Array.from(s, (c): PatElem => (c === "*" ? { k: "star" } : { k: "c", c }));
+  return compile("*", s, () => Array.from(s, (c): PatElem => (c === "*" ? STAR : { k: "c", c })));
 }
 
 export function prefixPattern(s: string): Pattern {
-  return [...chars(s), { k: "star" }];
+  return compile("^", s, () => [...chars(s), STAR]);
 }
 
 export function suffixPattern(s: string): Pattern {
-  return [{ k: "star" }, ...chars(s)];
+  return compile("$", s, () => [STAR, ...chars(s)]);
 }
 
 export function containsPattern(s: string): Pattern {
-  return [{ k: "star" }, ...chars(s), { k: "star" }];
+  return compile("~", s, () => [STAR, ...chars(s), STAR]);
 }
 
 function expand(parts: readonly Part[]): El[] {
@@ -145,19 +165,77 @@ function lowerPattern(p: Pattern): Pattern {
   return p.map((e) => (e.k === "c" ? { k: "c", c: e.c.toLowerCase() } : e));
 }
 
-/** Does the claim value match the pattern: for every value (yes), some (possibly), none (no)? */
-export function matchPattern(pattern: Pattern, value: Sym, opts: { ignoreCase?: boolean } = {}): Decision {
-  const p = opts.ignoreCase ? lowerPattern(pattern) : pattern;
-  const v = opts.ignoreCase ? lower(value) : value;
+/** Glob match of a known string: backtracking to the last `*` only, O(|p|·|s|) at worst. */
+function matchKnown(p: Pattern, s: string): boolean {
+  let i = 0;
+  let j = 0;
+  let starAt = -1;
+  let resume = 0;
+  while (j < s.length) {
+    const e = p[i];
+    if (e !== undefined && e.k !== "star" && (e.k === "one" || e.c === s[j])) {
+      i++;
+      j++;
+    } else if (e?.k === "star") {
+      starAt = i++;
+      resume = j;
+    } else if (starAt >= 0) {
+      i = starAt + 1;
+      j = ++resume;
+    } else return false;
+  }
+  while (p[i]?.k === "star") i++;
+  return i === p.length;
+}
+
+const fnIds = new WeakMap<CharSet, number>();
+let nextFn = 0;
+const symKeys = new WeakMap<Sym, string>();
+const verdicts = new WeakMap<Pattern, Map<string, Decision>>();
+
+/** A key equal for values that stand for the same strings (character sets compared by identity). */
+function symKey(v: Sym): string {
+  let k = symKeys.get(v);
+  if (k === undefined) {
+    k = v
+      .map((p) => {
+        if (p.t === "lit") return `l${p.s.length}:${p.s}`;
+        let id = fnIds.get(p.ok);
+        if (id === undefined) fnIds.set(p.ok, (id = nextFn++));
+        return p.t === "ne" ? `n${id}:${p.not.length}:${p.not}` : `${p.t[0]}${id}`;
+      })
+      .join("|");
+    symKeys.set(v, k);
+  }
+  return k;
+}
+
+function decideMatch(p: Pattern, v: Sym): Decision {
+  if (p.length > MAX_PATTERN) return "possibly";
   try {
     const known = concrete(v);
-    if (known !== null) return fromBool(existsExpanded(p, expand([{ t: "lit", s: known }])));
+    if (known !== null) return fromBool(matchKnown(p, known));
     if (forallExpanded(p, expand(v))) return "yes";
     return existsSym(p, v) ? "possibly" : "no";
   } catch (err) {
     if (err instanceof TooLarge) return "possibly";
     throw err;
   }
+}
+
+/** Does the claim value match the pattern: for every value (yes), some (possibly), none (no)? */
+export function matchPattern(pattern: Pattern, value: Sym, opts: { ignoreCase?: boolean } = {}): Decision {
+  if (opts.ignoreCase) return decideMatch(lowerPattern(pattern), lower(value));
+  let memo = verdicts.get(pattern);
+  if (memo === undefined) verdicts.set(pattern, (memo = new Map()));
+  const key = symKey(value);
+  let d = memo.get(key);
+  if (d === undefined) {
+    if (memo.size > CACHE_LIMIT) memo.clear();
+    d = decideMatch(pattern, value);
+    memo.set(key, d);
+  }
+  return d;
 }
 
 /**

@@ -41,8 +41,33 @@ export interface WitnessSets {
 
 const KEY_CHARS = (c: string): boolean => /^[a-z0-9_]$/.test(c);
 
+/**
+ * Our jobs, one per shape: jobs with the same triggers, environment, runners and audiences
+ * differ only in their workflow file, which outsiders' copies may name as they like. Called
+ * workflows are kept whole, for the calls that name them.
+ */
+function distinctShapes(workflows: WorkflowModel[]): WorkflowModel[] {
+  const seen = new Set<string>();
+  const out: WorkflowModel[] = [];
+  for (const w of workflows) {
+    if (w.triggers.includes("workflow_call")) {
+      out.push(w);
+      continue;
+    }
+    const jobs = w.jobs.filter((j) => {
+      const key = JSON.stringify([w.triggers, w.triggerFilters ?? null, j.idToken, j.environment, j.runsOn, j.calls?.workflow ?? null, j.calls?.permissions ?? null, j.identities.map((i) => [i.kind, i.audience ?? null])]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (jobs.length > 0) out.push({ ...w, jobs });
+  }
+  return out;
+}
+
 /** Our workflows, plus a push to the default branch, run in other repositories. */
-export function witnessSets(workflows: WorkflowModel[], settings: TokenSettings, ours: { owner: string; name: string }, ghes: boolean): WitnessSets {
+export function witnessSets(all: WorkflowModel[], settings: TokenSettings, ours: { owner: string; name: string }, ghes: boolean): WitnessSets {
+  const workflows = distinctShapes(all);
   const formats: SubjectFormat[] = ghes ? ["classic"] : ["classic", "immutable"];
   const anyId = (label: string): Sym => hole(label, DIGITS);
   // Each format separately: another repository can be of either kind.
