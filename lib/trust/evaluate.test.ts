@@ -119,3 +119,33 @@ describe("ids, audiences, reusable workflows", () => {
     expect(run(role("repo:acme/app:*", "app")).findings.find((f) => f.rule === "trust-pull-request")?.message).toContain("any pull_request workflow in acme/app");
   });
 });
+
+describe("jobs named by reference and by call", () => {
+  const workflows = analyze(
+    `on: { push: { branches: [main] } }
+permissions: { id-token: write }
+jobs:
+  symbolic:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: aws-actions/configure-aws-credentials@v4
+        with: { role-to-assume: '\${{ vars.ROLE }}' }
+  call:
+    uses: ./.github/workflows/release.yml
+`,
+    {
+      path: ".github/workflows/main.yml",
+      files: [{ path: ".github/workflows/release.yml", content: "on: workflow_call\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    environment: release\n    steps: [{ run: echo }]\n" }],
+    },
+  ).workflows;
+  it("a symbolic role reference is not counted as not using the trust; a called job is caller/called", () => {
+    const [e] = evaluateTrusts([role("repo:acme/app:*", "app")], workflows, OPTIONS);
+    expect(e?.matches.map((m) => [m.job, m.sub])).toEqual([
+      ["symbolic", "repo:acme/app:ref:refs/heads/main"],
+      ["call/publish", "repo:acme/app:environment:release"],
+    ]);
+    expect(e?.findings.find((f) => f.rule === "trust-broader-than-use")?.message).toBe(
+      "1 job(s) can get a token AWS role app accepts without using it: .github/workflows/main.yml:call/publish (yes).",
+    );
+  });
+});
