@@ -16,6 +16,7 @@ import { collect, type ScanRoot } from "./collect";
 import { formatMarkdown } from "./format-markdown";
 import { formatSarif } from "./format-sarif";
 import { formatTable } from "./format-table";
+import { runTrust, TRUST_HELP, TrustUsageError } from "./trust";
 
 // Exit codes: 0 done (no finding at or above --fail-on), 1 findings at or above --fail-on,
 // 2 usage error or unreadable input path.
@@ -27,6 +28,7 @@ const HELP = `gatehouse — what can a compromised CI workflow deploy, publish, 
 
 Usage:
   gatehouse scan <path...> [--format table|json|sarif|markdown] [--fail-on <severity>] [--context <file.json>]
+  gatehouse trust --policies <file-or-dir...> --repo OWNER/REPO [--sub-template JSON] [--format json|table] <workflow path...>
   gatehouse rules [--format table|json]
   gatehouse --help | --version
 
@@ -40,7 +42,8 @@ Options:
   --context   repository context JSON (default token permission, secrets, variables,
               environments, now) enabling the context rules
   --max-bytes refuse files larger than this (default ${DEFAULT_MAX_BYTES})
-`;
+
+${TRUST_HELP}`;
 
 export function version(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
@@ -102,6 +105,11 @@ function renderRules(format: string): string {
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === "trust" && !argv.includes("--help") && !argv.includes("-h")) {
+      const run = runTrust(argv.slice(1), (paths) => scan(paths, {}), process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+      out(run.output);
+      return run.exitCode;
+    }
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
@@ -142,7 +150,7 @@ export async function main(argv: string[]): Promise<number> {
     const threshold = SEVERITIES.indexOf(failOn);
     return result.findings.some((f) => SEVERITIES.indexOf(f.severity) <= threshold) ? 1 : 0;
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
+    if (err instanceof UsageError || err instanceof TrustUsageError || (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
       process.stderr.write(`gatehouse: ${err.message}\n\n${HELP}`);
       return 2;
     }

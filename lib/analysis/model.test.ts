@@ -209,3 +209,21 @@ jobs:
     expect(job(r, "deploy").phase).toBe("deploy");
   });
 });
+
+describe("trigger filters", () => {
+  it("keeps branch and tag filters as written, per trigger, and only when there are some", () => {
+    const r = analyze(`on:
+  push:
+    branches: [main, 'release/**']
+    tags: ['v*']
+  pull_request:
+    branches-ignore: [wip]
+  workflow_dispatch:
+jobs:
+  a: { runs-on: x, steps: [{ run: a }] }
+`);
+    expect(r.workflows[0]?.triggerFilters).toEqual({ push: { branches: ["main", "release/**"], tags: ["v*"] }, pull_request: { branchesIgnore: ["wip"] } });
+    const plain = analyze("on: [push]\njobs:\n  a: { runs-on: x, steps: [{ run: a }] }\n");
+    expect(plain.workflows[0]).not.toHaveProperty("triggerFilters");
+  });
+});

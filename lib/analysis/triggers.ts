@@ -1,4 +1,5 @@
 import { entries, get, isString, items, type TemplateToken } from "./tree";
+import type { TriggerFilter } from "./types";
 
 // Which events can be started by someone without write access to the repository,
 // and which of those also run with the repository's secrets and a write-capable token.
@@ -70,4 +71,31 @@ export function untrustedTriggers(types: Map<string, string[] | null>): string[]
   return [...types.entries()]
     .filter(([event, t]) => (PRIVILEGED_UNTRUSTED.has(event) || FORK_UNTRUSTED.has(event)) && (t === null || t.some((x) => !MAINTAINER_TYPES.has(x))))
     .map(([event]) => event);
+}
+
+const FILTER_KEYS = [
+  ["branches", "branches"],
+  ["branches-ignore", "branchesIgnore"],
+  ["tags", "tags"],
+  ["tags-ignore", "tagsIgnore"],
+] as const;
+
+function strings(token: TemplateToken | undefined): string[] | undefined {
+  if (token === undefined) return undefined;
+  if (isString(token)) return [token.value];
+  return items(token).filter(isString).map((t) => t.value);
+}
+
+/** `branches`/`branches-ignore`/`tags`/`tags-ignore` of each trigger that has any, as written. */
+export function readTriggerFilters(on: TemplateToken | undefined): Record<string, TriggerFilter> {
+  const out: Record<string, TriggerFilter> = {};
+  for (const [event, config] of entries(on)) {
+    const filter: TriggerFilter = {};
+    for (const [key, field] of FILTER_KEYS) {
+      const values = strings(get(config, key));
+      if (values !== undefined) filter[field] = values;
+    }
+    if (Object.keys(filter).length > 0) out[event] = filter;
+  }
+  return out;
 }

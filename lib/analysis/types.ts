@@ -71,6 +71,10 @@ export interface Identity {
   secrets?: string[];
   /** Inferred from a `run:` script, not from declared inputs. */
   heuristic?: boolean;
+  /** The OIDC audience the step requests (`audience:`, `jwtGithubAudience:`), when it sets one. */
+  audience?: string;
+  /** True when `audience` is an expression (its text), not a literal. */
+  audienceSymbolic?: boolean;
 }
 
 export type SystemKind =
@@ -140,11 +144,21 @@ export interface JobModel {
   calls: CallInfo | null;
 }
 
+/** The ref filters of one trigger (`on.push.branches`…), as written; absent keys are not filters. */
+export interface TriggerFilter {
+  branches?: string[];
+  branchesIgnore?: string[];
+  tags?: string[];
+  tagsIgnore?: string[];
+}
+
 export interface WorkflowModel {
   root: string;
   path: string;
   name: string | null;
   triggers: string[];
+  /** Ref filters per trigger; absent when no trigger has one. */
+  triggerFilters?: Record<string, TriggerFilter>;
   /** Triggers a person without write access can start (pull_request from a fork, issue_comment…). */
   untrustedTriggers: string[];
   jobs: JobModel[];

@@ -4,7 +4,7 @@ import { extractIdentities } from "./identities";
 import { effectivePermissions, hasIdToken, readPermissions } from "./permissions";
 import { classifyPhase } from "./phase";
 import { readSteps, isPinned, type ActionResolver, type StepModel } from "./steps";
-import { readTriggers, readTriggerTypes, untrustedTriggers } from "./triggers";
+import { readTriggerFilters, readTriggers, readTriggerTypes, untrustedTriggers } from "./triggers";
 import { conditionExpressions, entries, expressionsIn, get, isMapping, isString, items, lineOf, text, type ExprAt, type MappingToken, type TemplateToken } from "./tree";
 import { untrustedCheckout, type UntrustedCheckout } from "./untrusted";
 import type { CallInfo, JobModel, Permissions, SecretRef, SecretVia, UsesRef, VarRef, WorkflowModel } from "./types";
@@ -125,6 +125,7 @@ export function buildWorkflow(
 ): WorkflowFacts {
   const triggers = readTriggers(get(tree, "on"));
   const outsiderTriggers = untrustedTriggers(readTriggerTypes(get(tree, "on")));
+  const triggerFilters = readTriggerFilters(get(tree, "on"));
   const wfPermToken = get(tree, "permissions");
   const workflowPermissions = readPermissions(wfPermToken);
   const wfEnv = get(tree, "env");
@@ -193,6 +194,7 @@ export function buildWorkflow(
     path,
     name: text(get(tree, "name")) ?? null,
     triggers,
+    ...(Object.keys(triggerFilters).length > 0 ? { triggerFilters } : {}),
     untrustedTriggers: outsiderTriggers,
     jobs: jobs.map((j) => j.model),
     warnings,

@@ -16,7 +16,7 @@ export const configureAwsCredentials: Extractor = (input) => {
   if (storedKey) identity(input, "aws-access-key", keyId, false, { secrets: staticSecrets });
   if (role !== undefined) {
     const usesOidc = keyId === undefined && !forceSkip && step.with["web-identity-token-file"] === undefined;
-    identity(input, "aws-role", role, usesOidc, { secrets: secretsIn(role) });
+    identity(input, "aws-role", role, usesOidc, { secrets: secretsIn(role), audience: step.with.audience });
     const ref = idOf(role);
     const account = ref.id !== null && !ref.symbolic ? ROLE_ARN.exec(ref.id)?.[1] : undefined;
     if (account !== undefined) system(input, "aws-account", account);

@@ -12,7 +12,7 @@ export const azureLogin: Extractor = (input) => {
   if (step.with["auth-type"]?.text.toUpperCase() === "IDENTITY") {
     identity(input, "azure-managed-identity", client, false);
   } else if (client !== undefined || (tenant.id !== null && creds === undefined)) {
-    identity(input, "azure-federated", client, true);
+    identity(input, "azure-federated", client, true, { audience: step.with.audience });
   } else if (creds !== undefined) {
     identity(input, "azure-client-secret", { id: null, symbolic: false }, false, { secrets: secretsIn(creds) });
   }

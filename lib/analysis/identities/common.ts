@@ -48,9 +48,10 @@ export function identity(
   kind: IdentityKind,
   v: StepValue | undefined | { id: string | null; symbolic: boolean },
   oidc: boolean,
-  extra: { secrets?: string[]; heuristic?: boolean; line?: number } = {},
+  extra: { secrets?: string[]; heuristic?: boolean; line?: number; audience?: StepValue } = {},
 ): void {
   const ref = v === undefined ? { id: null, symbolic: false } : "text" in v ? idOf(v) : v;
+  const aud = idOf(extra.audience);
   const { step } = input;
   input.out.identities.push({
     kind,
@@ -62,6 +63,7 @@ export function identity(
     source: step.uses !== null ? (step.uses.split("@")[0] ?? step.uses) : "run",
     ...(extra.secrets && extra.secrets.length > 0 ? { secrets: extra.secrets } : {}),
     ...(extra.heuristic ? { heuristic: true } : {}),
+    ...(aud.id !== null ? { audience: aud.id, ...(aud.symbolic ? { audienceSymbolic: true } : {}) } : {}),
   });
 }
 

@@ -14,7 +14,7 @@ export const googleAuth: Extractor = (input) => {
     identity(input, "gcp-service-account-key", sa ?? creds, false, { secrets: secretsIn(creds) });
   }
   if (provider !== undefined) {
-    identity(input, "gcp-workload-identity", sa ?? provider, true);
+    identity(input, "gcp-workload-identity", sa ?? provider, true, { audience: step.with.audience });
     const p = idOf(provider);
     system(input, "gcp-wif-provider", p.id, p.symbolic);
     const project = p.id !== null && !p.symbolic ? PROVIDER.exec(p.id)?.[1] : undefined;

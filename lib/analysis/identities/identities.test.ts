@@ -154,3 +154,26 @@ describe("false-positive guards", () => {
     expect(r.identities.filter((i) => i.kind === "github-pat")).toEqual([]);
   });
 });
+
+describe("OIDC audience", () => {
+  it("records the audience each login action requests, literal or symbolic", () => {
+    const r = ids(
+      [
+        "      - uses: aws-actions/configure-aws-credentials@v4\n        with: { role-to-assume: r, audience: sts.amazonaws.com.cn }",
+        "      - uses: google-github-actions/auth@v2\n        with: { workload_identity_provider: projects/1/locations/global/workloadIdentityPools/p/providers/q, audience: '${{ vars.GCP_AUD }}' }",
+        "      - uses: azure/login@v2\n        with: { client-id: c, tenant-id: t, audience: api://custom }",
+        "      - uses: hashicorp/vault-action@v3\n        with: { url: https://v, method: jwt, role: ci, jwtGithubAudience: vault }",
+      ].join("\n"),
+    );
+    expect(r.identities.map((i) => [i.kind, i.audience, i.audienceSymbolic ?? false])).toEqual([
+      ["aws-role", "sts.amazonaws.com.cn", false],
+      ["gcp-workload-identity", "vars.GCP_AUD", true],
+      ["azure-federated", "api://custom", false],
+      ["vault-jwt", "vault", false],
+    ]);
+  });
+  it("leaves it out when the step sets none", () => {
+    const r = ids("      - uses: aws-actions/configure-aws-credentials@v4\n        with: { role-to-assume: r }");
+    expect(r.identities[0]).not.toHaveProperty("audience");
+  });
+});

@@ -8,7 +8,10 @@ export const vaultAction: Extractor = (input) => {
   const method = (step.with.method?.text ?? "token").toLowerCase();
   const oidc = method === "jwt" && step.with.jwtPrivateKey === undefined;
   const staticSecrets = secretsIn(step.with.token, step.with.secretId, step.with.roleId, step.with.password, step.with.githubToken, step.with.jwtPrivateKey);
-  identity(input, oidc ? "vault-jwt" : "vault-static", step.with.role ?? { id: method, symbolic: false }, oidc, { secrets: staticSecrets });
+  identity(input, oidc ? "vault-jwt" : "vault-static", step.with.role ?? { id: method, symbolic: false }, oidc, {
+    secrets: staticSecrets,
+    ...(oidc ? { audience: step.with.jwtGithubAudience } : {}),
+  });
   const url = idOf(step.with.url);
   system(input, "vault", url.id, url.symbolic);
 };
