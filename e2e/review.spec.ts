@@ -76,3 +76,25 @@ test("review, triage from a row, accept with an exception, sign off, read it bac
   await expect(viewer.getByRole("button", { name: /^Acknowledge / })).toHaveCount(0);
   await viewer.close();
 });
+
+// The trend: one point per sync of the demo, as a chart for the eye and a table of the same
+// numbers for everyone else, on the review page and the overview; both pages axe clean with it open.
+test("the findings trend on the review page and the overview", async ({ page }) => {
+  await signIn(page, "viewer@acme.test");
+  for (const path of ["/orgs/acme/review", "/orgs/acme"]) {
+    await page.goto(path);
+    const trend = page.getByTestId("findings-trend");
+    await expect(trend.getByRole("heading", { name: "Findings over time" })).toBeVisible();
+    await expect(trend.getByRole("img", { name: /^Findings by severity (over the last \d+ syncs|after the only sync so far)/ })).toBeVisible();
+    // One line per severity present; on a demo with one sync each is a single dot.
+    await expect(trend.locator("svg.recharts-surface .recharts-line").first()).toBeAttached();
+    await expect(trend.locator("svg.recharts-surface .recharts-line-dots circle").first()).toBeVisible();
+    await trend.getByText("The numbers").click();
+    const rows = trend.getByTestId("trend-table").locator("tbody tr");
+    await expect(rows.first()).toBeVisible();
+    const total = Number(await rows.first().locator("td").last().textContent());
+    expect(total).toBeGreaterThan(0);
+    expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  }
+  await page.screenshot({ path: "test-results/overview-trend.png", fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1000 } });
+});
