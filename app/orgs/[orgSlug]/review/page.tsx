@@ -12,6 +12,9 @@ import { PastReviews } from "@/components/findings/past-reviews";
 import { SignOffForm } from "@/components/findings/sign-off-form";
 import { TrendChart } from "@/components/findings/trend-chart";
 import { findingsTrend } from "@/lib/findings/trend-repo";
+import { ReportWebhookForm } from "@/components/findings/report-webhook-form";
+import { webhookOf } from "@/lib/findings/report-delivery";
+import { reportWebhookDto } from "@/lib/findings/report-webhook-service";
 
 export const metadata: Metadata = { title: "Weekly review" };
 
@@ -32,7 +35,8 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
   const until = new Date();
   const fallback = await defaultSince(db, actor.orgId, until);
   const review = await computeReview(db, actor.orgId, chosen.since ?? fallback.since, until, fallback.baseline);
-  const [past, trend] = await Promise.all([listReviews(db, actor.orgId), findingsTrend(db, actor.orgId, until)]);
+  const canReport = can(actor, "report.manage");
+  const [past, trend, webhook] = await Promise.all([listReviews(db, actor.orgId), findingsTrend(db, actor.orgId, until), canReport ? webhookOf(db, actor.orgId) : null]);
   const base = `/orgs/${actor.orgSlug}/review`;
   const b = review.baseline;
   const period = chosen.since
@@ -74,6 +78,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
         <TrendChart points={trend} title="Findings over time" />
         <ReviewLists review={review} orgSlug={actor.orgSlug} actions={can(actor, "finding.triage") ? { canTriage: true, canGrant: can(actor, "exception.grant") } : null} />
         <PastReviews orgSlug={actor.orgSlug} reviews={past} />
+        {canReport ? <ReportWebhookForm orgSlug={actor.orgSlug} webhook={webhook ? reportWebhookDto(webhook) : null} /> : null}
       </div>
     </>
   );
