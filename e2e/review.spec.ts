@@ -1,4 +1,6 @@
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./fixtures";
 import { signIn } from "./helpers";
@@ -75,4 +77,68 @@ test("review, triage from a row, accept with an exception, sign off, read it bac
   await expect(viewer.getByRole("form", { name: "Sign off this review" })).toHaveCount(0);
   await expect(viewer.getByRole("button", { name: /^Acknowledge / })).toHaveCount(0);
   await viewer.close();
+});
+
+// The trend: one point per sync of the demo, as a chart for the eye and a table of the same
+// numbers for everyone else, on the review page and the overview; both pages axe clean with it open.
+test("the findings trend on the review page and the overview", async ({ page }) => {
+  await signIn(page, "viewer@acme.test");
+  for (const path of ["/orgs/acme/review", "/orgs/acme"]) {
+    await page.goto(path);
+    const trend = page.getByTestId("findings-trend");
+    await expect(trend.getByRole("heading", { name: "Findings over time" })).toBeVisible();
+    await expect(trend.getByRole("img", { name: /^Findings by severity (over the last \d+ syncs|after the only sync so far)/ })).toBeVisible();
+    // One line per severity present; on a demo with one sync each is a single dot.
+    await expect(trend.locator("svg.recharts-surface .recharts-line").first()).toBeAttached();
+    await expect(trend.locator("svg.recharts-surface .recharts-line-dots circle").first()).toBeVisible();
+    await trend.getByText("The numbers").click();
+    const rows = trend.getByTestId("trend-table").locator("tbody tr");
+    await expect(rows.first()).toBeVisible();
+    const total = Number(await rows.first().locator("td").last().textContent());
+    expect(total).toBeGreaterThan(0);
+    expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+  }
+  await page.screenshot({ path: "test-results/overview-trend.png", fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1000 } });
+});
+
+// The report's webhook, set by an admin against a receiver on this machine: the URL never shown
+// again, "Send a test" reaching it, a receiver that fails said plainly; axe clean.
+test("an admin sends the weekly report to a webhook, with a test", async ({ page }) => {
+  const got: string[] = [];
+  let fail = false;
+  const receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      got.push(body);
+      res.writeHead(fail ? 500 : 200).end(fail ? "channel_is_archived" : "ok");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/services/T1/B2/e2eSecretToken`;
+  try {
+    await signIn(page, "admin@acme.test");
+    await page.goto("/orgs/acme/review");
+    const section = page.getByTestId("report-webhook");
+    await expect(section).toContainText("Not set up.");
+    await section.getByLabel("Webhook URL").fill(url);
+    await section.getByRole("button", { name: "Save" }).click();
+    await expect(section.getByRole("status")).toHaveText("Saved.");
+    await expect(section).toContainText("Set by admin@acme.test to http://127.0.0.1:");
+    await expect(section.getByLabel(/Webhook URL/)).toHaveValue("");
+    expect(await page.content()).not.toContain("e2eSecretToken");
+    await section.getByRole("button", { name: "Send a test" }).click();
+    await expect(section.getByRole("status")).toContainText("Delivered to 127.0.0.1:");
+    expect(got).toHaveLength(1);
+    expect((JSON.parse(got[0]!) as { text: string }).text).toContain("*Gatehouse test message for acme*");
+    fail = true;
+    await section.getByRole("button", { name: "Send a test" }).click();
+    await expect(section.getByRole("alert")).toContainText("answered 500: “channel_is_archived”");
+    expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
+    await section.getByRole("button", { name: "Remove" }).click();
+    await expect(section.getByRole("status")).toHaveText("Removed: no report is sent.");
+  } finally {
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  }
 });

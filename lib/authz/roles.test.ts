@@ -20,6 +20,7 @@ describe("ROLE_GRANTS", () => {
           "audit.read",
           "connection.manage",
           "exception.grant",
+          "report.manage",
           "incident.override",
         ],
         "responder": [

@@ -16,6 +16,8 @@ const ADMIN = [
   "audit.read",
   "connection.manage",
   "exception.grant",
+  // Where the weekly report is sent (a webhook URL, a secret) and when.
+  "report.manage",
   // Re-enabling a workflow before a sync shows its cause gone, with a written reason.
   "incident.override",
 ] as const;

@@ -31,3 +31,16 @@ export const ReviewSignedOff = defineAuditEvent(
   "review",
   z.object({ number: z.number().int(), since: z.string(), until: z.string(), counts: z.record(z.string(), z.number().int()) }),
 );
+
+const WebhookFacts = { host: z.string(), onSignOff: z.boolean(), weekly: z.boolean() };
+/** An admin set (or changed) where the weekly report goes. Only the host: the URL is a secret. */
+export const ReportWebhookConfigured = defineAuditEvent("report_webhook.configure", "report_webhook", z.object({ ...WebhookFacts, urlChanged: z.boolean() }));
+export const ReportWebhookRemoved = defineAuditEvent("report_webhook.remove", "report_webhook", z.object(WebhookFacts));
+/** An admin pressed "Send a test" (its outcome: report_webhook.test.outcome). */
+export const ReportWebhookTested = defineAuditEvent("report_webhook.test", "report_webhook", z.object({ host: z.string() }));
+/** Gatehouse sent a review to the webhook, at sign-off or on the weekly schedule — or failed to. */
+export const ReportDelivered = defineAuditEvent(
+  "report.deliver",
+  "review",
+  z.object({ trigger: z.enum(["sign_off", "weekly"]), delivered: z.boolean(), message: z.string(), counts: z.record(z.string(), z.number()) }),
+);

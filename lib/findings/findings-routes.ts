@@ -10,6 +10,9 @@ import type { ExceptionDto, FindingDetailDto, FindingEventDto, ReviewDto, Review
 import { computeReview, defaultSince, getReview, listReviews } from "./review-repo";
 import { reviewCsv, reviewMarkdown } from "./review-report";
 import { signOffReview } from "./review-service";
+import { WebhookRefSchema } from "./findings-schema";
+import { webhookOf } from "./report-delivery";
+import { configureReportWebhook, removeReportWebhook, reportWebhookDto, testReportWebhook, type ReportWebhookDto } from "./report-webhook-service";
 
 export const findingDetailRoute: OrgReadRoute<typeof FindingRefSchema, FindingDetailDto & { history: FindingEventDto[] }> = {
   kind: "org-read",
@@ -77,3 +80,18 @@ export const reviewDetailRoute: OrgReadRoute<typeof ReviewRefSchema, SignedRevie
 };
 
 export const signOffRoute = { kind: "write", useCase: signOffReview, successStatus: 201 } as const;
+
+/** Where the weekly report goes (admins): the host and options, never the URL. */
+export const reportWebhookRoute: OrgReadRoute<typeof WebhookRefSchema, ReportWebhookDto | null> = {
+  kind: "org-read",
+  action: "report_webhook.read",
+  permission: "report.manage",
+  input: WebhookRefSchema,
+  run: async ({ db, actor }) => {
+    const row = await webhookOf(db, actor.orgId);
+    return row ? reportWebhookDto(row) : null;
+  },
+};
+export const configureReportWebhookRoute = { kind: "write", useCase: configureReportWebhook } as const;
+export const removeReportWebhookRoute = { kind: "write", useCase: removeReportWebhook } as const;
+export const testReportWebhookRoute = { kind: "write", useCase: testReportWebhook } as const;

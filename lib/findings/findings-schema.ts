@@ -87,3 +87,31 @@ export const ReviewRefSchema = z.object({
   format: z.enum(REVIEW_FORMATS, { message: "must be json, md or csv" }).default("json"),
 });
 export const ListReviewsSchema = z.object({ orgSlug: OrgSlugSchema });
+
+/** Hosts where plain http never leaves the machine (a local relay, the tests' receiver). */
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/** A Slack-compatible incoming webhook: https (http only to this machine), no credentials in it besides its path. */
+export const WebhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2000, { message: "is too long for a webhook URL" })
+  .url({ message: "must be the incoming webhook's URL, such as https://hooks.slack.com/services/T…/B…/…" })
+  .refine(
+    (v) => {
+      const u = new URL(v);
+      return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.has(u.hostname));
+    },
+    { message: "must start with https:// (plain http only to localhost)" },
+  )
+  .refine((v) => !new URL(v).username && !new URL(v).password, { message: "must not carry a user name or password" });
+
+export const ConfigureWebhookSchema = z.object({
+  orgSlug: OrgSlugSchema,
+  /** Omitted: keep the stored URL (so changing when it is sent does not ask for the secret again). */
+  url: WebhookUrlSchema.optional(),
+  onSignOff: z.boolean({ message: "must be true or false" }),
+  weekly: z.boolean({ message: "must be true or false" }),
+});
+
+export const WebhookRefSchema = z.object({ orgSlug: OrgSlugSchema });

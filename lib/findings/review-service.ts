@@ -7,6 +7,9 @@ import { ReviewSignedOff } from "./findings-audit";
 import { SignOffSchema } from "./findings-schema";
 import { computeReview, defaultSince, signedReviewDto } from "./review-repo";
 import type { SignedReviewDto } from "./findings-dto";
+import { getDatabase } from "@/lib/db";
+import { enqueue } from "@/lib/jobs/queue";
+import { webhookOf } from "./report-delivery";
 
 /**
  * A reviewer (responder or admin) signs off the review as it stands now, with a note: the
@@ -33,5 +36,11 @@ export const signOffReview: UseCase<typeof SignOffSchema, SignedReviewDto> = {
       .returning();
     await audit(auditEntry(ReviewSignedOff, { id: row!.id, label: `Review #${row!.number}` }, { number: row!.number, since: since.toISOString(), until: until.toISOString(), counts: { ...review.counts } }));
     return signedReviewDto(row!);
+  },
+  // The report goes to the webhook (if one is set for sign-offs) from a job: the sign-off never
+  // waits for it, and a webhook that fails leaves it standing (report-delivery.ts records why).
+  async afterCommit(review, actor) {
+    const handle = await getDatabase();
+    if ((await webhookOf(handle.db, actor.orgId))?.onSignOff) await enqueue(handle, "report-deliver", { orgId: actor.orgId, reviewId: review.id });
   },
 };

@@ -55,16 +55,31 @@ import {
   triageFindingRoute,
 } from "@/lib/findings/findings-routes";
 import { signOffReview } from "@/lib/findings/review-service";
-import { findingExceptions, findingReviews, findings } from "@/lib/db/schema";
+import { findingExceptions, findingReviews, findings, reportWebhooks } from "@/lib/db/schema";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { REPORT_WEBHOOK_USE_CASES, configureReportWebhook, removeReportWebhook, testReportWebhook } from "@/lib/findings/report-webhook-service";
+import { configureReportWebhookRoute, removeReportWebhookRoute, reportWebhookRoute, testReportWebhookRoute } from "@/lib/findings/findings-routes";
+import { seal } from "@/lib/security/secret-box";
+import { WEBHOOK_PURPOSE } from "@/lib/findings/report-delivery";
 
 // Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
 process.env.GATEHOUSE_GITHUB_TOKEN = "ghp_test_token_for_the_authorisation_matrix";
+// The report webhook's URL is sealed under a key derived from it.
+process.env.AUTH_SECRET ??= "authorisation-matrix-auth-secret-0123456789";
 
 let handle: DatabaseHandle;
 let org: TestOrg;
 let other: TestOrg;
 
+/** A report webhook receiver on this machine that accepts every message ("Send a test" succeeds). */
+let receiver: Server;
+let receiverUrl: string;
+
 beforeAll(async () => {
+  receiver = createServer((req, res) => void req.resume().on("end", () => res.writeHead(200).end("ok")));
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/services/matrix`;
   handle = await openTestDatabase();
   org = await createTestOrg(handle.db);
   other = await createTestOrg(handle.db);
@@ -165,7 +180,17 @@ async function reviewOf(target: TestOrg): Promise<string> {
 }
 const inThirtyDays = () => new Date(Date.now() + 30 * 86_400_000).toISOString();
 
+/** `target`'s report webhook, pointing at the receiver (set directly, as an admin would). */
+async function webhookFor(target: TestOrg) {
+  await handle.db
+    .insert(reportWebhooks)
+    .values({ orgId: target.id, urlEncrypted: seal(WEBHOOK_PURPOSE, receiverUrl), urlHint: "http://127.0.0.1", onSignOff: false, weekly: false, configuredBy: target.users.admin.email, configuredAt: new Date() })
+    .onConflictDoNothing();
+}
+
 afterAll(async () => {
+  receiver.closeAllConnections();
+  await new Promise((resolve) => receiver.close(resolve));
   await stopQueue();
   await handle.close();
 });
@@ -218,6 +243,11 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
   if (useCase === grantException) return { orgSlug: target.slug, scope: { findingId: await openFinding(target) }, reason: "matrix: accepted for the test", expiresAt: inThirtyDays() };
   if (useCase === revokeException) return { orgSlug: target.slug, exceptionId: await exceptionOf(target) };
   if (useCase === signOffReview) return { orgSlug: target.slug, note: "matrix: signed off" };
+  if (useCase === configureReportWebhook) return { orgSlug: target.slug, url: receiverUrl, onSignOff: false, weekly: false };
+  if (useCase === removeReportWebhook || useCase === testReportWebhook) {
+    await webhookFor(target);
+    return { orgSlug: target.slug };
+  }
   if (CONNECTION_USE_CASES.includes(useCase)) {
     await ensureConnectedIdle(target);
     return { orgSlug: target.slug };
@@ -236,6 +266,13 @@ async function ownerTarget(target: TestOrg, withOverride: boolean) {
   return { targetType: "repository", repoId: repo!.id, owner: "@acme/platform" };
 }
 
+/** A fresh member of `target` with `role`, with no denials of their own yet. */
+async function memberOf(target: TestOrg, role: Role) {
+  const user = await createUser(handle.db, `member-${crypto.randomUUID()}@example.test`);
+  await handle.db.insert(memberships).values({ orgId: target.id, email: user.email, role, source: "manual" });
+  return user;
+}
+
 /** A user of the other org (so never a member of `org`) with no denials of their own yet. */
 async function outsider(role: Role) {
   const user = await createUser(handle.db, `outsider-${crypto.randomUUID()}@example.test`);
@@ -250,11 +287,14 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES, ...REPORT_WEBHOOK_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
-    const result = await executeUseCase(handle, org.users[role], useCase, input, meta);
+    // A refused role acts as a fresh member of that role: one user's denials are rate-limited
+    // (lib/audit/denial-limiter.ts, 20 a minute), and the matrix refuses more than that.
+    const user = roleGrants(role, useCase.permission) ? org.users[role] : await memberOf(org, role);
+    const result = await executeUseCase(handle, user, useCase, input, meta);
     const rows = await auditRows(org.id, meta.requestId);
     if (roleGrants(role, useCase.permission) && useCase === setSecretValue) {
       // Past the permission check; here no responder App is configured, so it stops there, writing nothing
@@ -552,6 +592,38 @@ const ROUTES: {
     okStatus: 200,
   },
   { name: "POST reviews", def: signOffRoute as AnyRoute, method: "POST", permission: "review.sign_off", params: async (o) => ({ orgSlug: o.slug }), body: () => ({ note: "matrix route: signed off" }), okStatus: 201 },
+  { name: "GET report-webhook", def: reportWebhookRoute as AnyRoute, method: "GET", permission: "report.manage", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "PUT report-webhook",
+    def: configureReportWebhookRoute as AnyRoute,
+    method: "PUT",
+    permission: "report.manage",
+    params: async (o) => ({ orgSlug: o.slug }),
+    body: () => ({ url: receiverUrl, onSignOff: true, weekly: false }),
+    okStatus: 200,
+  },
+  {
+    name: "POST report-webhook/test",
+    def: testReportWebhookRoute as AnyRoute,
+    method: "POST",
+    permission: "report.manage",
+    params: async (o) => {
+      await webhookFor(o);
+      return { orgSlug: o.slug };
+    },
+    okStatus: 200,
+  },
+  {
+    name: "DELETE report-webhook",
+    def: removeReportWebhookRoute as AnyRoute,
+    method: "DELETE",
+    permission: "report.manage",
+    params: async (o) => {
+      await webhookFor(o);
+      return { orgSlug: o.slug };
+    },
+    okStatus: 200,
+  },
 ];
 
 /** The finding the last POST exceptions route call grants on (params run before body). */

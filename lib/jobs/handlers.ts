@@ -6,6 +6,7 @@ import { executeBatchJob, executeSyncJob } from "@/lib/connections/sync-runner";
 import { createSyncRun, listConnections } from "@/lib/connections/connection-repo";
 import { reapDeadRuns } from "@/lib/connections/sync-reaper";
 import { expireExceptions } from "@/lib/findings/exception-expiry";
+import { deliverReport, deliverWeeklyReports } from "@/lib/findings/report-delivery";
 import { logger } from "@/lib/logger";
 import { enqueue, type JobHandlers } from "./queue";
 
@@ -17,6 +18,9 @@ export function jobHandlers(handle: DatabaseHandle): JobHandlers {
     "sync-batch": (data) => executeBatchJob(handle, data),
     "sync-reap": async () => void (await reapDeadRuns(handle)),
     "exception-expiry": async () => void (await expireExceptions(handle)),
+    // A failed delivery is recorded (the webhook's last status, an audit row), not retried.
+    "report-deliver": async (data) => void (await deliverReport(handle, data.orgId, "sign_off", data.reviewId)),
+    "report-weekly": () => deliverWeeklyReports(handle),
     // Secrets, variables and environments have no webhooks: re-poll every connected org
     // (ETags make an unchanged org nearly free) unless a live sync of it is under way.
     "sync-schedule": async () => {

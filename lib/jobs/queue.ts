@@ -17,9 +17,13 @@ export interface JobPayloads {
   "sync-reap": Record<string, never>;
   /** Records exceptions whose expiry passed (lib/findings/exception-expiry.ts). */
   "exception-expiry": Record<string, never>;
+  /** Sends a signed-off review to the org's report webhook (lib/findings/report-delivery.ts). */
+  "report-deliver": { orgId: string; reviewId: string };
+  /** Every Monday: the open review to each org whose webhook asks for it weekly. */
+  "report-weekly": Record<string, never>;
 }
 export type QueueName = keyof JobPayloads;
-export const QUEUES: QueueName[] = ["sync-org", "sync-repo", "sync-batch", "sync-schedule", "sync-reap", "exception-expiry"];
+export const QUEUES: QueueName[] = ["sync-org", "sync-repo", "sync-batch", "sync-schedule", "sync-reap", "exception-expiry", "report-deliver", "report-weekly"];
 export const SYNC_QUEUES = ["sync-org", "sync-repo", "sync-batch"] as const satisfies QueueName[];
 
 // How a sync job outlives the process running it. pg-boss stamps a running job every
@@ -124,6 +128,8 @@ export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers
   await boss.schedule("sync-reap", "* * * * *", {});
   // Exceptions expire by the clock: findings they covered regress within five minutes of it.
   await boss.schedule("exception-expiry", "*/5 * * * *", {});
+  // The weekly report goes out on Monday mornings (UTC), before the review meeting.
+  await boss.schedule("report-weekly", "0 8 * * 1", {});
   if (scheduleMinutes > 0) {
     const cron = scheduleMinutes >= 60 ? `0 */${Math.max(1, Math.round(scheduleMinutes / 60))} * * *` : `*/${scheduleMinutes} * * * *`;
     await boss.schedule("sync-schedule", cron, {});

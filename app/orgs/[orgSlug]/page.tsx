@@ -10,6 +10,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Badge } from "@/components/ui/badge";
 import { RoleBadge } from "@/components/members/role-badge";
 import { AuditTable } from "@/components/audit/audit-table";
+import { TrendChart } from "@/components/findings/trend-chart";
+import { findingsTrend } from "@/lib/findings/trend-repo";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -20,11 +22,12 @@ export default async function OrgOverviewPage({ params }: { params: Promise<{ or
   const { orgSlug } = await params;
   const { actor } = await getOrgPageContext(orgSlug);
   const { db } = await getDatabase();
-  const [counts, risky, sync, recent] = await Promise.all([
+  const [counts, risky, sync, recent, trend] = await Promise.all([
     inventoryCounts(db, actor.orgId),
     riskiestCredentials(db, actor.orgId, 10),
     latestSyncRun(db, actor.orgId),
     can(actor, "audit.read") ? listAuditEvents(db, actor.orgId, {}) : Promise.resolve(null),
+    findingsTrend(db, actor.orgId),
   ]);
   const base = `/orgs/${actor.orgSlug}`;
   const tiles: [string, number, string | null][] = [
@@ -61,6 +64,10 @@ export default async function OrgOverviewPage({ params }: { params: Promise<{ or
           </div>
         ))}
       </dl>
+
+      <div className="mt-6">
+        <TrendChart points={trend} title="Findings over time" />
+      </div>
 
       <div className="mt-6 grid gap-6 lg:grid-cols-3">
         <section aria-labelledby="risky-heading" className="rounded-lg border border-slate-200 bg-white p-5 lg:col-span-2">

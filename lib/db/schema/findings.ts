@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./tenancy";
 import { repoRef } from "./inventory";
 
@@ -185,3 +185,25 @@ export const findingReviews = pgTable(
   },
   (t) => [uniqueIndex("finding_review_org_number_uq").on(t.orgId, t.number), index("finding_review_org_until_idx").on(t.orgId, t.until)],
 );
+
+/**
+ * Where an org's weekly report goes: one Slack-compatible incoming webhook, set by an admin
+ * (lib/findings/report-webhook-service.ts). Its URL is a secret: stored only encrypted
+ * (lib/security/secret-box.ts, a key derived from AUTH_SECRET), never answered, never logged;
+ * `url_hint` (scheme and host) is what the screens show. The last delivery's outcome is kept
+ * so an admin sees a failing webhook.
+ */
+export const reportWebhooks = pgTable("report_webhook", {
+  orgId: orgRef().primaryKey(),
+  urlEncrypted: text("url_encrypted").notNull(),
+  urlHint: text("url_hint").notNull(),
+  /** Send each review when it is signed off. */
+  onSignOff: boolean("on_sign_off").notNull().default(true),
+  /** Send the open review every Monday at 08:00 UTC (the report-weekly schedule). */
+  weekly: boolean("weekly").notNull().default(false),
+  configuredBy: text("configured_by").notNull(),
+  configuredAt: timestamp("configured_at", { withTimezone: true }).notNull(),
+  lastStatus: text("last_status").$type<"delivered" | "failed">(),
+  lastMessage: text("last_message"),
+  lastAt: timestamp("last_at", { withTimezone: true }),
+});

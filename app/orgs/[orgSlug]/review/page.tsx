@@ -10,6 +10,11 @@ import { utc } from "@/components/incidents/labels";
 import { OwnerTable, ReviewCounts, ReviewLists } from "@/components/findings/review-lists";
 import { PastReviews } from "@/components/findings/past-reviews";
 import { SignOffForm } from "@/components/findings/sign-off-form";
+import { TrendChart } from "@/components/findings/trend-chart";
+import { findingsTrend } from "@/lib/findings/trend-repo";
+import { ReportWebhookForm } from "@/components/findings/report-webhook-form";
+import { webhookOf } from "@/lib/findings/report-delivery";
+import { reportWebhookDto } from "@/lib/findings/report-webhook-service";
 
 export const metadata: Metadata = { title: "Weekly review" };
 
@@ -30,7 +35,8 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
   const until = new Date();
   const fallback = await defaultSince(db, actor.orgId, until);
   const review = await computeReview(db, actor.orgId, chosen.since ?? fallback.since, until, fallback.baseline);
-  const past = await listReviews(db, actor.orgId);
+  const canReport = can(actor, "report.manage");
+  const [past, trend, webhook] = await Promise.all([listReviews(db, actor.orgId), findingsTrend(db, actor.orgId, until), canReport ? webhookOf(db, actor.orgId) : null]);
   const base = `/orgs/${actor.orgSlug}/review`;
   const b = review.baseline;
   const period = chosen.since
@@ -69,8 +75,10 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
           </div>
           {can(actor, "review.sign_off") ? <SignOffForm orgSlug={actor.orgSlug} since={review.since} chosenSince={chosen.since !== null} /> : null}
         </div>
+        <TrendChart points={trend} title="Findings over time" />
         <ReviewLists review={review} orgSlug={actor.orgSlug} actions={can(actor, "finding.triage") ? { canTriage: true, canGrant: can(actor, "exception.grant") } : null} />
         <PastReviews orgSlug={actor.orgSlug} reviews={past} />
+        {canReport ? <ReportWebhookForm orgSlug={actor.orgSlug} webhook={webhook ? reportWebhookDto(webhook) : null} /> : null}
       </div>
     </>
   );
