@@ -8,6 +8,7 @@ import { findingRows, toFindingDto, type FindingRow } from "./findings-repo";
 import type { FindingDto, ReviewDto, ReviewSummaryDto, SignedReviewDto } from "./findings-dto";
 import { LIFECYCLE, periodChanges, type Lifecycle } from "./review-period";
 import { severityRank } from "./state";
+import { broadestCredentials } from "./breadth-repo";
 
 // A review of the period (since, until], computed from finding_event (what changed, net per
 // finding: review-period.ts) and the findings and exceptions as they stand at `until` (now).
@@ -109,6 +110,7 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
     open: lists.open.slice(0, REVIEW_OPEN_LIMIT),
     openTruncated: lists.open.length > REVIEW_OPEN_LIMIT,
     byOwner,
+    broadest: await broadestCredentials(db, orgId),
   };
 }
 
