@@ -1,12 +1,12 @@
 import "server-only";
-import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/lib/db/types";
 import { findingEvents, findings, ownerOverrides, repositories, workflows } from "@/lib/db/schema";
 import type { FindingEventData } from "@/lib/db/schema/findings";
 import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
 import type { FindingDetailDto, FindingDto, FindingEventDto } from "./findings-dto";
-import { findingState } from "./state";
+import { findingState, SEVERITY_ORDER } from "./state";
 
 const f = findings;
 
@@ -35,6 +35,37 @@ export async function findingRows(db: Db, orgId: string, where: SQL): Promise<Fi
     .where(and(eq(f.orgId, orgId), where))
     .orderBy(asc(f.line));
   return rows.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner, workflowId: r.workflowId }));
+}
+
+/**
+ * The open backlog of a review: the org's open findings but `exclude` — how many per owner
+ * (counted in SQL), and the worst `limit` (severity, repository, path, line) as rows. A review
+ * never brings every open finding into the process: at 100,000 that alone is seconds.
+ */
+export async function openBacklog(db: Db, orgId: string, exclude: string[], limit: number): Promise<{ total: number; byOwner: Map<string | null, number>; top: FindingRow[] }> {
+  const where = and(eq(f.orgId, orgId), isNull(f.fixedAt), exclude.length === 0 ? undefined : notInArray(f.id, exclude));
+  const owners = await db
+    .select({ owner: findingOwner, n: sql<number>`count(*)::int` })
+    .from(f)
+    .innerJoin(repositories, eq(repositories.id, f.repoId))
+    .leftJoin(workflows, and(eq(workflows.repoId, f.repoId), eq(workflows.path, f.path)))
+    .leftJoin(byWorkflow, and(eq(byWorkflow.orgId, orgId), eq(byWorkflow.targetType, "workflow"), eq(byWorkflow.targetKey, sql`${repositories.githubId}::text || ':' || ${f.path}`)))
+    .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)))
+    .where(where)
+    .groupBy(findingOwner);
+  const rank = sql`coalesce(array_position(${sql.raw(`array[${SEVERITY_ORDER.map((x) => `'${x}'`).join(", ")}]::text[]`)}, ${f.severity}), ${SEVERITY_ORDER.length + 1})`;
+  const top = await db
+    .select({ finding: f, repo: repositories.fullName, owner: findingOwner, workflowId: workflows.id })
+    .from(f)
+    .innerJoin(repositories, eq(repositories.id, f.repoId))
+    .leftJoin(workflows, and(eq(workflows.repoId, f.repoId), eq(workflows.path, f.path)))
+    .leftJoin(byWorkflow, and(eq(byWorkflow.orgId, orgId), eq(byWorkflow.targetType, "workflow"), eq(byWorkflow.targetKey, sql`${repositories.githubId}::text || ':' || ${f.path}`)))
+    .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)))
+    .where(where)
+    .orderBy(rank, asc(repositories.fullName), asc(f.path), asc(f.line))
+    .limit(limit);
+  const byOwner = new Map(owners.map((o) => [o.owner, Number(o.n)]));
+  return { total: [...byOwner.values()].reduce((a, b) => a + b, 0), byOwner, top: top.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner, workflowId: r.workflowId })) };
 }
 
 /** One finding of the org, or null (another org's finding is simply not found). */

@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { utc } from "@/components/incidents/labels";
 import { OwnerTable, ReviewCounts, ReviewLists } from "@/components/findings/review-lists";
 import { PastReviews } from "@/components/findings/past-reviews";
+import { BroadestCredentials } from "@/components/findings/broadest-credentials";
 import { SignOffForm } from "@/components/findings/sign-off-form";
 
 export const metadata: Metadata = { title: "Weekly review" };
@@ -70,6 +71,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
           {can(actor, "review.sign_off") ? <SignOffForm orgSlug={actor.orgSlug} since={review.since} chosenSince={chosen.since !== null} /> : null}
         </div>
         <ReviewLists review={review} orgSlug={actor.orgSlug} actions={can(actor, "finding.triage") ? { canTriage: true, canGrant: can(actor, "exception.grant") } : null} />
+        <BroadestCredentials list={review.broadest ?? []} />
         <PastReviews orgSlug={actor.orgSlug} reviews={past} />
       </div>
     </>
