@@ -1,5 +1,6 @@
 import "server-only";
-import { and, asc, eq, isNull, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
+import { rowsOf } from "@/lib/db/migrate";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/lib/db/types";
 import { findingEvents, findings, ownerOverrides, repositories, workflows } from "@/lib/db/schema";
@@ -44,28 +45,29 @@ export async function findingRows(db: Db, orgId: string, where: SQL): Promise<Fi
  */
 export async function openBacklog(db: Db, orgId: string, exclude: string[], limit: number): Promise<{ total: number; byOwner: Map<string | null, number>; top: FindingRow[] }> {
   const where = and(eq(f.orgId, orgId), isNull(f.fixedAt), exclude.length === 0 ? undefined : notInArray(f.id, exclude));
-  const owners = await db
-    .select({ owner: findingOwner, n: sql<number>`count(*)::int` })
-    .from(f)
-    .innerJoin(repositories, eq(repositories.id, f.repoId))
-    .leftJoin(workflows, and(eq(workflows.repoId, f.repoId), eq(workflows.path, f.path)))
-    .leftJoin(byWorkflow, and(eq(byWorkflow.orgId, orgId), eq(byWorkflow.targetType, "workflow"), eq(byWorkflow.targetKey, sql`${repositories.githubId}::text || ':' || ${f.path}`)))
-    .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)))
-    .where(where)
-    .groupBy(findingOwner);
+  // Counted per file first (a few findings each), then each file's owner resolved once.
+  const owners = rowsOf<{ owner: string | null; n: number }>(
+    await db.execute(sql`with g as (select ${f.repoId} as repo_id, ${f.path} as path, count(*)::int as n from ${f} where ${where} group by ${f.repoId}, ${f.path})
+      select coalesce(ow.owner, w.owner, orr.owner, r.owner) as owner, sum(g.n)::int as n
+      from g
+      join repository r on r.id = g.repo_id
+      left join workflow w on w.repo_id = g.repo_id and w.path = g.path
+      left join owner_override ow on ow.org_id = ${orgId} and ow.target_type = 'workflow' and ow.target_key = r.github_id::text || ':' || g.path
+      left join owner_override orr on orr.org_id = ${orgId} and orr.target_type = 'repository' and orr.target_key = r.github_id::text
+      group by 1`),
+  );
+  // The worst `limit` chosen on the finding and its repository's name alone, then read whole.
   const rank = sql`coalesce(array_position(${sql.raw(`array[${SEVERITY_ORDER.map((x) => `'${x}'`).join(", ")}]::text[]`)}, ${f.severity}), ${SEVERITY_ORDER.length + 1})`;
-  const top = await db
-    .select({ finding: f, repo: repositories.fullName, owner: findingOwner, workflowId: workflows.id })
+  const ids = await db
+    .select({ id: f.id })
     .from(f)
     .innerJoin(repositories, eq(repositories.id, f.repoId))
-    .leftJoin(workflows, and(eq(workflows.repoId, f.repoId), eq(workflows.path, f.path)))
-    .leftJoin(byWorkflow, and(eq(byWorkflow.orgId, orgId), eq(byWorkflow.targetType, "workflow"), eq(byWorkflow.targetKey, sql`${repositories.githubId}::text || ':' || ${f.path}`)))
-    .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)))
     .where(where)
     .orderBy(rank, asc(repositories.fullName), asc(f.path), asc(f.line))
     .limit(limit);
+  const top = ids.length === 0 ? [] : await findingRows(db, orgId, inArray(f.id, ids.map((r) => r.id)));
   const byOwner = new Map(owners.map((o) => [o.owner, Number(o.n)]));
-  return { total: [...byOwner.values()].reduce((a, b) => a + b, 0), byOwner, top: top.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner, workflowId: r.workflowId })) };
+  return { total: [...byOwner.values()].reduce((a, b) => a + b, 0), byOwner, top };
 }
 
 /** One finding of the org, or null (another org's finding is simply not found). */
