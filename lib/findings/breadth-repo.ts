@@ -73,11 +73,22 @@ function factsSql(orgId: string) {
   ),
   identities as (
     select o.kind, o.identifier, count(distinct jw.id)::int as users, count(distinct jw.repo_id)::int as user_repo_count,
-      array_agg(distinct jw.repo_id) as repo_ids, bool_or(jw.phase in ('publish', 'deploy')) as high,
+      bool_or(jw.phase in ('publish', 'deploy')) as high,
       to_jsonb((array_agg(distinct jw.full_name order by jw.full_name))[1:${SAMPLE}]) as user_repos,
       to_jsonb((array_agg(${job} order by ${jobOrder}))[1:${SAMPLE}]) as user_jobs
     from oidc_jobs o join jw on jw.id = o.job_id
     group by o.kind, o.identifier
+  ),
+  identity_repos as (select distinct o.kind, o.identifier, jw.repo_id from oidc_jobs o join jw on jw.id = o.job_id),
+  identity_readers as (
+    select ir.kind, ir.identifier, coalesce(sum(rj.id_jobs), 0)::int as readers, coalesce(sum(rj.id_untrusted), 0)::int as untrusted
+    from identity_repos ir join repo_jobs rj on rj.repo_id = ir.repo_id group by ir.kind, ir.identifier
+  ),
+  identity_idle as (
+    -- each repository's count once (on its first sample row), the samples of all of them
+    select ir.kind, ir.identifier, sum(ib.n) filter (where x.ord = 1)::int as n, (array_agg(x.job order by x.job->>'repo', x.job->>'path', x.job->>'job'))[1:${SAMPLE}] as sample
+    from identity_repos ir join idle_by_repo ib on ib.repo_id = ir.repo_id cross join lateral unnest(ib.sample) with ordinality as x(job, ord)
+    group by ir.kind, ir.identifier
   )
   select 'secret' as kind, s.name, s.scope, l.full_name as repo, s.environment, null as identity_kind, e.is_protected as environment_protected, s.visibility,
     case s.scope
@@ -104,14 +115,8 @@ function factsSql(orgId: string) {
     r.readers, r.untrusted, i.user_repo_count, i.users, i.user_repo_count, i.user_repos, i.high, i.user_jobs,
     coalesce(to_jsonb(idle.sample), '[]'), coalesce(idle.n, 0)
   from identities i
-  cross join lateral (
-    select coalesce(sum(rj.id_jobs), 0)::int as readers, coalesce(sum(rj.id_untrusted), 0)::int as untrusted
-    from repo_jobs rj where rj.repo_id = any(i.repo_ids)
-  ) r
-  left join lateral (
-    select sum(ib.n)::int as n, (array_agg(x order by x->>'repo', x->>'path', x->>'job'))[1:${SAMPLE}] as sample
-    from idle_by_repo ib cross join lateral unnest(ib.sample) x where ib.repo_id = any(i.repo_ids)
-  ) idle on true
+  join identity_readers r on r.kind = i.kind and r.identifier is not distinct from i.identifier
+  left join identity_idle idle on idle.kind = i.kind and idle.identifier is not distinct from i.identifier
   union all
   select 'identity', 'id-token: write', 'id-token', l.full_name, null, null, null, null,
     rj.id_jobs, rj.id_untrusted, 1, 0, 0, '[]', false, '[]', to_jsonb(ib.sample), ib.n

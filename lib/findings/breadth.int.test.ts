@@ -20,6 +20,7 @@ permissions: { id-token: write, contents: read }
 jobs:
   test: { runs-on: ubuntu-latest, steps: [{ run: npm test }] }
   lint: { runs-on: ubuntu-latest, permissions: { contents: read }, steps: [{ run: npm run lint }] }
+  e2e: { runs-on: ubuntu-latest, steps: [{ run: npm run e2e }] }
 `;
 const PUBLISH = `on: push
 permissions: { contents: read }
@@ -99,15 +100,15 @@ afterAll(async () => {
 
 describe("credential facts", () => {
   it("a repository secret: every job of its repository reads it, the untrusted ones counted", () => {
-    expect(find("NPM_TOKEN")).toMatchObject({ scope: "repo", repo: `${org.slug}/api`, readers: 4, untrustedReaders: 2, users: 1, highAuthority: true, userJobs: [{ job: "publish", path: ".github/workflows/publish.yml" }] });
+    expect(find("NPM_TOKEN")).toMatchObject({ scope: "repo", repo: `${org.slug}/api`, readers: 5, untrustedReaders: 3, users: 1, highAuthority: true, userJobs: [{ job: "publish", path: ".github/workflows/publish.yml" }] });
   });
 
   it("an unprotected environment's secret: every job of the repository", () => {
-    expect(find("DEPLOY_KEY")).toMatchObject({ scope: "environment", environment: "release", environmentProtected: false, readers: 4, users: 1 });
+    expect(find("DEPLOY_KEY")).toMatchObject({ scope: "environment", environment: "release", environmentProtected: false, readers: 5, users: 1 });
   });
 
   it("an organisation secret shared with all: every job of every repository, the users' repositories named", () => {
-    expect(find("SLACK_WEBHOOK")).toMatchObject({ scope: "org", visibility: "all", readableRepos: 3, readers: 6, users: 1, userRepoCount: 1, userRepos: [`${org.slug}/web`] });
+    expect(find("SLACK_WEBHOOK")).toMatchObject({ scope: "org", visibility: "all", readableRepos: 3, readers: 7, users: 1, userRepoCount: 1, userRepos: [`${org.slug}/web`] });
   });
 
   it("a secret its only reader uses: breadth 1, left out of the list", () => {
@@ -116,7 +117,7 @@ describe("credential facts", () => {
   });
 
   it("an OIDC role: the jobs holding id-token: write in its repository, those that never ask named", () => {
-    expect(find("arn:aws:iam::123456789012:role/deploy")).toMatchObject({ scope: "oidc", readers: 2, users: 1, idleJobCount: 1, idleJobs: [{ job: "test" }] });
+    expect(find("arn:aws:iam::123456789012:role/deploy")).toMatchObject({ scope: "oidc", readers: 3, users: 1, idleJobCount: 2, idleJobs: [{ job: "e2e" }, { job: "test" }] });
   });
 
   it("id-token: write in a repository where no job requests a token", () => {
@@ -129,8 +130,9 @@ describe("credential facts", () => {
     expect(by("SLACK_WEBHOOK")?.narrowing).toMatch(new RegExp(`^share SLACK_WEBHOOK with 1 repository \\(${org.slug}/web\\) instead of all 3:`));
     expect(by("NPM_TOKEN")?.narrowing).toMatch(/^move NPM_TOKEN to environment release .* restrict it to \.github\/workflows\/publish\.yml/);
     expect(by("id-token: write")?.narrowing).toBe("drop id-token: write from job docs in .github/workflows/docs.yml: it never requests a token");
-    // NPM_TOKEN and DEPLOY_KEY (a publish and a deploy job): 1 + (4 − 1) × (1 + 2/4) × 2 = 10, the broadest, ties by name.
-    expect(list.slice(0, 2).map((b) => [b.name, b.breadth])).toEqual([["DEPLOY_KEY", 10], ["NPM_TOKEN", 10]]);
-    expect(by("DEPLOY_KEY")?.narrowing).toMatch(/^protect environment release of .*\/api .*any of its 4 jobs can name it and read DEPLOY_KEY$/);
+    // NPM_TOKEN and DEPLOY_KEY (a publish and a deploy job): 1 + (5 − 1) × (1 + 3/5) × 2 = 13.8, the broadest, ties by name.
+    expect(list.slice(0, 2).map((b) => [b.name, b.breadth])).toEqual([["DEPLOY_KEY", 13.8], ["NPM_TOKEN", 13.8]]);
+    expect(by("DEPLOY_KEY")?.narrowing).toMatch(/^protect environment release of .*\/api .*any of its 5 jobs can name it and read DEPLOY_KEY$/);
+    expect(by("arn:aws:iam::123456789012:role/deploy")?.narrowing).toBe("drop id-token: write from job e2e in .github/workflows/ci.yml and job test in .github/workflows/ci.yml: they never request a token");
   });
 });
