@@ -25,16 +25,12 @@ import pg from "pg";
 import { eq } from "drizzle-orm";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { generateSyntheticOrg } from "../sim/fixtures/generate";
-import type { OrgData, RepoData } from "../sim/fixtures/model";
 import { openDatabase } from "../lib/db/open";
 import { migrateDatabase } from "../lib/db/migrate";
-import type { DatabaseHandle, Db } from "../lib/db/types";
+import type { DatabaseHandle } from "../lib/db/types";
 import { memberships, organizations, sessions, users } from "../lib/db/schema";
-import type { OrgFacts, RepoFacts } from "../lib/github/facts";
-import { analyzeFiles, createAnalysisCache, type SourceFile } from "../lib/analysis";
-import { writeOrgFacts } from "../lib/inventory/org-writer";
-import { writeRepoSnapshot } from "../lib/inventory/snapshot-writer";
 import { buildIfNeeded } from "../scripts/lib/stack";
+import { buildOrg, WORKFLOW } from "./inventory-org";
 
 interface Args {
   repos: number;
@@ -73,7 +69,6 @@ function parseArgs(argv: string[]): Args {
 }
 
 const LOOPBACK = ["127.0.0.1", "localhost", "::1", "[::1]"];
-const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const t0 = performance.now();
 const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -113,101 +108,6 @@ async function keptDatabase(url: string, poolSize: number): Promise<{ handle: Da
   await migrateDatabase(handle);
   log(`PostgreSQL ${new URL(url).host}, kept database ${new URL(url).pathname.slice(1)} (migrated)`);
   return { handle, url, drop: async () => {} };
-}
-
-// ---- the synthetic org, as the fetch layer would hand it to the sync ----------------------------
-
-function orgFacts(org: OrgData): OrgFacts {
-  const idByName = new Map(org.repos.map((r) => [r.name, r.id]));
-  return {
-    login: org.login,
-    name: org.name,
-    defaultWorkflowPermissions: org.defaultWorkflowPermissions,
-    canApprovePullRequestReviews: org.canApprovePullRequestReviews,
-    oidcSubTemplate: { useDefault: false, includeClaimKeys: org.oidcSub.includeClaimKeys },
-    secrets: org.secrets.map((s) => ({
-      name: s.name,
-      createdAt: s.createdAt,
-      updatedAt: s.updatedAt,
-      visibility: s.visibility,
-      selectedRepositoryIds: s.visibility === "selected" ? s.selectedRepositories.map((n) => idByName.get(n) ?? 0) : null,
-    })),
-    variables: [],
-    runnerGroups: [],
-    runners: [],
-    teams: org.teams.map((t) => ({
-      slug: t.slug,
-      name: t.name,
-      repositories: Object.fromEntries(Object.entries(t.repos).map(([name, perm]) => [idByName.get(name) ?? 0, perm])),
-    })),
-    customProperties: Object.fromEntries(org.repos.map((r) => [r.id, r.customProperties])),
-    unavailable: [],
-  };
-}
-
-function repoFacts(org: OrgData, r: RepoData): RepoFacts {
-  const files = [...r.files].map(([p, blob]) => ({ path: p, oid: blob.oid, text: blob.text }));
-  return {
-    repo: { githubId: r.id, name: r.name, fullName: `${org.login}/${r.name}`, visibility: r.visibility, archived: r.archived, fork: r.fork, defaultBranch: r.defaultBranch, pushedAt: r.pushedAt },
-    files,
-    filesFetched: true,
-    workflows: files.filter((f) => WORKFLOW.test(f.path)).map((f, i) => ({ id: r.id * 16 + i, name: path.basename(f.path), path: f.path, state: "active" })),
-    environments: r.environments.map((e) => ({
-      name: e.name,
-      protection: {
-        requiredReviewers: e.reviewers.map((v) => ({ type: v.type, login: v.name })),
-        preventSelfReview: e.preventSelfReview,
-        waitTimerMinutes: e.waitTimer,
-        branchPolicy: e.deploymentBranchPolicy,
-      },
-      secrets: e.secrets.map((s) => ({ name: s.name, createdAt: s.createdAt, updatedAt: s.updatedAt })),
-      variables: e.variables.map((v) => ({ name: v.name, value: v.value, createdAt: v.createdAt, updatedAt: v.updatedAt })),
-    })),
-    secrets: r.secrets.map((s) => ({ name: s.name, createdAt: s.createdAt, updatedAt: s.updatedAt })),
-    variables: r.variables.map((v) => ({ name: v.name, value: v.value, createdAt: v.createdAt, updatedAt: v.updatedAt })),
-    defaultWorkflowPermissions: r.defaultWorkflowPermissions,
-    oidcSubTemplate: { useDefault: r.oidcSub.useDefault, includeClaimKeys: r.oidcSub.includeClaimKeys },
-    deployKeys: [],
-    runners: [],
-  };
-}
-
-/**
- * Writes every repository through writeRepoSnapshot, `writers` at a time. Each distinct corpus
- * file is analysed once: the analysis cache (keyed by content) hands later repositories the same
- * model under their own paths. No repository context is given (it would differ per repository and
- * defeat the cache), so context-only findings are absent — the rows are otherwise the sync's.
- */
-async function buildOrg(db: Db, orgId: string, org: OrgData, writers: number): Promise<void> {
-  const facts = orgFacts(org);
-  await writeOrgFacts(db, orgId, facts);
-  const cache = createAnalysisCache(4_000);
-  const now = new Date();
-  let next = 0;
-  let done = 0;
-  let lastLog = performance.now();
-  const started = performance.now();
-  const writer = async () => {
-    for (;;) {
-      const i = next++;
-      const repo = org.repos[i];
-      if (!repo) return;
-      const rf = repoFacts(org, repo);
-      const sources: SourceFile[] = rf.files
-        .filter((f) => WORKFLOW.test(f.path) && f.text !== null)
-        .map((f) => ({ path: f.path, content: f.text! }))
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const analysis = analyzeFiles(sources, undefined, { cache });
-      await writeRepoSnapshot(db, orgId, facts, { facts: rf, filesFetched: true, analysis }, now);
-      done++;
-      if (performance.now() - lastLog > 10_000) {
-        lastLog = performance.now();
-        const rate = done / ((lastLog - started) / 1000);
-        log(`  written ${done}/${org.repos.length} repos (${rate.toFixed(0)}/s, ~${((org.repos.length - done) / rate).toFixed(0)} s left), load ${load()}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: writers }, writer));
 }
 
 // ---- the app server -----------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { BroadCredential } from "./breadth";
 import type { ExceptionScope, ReviewCounts, TriageState } from "@/lib/db/schema/findings";
 import type { FindingState } from "./state";
 
@@ -81,6 +82,8 @@ export interface ReviewDto {
   openTruncated: boolean;
   /** Per owner (null: no owner known), most needing attention first. */
   byOwner: { owner: string | null; counts: ReviewCounts }[];
+  /** The broadest credentials of the inventory now (breadth.ts), broadest first; absent in reviews signed off before it existed. */
+  broadest?: BroadCredential[];
 }
 
 /** A signed-off review: the review as it was seen, and who signed it off with what note. */

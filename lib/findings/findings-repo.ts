@@ -1,12 +1,13 @@
 import "server-only";
-import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
+import { rowsOf } from "@/lib/db/migrate";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/lib/db/types";
 import { findingEvents, findings, ownerOverrides, repositories, workflows } from "@/lib/db/schema";
 import type { FindingEventData } from "@/lib/db/schema/findings";
 import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
 import type { FindingDetailDto, FindingDto, FindingEventDto } from "./findings-dto";
-import { findingState } from "./state";
+import { findingState, SEVERITY_ORDER } from "./state";
 
 const f = findings;
 
@@ -35,6 +36,38 @@ export async function findingRows(db: Db, orgId: string, where: SQL): Promise<Fi
     .where(and(eq(f.orgId, orgId), where))
     .orderBy(asc(f.line));
   return rows.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner, workflowId: r.workflowId }));
+}
+
+/**
+ * The open backlog of a review: the org's open findings but `exclude` — how many per owner
+ * (counted in SQL), and the worst `limit` (severity, repository, path, line) as rows. A review
+ * never brings every open finding into the process: at 100,000 that alone is seconds.
+ */
+export async function openBacklog(db: Db, orgId: string, exclude: string[], limit: number): Promise<{ total: number; byOwner: Map<string | null, number>; top: FindingRow[] }> {
+  const where = and(eq(f.orgId, orgId), isNull(f.fixedAt), exclude.length === 0 ? undefined : notInArray(f.id, exclude));
+  // Counted per file first (a few findings each), then each file's owner resolved once.
+  const owners = rowsOf<{ owner: string | null; n: number }>(
+    await db.execute(sql`with g as (select ${f.repoId} as repo_id, ${f.path} as path, count(*)::int as n from ${f} where ${where} group by ${f.repoId}, ${f.path})
+      select coalesce(ow.owner, w.owner, orr.owner, r.owner) as owner, sum(g.n)::int as n
+      from g
+      join repository r on r.id = g.repo_id
+      left join workflow w on w.repo_id = g.repo_id and w.path = g.path
+      left join owner_override ow on ow.org_id = ${orgId} and ow.target_type = 'workflow' and ow.target_key = r.github_id::text || ':' || g.path
+      left join owner_override orr on orr.org_id = ${orgId} and orr.target_type = 'repository' and orr.target_key = r.github_id::text
+      group by 1`),
+  );
+  // The worst `limit` chosen on the finding and its repository's name alone, then read whole.
+  const rank = sql`coalesce(array_position(${sql.raw(`array[${SEVERITY_ORDER.map((x) => `'${x}'`).join(", ")}]::text[]`)}, ${f.severity}), ${SEVERITY_ORDER.length + 1})`;
+  const ids = await db
+    .select({ id: f.id })
+    .from(f)
+    .innerJoin(repositories, eq(repositories.id, f.repoId))
+    .where(where)
+    .orderBy(rank, asc(repositories.fullName), asc(f.path), asc(f.line))
+    .limit(limit);
+  const top = ids.length === 0 ? [] : await findingRows(db, orgId, inArray(f.id, ids.map((r) => r.id)));
+  const byOwner = new Map(owners.map((o) => [o.owner, Number(o.n)]));
+  return { total: [...byOwner.values()].reduce((a, b) => a + b, 0), byOwner, top };
 }
 
 /** One finding of the org, or null (another org's finding is simply not found). */

@@ -1,13 +1,14 @@
 import "server-only";
-import { and, asc, desc, eq, gt, inArray, isNull, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { findingEvents, findingExceptions, findingReviews, findings, type FindingEventData } from "@/lib/db/schema";
 import type { ReviewCounts } from "@/lib/db/schema/findings";
 import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
-import { findingRows, toFindingDto, type FindingRow } from "./findings-repo";
+import { findingRows, openBacklog, toFindingDto, type FindingRow } from "./findings-repo";
 import type { FindingDto, ReviewDto, ReviewSummaryDto, SignedReviewDto } from "./findings-dto";
 import { LIFECYCLE, periodChanges, type Lifecycle } from "./review-period";
 import { severityRank } from "./state";
+import { broadestCredentials } from "./breadth-repo";
 
 // A review of the period (since, until], computed from finding_event (what changed, net per
 // finding: review-period.ts) and the findings and exceptions as they stand at `until` (now).
@@ -60,11 +61,12 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
     .orderBy(e.findingId, desc(e.id));
   const changes = periodChanges(new Map(before.map((b) => [b.findingId, b.type as Lifecycle])), events);
 
-  // Everything open now (the backlog, and where new, regressed and expired stand), and the fixed.
-  const open = await findingRows(db, orgId, isNull(findings.fixedAt));
-  const fixedRows = changes.fixed.length === 0 ? [] : await findingRows(db, orgId, inArray(findings.id, changes.fixed));
-  const rows = new Map<string, FindingRow>([...open, ...fixedRows].map((r) => [r.id, r]));
+  // The findings that changed and the accepted ones about to expire are read as rows; the rest
+  // of the open backlog is counted per owner in SQL and only its worst REVIEW_OPEN_LIMIT read.
   const covering = await coveringExceptions(db, orgId, until, "open");
+  const expiringIds = [...covering].filter(([, x]) => expiresSoon(x, until)).map(([id]) => id);
+  const wanted = [...new Set([...changes.new, ...changes.regressed, ...changes.expired, ...changes.fixed, ...expiringIds])];
+  const rows = new Map<string, FindingRow>((wanted.length === 0 ? [] : await findingRows(db, orgId, inArray(findings.id, wanted))).map((r) => [r.id, r]));
   const lastEvent = new Map(events.map((x) => [x.findingId, x]));
   const dto = (id: string): FindingDto => {
     const row = rows.get(id);
@@ -72,30 +74,31 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
     const ev = lastEvent.get(id)!;
     return fromEvent(id, ev.fingerprint, ev.data);
   };
-  const openIds = new Set(open.map((r) => r.id));
+  const isOpen = (id: string) => rows.get(id)?.fixedAt === null;
   const lists: Record<ListName, FindingDto[]> = {
-    new: changes.new.filter((id) => openIds.has(id)).map(dto),
-    regressed: changes.regressed.filter((id) => openIds.has(id)).map(dto),
+    new: changes.new.filter(isOpen).map(dto),
+    regressed: changes.regressed.filter(isOpen).map(dto),
     fixed: changes.fixed.map(dto),
     // An exception that expired and no other covers now: the finding is back on someone's desk.
-    expired: await withExpiredException(db, orgId, events, changes.expired.filter((id) => openIds.has(id) && !covering.has(id)).map(dto), until),
-    expiring: open.filter((r) => expiresSoon(covering.get(r.id), until)).map((r) => dto(r.id)),
+    expired: await withExpiredException(db, orgId, events, changes.expired.filter((id) => isOpen(id) && !covering.has(id)).map(dto), until),
+    expiring: expiringIds.map(dto),
     open: [],
   };
   const listed = new Set([...lists.new, ...lists.regressed, ...lists.expired].map((f) => f.id));
-  lists.open = open.filter((r) => !listed.has(r.id) && !covering.has(r.id)).map((r) => dto(r.id));
+  const backlog = await openBacklog(db, orgId, [...listed, ...covering.keys()], REVIEW_OPEN_LIMIT);
+  lists.open = backlog.top.map((r) => toFindingDto(r, undefined, until));
   for (const name of LISTS) lists[name].sort(bySeverity);
 
   const counts = emptyCounts();
   const owners = new Map<string | null, ReviewCounts>();
+  const ownerCounts = (owner: string | null) => owners.get(owner) ?? owners.set(owner, emptyCounts()).get(owner)!;
   for (const name of LISTS) {
+    if (name === "open") continue;
     counts[name] = lists[name].length;
-    for (const f of lists[name]) {
-      const c = owners.get(f.owner) ?? emptyCounts();
-      c[name]++;
-      owners.set(f.owner, c);
-    }
+    for (const f of lists[name]) ownerCounts(f.owner)[name]++;
   }
+  counts.open = backlog.total;
+  for (const [owner, n] of backlog.byOwner) ownerCounts(owner).open += n;
   const attention = (c: ReviewCounts) => c.new + c.regressed + c.expired;
   const byOwner = [...owners.entries()]
     .map(([owner, c]) => ({ owner, counts: c }))
@@ -106,9 +109,9 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
     baseline,
     counts,
     ...lists,
-    open: lists.open.slice(0, REVIEW_OPEN_LIMIT),
-    openTruncated: lists.open.length > REVIEW_OPEN_LIMIT,
+    openTruncated: backlog.total > REVIEW_OPEN_LIMIT,
     byOwner,
+    broadest: await broadestCredentials(db, orgId),
   };
 }
 

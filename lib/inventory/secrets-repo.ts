@@ -14,7 +14,7 @@ const REPOS_PER_ROW = 12;
 
 // The jobs that reference a secret: by id, plus references to an org secret by name whose
 // id was cleared (the secret was deleted and defined again before the repository re-synced).
-const refsSql = (orgId: string) => sql`
+export const refsSql = (orgId: string) => sql`
   select js.secret_id, js.job_id, js.line from job_secret js where js.org_id = ${orgId} and js.secret_id is not null
   union all
   select s.id, js.job_id, js.line from job_secret js

@@ -9,6 +9,7 @@ import { Alert } from "@/components/ui/alert";
 import { utc } from "@/components/incidents/labels";
 import { OwnerTable, ReviewCounts, ReviewLists } from "@/components/findings/review-lists";
 import { PastReviews } from "@/components/findings/past-reviews";
+import { BroadestCredentials } from "@/components/findings/broadest-credentials";
 import { SignOffForm } from "@/components/findings/sign-off-form";
 import { TrendChart } from "@/components/findings/trend-chart";
 import { findingsTrend } from "@/lib/findings/trend-repo";
@@ -77,6 +78,7 @@ export default async function ReviewPage({ params, searchParams }: { params: Pro
         </div>
         <TrendChart points={trend} title="Findings over time" />
         <ReviewLists review={review} orgSlug={actor.orgSlug} actions={can(actor, "finding.triage") ? { canTriage: true, canGrant: can(actor, "exception.grant") } : null} />
+        <BroadestCredentials list={review.broadest ?? []} />
         <PastReviews orgSlug={actor.orgSlug} reviews={past} />
         {canReport ? <ReportWebhookForm orgSlug={actor.orgSlug} webhook={webhook ? reportWebhookDto(webhook) : null} /> : null}
       </div>
