@@ -3,7 +3,8 @@ import { expressionRefs } from "./expressions";
 import { extractIdentities } from "./identities";
 import { effectivePermissions, hasIdToken, readPermissions } from "./permissions";
 import { classifyPhase } from "./phase";
-import { readSteps, isPinned, type ActionResolver, type StepModel } from "./steps";
+import { publishSites, type PublishSite } from "./publish";
+import { readSteps, isPinned, valueOf, type ActionResolver, type StepModel, type StepValue } from "./steps";
 import { readTriggers, readTriggerTypes, untrustedTriggers } from "./triggers";
 import { conditionExpressions, entries, expressionsIn, get, isMapping, isString, items, lineOf, text, type ExprAt, type MappingToken, type TemplateToken } from "./tree";
 import { untrustedCheckout, type UntrustedCheckout } from "./untrusted";
@@ -18,6 +19,12 @@ export interface JobFacts {
   permissionsLine: number | null;
   condition: ExprAt[];
   untrusted: UntrustedCheckout | null;
+  /** The job's own `env:` values (the workflow's are in WorkflowFacts.env). */
+  env: Record<string, StepValue>;
+  /** Ids of the jobs this one `needs:`. */
+  needs: string[];
+  /** Publishes to trusted-publishing registries that authenticate with a long-lived secret. */
+  publishes: PublishSite[];
 }
 
 export interface WorkflowFacts {
@@ -27,6 +34,23 @@ export interface WorkflowFacts {
   workflowPermissions: Permissions | undefined;
   workflowPermissionsLine: number | null;
   onLine: number;
+  /** The workflow's top-level `env:` values. */
+  env: Record<string, StepValue>;
+}
+
+function envMap(token: TemplateToken | undefined): Record<string, StepValue> {
+  const out: Record<string, StepValue> = {};
+  for (const [key, value] of entries(token)) {
+    const v = valueOf(value);
+    if (v !== null) out[key] = v;
+  }
+  return out;
+}
+
+function needsOf(token: TemplateToken | undefined): string[] {
+  if (token === undefined) return [];
+  if (isString(token)) return [token.value];
+  return items(token).flatMap((t) => (isString(t) ? [t.value] : []));
 }
 
 class RefCollector {
@@ -129,6 +153,7 @@ export function buildWorkflow(
   const workflowPermissions = readPermissions(wfPermToken);
   const wfEnv = get(tree, "env");
   const wfEnvExprs = wfEnv !== undefined ? expressionsIn(wfEnv) : [];
+  const wfEnvMap = envMap(wfEnv);
   const jobs: JobFacts[] = [];
 
   for (const [id, job, keyLine] of entries(get(tree, "jobs"))) {
@@ -184,8 +209,19 @@ export function buildWorkflow(
       uses,
       calls: call,
     };
-    model.phase = classifyPhase(model, steps);
-    jobs.push({ model, steps, permissionsLine: permToken !== undefined ? lineOf(permToken) : null, condition, untrusted });
+    const env = envMap(get(jobMap, "env"));
+    const publishes = publishSites(steps, env, wfEnvMap);
+    model.phase = classifyPhase(model, steps, publishes.length > 0);
+    jobs.push({
+      model,
+      steps,
+      permissionsLine: permToken !== undefined ? lineOf(permToken) : null,
+      condition,
+      untrusted,
+      env,
+      needs: needsOf(get(jobMap, "needs")),
+      publishes,
+    });
   }
 
   const model: WorkflowModel = {
@@ -204,6 +240,7 @@ export function buildWorkflow(
     workflowPermissions,
     workflowPermissionsLine: wfPermToken !== undefined ? lineOf(wfPermToken) : null,
     onLine: lineOf(get(tree, "on"), 1),
+    env: wfEnvMap,
   };
 }
 

@@ -170,6 +170,14 @@ export const WORKFLOW_RULES: readonly RuleMeta[] = [
     fix: "Switch to OIDC (role-to-assume, workload_identity_provider, client-id) or trusted publishing, then revoke the key.",
   },
   {
+    id: "publish-without-trusted-publishing",
+    severity: "medium",
+    title: "Package published with a long-lived token where trusted publishing exists",
+    why: "The registry token (NPM_TOKEN, a PyPI or RubyGems API key, a crates.io or NuGet key) is exposed to every step, action and dependency of the publishing job and to anyone it leaks to, and publishes from anywhere until revoked — while npm, PyPI, RubyGems, crates.io and nuget.org accept a short-lived OIDC token bound to this workflow instead.",
+    example: "`run: npm publish` with `NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}`; `twine upload` with TWINE_PASSWORD; `cargo publish --token ${{ secrets.CRATES_TOKEN }}`",
+    fix: "Configure this workflow as a trusted publisher on the registry, grant the publishing job `id-token: write`, publish without the token (each finding names the registry's tool), then revoke the token.",
+  },
+  {
     id: "phase-mixing",
     severity: "high",
     title: "Job runs pull-request code and holds publish/deploy authority",

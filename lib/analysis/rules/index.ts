@@ -1,6 +1,7 @@
 import type { WorkflowRule } from "./support";
 import { idTokenAtWorkflowLevel, idTokenUnused, tokenBlanket, tokenInheritsDefault, tokenWriteAtWorkflowLevel } from "./token";
 import { allSecretsExposed, deployWithoutEnvironment, githubPat, hardcodedCredential, longLivedCredential, secretOutsideEnvironment, secretsInherit } from "./secrets";
+import { publishWithoutTrustedPublishing } from "./publish";
 import { checkoutPersistedCredentials, secretToUnpinnedAction, unpinnedAction } from "./supply-chain";
 import { cacheInPrivilegedJob, phaseMixing, selfHostedRunnerUntrusted, templateInjection, untrustedCheckoutPrivileged, untrustedTriggerWithCredentials } from "./untrusted";
 
@@ -25,6 +26,7 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   deployWithoutEnvironment,
   secretOutsideEnvironment,
   longLivedCredential,
+  publishWithoutTrustedPublishing,
   phaseMixing,
 ];
 

@@ -101,6 +101,10 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: job(`    environment: prod\n    steps:\n      - uses: ${AWS}\n        with: { aws-access-key-id: '\${{ secrets.AWS_KEY }}', aws-secret-access-key: '\${{ secrets.AWS_SECRET }}' }`) },
     neg: { yaml: job(`    environment: prod\n    permissions: { id-token: write }\n    steps:\n      - uses: ${AWS}\n        with: { role-to-assume: 'arn:aws:iam::123456789012:role/d' }`) },
   },
+  "publish-without-trusted-publishing": {
+    pos: { yaml: job("    steps:\n      - run: twine upload dist/*\n        env: { TWINE_PASSWORD: '${{ secrets.PYPI_TOKEN }}' }") },
+    neg: { yaml: job("    permissions: { id-token: write }\n    steps:\n      - run: twine upload dist/*") },
+  },
   "phase-mixing": {
     pos: { yaml: job(`    steps:\n      - uses: ${CO}\n      - uses: ${AWS}\n        with: { aws-access-key-id: '\${{ secrets.K }}', aws-secret-access-key: '\${{ secrets.S }}' }`, "on: pull_request") },
     neg: { yaml: job(`    permissions: { id-token: write }\n    steps:\n      - uses: ${CO}\n      - uses: ${AWS}\n        with: { role-to-assume: r }`, "on: push") },
