@@ -44,11 +44,14 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
       phases: Object.fromEntries(["build-untrusted", "verify", "publish", "deploy"].map((p) => [p, jobs.filter((j) => j.phase === p).length])),
       findings: Object.fromEntries(Object.entries(perRule).sort(([a], [b]) => a.localeCompare(b))),
     };
+    // Changes for issue 13, each from a new rule: cache-in-release-pipeline (13: builds in
+    // release/tag workflows, or feeding a default-branch publish, that restore the Actions cache).
     expect(counts).toMatchInlineSnapshot(`
       {
         "distinctSecrets": 234,
         "findings": {
           "cache-in-privileged-job": 31,
+          "cache-in-release-pipeline": 13,
           "checkout-persisted-credentials": 94,
           "deploy-without-environment": 12,
           "github-pat": 25,

@@ -71,3 +71,34 @@ export function untrustedTriggers(types: Map<string, string[] | null>): string[]
     .filter(([event, t]) => (PRIVILEGED_UNTRUSTED.has(event) || FORK_UNTRUSTED.has(event)) && (t === null || t.some((x) => !MAINTAINER_TYPES.has(x))))
     .map(([event]) => event);
 }
+
+/** How a workflow's events relate to releases: what cache-poisoning and release rules look at. */
+export type ReleaseTrigger = "release" | "tag-push" | "release-branch" | "default-branch";
+
+const DEFAULT_BRANCHES = new Set(["main", "master", "trunk", "*", "**"]);
+
+function patterns(token: TemplateToken | undefined): string[] {
+  if (token === undefined) return [];
+  if (isString(token)) return [token.value];
+  return items(token).filter(isString).map((t) => t.value);
+}
+
+/**
+ * `release` events; pushes of tags; pushes to branches named like releases; pushes that reach
+ * the default branch (main, master, trunk, a wildcard, or no branch filter at all).
+ */
+export function releaseTriggers(on: TemplateToken | undefined): Set<ReleaseTrigger> {
+  const out = new Set<ReleaseTrigger>();
+  const events = readTriggers(on);
+  if (events.includes("release")) out.add("release");
+  if (!events.includes("push")) return out;
+  const push = get(on, "push");
+  const tags = get(push, "tags") ?? get(push, "tags-ignore");
+  const branches = patterns(get(push, "branches"));
+  const ignored = get(push, "branches-ignore");
+  if (tags !== undefined) out.add("tag-push");
+  if (branches.some((b) => b.toLowerCase().includes("release"))) out.add("release-branch");
+  const filtered = branches.length > 0 || (tags !== undefined && ignored === undefined);
+  if (!filtered || branches.some((b) => DEFAULT_BRANCHES.has(b))) out.add("default-branch");
+  return out;
+}

@@ -98,6 +98,14 @@ export const WORKFLOW_RULES: readonly RuleMeta[] = [
     fix: "Disable caching in release/deploy jobs.",
   },
   {
+    id: "cache-in-release-pipeline",
+    severity: "medium",
+    title: "Build cache restored in a release pipeline",
+    why: "Any code that has run on the default branch (a pull_request_target or issue_comment job, a compromised dependency or action) can plant Actions cache entries; a build in a workflow run on releases, tags or publishing default-branch pushes that restores them runs that code with the build's credentials and hands its output to the job that publishes with the release credentials.",
+    example: "`on: release` build job with `Swatinem/rust-cache` or `actions/setup-go` (caches by default), feeding a publish job",
+    fix: "Turn caching off in release workflows (`cache: false`, `enable-cache: false`, `lookup-only: true`, `package-manager-cache: false`), or only for tags and releases (`${{ !startsWith(github.ref, 'refs/tags/') }}`).",
+  },
+  {
     id: "self-hosted-runner-untrusted",
     severity: "high",
     title: "Self-hosted runner reachable from untrusted triggers",

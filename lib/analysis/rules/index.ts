@@ -1,9 +1,10 @@
 import type { WorkflowRule } from "./support";
 import { idTokenAtWorkflowLevel, idTokenUnused, tokenBlanket, tokenInheritsDefault, tokenWriteAtWorkflowLevel } from "./token";
 import { allSecretsExposed, deployWithoutEnvironment, githubPat, hardcodedCredential, longLivedCredential, secretOutsideEnvironment, secretsInherit } from "./secrets";
+import { cacheInPrivilegedJob, cacheInReleasePipeline } from "./cache";
 import { publishWithoutTrustedPublishing } from "./publish";
 import { checkoutPersistedCredentials, secretToUnpinnedAction, unpinnedAction } from "./supply-chain";
-import { cacheInPrivilegedJob, phaseMixing, selfHostedRunnerUntrusted, templateInjection, untrustedCheckoutPrivileged, untrustedTriggerWithCredentials } from "./untrusted";
+import { phaseMixing, selfHostedRunnerUntrusted, templateInjection, untrustedCheckoutPrivileged, untrustedTriggerWithCredentials } from "./untrusted";
 
 export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   tokenInheritsDefault,
@@ -17,6 +18,7 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   untrustedCheckoutPrivileged,
   templateInjection,
   cacheInPrivilegedJob,
+  cacheInReleasePipeline,
   selfHostedRunnerUntrusted,
   checkoutPersistedCredentials,
   githubPat,

@@ -65,6 +65,10 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: job("    steps:\n      - uses: actions/setup-node@v4\n        with: { cache: npm, registry-url: 'https://registry.npmjs.org' }\n      - run: npm publish\n        env: { NODE_AUTH_TOKEN: '${{ secrets.NPM_TOKEN }}' }") },
     neg: { yaml: job("    steps:\n      - uses: actions/setup-node@v4\n        with: { registry-url: 'https://registry.npmjs.org' }\n      - run: npm publish\n        env: { NODE_AUTH_TOKEN: '${{ secrets.NPM_TOKEN }}' }") },
   },
+  "cache-in-release-pipeline": {
+    pos: { yaml: "on: release\npermissions: {}\njobs:\n  build: { runs-on: x, steps: [{ uses: actions/setup-go@v5 }] }" },
+    neg: { yaml: "on: release\npermissions: {}\njobs:\n  build: { runs-on: x, steps: [{ uses: actions/setup-go@v5, with: { cache: false } }] }" },
+  },
   "self-hosted-runner-untrusted": {
     pos: { yaml: "on: pull_request\npermissions: {}\njobs:\n  t: { runs-on: [self-hosted, gpu], steps: [{ run: make }] }" },
     neg: { yaml: "on: push\npermissions: {}\njobs:\n  t: { runs-on: [self-hosted, gpu], steps: [{ run: make }] }" },

@@ -86,34 +86,6 @@ export const templateInjection: WorkflowRule = (wf, emit) => {
   }
 };
 
-const CACHE_ACTIONS = new Set(["actions/cache", "swatinem/rust-cache", "mozilla-actions/sccache-action"]);
-
-function cacheStep(j: JobFacts): { line: number; what: string } | undefined {
-  for (const s of j.steps) {
-    if (s.uses === null) continue;
-    const name = actionName(s.uses) ?? "";
-    if (CACHE_ACTIONS.has(name) || name === "actions/cache/restore") return { line: s.line, what: name };
-    if (name.startsWith("actions/setup-") && s.with.cache !== undefined && s.with.cache.text !== "false" && s.with.cache.text !== "") return { line: s.line, what: `${name} cache: ${s.with.cache.text}` };
-    if (name === "actions/setup-go" && s.with.cache?.text !== "false" && !/@v[1-3]\b/.test(s.uses)) return { line: s.line, what: "actions/setup-go (caches by default)" };
-    if (name === "astral-sh/setup-uv" && s.with["enable-cache"]?.text === "true") return { line: s.line, what: "astral-sh/setup-uv enable-cache" };
-  }
-  return undefined;
-}
-
-export const cacheInPrivilegedJob: WorkflowRule = (wf, emit) => {
-  for (const j of wf.jobs) {
-    if (j.model.phase !== "publish" && j.model.phase !== "deploy") continue;
-    const hit = cacheStep(j);
-    if (hit === undefined) continue;
-    emit({
-      rule: "cache-in-privileged-job",
-      line: hit.line,
-      job: j.model.id,
-      message: `${j.model.phase} job ${j.model.id} restores a build cache (${hit.what}) that pull-request runs can write`,
-    });
-  }
-};
-
 export const selfHostedRunnerUntrusted: WorkflowRule = (wf, emit) => {
   const all = new Set([...PRIVILEGED_UNTRUSTED, ...FORK_UNTRUSTED]);
   for (const j of wf.jobs) {
