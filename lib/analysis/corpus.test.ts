@@ -45,7 +45,8 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
       findings: Object.fromEntries(Object.entries(perRule).sort(([a], [b]) => a.localeCompare(b))),
     };
     // Changes for issue 13, each from a new rule: cache-in-release-pipeline (13: builds in
-    // release/tag workflows, or feeding a default-branch publish, that restore the Actions cache).
+    // release/tag workflows, or feeding a default-branch publish, that restore the Actions cache);
+    // privileged-trigger (51: one per outsider-startable privileged trigger whose jobs hold anything).
     expect(counts).toMatchInlineSnapshot(`
       {
         "distinctSecrets": 234,
@@ -59,6 +60,7 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
           "id-token-unused": 1,
           "long-lived-credential": 3,
           "phase-mixing": 11,
+          "privileged-trigger": 51,
           "secret-outside-environment": 19,
           "secret-to-unpinned-action": 7,
           "secrets-inherit": 77,

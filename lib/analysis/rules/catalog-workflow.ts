@@ -66,6 +66,14 @@ export const WORKFLOW_RULES: readonly RuleMeta[] = [
     fix: "Reference the secrets the step needs by name.",
   },
   {
+    id: "privileged-trigger",
+    severity: "high",
+    title: "Workflow started by outsiders with the base repository's privileges",
+    why: "pull_request_target, workflow_run, issue_comment, issues and discussion events run with the base repository's GITHUB_TOKEN (write unless restricted), its secrets, OIDC and Actions cache for events anyone can cause, and proving a job never runs their content is hard (argument injection, GITHUB_ENV, symlinks); the finding is rated by what the jobs hold.",
+    example: "`on: pull_request_target` with a job holding `pull-requests: write` or a secret",
+    fix: "Use `pull_request` (or `workflow_call` instead of workflow_run) where possible; otherwise set `permissions: {}` at workflow level, grant each job only what it needs, keep secrets out, and gate the job on the actor.",
+  },
+  {
     id: "untrusted-trigger-with-credentials",
     severity: "medium",
     title: "Credentials in a workflow that outsiders can trigger",

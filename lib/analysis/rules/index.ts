@@ -3,6 +3,7 @@ import { idTokenAtWorkflowLevel, idTokenUnused, tokenBlanket, tokenInheritsDefau
 import { allSecretsExposed, deployWithoutEnvironment, githubPat, hardcodedCredential, longLivedCredential, secretOutsideEnvironment, secretsInherit } from "./secrets";
 import { cacheInPrivilegedJob, cacheInReleasePipeline } from "./cache";
 import { publishWithoutTrustedPublishing } from "./publish";
+import { privilegedTrigger } from "./triggers";
 import { checkoutPersistedCredentials, secretToUnpinnedAction, unpinnedAction } from "./supply-chain";
 import { phaseMixing, selfHostedRunnerUntrusted, templateInjection, untrustedCheckoutPrivileged, untrustedTriggerWithCredentials } from "./untrusted";
 
@@ -14,6 +15,7 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   idTokenUnused,
   secretsInherit,
   allSecretsExposed,
+  privilegedTrigger,
   untrustedTriggerWithCredentials,
   untrustedCheckoutPrivileged,
   templateInjection,

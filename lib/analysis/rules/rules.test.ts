@@ -48,6 +48,10 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: job("    steps:\n      - run: echo \"$S\"\n        env: { S: '${{ toJSON(secrets) }}' }") },
     neg: { yaml: job("    steps:\n      - run: echo \"$S\"\n        env: { S: '${{ toJSON(github) }}' }") },
   },
+  "privileged-trigger": {
+    pos: { yaml: job("    permissions: { pull-requests: write }\n    steps: [{ run: ./label }]", "on: pull_request_target\npermissions: {}") },
+    neg: { yaml: job("    permissions: {}\n    steps: [{ run: ./label }]", "on: pull_request_target\npermissions: {}") },
+  },
   "untrusted-trigger-with-credentials": {
     pos: { yaml: job("    steps:\n      - run: ./triage\n        env: { TOKEN: '${{ secrets.BOT_TOKEN }}' }", "on: issues\npermissions: {}") },
     neg: { yaml: job("    steps:\n      - run: ./triage\n        env: { TOKEN: '${{ secrets.GITHUB_TOKEN }}' }", "on: issues\npermissions: { issues: read }") },

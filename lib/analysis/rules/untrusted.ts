@@ -7,7 +7,7 @@ import type { JobFacts, WorkflowFacts } from "../workflow-model";
 import { credentialSummary, list, type WorkflowRule } from "./support";
 
 /** Triggers of the workflow that can reach this job, judged from a plain `github.event_name` guard. */
-function reachingTriggers(wf: WorkflowFacts, j: JobFacts, set: Set<string>): string[] {
+export function reachingTriggers(wf: WorkflowFacts, j: JobFacts, set: Set<string>): string[] {
   const candidates = wf.model.untrustedTriggers.filter((t) => set.has(t));
   const cond = j.condition.map((c) => c.expr).join(" ");
   if (!/github\.event_name/.test(cond)) return candidates;
@@ -17,10 +17,15 @@ function reachingTriggers(wf: WorkflowFacts, j: JobFacts, set: Set<string>): str
 }
 
 /** The job only runs for pull requests from branches of this repository (not forks). */
-function sameRepoOnly(j: JobFacts): boolean {
+export function sameRepoOnly(j: JobFacts): boolean {
   return j.condition.some((c) =>
     /head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork/.test(c.expr),
   );
+}
+
+/** The job runs only for the repository's own branches or for trusted actors. */
+export function actorGated(j: JobFacts): boolean {
+  return sameRepoOnly(j) || j.condition.some((c) => /author_association|github\.actor\s*==|github\.repository_owner|github\.event\.sender\.login\s*==/.test(c.expr));
 }
 
 export const untrustedTriggerWithCredentials: WorkflowRule = (wf, emit) => {
@@ -31,7 +36,7 @@ export const untrustedTriggerWithCredentials: WorkflowRule = (wf, emit) => {
     const creds = credentialSummary(j.model);
     if (j.model.permissions === null) creds.push("the default GITHUB_TOKEN (read/write unless the repository restricts it)");
     if (creds.length === 0) continue;
-    const gated = sameRepoOnly(j) || j.condition.some((c) => /author_association|github\.actor\s*==|github\.repository_owner|github\.event\.sender\.login\s*==/.test(c.expr));
+    const gated = actorGated(j);
     const strong = triggers.some((t) => t === "pull_request_target" || t === "workflow_run");
     emit({
       rule: "untrusted-trigger-with-credentials",
