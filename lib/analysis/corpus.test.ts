@@ -46,7 +46,8 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
     };
     // Changes for issue 13, each from a new rule: cache-in-release-pipeline (13: builds in
     // release/tag workflows, or feeding a default-branch publish, that restore the Actions cache);
-    // privileged-trigger (51: one per outsider-startable privileged trigger whose jobs hold anything).
+    // privileged-trigger (51: one per outsider-startable privileged trigger whose jobs hold anything);
+    // reusable-workflow-default-permissions (1: a workflow_call workflow without permissions, no local caller).
     expect(counts).toMatchInlineSnapshot(`
       {
         "distinctSecrets": 234,
@@ -61,6 +62,7 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
           "long-lived-credential": 3,
           "phase-mixing": 11,
           "privileged-trigger": 51,
+          "reusable-workflow-default-permissions": 1,
           "secret-outside-environment": 19,
           "secret-to-unpinned-action": 7,
           "secrets-inherit": 77,

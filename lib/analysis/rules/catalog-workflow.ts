@@ -18,6 +18,14 @@ export const WORKFLOW_RULES: readonly RuleMeta[] = [
     fix: "Add `permissions: {}` (or `contents: read`) at workflow level and grant scopes per job.",
   },
   {
+    id: "reusable-workflow-default-permissions",
+    severity: "medium",
+    title: "Reusable workflow's jobs run with their caller's default token",
+    why: "A job of a workflow_call workflow that sets no permissions gets its caller's GITHUB_TOKEN, which is the repository default (read/write unless restricted) whenever the caller sets none either — so every step and action of the called job holds write access it never declared.",
+    example: "`on: workflow_call` job without `permissions:`, called by `uses: ./.github/workflows/build.yml` from a job without `permissions:`",
+    fix: "Declare `permissions:` on the reusable workflow's jobs (or at its top level), and on every job that calls it.",
+  },
+  {
     id: "token-write-at-workflow-level",
     severity: "medium",
     title: "Write scopes granted to every job of the workflow",

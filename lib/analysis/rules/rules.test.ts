@@ -24,6 +24,10 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: "on: push\njobs:\n  j: { runs-on: x, steps: [{ run: make }] }" },
     neg: { yaml: job("    steps: [{ run: make }]") },
   },
+  "reusable-workflow-default-permissions": {
+    pos: { yaml: "on: workflow_call\njobs:\n  j: { runs-on: x, steps: [{ run: make }] }" },
+    neg: { yaml: "on: workflow_call\njobs:\n  j: { runs-on: x, permissions: { contents: read }, steps: [{ run: make }] }" },
+  },
   "token-write-at-workflow-level": {
     pos: { yaml: "on: push\npermissions: { contents: write }\njobs:\n  a: { runs-on: x, steps: [{ run: a }] }\n  b: { runs-on: x, steps: [{ run: b }] }" },
     neg: { yaml: "on: push\npermissions: { contents: read }\njobs:\n  a: { runs-on: x, permissions: { contents: write }, steps: [{ run: a }] }" },
