@@ -47,14 +47,16 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
     // Changes for issue 13, each from a new rule: cache-in-release-pipeline (13: builds in
     // release/tag workflows, or feeding a default-branch publish, that restore the Actions cache);
     // privileged-trigger (51: one per outsider-startable privileged trigger whose jobs hold anything);
-    // reusable-workflow-default-permissions (1: a workflow_call workflow without permissions, no local caller).
+    // reusable-workflow-default-permissions (1: a workflow_call workflow without permissions, no local caller);
+    // checkout-persisted-credentials 94 -> 86: its upload case is now artifact-leaks-token, which finds
+    // none here — the 8 uploads were of a single .tar file or a subdirectory, never of .git.
     expect(counts).toMatchInlineSnapshot(`
       {
         "distinctSecrets": 234,
         "findings": {
           "cache-in-privileged-job": 31,
           "cache-in-release-pipeline": 13,
-          "checkout-persisted-credentials": 94,
+          "checkout-persisted-credentials": 86,
           "deploy-without-environment": 12,
           "github-pat": 25,
           "id-token-at-workflow-level": 5,

@@ -4,7 +4,7 @@ import { allSecretsExposed, deployWithoutEnvironment, githubPat, hardcodedCreden
 import { cacheInPrivilegedJob, cacheInReleasePipeline } from "./cache";
 import { publishWithoutTrustedPublishing } from "./publish";
 import { privilegedTrigger } from "./triggers";
-import { checkoutPersistedCredentials, secretToUnpinnedAction, unpinnedAction } from "./supply-chain";
+import { artifactLeaksToken, checkoutPersistedCredentials, secretToUnpinnedAction, unpinnedAction } from "./supply-chain";
 import { phaseMixing, selfHostedRunnerUntrusted, templateInjection, untrustedCheckoutPrivileged, untrustedTriggerWithCredentials } from "./untrusted";
 
 export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
@@ -23,6 +23,7 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   cacheInReleasePipeline,
   selfHostedRunnerUntrusted,
   checkoutPersistedCredentials,
+  artifactLeaksToken,
   githubPat,
   hardcodedCredential,
   secretToUnpinnedAction,

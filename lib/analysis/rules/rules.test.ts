@@ -82,8 +82,12 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     neg: { yaml: "on: push\npermissions: {}\njobs:\n  t: { runs-on: [self-hosted, gpu], steps: [{ run: make }] }" },
   },
   "checkout-persisted-credentials": {
-    pos: { yaml: job(`    steps:\n      - uses: ${CO}\n      - uses: actions/upload-artifact@v4\n        with: { path: . }`) },
-    neg: { yaml: job(`    steps:\n      - uses: ${CO}\n        with: { persist-credentials: false }\n      - uses: actions/upload-artifact@v4\n        with: { path: . }`) },
+    pos: { yaml: job(`    permissions: { contents: write }\n    steps:\n      - uses: ${CO}\n      - run: make`) },
+    neg: { yaml: job(`    permissions: { contents: write }\n    steps:\n      - uses: ${CO}\n        with: { persist-credentials: false }\n      - run: make`) },
+  },
+  "artifact-leaks-token": {
+    pos: { yaml: job(`    steps:\n      - uses: ${CO}\n      - uses: actions/upload-artifact@v3\n        with: { path: . }`) },
+    neg: { yaml: job(`    steps:\n      - uses: ${CO}\n        with: { persist-credentials: false }\n      - uses: actions/upload-artifact@v3\n        with: { path: . }`) },
   },
   "github-pat": {
     pos: { yaml: job(`    steps:\n      - uses: ${CO}\n        with: { token: '\${{ secrets.RELEASE_PAT }}' }`) },
