@@ -133,8 +133,18 @@ function offByCaller(cond: string, caller: StepModel): boolean {
 
 const CACHE_INPUTS = ["cache", "enable-cache", "sccache", "bundler-cache", "package-manager-cache", "use-cache", "use-gha-cache"];
 
-/** Every step of a job that restores the Actions cache, in order. */
+const memo = new WeakMap<StepModel[], CacheUse[]>();
+
+/** Every step of a job that restores the Actions cache, in order (computed once per job's steps). */
 export function cacheUses(steps: StepModel[]): CacheUse[] {
+  const hit = memo.get(steps);
+  if (hit !== undefined) return hit;
+  const out = findCacheUses(steps);
+  memo.set(steps, out);
+  return out;
+}
+
+function findCacheUses(steps: StepModel[]): CacheUse[] {
   const out: CacheUse[] = [];
   for (const s of steps) {
     if (s.uses === null || /^actions\/cache\/save@/i.test(s.uses)) continue;

@@ -94,7 +94,7 @@ const DETECTORS: [string, (s: StepModel[], text: string) => void][] = [
   ["expressions: `${{ }}` inside a plain string", (_, text) => void conditionExpressions(new StringToken(undefined, undefined, text, undefined))],
   ["trust phase: publish and deploy scripts", (ss, text) => void classifyPhase(jobStub(text), ss)],
   ["untrusted checkout: scripts that fetch the pull request", (ss) => void untrustedCheckout(["pull_request_target"], ["pull_request_target"], ss)],
-  ["publishing: registry commands, their targets and tokens", (ss) => void publishSites(ss, ss[0]!.env, ss[0]!.env)],
+  ["publishing: registry commands, their targets and tokens", (ss) => void publishSites(ss, () => ss[0]!.env, () => ss[0]!.env)],
   ["caches: cache-aware steps, their toggles and conditions", (ss) => void cacheUses(ss.map((s, i) => ({ ...s, origin: i > 0 ? "a/action.yml" : null })))],
 ];
 

@@ -1,7 +1,7 @@
 import { contentHash, contentKey, createAnalysisCache, type AnalysisCache, type CachedFile } from "./cache";
 import type { RepoContext } from "./context";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, parseActionText, parseWorkflowText, screenInput, type ParseLimits } from "./parse";
-import { contextRules, reusableWorkflowDefaultPermissions, toFinding, WORKFLOW_CHECKS, type Emit } from "./rules";
+import { contextRules, isOnlyCalled, reusableWorkflowDefaultPermissions, toFinding, WORKFLOW_CHECKS, type Emit } from "./rules";
 import { readCompositeAction, type CompositeAction } from "./steps";
 import { buildWorkflow, type WorkflowFacts } from "./workflow-model";
 import { SCHEMA_VERSION, SEVERITIES, type AnalysisResult, type Finding, type SourceFile } from "./types";
@@ -74,7 +74,7 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
   const actionFiles = new Map<string, SourceFile>();
   const workflows: SourceFile[] = [];
   for (const f of files) {
-    if (isActionFile(normalise(f.path), f.content)) actionFiles.set(normalise(f.path), f);
+    if (isActionFile(f.path, f.content)) actionFiles.set(normalise(f.path), f);
     else workflows.push(f);
   }
 
@@ -128,11 +128,14 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
   }
 
   options.onProgress?.(null);
-  const paths = new Map(facts.map((f, i) => [f, result.workflows[i]?.path ?? ""]));
-  const emitFor = (wf: WorkflowFacts | null): Emit => (f) => result.findings.push(toFinding(root, wf === null ? "" : (paths.get(wf) ?? ""), f));
   // Rules over the whole repository: not cached per file, since they read several files.
-  reusableWorkflowDefaultPermissions(facts.map((wf) => ({ wf, path: paths.get(wf) ?? "" })), context, emitFor);
-  if (context !== undefined) contextRules(facts, context, emitFor);
+  const called = facts.some(isOnlyCalled);
+  if (called || context !== undefined) {
+    const paths = new Map(facts.map((f, i) => [f, result.workflows[i]?.path ?? ""]));
+    const emitFor = (wf: WorkflowFacts | null): Emit => (f) => result.findings.push(toFinding(root, wf === null ? "" : (paths.get(wf) ?? ""), f));
+    if (called) reusableWorkflowDefaultPermissions(facts.map((wf) => ({ wf, path: paths.get(wf) ?? "" })), context, emitFor);
+    if (context !== undefined) contextRules(facts, context, emitFor);
+  }
   result.findings.sort(compareFindings);
   return result;
 }

@@ -184,8 +184,12 @@ function isPublic(registry: TrustedPublishingRegistry, value: string | undefined
   return PUBLIC_REGISTRY[registry].test(value);
 }
 
+/** Every publish command has one of these words: scripts without them are not split at all. */
+const PUBLISH_WORD = /publish|upload|push/;
+
 function commandsIn(run: StepValue): Command[] {
   const out: Command[] = [];
+  if (!PUBLISH_WORD.test(run.text)) return out;
   for (const c of shellCommands(run.text)) {
     const hit = publishOf(c.tokens);
     if (hit === null) continue;
@@ -298,9 +302,9 @@ function npmElsewhere(step: StepModel): boolean | undefined {
  * Every publish of a job to a trusted-publishing registry, with the long-lived secrets that
  * authenticate it (none when the workflow shows none: trusted publishing when the job has
  * `id-token: write`, else a credential from outside the workflow). `jobEnv` and `workflowEnv`
- * are the job's and workflow's `env:`.
+ * give the job's and workflow's `env:`, read only when a step publishes.
  */
-export function publishSites(steps: StepModel[], jobEnv: Record<string, StepValue>, workflowEnv: Record<string, StepValue>): PublishSite[] {
+export function publishSites(steps: StepModel[], jobEnvOf: () => Record<string, StepValue>, workflowEnvOf: () => Record<string, StepValue>): PublishSite[] {
   const out: PublishSite[] = [];
   let npmOther = false;
   for (let i = 0; i < steps.length; i++) {
@@ -315,7 +319,12 @@ export function publishSites(steps: StepModel[], jobEnv: Record<string, StepValu
     }
     if (step.run === null) continue;
     const block = step.run.text.includes("\n");
-    for (const c of commandsIn(step.run)) {
+    const commands = commandsIn(step.run);
+    if (commands.length === 0) continue;
+    // Read only for the rare step that publishes.
+    const jobEnv = jobEnvOf();
+    const workflowEnv = workflowEnvOf();
+    for (const c of commands) {
       if (c.registry === "npm" && npmOther) continue;
       if (targetsElsewhere(c.registry, [step.env, jobEnv, workflowEnv])) continue;
       const vars = shellVars(c.text);

@@ -19,8 +19,6 @@ export interface JobFacts {
   permissionsLine: number | null;
   condition: ExprAt[];
   untrusted: UntrustedCheckout | null;
-  /** The job's own `env:` values (the workflow's are in WorkflowFacts.env). */
-  env: Record<string, StepValue>;
   /** Ids of the jobs this one `needs:`. */
   needs: string[];
   /** Publishes to trusted-publishing registries that authenticate with a long-lived secret. */
@@ -34,8 +32,6 @@ export interface WorkflowFacts {
   workflowPermissions: Permissions | undefined;
   workflowPermissionsLine: number | null;
   onLine: number;
-  /** The workflow's top-level `env:` values. */
-  env: Record<string, StepValue>;
 }
 
 function envMap(token: TemplateToken | undefined): Record<string, StepValue> {
@@ -153,7 +149,8 @@ export function buildWorkflow(
   const workflowPermissions = readPermissions(wfPermToken);
   const wfEnv = get(tree, "env");
   const wfEnvExprs = wfEnv !== undefined ? expressionsIn(wfEnv) : [];
-  const wfEnvMap = envMap(wfEnv);
+  let wfEnvMap: Record<string, StepValue> | undefined;
+  const workflowEnv = () => (wfEnvMap ??= envMap(wfEnv));
   const jobs: JobFacts[] = [];
 
   for (const [id, job, keyLine] of entries(get(tree, "jobs"))) {
@@ -209,8 +206,8 @@ export function buildWorkflow(
       uses,
       calls: call,
     };
-    const env = envMap(get(jobMap, "env"));
-    const publishes = publishSites(steps, env, wfEnvMap);
+    const jobEnv = () => envMap(get(jobMap, "env"));
+    const publishes = publishSites(steps, jobEnv, workflowEnv);
     model.phase = classifyPhase(model, steps, publishes.length > 0);
     jobs.push({
       model,
@@ -218,7 +215,6 @@ export function buildWorkflow(
       permissionsLine: permToken !== undefined ? lineOf(permToken) : null,
       condition,
       untrusted,
-      env,
       needs: needsOf(get(jobMap, "needs")),
       publishes,
     });
@@ -240,7 +236,6 @@ export function buildWorkflow(
     workflowPermissions,
     workflowPermissionsLine: wfPermToken !== undefined ? lineOf(wfPermToken) : null,
     onLine: lineOf(get(tree, "on"), 1),
-    env: wfEnvMap,
   };
 }
 

@@ -36,6 +36,6 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
 ];
 
 export { contextRules } from "./context";
-export { reusableWorkflowDefaultPermissions } from "./reusable";
+export { isOnlyCalled, reusableWorkflowDefaultPermissions } from "./reusable";
 export { RULES } from "./catalog";
 export { toFinding, type Emit } from "./support";

@@ -8,7 +8,7 @@ import { list, type Emit } from "./support";
 // repository are visible, so Gatehouse follows them; a job that calls a reusable workflow
 // without a permissions block hands its token on the same way. Runs over the whole repository.
 
-function onlyCalled(wf: WorkflowFacts): boolean {
+export function isOnlyCalled(wf: WorkflowFacts): boolean {
   return wf.model.triggers.length === 1 && wf.model.triggers[0] === "workflow_call";
 }
 
@@ -24,14 +24,14 @@ export function reusableWorkflowDefaultPermissions(
   // With a read-only repository default nothing broad flows; a read/write default is repo-default-token-write's.
   if (context?.defaultWorkflowPermissions === "read") return;
   for (const { wf, path } of workflows) {
-    if (!onlyCalled(wf)) continue;
+    if (!isOnlyCalled(wf)) continue;
     const inheriting = wf.jobs.filter((j) => j.model.permissionsSource === "default");
     if (inheriting.length === 0) continue;
     const callers = workflows.flatMap(({ wf: other, path: otherPath }) =>
       other.jobs.filter((j) => j.model.calls?.local === true && localTarget(j.model.calls.workflow) === path).map((j) => ({ j, otherPath, other })),
     );
     // A caller that is itself only called passes on its own caller's token: not the default, judged there.
-    const uncapped = callers.filter(({ j, other }) => j.model.calls?.permissions === null && !onlyCalled(other));
+    const uncapped = callers.filter(({ j, other }) => j.model.calls?.permissions === null && !isOnlyCalled(other));
     if (callers.length > 0 && uncapped.length === 0) continue;
     const ids = inheriting.map((j) => j.model.id);
     const jobs = `job${ids.length > 1 ? "s" : ""} ${list(ids)}`;

@@ -134,7 +134,19 @@ interface ArtifactLeak {
   archive: boolean;
 }
 
+const leaks = new WeakMap<StepModel[], ArtifactLeak | null>();
+
+/** The first checkout → upload pair that leaks the token (computed once per job's steps). */
 function artifactLeak(steps: StepModel[]): ArtifactLeak | null {
+  const hit = leaks.get(steps);
+  if (hit !== undefined) return hit;
+  const leak = findArtifactLeak(steps);
+  leaks.set(steps, leak);
+  return leak;
+}
+
+function findArtifactLeak(steps: StepModel[]): ArtifactLeak | null {
+  if (!steps.some((s) => s.uses !== null && /^actions\/upload-artifact@/i.test(s.uses))) return null;
   for (const checkout of steps) {
     if (!isCheckout(checkout) || checkout.with["persist-credentials"]?.text.trim().toLowerCase() === "false" || !persistsInWorkspace(checkout)) continue;
     const dir = dirOf(checkout.with.path?.text ?? "");
