@@ -44,18 +44,27 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
       phases: Object.fromEntries(["build-untrusted", "verify", "publish", "deploy"].map((p) => [p, jobs.filter((j) => j.phase === p).length])),
       findings: Object.fromEntries(Object.entries(perRule).sort(([a], [b]) => a.localeCompare(b))),
     };
+    // Changes for issue 13, each from a new rule: cache-in-release-pipeline (13: builds in
+    // release/tag workflows, or feeding a default-branch publish, that restore the Actions cache);
+    // privileged-trigger (51: one per outsider-startable privileged trigger whose jobs hold anything);
+    // reusable-workflow-default-permissions (1: a workflow_call workflow without permissions, no local caller);
+    // checkout-persisted-credentials 94 -> 86: its upload case is now artifact-leaks-token, which finds
+    // none here — the 8 uploads were of a single .tar file or a subdirectory, never of .git.
     expect(counts).toMatchInlineSnapshot(`
       {
         "distinctSecrets": 234,
         "findings": {
           "cache-in-privileged-job": 31,
-          "checkout-persisted-credentials": 94,
+          "cache-in-release-pipeline": 13,
+          "checkout-persisted-credentials": 86,
           "deploy-without-environment": 12,
           "github-pat": 25,
           "id-token-at-workflow-level": 5,
           "id-token-unused": 1,
           "long-lived-credential": 3,
           "phase-mixing": 11,
+          "privileged-trigger": 51,
+          "reusable-workflow-default-permissions": 1,
           "secret-outside-environment": 19,
           "secret-to-unpinned-action": 7,
           "secrets-inherit": 77,

@@ -6,6 +6,8 @@ import { idOf, type Extracted } from "./identities/common";
 import { expressionRefs } from "./expressions";
 import { analyzeFiles } from "./index";
 import { classifyPhase } from "./phase";
+import { publishSites } from "./publish";
+import { cacheUses } from "./cache-steps";
 import type { StepModel, StepValue } from "./steps";
 import type { JobModel } from "./types";
 import { conditionExpressions } from "./tree";
@@ -31,6 +33,9 @@ const WORDS = [
   "hooks.slack.com/services/T", "B", "-----BEGIN ", "npm_", "pypi-AgE", "discord.com/api/webhooks/1/", "arn:aws:iam::",
   "projects/1/locations/global/workloadIdentityPools/", "SLACK_", "WEBHOOK", "PAT_", "KUBE_CONFIG", "DISCORD",
   "github.event_name != ", "head.repo.full_name == ", "prod", " ", "  ", "\t", ";", "&&", "|", "(", "`", "-", "=", "a",
+  "npm ", "publish ", "gem push ", "dotnet nuget push ", "--registry ", "--registry=", "--source ", "_authToken", ".npmrc",
+  "cargo login ", "\\\n", "$TOKEN ", "${", "npm@11 ", "twine==6 ", "--dry-run ",
+  "!startsWith(github.ref, 'refs/tags/') ", "! ", "!(", "github.ref_type != ", "inputs.x == 'true' ", "github.ref == 'refs/heads/",
 ];
 
 const ACTIONS = [
@@ -39,6 +44,7 @@ const ACTIONS = [
   "actions/setup-node@v4", "js-devtools/npm-publish@v3", "pypa/gh-action-pypi-publish@release/v1",
   "rust-lang/crates-io-auth-action@v1", "actions/create-github-app-token@v1", "actions/attest@v1", "azure/k8s-set-context@v4",
   "azure/k8s-deploy@v5", "slackapi/slack-github-action@v2", "docker/build-push-action@v6", "actions/checkout@v4",
+  "changesets/action@v1", "rubygems/release-gem@v1", "actions/setup-go@v5", "astral-sh/setup-uv@v6", "pyo3/maturin-action@v1", "rubygems/configure-rubygems-credentials@v1", "actions/setup-dotnet@v4",
 ];
 
 const INPUTS = [
@@ -46,9 +52,11 @@ const INPUTS = [
   "subscription-id", "creds", "auth-type", "workload_identity_provider", "service_account", "credentials_json", "project_id",
   "cluster_name", "registry", "password", "username", "registry-url", "repository-url", "app-id", "private-key", "token",
   "method", "role", "url", "kubeconfig", "cluster-name", "k8s-url", "push", "ref", "repository", "github-token",
+  "publish", "api-token", "gem-server", "setup-trusted-publisher", "source-url", "cache", "enable-cache", "sccache",
+  "cache-from", "lookup-only", "x",
 ];
 
-const ENV = ["NODE_AUTH_TOKEN", "NPM_TOKEN", "TWINE_PASSWORD", "CARGO_REGISTRY_TOKEN", "AWS_ACCESS_KEY_ID", "GH_TOKEN", "COSIGN_KEY"];
+const ENV = ["NODE_AUTH_TOKEN", "NPM_TOKEN", "TWINE_PASSWORD", "CARGO_REGISTRY_TOKEN", "AWS_ACCESS_KEY_ID", "GH_TOKEN", "COSIGN_KEY", "TWINE_REPOSITORY_URL", "NUGET_AUTH_TOKEN"];
 
 function value(text: string, name: string): StepValue {
   return { text, line: 1, exprs: [{ expr: `secrets.${name}`, line: 1 }] };
@@ -86,6 +94,8 @@ const DETECTORS: [string, (s: StepModel[], text: string) => void][] = [
   ["expressions: `${{ }}` inside a plain string", (_, text) => void conditionExpressions(new StringToken(undefined, undefined, text, undefined))],
   ["trust phase: publish and deploy scripts", (ss, text) => void classifyPhase(jobStub(text), ss)],
   ["untrusted checkout: scripts that fetch the pull request", (ss) => void untrustedCheckout(["pull_request_target"], ["pull_request_target"], ss)],
+  ["publishing: registry commands, their targets and tokens", (ss) => void publishSites(ss, () => ss[0]!.env, () => ss[0]!.env)],
+  ["caches: cache-aware steps, their toggles and conditions", (ss) => void cacheUses(ss.map((s, i) => ({ ...s, origin: i > 0 ? "a/action.yml" : null })))],
 ];
 
 function repeatTo(unit: string, size: number): string {

@@ -1,7 +1,7 @@
 import { contentHash, contentKey, createAnalysisCache, type AnalysisCache, type CachedFile } from "./cache";
 import type { RepoContext } from "./context";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, parseActionText, parseWorkflowText, screenInput, type ParseLimits } from "./parse";
-import { contextRules, toFinding, WORKFLOW_CHECKS, type Emit } from "./rules";
+import { contextRules, isOnlyCalled, reusableWorkflowDefaultPermissions, toFinding, WORKFLOW_CHECKS, type Emit } from "./rules";
 import { readCompositeAction, type CompositeAction } from "./steps";
 import { buildWorkflow, type WorkflowFacts } from "./workflow-model";
 import { SCHEMA_VERSION, SEVERITIES, type AnalysisResult, type Finding, type SourceFile } from "./types";
@@ -30,9 +30,21 @@ export interface AnalyzeOptions {
 }
 
 const ACTION_FILE = /(^|\/)action\.ya?ml$/;
+const IN_WORKFLOWS_DIR = /(^|\/)\.github\/workflows\/[^/]+$/;
+const TOP_LEVEL_JOBS = /^["']?jobs["']?\s*:/m;
+const TOP_LEVEL_RUNS = /^["']?runs["']?\s*:/m;
 
-export function isActionFile(path: string): boolean {
-  return ACTION_FILE.test(path);
+/**
+ * A local action manifest rather than a workflow. GitHub runs every YAML file directly inside
+ * `.github/workflows/` as a workflow, whatever its name, so `action.yml` there is a workflow.
+ * A bare `action.yml` (a scan of the workflows directory itself, or of one file) is a workflow
+ * when its text has a top-level `jobs:` and no top-level `runs:`.
+ */
+export function isActionFile(path: string, content?: string | Uint8Array): boolean {
+  if (!ACTION_FILE.test(path) || IN_WORKFLOWS_DIR.test(path)) return false;
+  if (path.includes("/") || content === undefined) return true;
+  const text = typeof content === "string" ? content : new TextDecoder("utf-8", { fatal: false }).decode(content);
+  return !(TOP_LEVEL_JOBS.test(text) && !TOP_LEVEL_RUNS.test(text));
 }
 
 function normalise(path: string): string {
@@ -62,7 +74,7 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
   const actionFiles = new Map<string, SourceFile>();
   const workflows: SourceFile[] = [];
   for (const f of files) {
-    if (isActionFile(f.path)) actionFiles.set(normalise(f.path), f);
+    if (isActionFile(f.path, f.content)) actionFiles.set(normalise(f.path), f);
     else workflows.push(f);
   }
 
@@ -116,9 +128,13 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
   }
 
   options.onProgress?.(null);
-  if (context !== undefined) {
+  // Rules over the whole repository: not cached per file, since they read several files.
+  const called = facts.some(isOnlyCalled);
+  if (called || context !== undefined) {
     const paths = new Map(facts.map((f, i) => [f, result.workflows[i]?.path ?? ""]));
-    contextRules(facts, context, (wf): Emit => (f) => result.findings.push(toFinding(root, wf === null ? "" : (paths.get(wf) ?? ""), f)));
+    const emitFor = (wf: WorkflowFacts | null): Emit => (f) => result.findings.push(toFinding(root, wf === null ? "" : (paths.get(wf) ?? ""), f));
+    if (called) reusableWorkflowDefaultPermissions(facts.map((wf) => ({ wf, path: paths.get(wf) ?? "" })), context, emitFor);
+    if (context !== undefined) contextRules(facts, context, emitFor);
   }
   result.findings.sort(compareFindings);
   return result;

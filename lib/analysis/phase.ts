@@ -66,7 +66,8 @@ function pushesImage(s: StepModel): boolean {
   return s.uses !== null && actionName(s.uses) === "docker/build-push-action" && /true|\$\{\{/.test(s.with.push?.text ?? "");
 }
 
-export function classifyPhase(job: JobModel, steps: StepModel[]): Phase {
+/** `publishesWithToken`: the job publishes to a trusted-publishing registry with a long-lived token (publish.ts). */
+export function classifyPhase(job: JobModel, steps: StepModel[], publishesWithToken = false): Phase {
   if (job.runsUntrustedCode) return "build-untrusted";
   const deploys =
     job.identities.some((i) => DEPLOY_IDENTITIES.has(i.kind)) ||
@@ -74,6 +75,7 @@ export function classifyPhase(job: JobModel, steps: StepModel[]): Phase {
     steps.some((s) => (s.uses !== null && DEPLOY_ACTIONS.has(actionName(s.uses) ?? "")) || (s.run !== null && DEPLOY_SCRIPT.test(s.run.text)));
   if (deploys) return "deploy";
   const publishes =
+    publishesWithToken ||
     job.identities.some((i) => PUBLISH_IDENTITIES.has(i.kind)) ||
     steps.some((s) => (s.uses !== null && PUBLISH_ACTIONS.has(actionName(s.uses) ?? "")) || pushesImage(s) || (s.run !== null && (PUBLISH_SCRIPT.test(s.run.text) || headThenTail(s.run.text, ...BUILDX_PUSH) !== null)));
   if (publishes) return "publish";

@@ -135,8 +135,23 @@ export function isPinned(uses: string): boolean {
   return at > 0 && /^[0-9a-f]{40}$/.test(uses.slice(at + 1));
 }
 
+// Rules ask for the same references over and over: a bounded memo (references of ≤ 256 chars).
+const names = new Map<string, string | null>();
+const NAMES_LIMIT = 10_000;
+
 /** `owner/repo` of an action reference, lower-cased; null for local and docker steps. */
 export function actionName(uses: string): string | null {
+  const hit = names.get(uses);
+  if (hit !== undefined) return hit;
+  const name = computeActionName(uses);
+  if (uses.length <= 256) {
+    if (names.size >= NAMES_LIMIT) names.clear();
+    names.set(uses, name);
+  }
+  return name;
+}
+
+function computeActionName(uses: string): string | null {
   if (uses.startsWith("./") || uses.startsWith("docker://")) return null;
   const at = uses.indexOf("@");
   const path = (at >= 0 ? uses.slice(0, at) : uses).toLowerCase();

@@ -99,3 +99,30 @@ export function readTriggerFilters(on: TemplateToken | undefined): Record<string
   }
   return out;
 }
+
+/** How a workflow's events relate to releases: what cache-poisoning and release rules look at. */
+export type ReleaseTrigger = "release" | "tag-push" | "release-branch" | "default-branch";
+
+const DEFAULT_BRANCHES = new Set(["main", "master", "trunk", "*", "**"]);
+
+const patterns = (token: TemplateToken | undefined): string[] => strings(token) ?? [];
+
+/**
+ * `release` events; pushes of tags; pushes to branches named like releases; pushes that reach
+ * the default branch (main, master, trunk, a wildcard, or no branch filter at all).
+ */
+export function releaseTriggers(on: TemplateToken | undefined): Set<ReleaseTrigger> {
+  const out = new Set<ReleaseTrigger>();
+  const events = readTriggers(on);
+  if (events.includes("release")) out.add("release");
+  if (!events.includes("push")) return out;
+  const push = get(on, "push");
+  const tags = get(push, "tags") ?? get(push, "tags-ignore");
+  const branches = patterns(get(push, "branches"));
+  const ignored = get(push, "branches-ignore");
+  if (tags !== undefined) out.add("tag-push");
+  if (branches.some((b) => b.toLowerCase().includes("release"))) out.add("release-branch");
+  const filtered = branches.length > 0 || (tags !== undefined && ignored === undefined);
+  if (!filtered || branches.some((b) => DEFAULT_BRANCHES.has(b))) out.add("default-branch");
+  return out;
+}

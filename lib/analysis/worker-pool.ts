@@ -141,7 +141,7 @@ export function createAnalysisPool(options: AnalysisPoolOptions = {}): AnalysisP
     const stopped = { ...taskOptions.stopped };
     for (const f of job.task.files) {
       const size = typeof f.content === "string" ? (f.content.length * 3 > maxBytes ? Buffer.byteLength(f.content) : 0) : f.content.byteLength;
-      if (size > maxBytes && !isActionFile(f.path)) {
+      if (size > maxBytes && !isActionFile(f.path, f.content)) {
         stopped[f.path] ??= `Not analysed: the file is larger than ${Math.floor(maxBytes / 1024)} KB, the limit while analysis runs in the server's main thread (its worker threads could not start).`;
       }
     }
@@ -295,7 +295,7 @@ export function createAnalysisPool(options: AnalysisPoolOptions = {}): AnalysisP
     const stopped = { ...job.task.options.stopped };
     const pinned = job.at !== null && stopped[job.at] === undefined;
     if (pinned) stopped[job.at!] = message;
-    else for (const f of job.task.files) if (!isActionFile(f.path)) stopped[f.path] ??= message;
+    else for (const f of job.task.files) if (!isActionFile(f.path, f.content)) stopped[f.path] ??= message;
     job.task = { ...job.task, options: { ...job.task.options, stopped } };
     job.deaths = 0;
     options.onEvent?.({ type: "file-stopped", path: pinned ? job.at : null, reason });

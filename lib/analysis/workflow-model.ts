@@ -3,7 +3,8 @@ import { expressionRefs } from "./expressions";
 import { extractIdentities } from "./identities";
 import { effectivePermissions, hasIdToken, readPermissions } from "./permissions";
 import { classifyPhase } from "./phase";
-import { readSteps, isPinned, type ActionResolver, type StepModel } from "./steps";
+import { publishSites, type PublishSite } from "./publish";
+import { readSteps, isPinned, valueOf, type ActionResolver, type StepModel, type StepValue } from "./steps";
 import { readTriggerFilters, readTriggers, readTriggerTypes, untrustedTriggers } from "./triggers";
 import { conditionExpressions, entries, expressionsIn, get, isMapping, isString, items, lineOf, text, type ExprAt, type MappingToken, type TemplateToken } from "./tree";
 import { untrustedCheckout, type UntrustedCheckout } from "./untrusted";
@@ -18,6 +19,10 @@ export interface JobFacts {
   permissionsLine: number | null;
   condition: ExprAt[];
   untrusted: UntrustedCheckout | null;
+  /** Ids of the jobs this one `needs:`. */
+  needs: string[];
+  /** Publishes to trusted-publishing registries that authenticate with a long-lived secret. */
+  publishes: PublishSite[];
 }
 
 export interface WorkflowFacts {
@@ -27,6 +32,21 @@ export interface WorkflowFacts {
   workflowPermissions: Permissions | undefined;
   workflowPermissionsLine: number | null;
   onLine: number;
+}
+
+function envMap(token: TemplateToken | undefined): Record<string, StepValue> {
+  const out: Record<string, StepValue> = {};
+  for (const [key, value] of entries(token)) {
+    const v = valueOf(value);
+    if (v !== null) out[key] = v;
+  }
+  return out;
+}
+
+function needsOf(token: TemplateToken | undefined): string[] {
+  if (token === undefined) return [];
+  if (isString(token)) return [token.value];
+  return items(token).flatMap((t) => (isString(t) ? [t.value] : []));
 }
 
 class RefCollector {
@@ -130,6 +150,8 @@ export function buildWorkflow(
   const workflowPermissions = readPermissions(wfPermToken);
   const wfEnv = get(tree, "env");
   const wfEnvExprs = wfEnv !== undefined ? expressionsIn(wfEnv) : [];
+  let wfEnvMap: Record<string, StepValue> | undefined;
+  const workflowEnv = () => (wfEnvMap ??= envMap(wfEnv));
   const jobs: JobFacts[] = [];
 
   for (const [id, job, keyLine] of entries(get(tree, "jobs"))) {
@@ -185,8 +207,18 @@ export function buildWorkflow(
       uses,
       calls: call,
     };
-    model.phase = classifyPhase(model, steps);
-    jobs.push({ model, steps, permissionsLine: permToken !== undefined ? lineOf(permToken) : null, condition, untrusted });
+    const jobEnv = () => envMap(get(jobMap, "env"));
+    const publishes = publishSites(steps, jobEnv, workflowEnv);
+    model.phase = classifyPhase(model, steps, publishes.length > 0);
+    jobs.push({
+      model,
+      steps,
+      permissionsLine: permToken !== undefined ? lineOf(permToken) : null,
+      condition,
+      untrusted,
+      needs: needsOf(get(jobMap, "needs")),
+      publishes,
+    });
   }
 
   const model: WorkflowModel = {

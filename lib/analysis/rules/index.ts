@@ -1,8 +1,11 @@
 import type { WorkflowRule } from "./support";
 import { idTokenAtWorkflowLevel, idTokenUnused, tokenBlanket, tokenInheritsDefault, tokenWriteAtWorkflowLevel } from "./token";
 import { allSecretsExposed, deployWithoutEnvironment, githubPat, hardcodedCredential, longLivedCredential, secretOutsideEnvironment, secretsInherit } from "./secrets";
-import { checkoutPersistedCredentials, secretToUnpinnedAction, unpinnedAction } from "./supply-chain";
-import { cacheInPrivilegedJob, phaseMixing, selfHostedRunnerUntrusted, templateInjection, untrustedCheckoutPrivileged, untrustedTriggerWithCredentials } from "./untrusted";
+import { cacheInPrivilegedJob, cacheInReleasePipeline } from "./cache";
+import { publishWithoutTrustedPublishing } from "./publish";
+import { privilegedTrigger } from "./triggers";
+import { artifactLeaksToken, checkoutPersistedCredentials, secretToUnpinnedAction, unpinnedAction } from "./supply-chain";
+import { phaseMixing, selfHostedRunnerUntrusted, templateInjection, untrustedCheckoutPrivileged, untrustedTriggerWithCredentials } from "./untrusted";
 
 export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   tokenInheritsDefault,
@@ -12,12 +15,15 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   idTokenUnused,
   secretsInherit,
   allSecretsExposed,
+  privilegedTrigger,
   untrustedTriggerWithCredentials,
   untrustedCheckoutPrivileged,
   templateInjection,
   cacheInPrivilegedJob,
+  cacheInReleasePipeline,
   selfHostedRunnerUntrusted,
   checkoutPersistedCredentials,
+  artifactLeaksToken,
   githubPat,
   hardcodedCredential,
   secretToUnpinnedAction,
@@ -25,9 +31,11 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   deployWithoutEnvironment,
   secretOutsideEnvironment,
   longLivedCredential,
+  publishWithoutTrustedPublishing,
   phaseMixing,
 ];
 
 export { contextRules } from "./context";
+export { isOnlyCalled, reusableWorkflowDefaultPermissions } from "./reusable";
 export { RULES } from "./catalog";
 export { toFinding, type Emit } from "./support";

@@ -24,6 +24,10 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: "on: push\njobs:\n  j: { runs-on: x, steps: [{ run: make }] }" },
     neg: { yaml: job("    steps: [{ run: make }]") },
   },
+  "reusable-workflow-default-permissions": {
+    pos: { yaml: "on: workflow_call\njobs:\n  j: { runs-on: x, steps: [{ run: make }] }" },
+    neg: { yaml: "on: workflow_call\njobs:\n  j: { runs-on: x, permissions: { contents: read }, steps: [{ run: make }] }" },
+  },
   "token-write-at-workflow-level": {
     pos: { yaml: "on: push\npermissions: { contents: write }\njobs:\n  a: { runs-on: x, steps: [{ run: a }] }\n  b: { runs-on: x, steps: [{ run: b }] }" },
     neg: { yaml: "on: push\npermissions: { contents: read }\njobs:\n  a: { runs-on: x, permissions: { contents: write }, steps: [{ run: a }] }" },
@@ -48,6 +52,10 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: job("    steps:\n      - run: echo \"$S\"\n        env: { S: '${{ toJSON(secrets) }}' }") },
     neg: { yaml: job("    steps:\n      - run: echo \"$S\"\n        env: { S: '${{ toJSON(github) }}' }") },
   },
+  "privileged-trigger": {
+    pos: { yaml: job("    permissions: { pull-requests: write }\n    steps: [{ run: ./label }]", "on: pull_request_target\npermissions: {}") },
+    neg: { yaml: job("    permissions: {}\n    steps: [{ run: ./label }]", "on: pull_request_target\npermissions: {}") },
+  },
   "untrusted-trigger-with-credentials": {
     pos: { yaml: job("    steps:\n      - run: ./triage\n        env: { TOKEN: '${{ secrets.BOT_TOKEN }}' }", "on: issues\npermissions: {}") },
     neg: { yaml: job("    steps:\n      - run: ./triage\n        env: { TOKEN: '${{ secrets.GITHUB_TOKEN }}' }", "on: issues\npermissions: { issues: read }") },
@@ -65,13 +73,21 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: job("    steps:\n      - uses: actions/setup-node@v4\n        with: { cache: npm, registry-url: 'https://registry.npmjs.org' }\n      - run: npm publish\n        env: { NODE_AUTH_TOKEN: '${{ secrets.NPM_TOKEN }}' }") },
     neg: { yaml: job("    steps:\n      - uses: actions/setup-node@v4\n        with: { registry-url: 'https://registry.npmjs.org' }\n      - run: npm publish\n        env: { NODE_AUTH_TOKEN: '${{ secrets.NPM_TOKEN }}' }") },
   },
+  "cache-in-release-pipeline": {
+    pos: { yaml: "on: release\npermissions: {}\njobs:\n  build: { runs-on: x, steps: [{ uses: actions/setup-go@v5 }] }" },
+    neg: { yaml: "on: release\npermissions: {}\njobs:\n  build: { runs-on: x, steps: [{ uses: actions/setup-go@v5, with: { cache: false } }] }" },
+  },
   "self-hosted-runner-untrusted": {
     pos: { yaml: "on: pull_request\npermissions: {}\njobs:\n  t: { runs-on: [self-hosted, gpu], steps: [{ run: make }] }" },
     neg: { yaml: "on: push\npermissions: {}\njobs:\n  t: { runs-on: [self-hosted, gpu], steps: [{ run: make }] }" },
   },
   "checkout-persisted-credentials": {
-    pos: { yaml: job(`    steps:\n      - uses: ${CO}\n      - uses: actions/upload-artifact@v4\n        with: { path: . }`) },
-    neg: { yaml: job(`    steps:\n      - uses: ${CO}\n        with: { persist-credentials: false }\n      - uses: actions/upload-artifact@v4\n        with: { path: . }`) },
+    pos: { yaml: job(`    permissions: { contents: write }\n    steps:\n      - uses: ${CO}\n      - run: make`) },
+    neg: { yaml: job(`    permissions: { contents: write }\n    steps:\n      - uses: ${CO}\n        with: { persist-credentials: false }\n      - run: make`) },
+  },
+  "artifact-leaks-token": {
+    pos: { yaml: job(`    steps:\n      - uses: ${CO}\n      - uses: actions/upload-artifact@v3\n        with: { path: . }`) },
+    neg: { yaml: job(`    steps:\n      - uses: ${CO}\n        with: { persist-credentials: false }\n      - uses: actions/upload-artifact@v3\n        with: { path: . }`) },
   },
   "github-pat": {
     pos: { yaml: job(`    steps:\n      - uses: ${CO}\n        with: { token: '\${{ secrets.RELEASE_PAT }}' }`) },
@@ -100,6 +116,10 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
   "long-lived-credential": {
     pos: { yaml: job(`    environment: prod\n    steps:\n      - uses: ${AWS}\n        with: { aws-access-key-id: '\${{ secrets.AWS_KEY }}', aws-secret-access-key: '\${{ secrets.AWS_SECRET }}' }`) },
     neg: { yaml: job(`    environment: prod\n    permissions: { id-token: write }\n    steps:\n      - uses: ${AWS}\n        with: { role-to-assume: 'arn:aws:iam::123456789012:role/d' }`) },
+  },
+  "publish-without-trusted-publishing": {
+    pos: { yaml: job("    steps:\n      - run: twine upload dist/*\n        env: { TWINE_PASSWORD: '${{ secrets.PYPI_TOKEN }}' }") },
+    neg: { yaml: job("    permissions: { id-token: write }\n    steps:\n      - run: twine upload dist/*") },
   },
   "phase-mixing": {
     pos: { yaml: job(`    steps:\n      - uses: ${CO}\n      - uses: ${AWS}\n        with: { aws-access-key-id: '\${{ secrets.K }}', aws-secret-access-key: '\${{ secrets.S }}' }`, "on: pull_request") },

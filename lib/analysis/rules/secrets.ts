@@ -60,9 +60,14 @@ const STATIC_FIX: Partial<Record<IdentityKind, { severity: "high" | "medium"; fi
 
 const OIDC_REGISTRY = /\.ecr\.|public\.ecr\.aws|gcr\.io|-docker\.pkg\.dev|\.azurecr\.io/;
 
+/** Registry tokens that publish-without-trusted-publishing reports where they are used to publish. */
+const PUBLISH_TOKENS = new Set<IdentityKind>(["npm-token", "pypi-token", "crates-token"]);
+
 export const longLivedCredential: WorkflowRule = (wf, emit) => {
   for (const j of wf.jobs) {
+    const publishing = new Set(j.publishes.flatMap((p) => p.secrets));
     for (const i of j.model.identities) {
+      if (PUBLISH_TOKENS.has(i.kind) && (i.secrets ?? []).length > 0 && (i.secrets ?? []).every((s) => publishing.has(s))) continue;
       let rule = STATIC_FIX[i.kind];
       if (i.kind === "cosign-key" && i.secrets === undefined) continue;
       if (i.kind === "registry-login" && !i.oidc && i.id !== null && OIDC_REGISTRY.test(i.id) && (i.secrets ?? []).some((s) => s !== "GITHUB_TOKEN")) {

@@ -7,7 +7,7 @@ import type { JobFacts, WorkflowFacts } from "../workflow-model";
 import { credentialSummary, list, type WorkflowRule } from "./support";
 
 /** Triggers of the workflow that can reach this job, judged from a plain `github.event_name` guard. */
-function reachingTriggers(wf: WorkflowFacts, j: JobFacts, set: Set<string>): string[] {
+export function reachingTriggers(wf: WorkflowFacts, j: JobFacts, set: Set<string>): string[] {
   const candidates = wf.model.untrustedTriggers.filter((t) => set.has(t));
   const cond = j.condition.map((c) => c.expr).join(" ");
   if (!/github\.event_name/.test(cond)) return candidates;
@@ -17,10 +17,15 @@ function reachingTriggers(wf: WorkflowFacts, j: JobFacts, set: Set<string>): str
 }
 
 /** The job only runs for pull requests from branches of this repository (not forks). */
-function sameRepoOnly(j: JobFacts): boolean {
+export function sameRepoOnly(j: JobFacts): boolean {
   return j.condition.some((c) =>
     /head\.repo\.full_name\s*==\s*github\.repository\b|github\.repository\s*==\s*github\.event\.pull_request\.head\.repo\.full_name|head\.repo\.fork\s*==\s*false|!\s*github\.event\.pull_request\.head\.repo\.fork/.test(c.expr),
   );
+}
+
+/** The job runs only for the repository's own branches or for trusted actors. */
+export function actorGated(j: JobFacts): boolean {
+  return sameRepoOnly(j) || j.condition.some((c) => /author_association|github\.actor\s*==|github\.repository_owner|github\.event\.sender\.login\s*==/.test(c.expr));
 }
 
 export const untrustedTriggerWithCredentials: WorkflowRule = (wf, emit) => {
@@ -31,7 +36,7 @@ export const untrustedTriggerWithCredentials: WorkflowRule = (wf, emit) => {
     const creds = credentialSummary(j.model);
     if (j.model.permissions === null) creds.push("the default GITHUB_TOKEN (read/write unless the repository restricts it)");
     if (creds.length === 0) continue;
-    const gated = sameRepoOnly(j) || j.condition.some((c) => /author_association|github\.actor\s*==|github\.repository_owner|github\.event\.sender\.login\s*==/.test(c.expr));
+    const gated = actorGated(j);
     const strong = triggers.some((t) => t === "pull_request_target" || t === "workflow_run");
     emit({
       rule: "untrusted-trigger-with-credentials",
@@ -83,34 +88,6 @@ export const templateInjection: WorkflowRule = (wf, emit) => {
         message: `step ${s.index} of job ${j.model.id} expands ${list([...new Set(bad.map((b) => b.p))], 2)} into a ${s.run ? "shell script" : "github-script"} while the job holds ${creds.length > 0 ? creds.join("; ") : "the default GITHUB_TOKEN"}`,
       });
     }
-  }
-};
-
-const CACHE_ACTIONS = new Set(["actions/cache", "swatinem/rust-cache", "mozilla-actions/sccache-action"]);
-
-function cacheStep(j: JobFacts): { line: number; what: string } | undefined {
-  for (const s of j.steps) {
-    if (s.uses === null) continue;
-    const name = actionName(s.uses) ?? "";
-    if (CACHE_ACTIONS.has(name) || name === "actions/cache/restore") return { line: s.line, what: name };
-    if (name.startsWith("actions/setup-") && s.with.cache !== undefined && s.with.cache.text !== "false" && s.with.cache.text !== "") return { line: s.line, what: `${name} cache: ${s.with.cache.text}` };
-    if (name === "actions/setup-go" && s.with.cache?.text !== "false" && !/@v[1-3]\b/.test(s.uses)) return { line: s.line, what: "actions/setup-go (caches by default)" };
-    if (name === "astral-sh/setup-uv" && s.with["enable-cache"]?.text === "true") return { line: s.line, what: "astral-sh/setup-uv enable-cache" };
-  }
-  return undefined;
-}
-
-export const cacheInPrivilegedJob: WorkflowRule = (wf, emit) => {
-  for (const j of wf.jobs) {
-    if (j.model.phase !== "publish" && j.model.phase !== "deploy") continue;
-    const hit = cacheStep(j);
-    if (hit === undefined) continue;
-    emit({
-      rule: "cache-in-privileged-job",
-      line: hit.line,
-      job: j.model.id,
-      message: `${j.model.phase} job ${j.model.id} restores a build cache (${hit.what}) that pull-request runs can write`,
-    });
   }
 };
 
