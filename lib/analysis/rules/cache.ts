@@ -24,10 +24,13 @@ function relevant(uses: CacheUse[], kinds: Set<ReleaseTrigger>, branchPushes: bo
 }
 
 export const cacheInPrivilegedJob: WorkflowRule = (wf, emit) => {
-  const kinds = releaseTriggers(get(wf.tree, "on"));
+  let kinds: Set<ReleaseTrigger> | undefined;
   for (const j of wf.jobs) {
     if (!isPublisher(j)) continue;
-    const hit = relevant(cacheUses(j.steps), kinds, true)[0];
+    const uses = cacheUses(j.steps);
+    if (uses.length === 0) continue;
+    kinds ??= releaseTriggers(get(wf.tree, "on"));
+    const hit = relevant(uses, kinds, true)[0];
     if (hit === undefined) continue;
     emit({
       rule: "cache-in-privileged-job",
@@ -67,6 +70,7 @@ function handsOn(wf: WorkflowFacts, j: JobFacts): boolean {
 }
 
 export const cacheInReleasePipeline: WorkflowRule = (wf, emit) => {
+  if (wf.jobs.every((j) => cacheUses(j.steps).length === 0)) return;
   const kinds = releaseTriggers(get(wf.tree, "on"));
   const tagOrRelease = kinds.has("release") || kinds.has("tag-push");
   const publishers = wf.jobs.filter(isPublisher);

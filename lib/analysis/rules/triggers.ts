@@ -50,8 +50,10 @@ function severity(p: Power, strong: boolean, gated: boolean): Severity {
 const RANK: Severity[] = ["critical", "high", "medium", "low", "info"];
 
 export const privilegedTrigger: WorkflowRule = (wf, emit) => {
+  const privileged = wf.model.untrustedTriggers.filter((t) => PRIVILEGED_UNTRUSTED.has(t));
+  if (privileged.length === 0) return;
   const triggerLines = new Map([...entries(get(wf.tree, "on"))].map(([k, , line]) => [k, line]));
-  for (const trigger of wf.model.untrustedTriggers.filter((t) => PRIVILEGED_UNTRUSTED.has(t))) {
+  for (const trigger of privileged) {
     const jobs = wf.jobs
       .filter((j) => reachingTriggers(wf, j, new Set([trigger])).length > 0)
       .filter((j) => !(j.model.calls === null && j.steps.length > 0 && j.steps.every((s) => s.uses !== null && SAFE_ALONE.has(actionName(s.uses) ?? ""))));
