@@ -184,7 +184,7 @@ describeWithCorpus(PEERS, "peer comparison: gatehouse scan on zizmor's and pouti
         "hardcoded-container-credentials": "1/1 fixtures; peer 2 findings, gatehouse 2",
         "injection": "3/3 fixtures; peer 6 findings, gatehouse 6",
         "job_all_secrets": "1/1 fixtures; peer 2 findings, gatehouse 2",
-        "overprovisioned-secrets": "2/2 fixtures; peer 4 findings, gatehouse 2",
+        "overprovisioned-secrets": "2/2 fixtures; peer 4 findings, gatehouse 5",
         "pr_runs_on_self_hosted": "1/2 fixtures; peer 3 findings, gatehouse 2",
         "secrets-inherit": "2/2 fixtures; peer 2 findings, gatehouse 2",
         "unpinned-uses": "10/10 fixtures; peer 36 findings, gatehouse 28",

@@ -218,3 +218,19 @@ describe("severity calibration", () => {
     expect(findings(r, "long-lived-credential")[0]?.message).toContain("AWS_KEY");
   });
 });
+
+describe("all-secrets-exposed", () => {
+  it("reports every occurrence in a job, each on its line, not only the first", () => {
+    const r = analyze(
+      job(
+        "    steps:\n      - name: dump\n        run: echo \"$S\"\n        env: { S: '${{ toJSON(secrets) }}' }\n      - name: pick\n        run: echo \"$T\"\n        env: { T: '${{ secrets[matrix.name] }}' }",
+      ),
+    );
+    const hits = findings(r, "all-secrets-exposed");
+    expect(hits.map((f) => f.line)).toEqual([9, 12]);
+    expect(hits.map((f) => f.message)).toEqual([
+      "job j exposes the whole secrets context (toJSON(secrets) or a computed secrets[…] index) in step 1 (dump)",
+      "job j exposes the whole secrets context (toJSON(secrets) or a computed secrets[…] index) in step 2 (pick)",
+    ]);
+  });
+});

@@ -19,16 +19,24 @@ export const secretsInherit: WorkflowRule = (wf, emit) => {
   }
 };
 
+/** Every occurrence, each on its own line: fixing the first must not hide the second. */
 export const allSecretsExposed: WorkflowRule = (wf, emit) => {
   for (const j of wf.jobs) {
-    const ref = j.model.secrets.find((s) => s.via === "all");
-    if (ref === undefined) continue;
-    emit({
-      rule: "all-secrets-exposed",
-      line: ref.line,
-      job: j.model.id,
-      message: `job ${j.model.id} exposes the whole secrets context (toJSON(secrets) or a computed secrets[…] index)${ref.step ? ` in step ${ref.step}` : ""}`,
-    });
+    const lines = new Set<number>();
+    for (const ref of j.model.secrets) {
+      if (ref.via !== "all" || lines.has(ref.line)) continue;
+      lines.add(ref.line);
+      // The step by its name or id where it has one: a finding's identity ignores numbers, so
+      // "step 2" and "step 3" would be one finding in the inventory, "step 2 (dump)" another.
+      const step = ref.step ? j.steps.find((x) => x.index === ref.step) : undefined;
+      const label = step?.name ?? step?.id ?? step?.uses ?? null;
+      emit({
+        rule: "all-secrets-exposed",
+        line: ref.line,
+        job: j.model.id,
+        message: `job ${j.model.id} exposes the whole secrets context (toJSON(secrets) or a computed secrets[…] index)${ref.step ? ` in step ${ref.step}${label ? ` (${label})` : ""}` : ""}`,
+      });
+    }
   }
 };
 
