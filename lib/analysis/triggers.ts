@@ -73,12 +73,13 @@ export function untrustedTriggers(types: Map<string, string[] | null>): string[]
     .map(([event]) => event);
 }
 
+/** Each filter key as written in the workflow, and its field in TriggerFilter. */
 const FILTER_KEYS = [
   ["branches", "branches"],
   ["branches-ignore", "branchesIgnore"],
   ["tags", "tags"],
   ["tags-ignore", "tagsIgnore"],
-] as const;
+] as const satisfies readonly (readonly [string, keyof TriggerFilter])[];
 
 function strings(token: TemplateToken | undefined): string[] | undefined {
   if (token === undefined) return undefined;

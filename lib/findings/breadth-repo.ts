@@ -132,7 +132,7 @@ interface FactRow {
   scope: CredentialFacts["scope"];
   repo: string | null;
   environment: string | null;
-  identity_kind: string | null;
+  identity_kind: CredentialFacts["identityKind"];
   environment_protected: boolean | null;
   visibility: CredentialFacts["visibility"];
   readers: number;

@@ -16,6 +16,8 @@
 //   ones an attacker controls; authority = 2 when a job using it publishes or deploys (what the
 //   systems it reaches can change), else 1.
 
+import type { IdentityKind } from "@/lib/analysis/types";
+
 export type CredentialScope = "org" | "repo" | "environment" | "oidc" | "id-token";
 
 export interface JobRef {
@@ -34,7 +36,7 @@ export interface CredentialFacts {
   repo: string | null;
   environment: string | null;
   /** An OIDC identity's kind (aws-role, gcp-service-account …). */
-  identityKind: string | null;
+  identityKind: IdentityKind | null;
   environmentProtected: boolean | null;
   readers: number;
   untrustedReaders: number;
