@@ -5,4 +5,6 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("./main.ts");
-process.exitCode = await main(process.argv.slice(2));
+// The CLI's one reading of its environment (the web app's is lib/env.ts): colour only on a
+// terminal, and never when NO_COLOR is set (https://no-color.org).
+process.exitCode = await main(process.argv.slice(2), { colour: process.stdout.isTTY === true && process.env.NO_COLOR === undefined });

@@ -85,7 +85,7 @@ export function scan(paths: string[], options: { context?: RepoContext; maxBytes
   );
 }
 
-function render(result: AnalysisResult, format: Format): string {
+function render(result: AnalysisResult, format: Format, colour: boolean): string {
   switch (format) {
     case "json":
       return `${JSON.stringify(result, null, 2)}\n`;
@@ -94,7 +94,7 @@ function render(result: AnalysisResult, format: Format): string {
     case "markdown":
       return formatMarkdown(result);
     case "table":
-      return formatTable(result, process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+      return formatTable(result, colour);
   }
 }
 
@@ -103,10 +103,16 @@ function renderRules(format: string): string {
   return RULES.map((r) => `${r.id}  (${r.severity}${r.needsContext ? ", needs --context" : ""})\n  ${r.title}\n  why: ${r.why}\n  example: ${r.example}\n  fix: ${r.fix}\n`).join("\n");
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** How the terminal wants its output, read once by the entry point (bin.mjs). */
+export interface Terminal {
+  /** Colour the table: stdout is a terminal and NO_COLOR is unset. */
+  colour: boolean;
+}
+
+export async function main(argv: string[], terminal: Terminal = { colour: false }): Promise<number> {
   try {
     if (argv[0] === "trust" && !argv.includes("--help") && !argv.includes("-h")) {
-      const run = runTrust(argv.slice(1), (paths) => scan(paths, {}), process.stdout.isTTY === true && process.env.NO_COLOR === undefined);
+      const run = runTrust(argv.slice(1), (paths) => scan(paths, {}), terminal.colour);
       out(run.output);
       return run.exitCode;
     }
@@ -145,7 +151,7 @@ export async function main(argv: string[]): Promise<number> {
     if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes <= 0)) throw new UsageError("--max-bytes must be a positive integer");
     const context = values.context !== undefined ? loadContext(values.context) : undefined;
     const result = scan(rest, { ...(context ? { context } : {}), ...(maxBytes ? { maxBytes } : {}) });
-    out(render(result, format));
+    out(render(result, format, terminal.colour));
     if (failOn === undefined) return 0;
     const threshold = SEVERITIES.indexOf(failOn);
     return result.findings.some((f) => SEVERITIES.indexOf(f.severity) <= threshold) ? 1 : 0;
