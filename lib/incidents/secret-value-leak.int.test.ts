@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { openDatabase } from "@/lib/db/open";
 import { migrateDatabase } from "@/lib/db/migrate";
@@ -13,6 +13,7 @@ import type { DatabaseHandle } from "@/lib/db/types";
 import { executeUseCase } from "@/lib/door/use-case";
 import { testMeta } from "@/lib/testing/fixtures";
 import { openTestDatabase } from "@/lib/testing/test-db";
+import { postgresPass } from "@/lib/testing/postgres-pass";
 import { APP_ID, appKeys, RESPONDER_APP_ID, responderKeys, startResponderSim } from "@/lib/github/test-sim";
 import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import { connectedSimOrg, syncSimOrg } from "@/lib/testing/simulator-org";
@@ -106,15 +107,15 @@ describe("a secret value set through Gatehouse", () => {
     }
   }, 120_000);
 
-  // PostgreSQL's own files: on the PostgreSQL pass only. The PGlite pass has no server to read; under
-  // CI=true the PostgreSQL pass fails outright when no server answers (lib/testing/test-env.ts), so
-  // this test cannot go missing there. The PGlite files are searched above, on both passes.
-  it.runIf(inject("databaseUrl"))("is in no table and no WAL segment of PostgreSQL", async () => {
+  // PostgreSQL's own files: on the PostgreSQL pass only (postgres-pass.ts says why it cannot go
+  // missing under CI). The PGlite files are searched above, on both passes.
+  const postgres = postgresPass();
+  it.runIf(postgres !== null)("is in no table and no WAL segment of PostgreSQL", async () => {
     const handle = await openTestDatabase();
     const { values, responses, ok, failed, title } = await setValues(handle);
     expect(ok.ok && !failed.ok).toBe(true);
     notIn(JSON.stringify(responses), values);
-    const owner = new pg.Client({ connectionString: inject("ownerDatabaseUrl") });
+    const owner = new pg.Client({ connectionString: postgres!.owner });
     await owner.connect();
     try {
       await owner.query("checkpoint");

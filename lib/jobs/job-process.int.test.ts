@@ -4,12 +4,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOwnDatabase, type OwnDatabase } from "@/lib/testing/own-database";
 import { startTsx, type TestProcess } from "@/lib/testing/processes";
+import { postgresPass } from "@/lib/testing/postgres-pass";
 import { startJobProcess, type JobProcessEvent } from "./job-process";
 
-const databaseUrl = inject("ownerDatabaseUrl");
+const postgres = postgresPass();
 
 function alive(pid: number): boolean {
   try {
@@ -57,12 +58,12 @@ describe("the job process's supervisor", () => {
   });
 });
 
-describe.skipIf(!databaseUrl)("a web server on PostgreSQL", () => {
+describe.runIf(postgres !== null)("a web server on PostgreSQL", () => {
   let own: OwnDatabase | null = null;
   let server: TestProcess | null = null;
   beforeAll(async () => {
     // Its own database: the child takes every job in the queue and reaps every run it sees.
-    own = await createOwnDatabase(databaseUrl!, "jobproc");
+    own = await createOwnDatabase(postgres!.owner, "jobproc");
   }, 60_000);
   afterAll(async () => {
     await server?.kill("SIGKILL");
