@@ -13,6 +13,47 @@ import { log } from "./support";
 export const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
+// ---- the flags every bench on this org takes -----------------------------------------------------
+
+export interface OrgBenchArgs {
+  repos: number;
+  workflowsPerRepo: number;
+  seed: number;
+  /** Repositories written at once while building. */
+  writers: number;
+  /** Keep the database (for EXPLAIN ANALYZE afterwards); dropped otherwise. */
+  keep: boolean;
+  /** Measure a database kept by an earlier run (--keep) instead of building one: iterating on queries. */
+  reuse: string | null;
+}
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * The org's size and database flags (--repos N --workflows-per-repo N --seed N --writers N
+ * [--keep | --reuse URL]) plus the bench's own numeric flags, given as their defaults (camelCase
+ * keys, `--kebab-case` flags) with optional upper limits. An unknown flag lists the known ones.
+ */
+export function parseOrgBenchArgs<E extends Record<string, number>>(argv: string[], own: E, limits: Partial<Record<keyof E, number>> = {}): OrgBenchArgs & E {
+  const args: OrgBenchArgs & Record<string, number | boolean | string | null> = { repos: 10_000, workflowsPerRepo: 5, seed: 1, writers: 4, keep: false, reuse: null, ...own };
+  const max = new Map<string, number>([["repos", Infinity], ["workflowsPerRepo", Infinity], ["seed", Infinity], ["writers", 16]]);
+  for (const key of Object.keys(own)) max.set(key, limits[key as keyof E] ?? Infinity);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const key = a.startsWith("--") ? camel(a.slice(2)) : "";
+    if (a === "--") continue;
+    else if (a === "--keep") args.keep = true;
+    else if (a === "--reuse") args.reuse = argv[++i] ?? null;
+    else if (max.has(key)) {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
+      args[key] = Math.min(max.get(key)!, Math.floor(v));
+    } else throw new Error(`unknown argument ${a} (${[...max.keys()].map((k) => `--${kebab(k)} N`).join(" ")} [--keep | --reuse URL])`);
+  }
+  return args as OrgBenchArgs & E;
+}
+
 // ---- the synthetic org, as the fetch layer would hand it to the sync ----------------------------
 
 function orgFacts(org: OrgData): OrgFacts {

@@ -25,90 +25,17 @@ import pg from "pg";
 import { eq } from "drizzle-orm";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { generateSyntheticOrg } from "../sim/fixtures/generate";
-import { openDatabase } from "../lib/db/open";
-import { migrateDatabase } from "../lib/db/migrate";
-import type { DatabaseHandle } from "../lib/db/types";
 import { memberships, organizations, sessions, users } from "../lib/db/schema";
 import { buildIfNeeded } from "../scripts/lib/stack";
-import { buildOrg, WORKFLOW } from "./inventory-org";
+import { buildOrg, parseOrgBenchArgs, WORKFLOW } from "./inventory-org";
+import { benchAdminUrl, freshDatabase, keptDatabase, log } from "./support";
 
-interface Args {
-  repos: number;
-  workflowsPerRepo: number;
-  duration: number;
-  connections: number;
-  seed: number;
-  writers: number;
-  /** Keep the database (for EXPLAIN ANALYZE afterwards); dropped otherwise. */
-  keep: boolean;
-  /** Measure a database kept by an earlier run (--keep) instead of building one: iterating on queries. */
-  reuse: string | null;
-}
+const parseArgs = (argv: string[]) => parseOrgBenchArgs(argv, { duration: 15, connections: 10 }, { duration: 120, connections: 100 });
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { repos: 10_000, workflowsPerRepo: 5, duration: 15, connections: 10, seed: 1, writers: 4, keep: false, reuse: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
-      return Math.floor(v);
-    };
-    if (a === "--repos") args.repos = value();
-    else if (a === "--workflows-per-repo") args.workflowsPerRepo = value();
-    else if (a === "--duration") args.duration = Math.min(120, value());
-    else if (a === "--connections") args.connections = Math.min(100, value());
-    else if (a === "--seed") args.seed = value();
-    else if (a === "--writers") args.writers = Math.min(16, value());
-    else if (a === "--keep") args.keep = true;
-    else if (a === "--reuse") args.reuse = argv[++i] ?? null;
-    else if (a === "--") continue;
-    else throw new Error(`unknown argument ${a} (--repos N --workflows-per-repo N --duration S --connections N --writers N --seed N [--keep | --reuse URL])`);
-  }
-  return args;
-}
-
-const LOOPBACK = ["127.0.0.1", "localhost", "::1", "[::1]"];
-const t0 = performance.now();
-const log = (msg: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${msg}`);
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
 
 // ---- database -----------------------------------------------------------------------------------
-
-async function freshDatabase(poolSize: number): Promise<{ handle: DatabaseHandle; url: string; drop: () => Promise<void> }> {
-  const adminUrl = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-  const host = new URL(adminUrl).hostname;
-  if (!LOOPBACK.includes(host)) throw new Error(`the bench only uses a PostgreSQL on this machine, not ${host}`);
-  const name = `gatehouse_bench_inv_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: ".data", poolSize });
-  await migrateDatabase(handle);
-  log(`PostgreSQL ${url.host}, database ${name} (migrated)`);
-  return {
-    handle,
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
-async function keptDatabase(url: string, poolSize: number): Promise<{ handle: DatabaseHandle; url: string; drop: () => Promise<void> }> {
-  if (!LOOPBACK.includes(new URL(url).hostname)) throw new Error("the bench only uses a PostgreSQL on this machine");
-  const handle = await openDatabase({ databaseUrl: url, dataDir: ".data", poolSize });
-  await migrateDatabase(handle);
-  log(`PostgreSQL ${new URL(url).host}, kept database ${new URL(url).pathname.slice(1)} (migrated)`);
-  return { handle, url, drop: async () => {} };
-}
 
 // ---- the app server -----------------------------------------------------------------------------
 
@@ -317,7 +244,7 @@ async function main(): Promise<void> {
   const files = fixture.repos.reduce((n, r) => n + [...r.files.keys()].filter((p) => WORKFLOW.test(p)).length, 0);
   log(`synthetic org ${login}: ${fixture.repos.length} repos, ${files} workflow files, ${fixture.secrets.length} org secrets`);
 
-  const { handle, url, drop } = args.reuse ? await keptDatabase(args.reuse, args.writers + 2) : await freshDatabase(args.writers + 2);
+  const { handle, url, drop } = args.reuse ? await keptDatabase(args.reuse, args.writers + 2) : await freshDatabase({ pglite: false, adminUrl: benchAdminUrl(), poolSize: args.writers + 2 });
   let server: { stop: () => Promise<void> } | null = null;
   try {
     const db = handle.db;

@@ -18,60 +18,13 @@ import pg from "pg";
 import { generateSyntheticOrg } from "../sim/fixtures/generate";
 import { eq } from "drizzle-orm";
 import { organizations } from "../lib/db/schema";
-import { openDatabase } from "../lib/db/open";
-import { migrateDatabase } from "../lib/db/migrate";
 import { computeReview, defaultSince } from "../lib/findings/review-repo";
 import { credentialFacts } from "../lib/findings/breadth-repo";
 import { broadest } from "../lib/findings/breadth";
-import { buildOrg, WORKFLOW } from "./inventory-org";
-import { freshDatabase, log, printFigures, round, runBench } from "./support";
+import { buildOrg, parseOrgBenchArgs, WORKFLOW } from "./inventory-org";
+import { benchAdminUrl, freshDatabase, keptDatabase, log, printFigures, round, runBench } from "./support";
 
-interface Args {
-  repos: number;
-  workflowsPerRepo: number;
-  findings: number;
-  iterations: number;
-  seed: number;
-  writers: number;
-  keep: boolean;
-  /** Measure a database kept by an earlier run (--keep) instead of building one. */
-  reuse: string | null;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { repos: 10_000, workflowsPerRepo: 5, findings: 100_000, iterations: 30, seed: 1, writers: 4, keep: false, reuse: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isFinite(v) || v <= 0) throw new Error(`${a} needs a positive number`);
-      return Math.floor(v);
-    };
-    if (a === "--repos") args.repos = value();
-    else if (a === "--workflows-per-repo") args.workflowsPerRepo = value();
-    else if (a === "--findings") args.findings = value();
-    else if (a === "--iterations") args.iterations = value();
-    else if (a === "--seed") args.seed = value();
-    else if (a === "--writers") args.writers = Math.min(16, value());
-    else if (a === "--keep") args.keep = true;
-    else if (a === "--reuse") args.reuse = argv[++i] ?? null;
-    else if (a === "--") continue;
-    else throw new Error(`unknown argument ${a} (--repos N --workflows-per-repo N --findings N --iterations N --writers N --seed N [--keep | --reuse URL])`);
-  }
-  return args;
-}
-
-/** A database kept by an earlier run, migrated to this checkout (new indexes included). */
-async function keptDatabase(url: string) {
-  if (!["127.0.0.1", "localhost"].includes(new URL(url).hostname)) throw new Error("the bench only uses a PostgreSQL on this machine");
-  const handle = await openDatabase({ databaseUrl: url, dataDir: ".data" });
-  await migrateDatabase(handle);
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query("analyze");
-  await c.end();
-  return { handle, url, drop: async () => {} };
-}
+const parseArgs = (argv: string[]) => parseOrgBenchArgs(argv, { findings: 100_000, iterations: 30 });
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
@@ -162,7 +115,7 @@ async function main(): Promise<void> {
   log(`synthetic org ${login}: ${fixture.repos.length} repos, ${files} workflow files`);
   const { handle, url, drop } = args.reuse
     ? await keptDatabase(args.reuse)
-    : await freshDatabase({ pglite: false, adminUrl: process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres" });
+    : await freshDatabase({ pglite: false, adminUrl: benchAdminUrl() });
   try {
     const db = handle.db;
     let buildSeconds = 0;

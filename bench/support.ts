@@ -1,5 +1,5 @@
-// What the benchmarks share: a timestamped log, rounding, peak RSS, and a fresh database (a new
-// one on a PostgreSQL on this machine, dropped afterwards, or in-memory PGlite).
+// What the benchmarks share: a timestamped log, rounding, peak RSS, and a database (a new one on a
+// PostgreSQL on this machine, dropped afterwards; in-memory PGlite; or one kept by an earlier run).
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase } from "../lib/db/open";
@@ -33,7 +33,14 @@ export const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 1
  * A fresh, migrated database: in-memory PGlite, or a new database on the PostgreSQL `adminUrl`
  * points at (loopback only), which `drop` removes.
  */
-export async function freshDatabase(opts: { pglite: true } | { pglite: false; adminUrl: string }): Promise<{ handle: DatabaseHandle; drop: () => Promise<void>; url: string | null }> {
+/** The PostgreSQL the benches create their databases on: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the local one. */
+export const benchAdminUrl = (): string => process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+
+type PostgresOpts = { pglite: false; adminUrl: string; poolSize?: number };
+type Fresh<U> = { handle: DatabaseHandle; drop: () => Promise<void>; url: U };
+export async function freshDatabase(opts: PostgresOpts): Promise<Fresh<string>>;
+export async function freshDatabase(opts: { pglite: true } | PostgresOpts): Promise<Fresh<string | null>>;
+export async function freshDatabase(opts: { pglite: true } | PostgresOpts): Promise<Fresh<string | null>> {
   if (opts.pglite) {
     const handle = await openDatabase({ dataDir: ".data", inMemory: true });
     await migrateDatabase(handle);
@@ -49,7 +56,7 @@ export async function freshDatabase(opts: { pglite: true } | { pglite: false; ad
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: ".data" });
+  const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: ".data", ...(opts.poolSize ? { poolSize: opts.poolSize } : {}) });
   await migrateDatabase(handle);
   log(`PostgreSQL ${url.host}, database ${name}`);
   return {
@@ -62,4 +69,21 @@ export async function freshDatabase(opts: { pglite: true } | { pglite: false; ad
       await c.end();
     },
   };
+}
+
+/**
+ * A database kept by an earlier run (a bench's --keep), migrated to this checkout (new indexes
+ * included) and analysed, for iterating on queries without building the organisation again.
+ * Loopback only; `drop` keeps it.
+ */
+export async function keptDatabase(url: string, poolSize?: number): Promise<{ handle: DatabaseHandle; drop: () => Promise<void>; url: string }> {
+  if (!LOOPBACK.includes(new URL(url).hostname)) throw new Error(`the bench only uses a PostgreSQL on this machine, not ${new URL(url).hostname}`);
+  const handle = await openDatabase({ databaseUrl: url, dataDir: ".data", ...(poolSize ? { poolSize } : {}) });
+  await migrateDatabase(handle);
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query("analyze");
+  await c.end();
+  log(`PostgreSQL ${new URL(url).host}, kept database ${new URL(url).pathname.slice(1)} (migrated, analysed)`);
+  return { handle, url, drop: async () => {} };
 }
