@@ -1,2 +1,2 @@
 // Public entry point of the AWS IAM simulator (README.md).
-export { startAwsSim, type AwsSim, type AwsSimOptions, type AwsSimAccessKey, type AwsWriteLogEntry } from "./server";
+export { startAwsSim, type AwsSim, type AwsSimOptions, type AwsSimAccessKey } from "./server";

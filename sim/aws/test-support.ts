@@ -1,6 +1,6 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { ACME_AWS, ACME_AWS_KEYS } from "../fixtures/aws-acme";
-import { startAwsSim, type AwsSim, type AwsSimAccessKey, type AwsSimOptions } from "./server";
+import { startAwsSim, type AwsSim, type AwsSimAccessKey, type AwsSimOptions } from ".";
 
 // Helpers for tests that talk to the AWS simulator through @aws-sdk/client-iam itself.
 
