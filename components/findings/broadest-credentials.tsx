@@ -4,16 +4,18 @@ import type { BroadCredential } from "@/lib/findings/breadth";
  * The broadest credentials of the inventory (lib/findings/breadth.ts): how many jobs can read
  * each and how many use it, the weighted breadth, and the change that narrows it.
  */
-export function BroadestCredentials({ list }: { list: BroadCredential[] }) {
+export function BroadestCredentials({ list, frozen = false }: { list: BroadCredential[] | undefined; frozen?: boolean }) {
   return (
     <section aria-labelledby="broadest-heading" className="rounded-lg border border-slate-200 bg-white">
       <h2 id="broadest-heading" className="px-4 pt-3 font-semibold">
-        Broadest credentials
+        {frozen ? "Broadest credentials at sign-off" : "Broadest credentials"}
       </h2>
       <p className="px-4 pb-2 pt-1 text-sm text-slate-600">
         Breadth is the jobs that can read a credential per job that uses it, weighted by the readers running untrusted code and by what its users publish or deploy; 1 means only its users can read it.
       </p>
-      {list.length === 0 ? (
+      {list === undefined ? (
+        <p className="px-4 pb-3 text-sm text-slate-600">This review was signed off before Gatehouse measured credential breadth: it kept none.</p>
+      ) : list.length === 0 ? (
         <p className="px-4 pb-3 text-sm text-slate-600">Every secret and identity is readable only by the jobs that use it.</p>
       ) : (
         <div tabIndex={0} role="region" aria-label="Broadest credentials (scrollable)" className="overflow-x-auto">
