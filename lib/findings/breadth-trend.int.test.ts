@@ -70,11 +70,12 @@ describe("the over-broad credentials' trend", () => {
   });
 
   it("a point is never changed", async () => {
-    const run = await latestRun();
+    const [point] = await handle.db.select().from(credentialBreadthPoints).where(eq(credentialBreadthPoints.orgId, org.id)).limit(1);
     const err = await handle.db
-      .execute(sql`update credential_breadth_point set over_broad = 0 where sync_run_id = ${run.id}`)
+      .execute(sql`update credential_breadth_point set over_broad = 0 where sync_run_id = ${point!.syncRunId}`)
       .then(() => null)
       .catch((x: unknown) => x as Error & { cause?: Error });
     expect(`${err?.message ?? ""} ${err?.cause?.message ?? ""}`).toMatch(/credential_breadth_point is append-only|permission denied/);
+    expect((await handle.db.select().from(credentialBreadthPoints).where(eq(credentialBreadthPoints.syncRunId, point!.syncRunId)))[0]).toEqual(point);
   });
 });
