@@ -129,6 +129,8 @@ const EnvSchema = z.object({
   /** Incident mode: how long a cancelled run may keep running before Gatehouse force-cancels it. */
   INCIDENT_FORCE_CANCEL_SECONDS: z.coerce.number({ message: "must be a number of seconds (GitHub's guidance: about 30)" }).min(0.1).max(600).default(30),
   SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),
+  /** How often the exception-expiry job runs: findings regress within this many minutes of an exception's expiry. */
+  EXCEPTION_EXPIRY_MINUTES: z.coerce.number({ message: "must be a number of minutes from 1 to 60" }).int().min(1, { message: "must be at least 1 minute" }).max(60, { message: "must be at most 60 minutes" }).default(5),
   TRUSTED_PROXY_COUNT: z.coerce
     .number({ message: "must be the number of reverse proxies in front of Gatehouse that append to X-Forwarded-For (0 when there is none)" })
     .int({ message: "must be a whole number of proxies (0 when there is none)" })

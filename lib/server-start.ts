@@ -21,7 +21,7 @@ export async function startServer(): Promise<void> {
     await reapDeadRuns(handle).catch((err: unknown) => logger.error("could not check for sync runs whose worker stopped", { error: String(err) }));
     const mode = jobsModeOf(env);
     if (mode === "inline") {
-      await startWorkers(handle, jobHandlers(handle), env.SYNC_INTERVAL_MINUTES);
+      await startWorkers(handle, jobHandlers(handle), env.SYNC_INTERVAL_MINUTES, env.EXCEPTION_EXPIRY_MINUTES);
       logger.info("background jobs run in this process (JOBS_MODE=inline)");
     } else if (mode === "process") {
       // One child per server process, however often start-up runs in it (next dev reloads).

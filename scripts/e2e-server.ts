@@ -20,6 +20,8 @@ const stack = await startStack({
   githubSignIn: { users: E2E_GITHUB_USERS },
   extraMembers: E2E_VIEWERS.map((email) => ({ email, role: "viewer" as const })),
   abandonedSyncOrgs: ["stale-org"],
+  // e2e/review-week.spec.ts lets an exception expire: the expiry job runs every minute here.
+  env: { EXCEPTION_EXPIRY_MINUTES: "1" },
 });
 process.stdout.write(`e2e server ready at ${stack.appUrl}\n`);
 

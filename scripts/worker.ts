@@ -36,7 +36,7 @@ try {
   const handle = await getDatabase();
   // Runs left behind by a worker that died (this one's earlier life among them) are failed now.
   for (const r of await reapDeadRuns(handle)) process.stdout.write(`Marked sync run ${r.runId} failed: ${r.message}\n`);
-  await startWorkers(handle, jobHandlers(handle), env.SYNC_INTERVAL_MINUTES);
+  await startWorkers(handle, jobHandlers(handle), env.SYNC_INTERVAL_MINUTES, env.EXCEPTION_EXPIRY_MINUTES);
   process.stdout.write("Gatehouse worker: processing sync-org, sync-repo, sync-batch, sync-reap, sync-schedule and exception-expiry jobs. Ctrl-C stops it.\n");
 } catch (err) {
   process.stderr.write(`${err instanceof ConfigError || err instanceof DatabaseStartError ? err.message : String(err)}\n`);

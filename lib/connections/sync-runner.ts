@@ -14,6 +14,12 @@ import { claimRun } from "./connection-repo";
 import { logger } from "@/lib/logger";
 import { verifyRotations } from "@/lib/incidents/verify-rotations";
 import { recordDrift } from "@/lib/incidents/record-drift";
+import { recordBreadthPoint } from "@/lib/findings/breadth-trend";
+
+/** Once a run has ended, the over-broad credentials it left become its point of the trend. */
+async function afterRunEnds(handle: DatabaseHandle, orgId: string, runId: string): Promise<void> {
+  await recordBreadthPoint(handle.db, orgId, runId).catch((err: unknown) => logger.error("could not record the over-broad credentials after a sync", { runId, error: err }));
+}
 
 export interface SyncJob {
   orgId: string;
@@ -66,16 +72,23 @@ export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Prom
   await verifyRotations(handle, job.orgId, job.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync plan", { runId: job.runId, error: err }));
   await recordDrift(handle, job.orgId, job.runId).catch((err: unknown) => logger.error("could not record incident scope drift after a sync plan", { runId: job.runId, error: err }));
   for (const batchId of batches ?? []) await enqueue(handle, "sync-batch", { orgId: job.orgId, runId: job.runId, batchId });
+  // A plan with nothing to fetch (or one that failed) has ended the run already.
+  await afterRunEnds(handle, job.orgId, job.runId);
   return batches ?? [];
 }
 
 /** A `sync-batch` job: one batch of a planned run, with a client of its own. */
 export async function executeBatchJob(handle: DatabaseHandle, ref: BatchRef): Promise<void> {
   const setup = await connectionFetcher(handle.db, ref.orgId, ref.runId);
-  if ("failure" in setup) return failBatch(handle.db, ref, setup.failure);
+  if ("failure" in setup) {
+    await failBatch(handle.db, ref, setup.failure);
+    return afterRunEnds(handle, ref.orgId, ref.runId);
+  }
   await runBatch(handle.db, setup.fetcher, ref);
   // Incidents waiting for a rotation: a secret this batch saw updated verifies its item.
   await verifyRotations(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync batch", { runId: ref.runId, error: err }));
   // Open incidents whose target this batch's workflows now reach: the drift is on their timeline once.
   await recordDrift(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not record incident scope drift after a sync batch", { runId: ref.runId, error: err }));
+  // The batch that ended the run (or any after it) writes the run's point once.
+  await afterRunEnds(handle, ref.orgId, ref.runId);
 }

@@ -56,6 +56,9 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
     // A signed-off review is frozen: append and read.
     `REVOKE ALL ON TABLE finding_review FROM ${role}`,
     `GRANT SELECT, INSERT ON TABLE finding_review TO ${role}`,
+    // The over-broad credentials' trend: one point per sync, appended.
+    `REVOKE ALL ON TABLE credential_breadth_point FROM ${role}`,
+    `GRANT SELECT, INSERT ON TABLE credential_breadth_point TO ${role}`,
     // /api/health reports the migration level.
     `GRANT USAGE ON SCHEMA drizzle TO ${role}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breadthOf, broadest, narrowingOf, type CredentialFacts, type JobRef } from "./breadth";
+import { breadthOf, broadest, countOverBroad, narrowingOf, type CredentialFacts, type JobRef } from "./breadth";
 
 const job = (j: string, path = ".github/workflows/ci.yml", environment: string | null = null, repo = "acme/api"): JobRef => ({ repo, path, job: j, environment });
 
@@ -92,5 +92,28 @@ describe("broadest", () => {
     expect(list.map((b) => [b.name, b.breadth, b.users, b.readers])).toEqual([["WIDER", 40, 1, 40], ["WIDE", 20, 2, 40]]);
     expect(list[0]).toMatchObject({ kind: "secret", scope: "repo acme/api" });
     expect(list.every((b) => b.narrowing !== null)).toBe(true);
+  });
+
+  it("lists unused credentials apart, most readers first, so an unused org secret shared with all does not drown the used ones", () => {
+    const list = broadest([
+      facts({ name: "SLACK_WEBHOOK", scope: "org", readers: 900, users: 0, readableRepos: 214, visibility: "all" }),
+      facts({ name: "OLD_TOKEN", readers: 12, users: 0 }),
+      facts({ name: "NPM_TOKEN", readers: 10, users: 1, highAuthority: true }),
+      facts({ name: "SENTRY_DSN", readers: 8, users: 4 }),
+    ], 20, 1);
+    expect(list.map((b) => [b.name, b.unused])).toEqual([["NPM_TOKEN", false], ["SENTRY_DSN", false], ["SLACK_WEBHOOK", true]]);
+    expect(list[2]!.narrowing).toBe("delete organisation secret SLACK_WEBHOOK: no job of the 214 repositories it is shared with uses it");
+  });
+});
+
+describe("countOverBroad", () => {
+  it("counts what something narrows, the unused among them, and per scope", () => {
+    expect(countOverBroad([
+      facts({ name: "EXACT", readers: 5, users: 5 }),
+      facts({ name: "WIDE", readers: 40, users: 2 }),
+      facts({ name: "GONE", readers: 3, users: 0 }),
+      facts({ name: "SHARED", scope: "org", readers: 30, users: 0, readableRepos: 3, visibility: "all" }),
+    ])).toEqual({ overBroad: 3, unused: 2, byScope: { repo: 2, org: 1 } });
+    expect(countOverBroad([])).toEqual({ overBroad: 0, unused: 0, byScope: {} });
   });
 });

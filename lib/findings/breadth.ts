@@ -15,6 +15,12 @@
 //   issue_comment … or a job that checks out and runs a fork's code): those readers are the
 //   ones an attacker controls; authority = 2 when a job using it publishes or deploys (what the
 //   systems it reaches can change), else 1.
+// - Ranking: a credential no job uses (users 0: an unused secret, id-token: write no job
+//   requests) has breadth readers ÷ 1, which would put every unused organisation secret shared
+//   with all repositories above every used one. Its fix is not a narrowing but a deletion, certain
+//   and cheap, so it is listed apart (`unused`, "unused: delete it"), most readers first, capped at
+//   UNUSED_LIMIT; the over-broad credentials in use are ranked by breadth among themselves, capped
+//   at BROADEST_LIMIT, so they are never drowned by the unused.
 
 import type { IdentityKind } from "@/lib/analysis/types";
 
@@ -68,10 +74,14 @@ export interface BroadCredential {
   breadth: number;
   /** The settings change or workflow diff that narrows it; null when nothing can (breadth 1). */
   narrowing: string | null;
+  /** No job uses it: listed apart, to delete (absent in reviews signed off before it existed). */
+  unused?: boolean;
 }
 
-/** Entries the review lists. */
+/** Credentials in use the review lists… */
 export const BROADEST_LIMIT = 20;
+/** …and, apart, unused ones (to delete). */
+export const UNUSED_LIMIT = 10;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -141,14 +151,39 @@ export function narrowingOf(f: CredentialFacts): string | null {
   }
 }
 
-/** The broadest credentials, broadest first (ties: more readers, then name), without those nothing narrows. */
-export function broadest(facts: CredentialFacts[], limit = BROADEST_LIMIT): BroadCredential[] {
-  return facts
-    .map((f): BroadCredential => {
-      const { ratio, breadth } = breadthOf(f);
-      return { kind: f.kind, name: f.name, scope: scopeLabel(f), users: f.users, readers: Math.max(f.readers, f.users), untrustedReaders: f.untrustedReaders, ratio, breadth, narrowing: narrowingOf(f) };
-    })
-    .filter((b) => b.narrowing !== null)
-    .sort((a, b) => b.breadth - a.breadth || b.readers - a.readers || a.name.localeCompare(b.name) || a.scope.localeCompare(b.scope))
-    .slice(0, limit);
+function entry(f: CredentialFacts): BroadCredential {
+  const { ratio, breadth } = breadthOf(f);
+  return { kind: f.kind, name: f.name, scope: scopeLabel(f), users: f.users, readers: Math.max(f.readers, f.users), untrustedReaders: f.untrustedReaders, ratio, breadth, narrowing: narrowingOf(f), unused: f.users === 0 };
+}
+
+/**
+ * The credentials something narrows: those in use broadest first (ties: more readers, then name),
+ * at most `limit`; then the unused, most readers first (then name), at most `unusedLimit`.
+ */
+export function broadest(facts: CredentialFacts[], limit = BROADEST_LIMIT, unusedLimit = UNUSED_LIMIT): BroadCredential[] {
+  const narrowable = facts.map(entry).filter((b) => b.narrowing !== null);
+  const byName = (a: BroadCredential, b: BroadCredential) => a.name.localeCompare(b.name) || a.scope.localeCompare(b.scope);
+  const used = narrowable.filter((b) => !b.unused).sort((a, b) => b.breadth - a.breadth || b.readers - a.readers || byName(a, b));
+  const unused = narrowable.filter((b) => b.unused).sort((a, b) => b.readers - a.readers || byName(a, b));
+  return [...used.slice(0, limit), ...unused.slice(0, unusedLimit)];
+}
+
+export interface OverBroadCount {
+  /** Credentials something narrows (breadth > 1), unused ones included. */
+  overBroad: number;
+  /** Of those, used by no job. */
+  unused: number;
+  byScope: Partial<Record<CredentialScope, number>>;
+}
+
+/** How many credentials are over-broad, for the trend (one point per sync). */
+export function countOverBroad(facts: CredentialFacts[]): OverBroadCount {
+  const out: OverBroadCount = { overBroad: 0, unused: 0, byScope: {} };
+  for (const f of facts) {
+    if (narrowingOf(f) === null) continue;
+    out.overBroad += 1;
+    if (f.users === 0) out.unused += 1;
+    out.byScope[f.scope] = (out.byScope[f.scope] ?? 0) + 1;
+  }
+  return out;
 }

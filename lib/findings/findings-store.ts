@@ -5,6 +5,7 @@ import { findingEvents, findings, type FindingEventData, type FindingEventType }
 import type { Finding } from "@/lib/analysis/types";
 import { findingFingerprint } from "@/lib/inventory/resolve";
 import { findingTransitions } from "./lifecycle";
+import { pairMovedFindings, type WorkflowMoves } from "./finding-moves";
 
 export interface FindingChanges {
   total: number;
@@ -22,6 +23,8 @@ export interface SnapshotFindings {
   now: Date;
   /** The sync run that took the snapshot; null outside a run (tests, a one-off re-analysis). */
   runId: string | null;
+  /** The workflow files this snapshot renamed, removed and added (absent: none). */
+  moves?: WorkflowMoves;
 }
 
 /** The system actor of every event a sync records (as lib/audit names it). */
@@ -47,6 +50,7 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
     stored.map((r) => ({ id: r.id, fingerprint: r.fingerprint, fixed: r.fixedAt !== null })),
     new Set(fingerprints),
   );
+  await carryMovedFindings(tx, s, stored, seen, t);
 
   const rows = [...seen.entries()].map(([fingerprint, f]) => ({
     orgId: s.orgId,
@@ -115,4 +119,30 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
   ];
   for (let i = 0; i < events.length; i += CHUNK) await tx.insert(findingEvents).values(events.slice(i, i + CHUNK));
   return { total: rows.length, opened: t.opened.length, fixed: t.fixed.length, regressed: t.regressed.length };
+}
+
+/**
+ * Findings that moved with a renamed workflow file (finding-moves.ts) keep their row: it takes
+ * the new fingerprint and path before the upsert below finds it by that fingerprint, and the pair
+ * leaves `t` (neither fixed nor opened: no event).
+ */
+async function carryMovedFindings(
+  tx: Db,
+  s: SnapshotFindings,
+  stored: { id: string; fingerprint: string; fixedAt: Date | null; rule: string; path: string; jobKey: string | null; message: string }[],
+  seen: ReadonlyMap<string, Finding>,
+  t: ReturnType<typeof findingTransitions>,
+): Promise<void> {
+  if (!s.moves || t.opened.length === 0 || t.fixed.length === 0) return;
+  const fixedIds = new Set(t.fixed.map((f) => f.id));
+  const gone = stored.filter((r) => fixedIds.has(r.id)).map((r) => ({ id: r.id, path: r.path, rule: r.rule, job: r.jobKey, message: r.message }));
+  const appeared = t.opened.map((fingerprint) => ({ fingerprint, ...seen.get(fingerprint)! }));
+  const moved = pairMovedFindings(gone, appeared, s.moves);
+  if (moved.size === 0) return;
+  for (const [fingerprint, id] of moved) {
+    await tx.update(findings).set({ fingerprint, path: seen.get(fingerprint)!.path }).where(and(eq(findings.orgId, s.orgId), eq(findings.id, id)));
+  }
+  const movedIds = new Set(moved.values());
+  t.opened = t.opened.filter((fp) => !moved.has(fp));
+  t.fixed = t.fixed.filter((f) => !movedIds.has(f.id));
 }

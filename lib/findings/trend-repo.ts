@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { rowsOf } from "@/lib/db/migrate";
 import { trendPoints, type TrendPoint, type TrendRun } from "./trend";
+import { breadthPoints } from "./breadth-trend";
 
 /** The trend looks back this far… */
 export const TREND_DAYS = 90;
@@ -16,7 +17,7 @@ const LIFECYCLE_DELTA = sql`case e.type when 'fixed' then -1 else 1 end`;
  * (at most TREND_MAX_SYNCS, oldest first), from finding_event alone: the count at the first
  * sync's end is one aggregate over the org's lifecycle events up to it, each later sync adds
  * the events stamped after the previous sync's end and up to its own. Events of a sync still
- * running belong to no point yet.
+ * running belong to no point yet. Each point carries the over-broad credentials its run left.
  */
 export async function findingsTrend(db: Db, orgId: string, now = new Date()): Promise<TrendPoint[]> {
   const from = new Date(now.getTime() - TREND_DAYS * 86_400_000);
@@ -47,9 +48,12 @@ export async function findingsTrend(db: Db, orgId: string, now = new Date()): Pr
       where ${lifecycle} and e.at > ${first} and e.at <= ${last}
       group by 1, 2`),
   );
-  return trendPoints(
+  const points = trendPoints(
     new Map(base.map((b) => [b.severity, Number(b.n)])),
     runs,
     deltas.map((d) => ({ runId: d.run_id, severity: d.severity, delta: Number(d.delta) })),
   );
+  // The over-broad credentials each run left (one row per run, written when it ended).
+  const broad = await breadthPoints(db, orgId, runs.map((r) => r.id));
+  return points.map((p) => ({ ...p, overBroad: broad.get(p.runId) ?? null }));
 }

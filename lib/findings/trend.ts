@@ -4,6 +4,7 @@
 // point is the running sum up to the sync's end.
 
 import { SEVERITY_ORDER } from "./state";
+import type { OverBroadCount } from "./breadth";
 
 export type Severity = (typeof SEVERITY_ORDER)[number];
 
@@ -28,6 +29,8 @@ export interface TrendPoint {
   status: string;
   counts: Record<Severity, number>;
   total: number;
+  /** Over-broad credentials the run left (breadth-trend.ts); null for a run before they were counted. */
+  overBroad?: OverBroadCount | null;
 }
 
 const zero = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });

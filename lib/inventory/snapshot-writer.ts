@@ -154,10 +154,10 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
         jobs: [],
       });
     }
-    await writeWorkflows(tx, orgId, repoId, desired, { now, previous: previous?.syncedAt ?? null });
+    const moves = await writeWorkflows(tx, orgId, repoId, desired, { now, previous: previous?.syncedAt ?? null });
 
     // The findings domain decides what this snapshot's findings mean (opened, fixed, regressed).
-    const changes = await recordSnapshotFindings(tx, { orgId, repoId, repoGithubId: facts.repo.githubId, repoFullName: facts.repo.fullName, findings: snap.analysis.findings, now, runId });
+    const changes = await recordSnapshotFindings(tx, { orgId, repoId, repoGithubId: facts.repo.githubId, repoFullName: facts.repo.fullName, findings: snap.analysis.findings, now, runId, moves });
     return { repoId, ...changes };
   });
 }

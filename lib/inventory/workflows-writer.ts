@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/types";
 import { jobActions, jobIdentities, jobs, jobSecrets, jobsGone, jobSystems, workflows, workflowsGone } from "@/lib/db/schema";
 import { contentHash } from "./content-hash";
 import { chunks, CHUNK, excludedSet } from "./write-batches";
+import type { WorkflowMoves } from "@/lib/findings/finding-moves";
 
 // A repository's workflows and jobs brought to the new snapshot, inside the snapshot writer's
 // transaction. Ids follow natural keys: a workflow is its repository's path, a job its
@@ -50,7 +51,8 @@ type Unlisted<T, L extends readonly string[]> = Exclude<keyof T, L[number] | "id
 const everyColumnListed: [Unlisted<typeof workflows.$inferInsert, typeof WORKFLOW_COLUMNS>, Unlisted<typeof jobs.$inferInsert, typeof JOB_COLUMNS>] extends [never, never] ? true : false = true;
 void everyColumnListed;
 
-export async function writeWorkflows(tx: Db, orgId: string, repoId: string, wanted: DesiredWorkflow[], at: SnapshotTimes): Promise<void> {
+/** Returns the paths that vanished, appeared and were renamed, for the findings that moved with them. */
+export async function writeWorkflows(tx: Db, orgId: string, repoId: string, wanted: DesiredWorkflow[], at: SnapshotTimes): Promise<WorkflowMoves> {
   // One row per path: should the analysis list a path twice, the first wins.
   const paths = new Set<string>();
   const desired = wanted.filter((d) => !paths.has(d.values.path) && paths.add(d.values.path));
@@ -136,6 +138,11 @@ export async function writeWorkflows(tx: Db, orgId: string, repoId: string, want
   for (const part of chunks(workflowRows, CHUNK)) await tx.insert(workflows).values(part).onConflictDoUpdate({ target: workflows.id, set: excludedSet(workflows, [...WORKFLOW_COLUMNS]) });
   for (const part of chunks(jobRows, CHUNK)) await tx.insert(jobs).values(part).onConflictDoUpdate({ target: jobs.id, set: excludedSet(jobs, [...JOB_COLUMNS]) });
   await writeReferences(tx, orgId, rewrittenJobIds, refsToWrite);
+  return {
+    renamed: new Map(goneWorkflows.flatMap((w) => (movedTo.has(w.id) ? [[w.path, movedTo.get(w.id)!] as const] : []))),
+    vanished: new Set(goneWorkflows.map((w) => w.path)),
+    added: new Set(newPaths),
+  };
 }
 
 /** The references of rewritten jobs replaced, those of new jobs added: one statement per table (chunked). */

@@ -111,7 +111,7 @@ export async function syncJobsOfRun(handle: DatabaseHandle, runId: string): Prom
 }
 
 /** Registers the workers of every queue, and the schedule that re-polls what has no webhooks. */
-export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers, scheduleMinutes: number): Promise<void> {
+export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers, scheduleMinutes: number, expiryMinutes = 5): Promise<void> {
   const boss = await getQueue(handle);
   for (const q of QUEUES) {
     await boss.work(q, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -126,8 +126,8 @@ export async function startWorkers(handle: DatabaseHandle, handlers: JobHandlers
   }
   // Runs whose workers died are failed every minute, whatever the sync schedule.
   await boss.schedule("sync-reap", "* * * * *", {});
-  // Exceptions expire by the clock: findings they covered regress within five minutes of it.
-  await boss.schedule("exception-expiry", "*/5 * * * *", {});
+  // Exceptions expire by the clock: findings they covered regress within expiryMinutes of it.
+  await boss.schedule("exception-expiry", expiryMinutes >= 60 ? "0 * * * *" : `*/${expiryMinutes} * * * *`, {});
   // The weekly report goes out on Monday mornings (UTC), before the review meeting.
   await boss.schedule("report-weekly", "0 8 * * 1", {});
   if (scheduleMinutes > 0) {

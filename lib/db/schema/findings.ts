@@ -207,3 +207,27 @@ export const reportWebhooks = pgTable("report_webhook", {
   lastMessage: text("last_message"),
   lastAt: timestamp("last_at", { withTimezone: true }),
 });
+
+/** Over-broad credentials per scope (breadth.ts CredentialScope), as one sync left them. */
+export type OverBroadByScope = Partial<Record<"org" | "repo" | "environment" | "oidc" | "id-token", number>>;
+
+/**
+ * The over-broad credentials (breadth > 1: something narrows them) after each finished sync, for
+ * the trend: one row per sync run, written by the job process once the run has ended
+ * (breadth-trend.ts). Append-only: the app role holds INSERT and SELECT only (lib/db/app-role.ts).
+ * No foreign key to the run: a point outlives the run's row, as the findings' history does.
+ */
+export const credentialBreadthPoints = pgTable(
+  "credential_breadth_point",
+  {
+    syncRunId: uuid("sync_run_id").primaryKey(),
+    orgId: orgRef(),
+    /** When the run finished: the trend's x. */
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    overBroad: integer("over_broad").notNull(),
+    /** Of those, read by jobs but used by none (delete them). */
+    unused: integer("unused").notNull(),
+    byScope: jsonb("by_scope").$type<OverBroadByScope>().notNull(),
+  },
+  (t) => [index("credential_breadth_point_org_at_idx").on(t.orgId, t.at)],
+);

@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { utc } from "@/components/incidents/labels";
 import { orgApiPath } from "@/components/api/client";
 import { OwnerTable, ReviewCounts, ReviewLists } from "@/components/findings/review-lists";
+import { BroadestCredentials } from "@/components/findings/broadest-credentials";
 
 export const metadata: Metadata = { title: "Signed-off review" };
 
@@ -51,6 +52,7 @@ export default async function SignedReviewPage({ params }: { params: Promise<{ o
         <ReviewCounts review={review} />
         <OwnerTable review={review} />
         <ReviewLists review={review} orgSlug={actor.orgSlug} actions={null} />
+        <BroadestCredentials list={review.broadest} frozen />
       </div>
     </>
   );
