@@ -16,8 +16,12 @@ import { verifyRotations } from "@/lib/incidents/verify-rotations";
 import { recordDrift } from "@/lib/incidents/record-drift";
 import { recordBreadthPoint } from "@/lib/findings/breadth-trend";
 
-/** Once a run has ended, the over-broad credentials it left become its point of the trend. */
-async function afterRunEnds(handle: DatabaseHandle, orgId: string, runId: string): Promise<void> {
+/**
+ * What follows every ended sync run, however it ran (a job, or the demo's start-up sync): the
+ * over-broad credentials it left become its point of the trend. Never throws: a sync that
+ * ended stays ended.
+ */
+export async function afterRunEnds(handle: DatabaseHandle, orgId: string, runId: string): Promise<void> {
   await recordBreadthPoint(handle.db, orgId, runId).catch((err: unknown) => logger.error("could not record the over-broad credentials after a sync", { runId, error: err }));
 }
 

@@ -18,6 +18,7 @@ import { createOrgFetcher } from "@/lib/github/fetch";
 import { runSync } from "@/lib/inventory/sync-service";
 import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun, latestSyncRun } from "@/lib/connections/connection-repo";
+import { afterRunEnds } from "@/lib/connections/sync-runner";
 
 export const DEMO_APP_ID = 4242;
 export const DEMO_RESPONDER_APP_ID = 4243;
@@ -105,6 +106,7 @@ export async function connectAndSyncDemo(handle: DatabaseHandle, gh: DemoGithub 
   const runId = await createSyncRun(db, org.id, { scope: "org", trigger: "startup", requestedBy: null });
   const client = createGithubClient({ kind: "app", baseUrl: gh.sim.url, appId: DEMO_APP_ID, privateKey: gh.privateKey, installationId: installation.id, account: orgSlug, permissions: SYNC_TOKEN_PERMISSIONS });
   await runSync(db, createOrgFetcher({ client, org: orgSlug, etags: dbEtagStore(db, org.id) }), { orgId: org.id, runId });
+  await afterRunEnds(handle, org.id, runId);
   const run = await latestSyncRun(db, org.id);
   return `${orgSlug}: ${run?.message ?? run?.status ?? "synced"}${last ? "" : " (first sync)"}`;
 }
