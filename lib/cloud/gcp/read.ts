@@ -1,4 +1,5 @@
 import "server-only";
+import { isGithubIssuer } from "../../trust/load";
 import { gcpProvider } from "../../trust/parse-providers";
 import { PolicyError } from "../../trust/parse-issues";
 import type { GcpTrust } from "../../trust/types";
@@ -104,7 +105,8 @@ export async function readGcp(conn: GcpConnection): Promise<TrustSourceRead> {
     for (const [i, raw] of providers.entries()) {
       try {
         const trust = gcpProvider(raw, `${pool.name}/providers[${i}]`);
-        if (trust === null) continue;
+        // Providers of other issuers (GitLab, Buildkite, AWS) are not GitHub trusts.
+        if (trust === null || !isGithubIssuer(trust.issuer)) continue;
         // A disabled pool refuses every exchange, whatever its providers say.
         trusts.push(pool.disabled === true ? { ...trust, disabled: true } : trust);
         poolOf.set(trust.id, pool);
