@@ -1,3 +1,2 @@
 // Public entry point of the Azure simulator (see sim/README.md).
-export { startAzureSim, type AzureSim, type AzureSimOptions } from "./server";
-export type { AzureSimClient, AzureSimFixture } from "./model";
+export { startAzureSim, type AzureSim } from "./server";

@@ -1,3 +1,2 @@
 // Public entry point of the Google Cloud simulator (see sim/README.md).
-export { startGcpSim, type GcpSim, type GcpSimOptions } from "./server";
-export type { GcpSimClient, GcpSimFixture } from "./model";
+export { startGcpSim, type GcpSim } from "./server";

@@ -1,2 +1,2 @@
 // Public entry point of the Vault simulator (see sim/README.md).
-export { startVaultSim, type VaultSim, type VaultSimFixture, type VaultSimOptions } from "./server";
+export { startVaultSim, type VaultSim } from "./server";
