@@ -53,6 +53,24 @@ function parse(raw: Record<string, unknown>, at: string, warnings: string[]): Az
 
 const RESOURCE_GROUP = /\/resourceGroups\/([^/]+)\//i;
 
+/** The GitHub credentials of one app registration or managed identity; throws what the API throws. */
+export async function parentCredentials(api: AzureApi, parent: AzureParent, warnings: string[]): Promise<AzureLocated[]> {
+  const [resource, path, label] =
+    parent.kind === "app"
+      ? (["graph", `/v1.0/applications/${encodeURIComponent(parent.objectId)}/federatedIdentityCredentials`, `applications/${parent.displayName}`] as const)
+      : ([
+          "arm",
+          `/subscriptions/${encodeURIComponent(parent.subscriptionId)}/resourceGroups/${encodeURIComponent(parent.resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${encodeURIComponent(parent.name)}/federatedIdentityCredentials?api-version=${ARM_API_VERSION}`,
+          `userAssignedIdentities/${parent.name}`,
+        ] as const);
+  const out: AzureLocated[] = [];
+  for (const [i, raw] of (await listAll<Record<string, unknown>>(api, resource, path)).entries()) {
+    const trust = parse(raw, `${label}/federatedIdentityCredentials[${i}]`, warnings);
+    if (trust !== null) out.push({ trust, parent, raw });
+  }
+  return out;
+}
+
 export async function listAzureCredentials(api: AzureApi, conn: AzureConnection, warnings: string[]): Promise<AzureLocated[]> {
   const out: AzureLocated[] = [];
   let apps: { id: string; appId: string; displayName: string }[];
@@ -62,16 +80,11 @@ export async function listAzureCredentials(api: AzureApi, conn: AzureConnection,
     throw azureError(error, `listing the app registrations of tenant ${conn.tenantId}`, conn);
   }
   for (const app of apps) {
-    let fics: Record<string, unknown>[];
+    const parent: AzureParent = { kind: "app", objectId: app.id, appId: app.appId, displayName: app.displayName };
     try {
-      fics = await listAll(api, "graph", `/v1.0/applications/${encodeURIComponent(app.id)}/federatedIdentityCredentials`);
+      out.push(...(await parentCredentials(api, parent, warnings)));
     } catch (error) {
       warnings.push(`Federated credentials of app ${app.displayName} not read: ${azureError(error, `listing the federated credentials of ${app.displayName}`, conn).message}`);
-      continue;
-    }
-    for (const [i, raw] of fics.entries()) {
-      const trust = parse(raw, `applications/${app.displayName}/federatedIdentityCredentials[${i}]`, warnings);
-      if (trust !== null) out.push({ trust, parent: { kind: "app", objectId: app.id, appId: app.appId, displayName: app.displayName }, raw });
     }
   }
   if (conn.subscriptionId === undefined) return out;
@@ -84,17 +97,11 @@ export async function listAzureCredentials(api: AzureApi, conn: AzureConnection,
     return out;
   }
   for (const identity of identities) {
-    const resourceGroup = RESOURCE_GROUP.exec(identity.id)?.[1] ?? "";
-    let fics: Record<string, unknown>[];
+    const parent: AzureParent = { kind: "identity", name: identity.name, resourceGroup: RESOURCE_GROUP.exec(identity.id)?.[1] ?? "", clientId: identity.properties?.clientId ?? "", subscriptionId: sub };
     try {
-      fics = await listAll(api, "arm", `/subscriptions/${encodeURIComponent(sub)}/resourceGroups/${encodeURIComponent(resourceGroup)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${encodeURIComponent(identity.name)}/federatedIdentityCredentials?api-version=${ARM_API_VERSION}`);
+      out.push(...(await parentCredentials(api, parent, warnings)));
     } catch (error) {
       warnings.push(`Federated credentials of managed identity ${identity.name} not read: ${azureError(error, `listing the federated credentials of ${identity.name}`, conn).message}`);
-      continue;
-    }
-    for (const [i, raw] of fics.entries()) {
-      const trust = parse(raw, `userAssignedIdentities/${identity.name}/federatedIdentityCredentials[${i}]`, warnings);
-      if (trust !== null) out.push({ trust, parent: { kind: "identity", name: identity.name, resourceGroup, clientId: identity.properties?.clientId ?? "", subscriptionId: sub }, raw });
     }
   }
   return out;

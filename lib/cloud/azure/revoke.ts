@@ -1,7 +1,7 @@
 import "server-only";
 import type { CloudCall, RevocationPlan, RevocationResult } from "../types";
 import { ARM_API_VERSION, azureApi, azureError, type AzureApi, type AzureConnection } from "./client";
-import { listAzureCredentials, type AzureLocated, type AzureParent } from "./read";
+import { listAzureCredentials, parentCredentials, type AzureLocated, type AzureParent } from "./read";
 
 // Revoking an Entra trust in an incident: delete the federated identity credential. The
 // credential is kept as it was, so restore() creates it again (Graph: POST, a new id; ARM:
@@ -25,8 +25,16 @@ function parentLabel(p: AzureParent): string {
 }
 
 async function find(api: AzureApi, conn: AzureConnection, match: (l: AzureLocated) => boolean): Promise<AzureLocated | null> {
-  const warnings: string[] = [];
-  return (await listAzureCredentials(api, conn, warnings)).find(match) ?? null;
+  return (await listAzureCredentials(api, conn, [])).find(match) ?? null;
+}
+
+/** Re-reads only the credential's parent (verification after a write). */
+async function findUnder(api: AzureApi, conn: AzureConnection, parent: AzureParent, match: (l: AzureLocated) => boolean): Promise<AzureLocated | null> {
+  try {
+    return (await parentCredentials(api, parent, [])).find(match) ?? null;
+  } catch (error) {
+    throw azureError(error, `re-reading the federated credentials of ${parentLabel(parent)}`, conn);
+  }
 }
 
 export async function planAzureRevocation(conn: AzureConnection, trustId: string): Promise<RevocationPlan> {
@@ -71,15 +79,12 @@ async function run(api: AzureApi, conn: AzureConnection, calls: CloudCall[]): Pr
   return evidence;
 }
 
-function sameParent(a: AzureParent, b: AzureParent): boolean {
-  return a.kind === "app" && b.kind === "app" ? a.objectId === b.objectId : a.kind === "identity" && b.kind === "identity" && a.name === b.name && a.resourceGroup === b.resourceGroup;
-}
 
 export async function applyAzureRevocation(conn: AzureConnection, plan: RevocationPlan): Promise<RevocationResult> {
   const api = azureApi(conn);
   const evidence = await run(api, conn, plan.calls);
   const previous = plan.previous as AzurePrevious | null;
-  const still = await find(api, conn, (l) => l.trust.id === plan.trustId || (previous !== null && sameParent(l.parent, previous.parent) && l.trust.name === previous.credential.name));
+  const still = previous === null ? await find(api, conn, (l) => l.trust.id === plan.trustId) : await findUnder(api, conn, previous.parent, (l) => l.trust.id === plan.trustId || l.trust.name === previous.credential.name);
   return { plan, verified: still === null, evidence: [...evidence, still === null ? `re-read: no federated credential ${plan.trustId} any more` : `re-read: federated credential ${still.trust.name} still exists`] };
 }
 
@@ -91,7 +96,7 @@ export async function restoreAzureRevocation(conn: AzureConnection, revoked: Rev
     return { plan: { ...revoked, summary: "Nothing was deleted; nothing to restore.", calls: [], commands: [] }, verified: true, evidence: [] };
   }
   const { parent, credential: c } = previous;
-  const present = await find(api, conn, (l) => sameParent(l.parent, parent) && l.trust.name === c.name);
+  const present = await findUnder(api, conn, parent, (l) => l.trust.name === c.name);
   const call: CloudCall =
     parent.kind === "app"
       ? { action: "POST", target: `/v1.0/applications/${encodeURIComponent(parent.objectId)}/federatedIdentityCredentials`, body: { name: c.name, issuer: c.issuer, subject: c.subject, audiences: c.audiences, description: c.description } }
@@ -110,6 +115,6 @@ export async function restoreAzureRevocation(conn: AzureConnection, revoked: Rev
     commands: present === null ? [command] : [],
   };
   const evidence = await run(api, conn, calls);
-  const back = await find(api, conn, (l) => sameParent(l.parent, parent) && l.trust.name === c.name && l.trust.issuer === c.issuer && l.trust.subject === c.subject);
+  const back = await findUnder(api, conn, parent, (l) => l.trust.name === c.name && l.trust.issuer === c.issuer && l.trust.subject === c.subject);
   return { plan, verified: back !== null, evidence: [...evidence, back !== null ? `re-read: federated credential ${c.name} present (id ${back.trust.id})` : `re-read: federated credential ${c.name} missing`] };
 }
