@@ -65,6 +65,12 @@ export const TRUST_RULES = [
     title: "No job can assume this trust",
     fix: "Delete the trust if nothing needs it; if something should, compare its subject with the repository's format (classic or immutable, default or custom template).",
   },
+  {
+    id: "trust-disabled-provider-still-bound",
+    severity: "medium",
+    title: "A disabled Google Cloud provider whose pool still lets principals impersonate service accounts",
+    fix: "Remove the pool's roles/iam.workloadIdentityUser bindings nothing needs any more, or disable the pool: the provider's federated tokens already issued keep working while the pool is enabled, and enabling the provider again restores its access.",
+  },
 ] as const satisfies readonly TrustRule[];
 
 export type TrustRuleId = (typeof TRUST_RULES)[number]["id"];

@@ -21,6 +21,8 @@ export interface TrustOptions {
   defaultBranch: string | null;
   /** GitHub claims besides aud and sub that AWS STS is known to put in the request context. */
   awsKnownKeys?: readonly string[];
+  /** Per Google Cloud trust id, the grants that name its pool (a reader's TrustDetails.permissions); absent = not read. */
+  poolBindings?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
@@ -104,6 +106,7 @@ export function evaluateTrusts(trusts: Trust[], workflows: WorkflowModel[], opti
       unprotectedRun: runDecision(unprotectedRuns),
       defaultAudience: { decision: withDefault, audience: defaultAud },
       expectedAudience: providerAudience(trust, options.issuer, lit(options.repo.owner)),
+      poolBindings: options.poolBindings?.[trust.id] ?? null,
     });
     return {
       id: trust.id,

@@ -22,6 +22,8 @@ export interface FindingInput {
   /** Our matching runs and the synthetic ones, with GitHub's default audience instead. */
   defaultAudience: { decision: Decision; audience: Sym };
   expectedAudience: Sym;
+  /** Google Cloud: the grants naming the provider's pool, when read. */
+  poolBindings: readonly string[] | null;
 }
 
 const LABEL: Record<Trust["provider"], string> = { aws: "AWS role", gcp: "Google Cloud provider", azure: "Entra federated credential", vault: "Vault role" };
@@ -74,6 +76,10 @@ export function trustFindings(input: FindingInput): TrustFinding[] {
 
   if (trust.provider !== "vault" && input.defaultAudience.decision !== "no") {
     add("trust-audience-default", `${label} accepts GitHub's default audience ${display(input.defaultAudience.audience)} instead of requiring ${display(input.expectedAudience)}.`);
+  }
+
+  if (trust.provider === "gcp" && trust.disabled && input.poolBindings !== null && input.poolBindings.length > 0) {
+    add("trust-disabled-provider-still-bound", `${label} is disabled, but its pool still grants ${listJobs([...input.poolBindings])}.`);
   }
 
   if (jobs.every((j) => j.verdict.decision === "no")) add("trust-unused", `No job in the given workflows can get a token ${label} accepts.`);

@@ -1,0 +1,2 @@
+// Public entry point of the Azure simulator (see sim/README.md).
+export { startAzureSim, type AzureSim } from "./server";
