@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/types";
 import { findingEvents, findingExceptions, findingReviews, findings, type FindingEventData } from "@/lib/db/schema";
 import type { ReviewCounts } from "@/lib/db/schema/findings";
 import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
-import { findingRows, openBacklog, toFindingDto, type FindingRow } from "./findings-repo";
+import { openBacklog, reviewFindingRows, toFindingDto, type ReviewFindingRow } from "./findings-repo";
 import type { FindingDto, ReviewDto, ReviewSummaryDto, SignedReviewDto } from "./findings-dto";
 import { LIFECYCLE, periodChanges, type Lifecycle } from "./review-period";
 import { severityRank } from "./state";
@@ -66,7 +66,7 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
   const covering = await coveringExceptions(db, orgId, until, "open");
   const expiringIds = [...covering].filter(([, x]) => expiresSoon(x, until)).map(([id]) => id);
   const wanted = [...new Set([...changes.new, ...changes.regressed, ...changes.expired, ...changes.fixed, ...expiringIds])];
-  const rows = new Map<string, FindingRow>((wanted.length === 0 ? [] : await findingRows(db, orgId, inArray(findings.id, wanted))).map((r) => [r.id, r]));
+  const rows = new Map<string, ReviewFindingRow>((await reviewFindingRows(db, orgId, wanted)).map((r) => [r.id, r]));
   const lastEvent = new Map(events.map((x) => [x.findingId, x]));
   const dto = (id: string): FindingDto => {
     const row = rows.get(id);
@@ -85,7 +85,8 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
     open: [],
   };
   const listed = new Set([...lists.new, ...lists.regressed, ...lists.expired].map((f) => f.id));
-  const backlog = await openBacklog(db, orgId, [...listed, ...covering.keys()], REVIEW_OPEN_LIMIT);
+  const known = [...lists.new, ...lists.regressed, ...lists.expired, ...lists.expiring].filter((x) => listed.has(x.id) || covering.has(x.id));
+  const backlog = await openBacklog(db, orgId, { known, ids: [...listed, ...covering.keys()] }, REVIEW_OPEN_LIMIT);
   lists.open = backlog.top.map((r) => toFindingDto(r, undefined, until));
   for (const name of LISTS) lists[name].sort(bySeverity);
 
