@@ -79,11 +79,23 @@ export type BacklogEntry = { id: string; owner: string | null; severity: string 
  */
 export async function openBacklog(db: Db, orgId: string, exclude: { known: BacklogEntry[]; ids: string[] }, limit: number): Promise<{ total: number; byOwner: Map<string | null, number>; top: ReviewFindingRow[] }> {
   const counted = rowsOf<{ owner: string | null; severity: string; n: number }>(
-    await db.execute(sql`select coalesce(ow.owner, c.workflow_owner, orr.owner, c.repo_owner) as owner, c.severity, sum(c.open)::int as n
+    // Hand-set owners (a few) are resolved to their repository (and path) first, so the counts
+    // are joined to them alone: same precedence as findingOwner.
+    // Keys are "<github id>" and "<github id>:<path>" (owners-repo.ts).
+    await db.execute(sql`with k as (
+        select o.target_type, o.owner, split_part(o.target_key, ':', 1) as gid,
+          case when o.target_type = 'workflow' then substr(o.target_key, strpos(o.target_key, ':') + 1) end as path
+        from owner_override o
+        where o.org_id = ${orgId} and (o.target_type = 'workflow' and strpos(o.target_key, ':') > 0 or o.target_type = 'repository' and strpos(o.target_key, ':') = 0)
+      ),
+      o as (
+        select r.id as repo_id, k.target_type, k.path, k.owner
+        from k join repository r on r.org_id = ${orgId} and r.github_id = (case when k.gid ~ '^[0-9]+$' then k.gid::bigint end)
+      )
+      select coalesce(ow.owner, c.workflow_owner, orr.owner, c.repo_owner) as owner, c.severity, sum(c.open)::int as n
       from finding_file_count c
-      join repository r on r.id = c.repo_id
-      left join owner_override ow on ow.org_id = ${orgId} and ow.target_type = 'workflow' and ow.target_key = r.github_id::text || ':' || c.path
-      left join owner_override orr on orr.org_id = ${orgId} and orr.target_type = 'repository' and orr.target_key = r.github_id::text
+      left join o ow on ow.target_type = 'workflow' and ow.repo_id = c.repo_id and ow.path = c.path
+      left join o orr on orr.target_type = 'repository' and orr.repo_id = c.repo_id
       where c.org_id = ${orgId}
       group by 1, 2`),
   );
