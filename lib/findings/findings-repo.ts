@@ -1,13 +1,13 @@
 import "server-only";
 import { and, asc, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
 import { rowsOf } from "@/lib/db/migrate";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, type PgSelect } from "drizzle-orm/pg-core";
 import type { Db } from "@/lib/db/types";
 import { findingEvents, findings, ownerOverrides, repositories, workflows } from "@/lib/db/schema";
 import type { FindingEventData } from "@/lib/db/schema/findings";
 import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
 import type { FindingDetailDto, FindingDto, FindingEventDto } from "./findings-dto";
-import { findingState, SEVERITY_ORDER } from "./state";
+import { findingState, SEVERITY_ORDER, severityRank } from "./state";
 
 const f = findings;
 
@@ -24,49 +24,111 @@ const findingOwner: SQL<string | null> = sql<string | null>`coalesce(${byWorkflo
 
 export type FindingRow = typeof findings.$inferSelect & { repo: string; owner: string | null; workflowId: string | null };
 
-/** The org's findings matching `where` (a condition on `finding`), with repository and owner, by line. */
-export async function findingRows(db: Db, orgId: string, where: SQL): Promise<FindingRow[]> {
-  const rows = await db
-    .select({ finding: f, repo: repositories.fullName, owner: findingOwner, workflowId: workflows.id })
-    .from(f)
+/** The columns a review's entry (FindingDto) is made of: not the fix, the sightings or who triaged. */
+const reviewColumns = {
+  id: f.id,
+  fingerprint: f.fingerprint,
+  rule: f.rule,
+  severity: f.severity,
+  path: f.path,
+  line: f.line,
+  jobKey: f.jobKey,
+  message: f.message,
+  fixedAt: f.fixedAt,
+  regressedAt: f.regressedAt,
+  triageState: f.triageState,
+  triagedAt: f.triagedAt,
+  assignee: f.assignee,
+};
+export type ReviewFindingRow = Pick<FindingRow, keyof typeof reviewColumns | "repo" | "owner" | "workflowId">;
+
+/** The joins that give a finding its repository, workflow and owner. */
+function withOwner<Q extends PgSelect>(q: Q, orgId: string) {
+  return q
     .innerJoin(repositories, eq(repositories.id, f.repoId))
     .leftJoin(workflows, and(eq(workflows.repoId, f.repoId), eq(workflows.path, f.path)))
     .leftJoin(byWorkflow, and(eq(byWorkflow.orgId, orgId), eq(byWorkflow.targetType, "workflow"), eq(byWorkflow.targetKey, sql`${repositories.githubId}::text || ':' || ${f.path}`)))
-    .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)))
+    .leftJoin(byRepo, and(eq(byRepo.orgId, orgId), eq(byRepo.targetType, "repository"), eq(byRepo.targetKey, sql`${repositories.githubId}::text`)));
+}
+
+/** The org's findings matching `where` (a condition on `finding`), with repository and owner, by line. */
+export async function findingRows(db: Db, orgId: string, where: SQL): Promise<FindingRow[]> {
+  const rows = await withOwner(db.select({ finding: f, repo: repositories.fullName, owner: findingOwner, workflowId: workflows.id }).from(f).$dynamic(), orgId)
     .where(and(eq(f.orgId, orgId), where))
     .orderBy(asc(f.line));
   return rows.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner, workflowId: r.workflowId }));
 }
 
+/** As findingRows, only what a review shows of each (reviewColumns): a review reads thousands. */
+export async function reviewFindingRows(db: Db, orgId: string, ids: string[]): Promise<ReviewFindingRow[]> {
+  if (ids.length === 0) return [];
+  return withOwner(db.select({ ...reviewColumns, repo: repositories.fullName, owner: findingOwner, workflowId: workflows.id }).from(f).$dynamic(), orgId)
+    .where(and(eq(f.orgId, orgId), inArray(f.id, ids)));
+}
+
+/** What the backlog needs to know of a finding it leaves out. */
+export type BacklogEntry = { id: string; owner: string | null; severity: string };
+
 /**
- * The open backlog of a review: the org's open findings but `exclude` — how many per owner
- * (counted in SQL), and the worst `limit` (severity, repository, path, line) as rows. A review
- * never brings every open finding into the process: at 100,000 that alone is seconds.
+ * The open backlog of a review: the org's open findings but `exclude` (open findings, each with
+ * its owner and severity when the caller has read it) — how many per owner, and the worst `limit`
+ * (severity, repository, path, line) as rows. Counted from finding_file_count (one row per file
+ * and severity, kept by the snapshot writer: its invariant in lib/db/schema/findings.ts) less
+ * the excluded ones, never by reading every open finding; the worst are chosen among the open
+ * findings of the fewest worst severities that hold `limit` of them.
  */
-export async function openBacklog(db: Db, orgId: string, exclude: string[], limit: number): Promise<{ total: number; byOwner: Map<string | null, number>; top: FindingRow[] }> {
-  const where = and(eq(f.orgId, orgId), isNull(f.fixedAt), exclude.length === 0 ? undefined : notInArray(f.id, exclude));
-  // Counted per file first (a few findings each), then each file's owner resolved once.
-  const owners = rowsOf<{ owner: string | null; n: number }>(
-    await db.execute(sql`with g as (select ${f.repoId} as repo_id, ${f.path} as path, count(*)::int as n from ${f} where ${where} group by ${f.repoId}, ${f.path})
-      select coalesce(ow.owner, w.owner, orr.owner, r.owner) as owner, sum(g.n)::int as n
-      from g
-      join repository r on r.id = g.repo_id
-      left join workflow w on w.repo_id = g.repo_id and w.path = g.path
-      left join owner_override ow on ow.org_id = ${orgId} and ow.target_type = 'workflow' and ow.target_key = r.github_id::text || ':' || g.path
-      left join owner_override orr on orr.org_id = ${orgId} and orr.target_type = 'repository' and orr.target_key = r.github_id::text
-      group by 1`),
+export async function openBacklog(db: Db, orgId: string, exclude: { known: BacklogEntry[]; ids: string[] }, limit: number): Promise<{ total: number; byOwner: Map<string | null, number>; top: ReviewFindingRow[] }> {
+  const counted = rowsOf<{ owner: string | null; severity: string; n: number }>(
+    // Hand-set owners (a few) are resolved to their repository (and path) first, so the counts
+    // are joined to them alone: same precedence as findingOwner.
+    // Keys are "<github id>" and "<github id>:<path>" (owners-repo.ts).
+    await db.execute(sql`with k as (
+        select o.target_type, o.owner, split_part(o.target_key, ':', 1) as gid,
+          case when o.target_type = 'workflow' then substr(o.target_key, strpos(o.target_key, ':') + 1) end as path
+        from owner_override o
+        where o.org_id = ${orgId} and (o.target_type = 'workflow' and strpos(o.target_key, ':') > 0 or o.target_type = 'repository' and strpos(o.target_key, ':') = 0)
+      ),
+      o as (
+        select r.id as repo_id, k.target_type, k.path, k.owner
+        from k join repository r on r.org_id = ${orgId} and r.github_id = (case when k.gid ~ '^[0-9]+$' then k.gid::bigint end)
+      )
+      select coalesce(ow.owner, c.workflow_owner, orr.owner, c.repo_owner) as owner, c.severity, sum(c.open)::int as n
+      from finding_file_count c
+      left join o ow on ow.target_type = 'workflow' and ow.repo_id = c.repo_id and ow.path = c.path
+      left join o orr on orr.target_type = 'repository' and orr.repo_id = c.repo_id
+      where c.org_id = ${orgId}
+      group by 1, 2`),
   );
-  // The worst `limit` chosen on the finding and its repository's name alone, then read whole.
+  const known = new Map(exclude.known.map((x) => [x.id, x]));
+  const unread = [...new Set(exclude.ids)].filter((id) => !known.has(id));
+  for (const r of await reviewFindingRows(db, orgId, unread)) known.set(r.id, { id: r.id, owner: r.owner, severity: r.severity });
+  const byOwner = new Map<string | null, number>();
+  const byRank = new Array<number>(SEVERITY_ORDER.length + 1).fill(0);
+  for (const c of counted) {
+    byOwner.set(c.owner, (byOwner.get(c.owner) ?? 0) + Number(c.n));
+    byRank[severityRank(c.severity)]! += Number(c.n);
+  }
+  for (const x of known.values()) {
+    byOwner.set(x.owner, (byOwner.get(x.owner) ?? 0) - 1);
+    byRank[severityRank(x.severity)]! -= 1;
+  }
+  for (const [owner, n] of byOwner) if (n <= 0) byOwner.delete(owner);
+
+  // The worst `limit`: only the worst severities holding that many can contain them.
+  let held = 0;
+  let ranks = 0;
+  while (ranks < byRank.length && held < limit) held += byRank[ranks++]!;
+  const severities = ranks < SEVERITY_ORDER.length ? inArray(f.severity, SEVERITY_ORDER.slice(0, ranks)) : undefined;
+  const excluded = [...known.keys()];
   const rank = sql`coalesce(array_position(${sql.raw(`array[${SEVERITY_ORDER.map((x) => `'${x}'`).join(", ")}]::text[]`)}, ${f.severity}), ${SEVERITY_ORDER.length + 1})`;
   const ids = await db
     .select({ id: f.id })
     .from(f)
     .innerJoin(repositories, eq(repositories.id, f.repoId))
-    .where(where)
+    .where(and(eq(f.orgId, orgId), isNull(f.fixedAt), severities, excluded.length === 0 ? undefined : notInArray(f.id, excluded)))
     .orderBy(rank, asc(repositories.fullName), asc(f.path), asc(f.line))
     .limit(limit);
-  const top = ids.length === 0 ? [] : await findingRows(db, orgId, inArray(f.id, ids.map((r) => r.id)));
-  const byOwner = new Map(owners.map((o) => [o.owner, Number(o.n)]));
+  const top = await reviewFindingRows(db, orgId, ids.map((r) => r.id));
   return { total: [...byOwner.values()].reduce((a, b) => a + b, 0), byOwner, top };
 }
 
@@ -76,7 +138,7 @@ export async function findingRow(db: Db, orgId: string, findingId: string): Prom
   return row ?? null;
 }
 
-export function toFindingDto(row: FindingRow, exception: ExceptionRow | undefined, at: Date): FindingDto {
+export function toFindingDto(row: ReviewFindingRow, exception: ExceptionRow | undefined, at: Date): FindingDto {
   return {
     id: row.id,
     fingerprint: row.fingerprint,

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { findingEvents, findings, type FindingEventData, type FindingEventType } from "@/lib/db/schema";
+import { findingEvents, findingFileCounts, findings, type FindingEventData, type FindingEventType } from "@/lib/db/schema";
 import type { Finding } from "@/lib/analysis/types";
 import { findingFingerprint } from "@/lib/inventory/resolve";
 import { findingTransitions } from "./lifecycle";
@@ -43,7 +43,7 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
   const fingerprints = [...seen.keys()];
   // The repository's findings, and any stored row of a fingerprint seen now (one moved here).
   const stored = await tx
-    .select({ id: findings.id, fingerprint: findings.fingerprint, fixedAt: findings.fixedAt, rule: findings.rule, severity: findings.severity, path: findings.path, line: findings.line, jobKey: findings.jobKey, message: findings.message })
+    .select({ id: findings.id, repoId: findings.repoId, fingerprint: findings.fingerprint, fixedAt: findings.fixedAt, rule: findings.rule, severity: findings.severity, path: findings.path, line: findings.line, jobKey: findings.jobKey, message: findings.message })
     .from(findings)
     .where(and(eq(findings.orgId, s.orgId), fingerprints.length > 0 ? or(eq(findings.repoId, s.repoId), inArray(findings.fingerprint, fingerprints)) : eq(findings.repoId, s.repoId)));
   const t = findingTransitions(
@@ -118,6 +118,7 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
     }),
   ];
   for (let i = 0; i < events.length; i += CHUNK) await tx.insert(findingEvents).values(events.slice(i, i + CHUNK));
+  await recountOpenFindings(tx, s.orgId, [...new Set([s.repoId, ...stored.map((r) => r.repoId)])]);
   return { total: rows.length, opened: t.opened.length, fixed: t.fixed.length, regressed: t.regressed.length };
 }
 
@@ -145,4 +146,23 @@ async function carryMovedFindings(
   const movedIds = new Set(moved.values());
   t.opened = t.opened.filter((fp) => !moved.has(fp));
   t.fixed = t.fixed.filter((f) => !movedIds.has(f.id));
+}
+
+/**
+ * The open-finding counts of these repositories, recounted from their finding rows (the
+ * invariant on finding_file_count, lib/db/schema/findings.ts). Called last in the snapshot's
+ * transaction, after its workflows, owners and findings are written: a recount, not a delta, so
+ * it holds whatever the writes before it did, and it touches only these repositories' rows (two
+ * snapshots of different repositories never write the same counter).
+ */
+export async function recountOpenFindings(tx: Db, orgId: string, repoIds: string[]): Promise<void> {
+  if (repoIds.length === 0) return;
+  await tx.delete(findingFileCounts).where(and(eq(findingFileCounts.orgId, orgId), inArray(findingFileCounts.repoId, repoIds)));
+  await tx.execute(sql`insert into finding_file_count (org_id, repo_id, path, severity, open, workflow_owner, repo_owner)
+    select f.org_id, f.repo_id, f.path, f.severity, count(*)::int, w.owner, r.owner
+    from finding f
+    join repository r on r.id = f.repo_id
+    left join workflow w on w.repo_id = f.repo_id and w.path = f.path
+    where f.org_id = ${orgId} and f.repo_id in ${repoIds} and f.fixed_at is null
+    group by f.org_id, f.repo_id, f.path, f.severity, w.owner, r.owner`);
 }

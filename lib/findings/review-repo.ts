@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, desc, eq, gt, inArray, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { findingEvents, findingExceptions, findingReviews, findings, type FindingEventData } from "@/lib/db/schema";
+import { findingEvents, findingExceptions, findingReviews, type FindingEventData } from "@/lib/db/schema";
 import type { ReviewCounts } from "@/lib/db/schema/findings";
 import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
-import { findingRows, openBacklog, toFindingDto, type FindingRow } from "./findings-repo";
+import { openBacklog, reviewFindingRows, toFindingDto, type ReviewFindingRow } from "./findings-repo";
 import type { FindingDto, ReviewDto, ReviewSummaryDto, SignedReviewDto } from "./findings-dto";
 import { LIFECYCLE, periodChanges, type Lifecycle } from "./review-period";
 import { severityRank } from "./state";
@@ -48,10 +48,12 @@ export async function defaultSince(db: Db, orgId: string, until: Date): Promise<
 
 export async function computeReview(db: Db, orgId: string, since: Date, until: Date, baseline: ReviewDto["baseline"]): Promise<ReviewDto> {
   const e = findingEvents;
+  const inPeriod = and(eq(e.orgId, orgId), gt(e.at, since), lte(e.at, until), inArray(e.type, [...LIFECYCLE, "exception_expired"]));
   const events = await db
-    .select({ findingId: e.findingId, fingerprint: e.fingerprint, type: e.type, data: e.data })
+    // What happened is enough here; what a finding was (data) is read only for one whose row is gone.
+    .select({ findingId: e.findingId, fingerprint: e.fingerprint, type: e.type, exceptionId: sql<string | null>`${e.data}->'exception'->>'id'` })
     .from(e)
-    .where(and(eq(e.orgId, orgId), gt(e.at, since), lte(e.at, until), inArray(e.type, [...LIFECYCLE, "exception_expired"])))
+    .where(inPeriod)
     .orderBy(asc(e.id));
   const changedIds = [...new Set(events.map((x) => x.findingId))];
   const before = changedIds.length === 0 ? [] : await db
@@ -66,8 +68,12 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
   const covering = await coveringExceptions(db, orgId, until, "open");
   const expiringIds = [...covering].filter(([, x]) => expiresSoon(x, until)).map(([id]) => id);
   const wanted = [...new Set([...changes.new, ...changes.regressed, ...changes.expired, ...changes.fixed, ...expiringIds])];
-  const rows = new Map<string, FindingRow>((wanted.length === 0 ? [] : await findingRows(db, orgId, inArray(findings.id, wanted))).map((r) => [r.id, r]));
-  const lastEvent = new Map(events.map((x) => [x.findingId, x]));
+  const rows = new Map<string, ReviewFindingRow>((await reviewFindingRows(db, orgId, wanted)).map((r) => [r.id, r]));
+  // A finding whose row is gone: as its last event of the period says it was.
+  const gone = wanted.filter((id) => !rows.has(id));
+  const lastEvent = new Map(
+    (gone.length === 0 ? [] : await db.selectDistinctOn([e.findingId], { findingId: e.findingId, fingerprint: e.fingerprint, data: e.data }).from(e).where(and(inPeriod, inArray(e.findingId, gone))).orderBy(e.findingId, desc(e.id))).map((x) => [x.findingId, x]),
+  );
   const dto = (id: string): FindingDto => {
     const row = rows.get(id);
     if (row) return toFindingDto(row, covering.get(id), until);
@@ -85,7 +91,8 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
     open: [],
   };
   const listed = new Set([...lists.new, ...lists.regressed, ...lists.expired].map((f) => f.id));
-  const backlog = await openBacklog(db, orgId, [...listed, ...covering.keys()], REVIEW_OPEN_LIMIT);
+  const known = [...lists.new, ...lists.regressed, ...lists.expired, ...lists.expiring].filter((x) => listed.has(x.id) || covering.has(x.id));
+  const backlog = await openBacklog(db, orgId, { known, ids: [...listed, ...covering.keys()] }, REVIEW_OPEN_LIMIT);
   lists.open = backlog.top.map((r) => toFindingDto(r, undefined, until));
   for (const name of LISTS) lists[name].sort(bySeverity);
 
@@ -116,9 +123,9 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
 }
 
 /** An expired finding is shown with the exception that expired on it (status expired). */
-async function withExpiredException(db: Db, orgId: string, events: { findingId: string; type: string; data: FindingEventData }[], list: FindingDto[], until: Date): Promise<FindingDto[]> {
+async function withExpiredException(db: Db, orgId: string, events: { findingId: string; type: string; exceptionId: string | null }[], list: FindingDto[], until: Date): Promise<FindingDto[]> {
   const which = new Map<string, string>();
-  for (const e of events) if (e.type === "exception_expired" && e.data.exception) which.set(e.findingId, e.data.exception.id);
+  for (const e of events) if (e.type === "exception_expired" && e.exceptionId) which.set(e.findingId, e.exceptionId);
   const ids = [...new Set(list.map((f) => which.get(f.id)).filter((id): id is string => id !== undefined))];
   if (ids.length === 0) return list;
   const rows = await db.select().from(findingExceptions).where(and(eq(findingExceptions.orgId, orgId), inArray(findingExceptions.id, ids)));

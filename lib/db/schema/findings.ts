@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./tenancy";
 import { repoRef } from "./inventory";
 
@@ -51,7 +51,38 @@ export const findings = pgTable(
     index("finding_org_rule_idx").on(t.orgId, t.rule),
     // Open findings per workflow file: counts, the severity filter and sort=findings.
     index("finding_open_repo_path_idx").on(t.orgId, t.repoId, t.path, t.severity).where(sql`fixed_at is null`),
+    // Open findings of the worst severities: the review's backlog picks its worst 500 among them.
+    index("finding_open_severity_idx").on(t.orgId, t.severity).where(sql`fixed_at is null`),
   ],
+);
+
+/**
+ * How many of the org's findings are open, per file and severity, with the owners the sync
+ * derived for the file: a review counts its backlog per owner from these (one row per file and
+ * severity) instead of from every open finding and its workflow (lib/findings/findings-repo.ts).
+ *
+ * Invariant: for every repository, path and severity, `open` = the number of `finding` rows with
+ * that repo_id, path and severity and fixed_at null (no row when there are none);
+ * `workflow_owner` = the owner of the workflow at (repo_id, path) or null when there is none,
+ * `repo_owner` = the repository's owner — both as the sync derived them, hand-set owners being
+ * applied when read. Kept by `recordSnapshotFindings` (lib/findings/findings-store.ts), which
+ * recounts every repository it touches at the end of the snapshot's transaction: the snapshot is
+ * the only writer of findings' existence, fixed_at, repo_id, path and severity, and of the derived
+ * owners (triage and exceptions change none of them). `finding-counts.int.test.ts` recounts from
+ * scratch after syncs, triage and exceptions and compares.
+ */
+export const findingFileCounts = pgTable(
+  "finding_file_count",
+  {
+    orgId: orgRef(),
+    repoId: repoRef(),
+    path: text("path").notNull(),
+    severity: text("severity").notNull(),
+    open: integer("open").notNull(),
+    workflowOwner: text("workflow_owner"),
+    repoOwner: text("repo_owner"),
+  },
+  (t) => [primaryKey({ columns: [t.repoId, t.path, t.severity] }), index("finding_file_count_org_idx").on(t.orgId)],
 );
 
 export const TRIAGE_STATES = ["open", "acknowledged"] as const;
