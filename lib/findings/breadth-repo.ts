@@ -1,7 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { rowsOf } from "@/lib/db/migrate";
+import { broadestSnapshots } from "@/lib/db/schema";
 import { refsSql } from "@/lib/inventory/secrets-repo";
 import { createVersionedCache, inventoryAndOverridesVersion } from "@/lib/inventory/read-cache";
 import { broadest, type BroadCredential, type CredentialFacts, type JobRef } from "./breadth";
@@ -184,8 +185,18 @@ export async function credentialFacts(db: Db, orgId: string): Promise<Credential
 // The inventory changes only in sync runs (read-cache.ts): the list is computed once per change.
 const cache = createVersionedCache<BroadCredential[]>(100, 10 * 60_000);
 
-/** The org's broadest credentials, broadest first (BROADEST_LIMIT), cached until a sync writes. */
+/**
+ * The org's broadest credentials, broadest first (BROADEST_LIMIT), cached until a sync writes:
+ * in this process, else as the job process stored them when the last run ended (still this
+ * inventory version), else computed here (the cold cost: seconds at 50,000 workflows).
+ */
 export async function broadestCredentials(db: Db, orgId: string): Promise<BroadCredential[]> {
   const version = await inventoryAndOverridesVersion(db, orgId);
-  return cache.get(orgId, "broadest", version, async () => broadest(await credentialFacts(db, orgId)));
+  return cache.get(orgId, "broadest", version, async () => {
+    const [stored] = await db
+      .select({ list: broadestSnapshots.list })
+      .from(broadestSnapshots)
+      .where(and(eq(broadestSnapshots.orgId, orgId), eq(broadestSnapshots.version, version)));
+    return stored?.list ?? broadest(await credentialFacts(db, orgId));
+  });
 }

@@ -5,15 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { credentialBreadthPoints, syncRuns } from "@/lib/db/schema";
+import { broadestSnapshots, credentialBreadthPoints, syncRuns } from "@/lib/db/schema";
+import { inventoryAndOverridesVersion } from "@/lib/inventory/read-cache";
 import { APP_ID, appKeys, startSim } from "@/lib/github/test-sim";
 import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import { connectedSimOrg, syncSimOrg } from "@/lib/testing/simulator-org";
 import { createTestOrg } from "@/lib/testing/fixtures";
 import { stopQueue } from "@/lib/jobs/queue";
 import type { GithubSim } from "@/sim/github";
-import { countOverBroad } from "./breadth";
-import { credentialFacts } from "./breadth-repo";
+import { broadest, countOverBroad, type BroadCredential } from "./breadth";
+import { broadestCredentials, credentialFacts } from "./breadth-repo";
 import { recordBreadthPoint } from "./breadth-trend";
 import { findingsTrend } from "./trend-repo";
 
@@ -59,6 +60,25 @@ describe("the over-broad credentials' trend", () => {
     expect(point).toMatchObject({ overBroad: first.overBroad + 1, unused: first.unused + 1, byScope: expect.objectContaining({ org: first.org + 1 }) });
     const trend = await findingsTrend(handle.db, org.id);
     expect(trend.map((p) => p.overBroad?.overBroad)).toEqual([first.overBroad, first.overBroad + 1]);
+  });
+
+  it("the run's end also stores the broadest list, which readers take only while the inventory is unchanged", async () => {
+    const MARK = "MARKER_FROM_THE_JOB_PROCESS";
+    const stored = async () => (await handle.db.select().from(broadestSnapshots).where(eq(broadestSnapshots.orgId, org.id)))[0]!;
+    const first = await stored();
+    expect(first.version).toBe(await inventoryAndOverridesVersion(handle.db, org.id));
+    expect(first.list).toEqual(broadest(await credentialFacts(handle.db, org.id)));
+    expect(first.list.length).toBeGreaterThan(0);
+    const marked = (list: BroadCredential[]) => [{ ...list[0]!, name: MARK }, ...list.slice(1)];
+    // A row of an older inventory version is never shown: the list is computed again.
+    await handle.db.update(broadestSnapshots).set({ version: "an older inventory", list: marked(first.list) }).where(eq(broadestSnapshots.orgId, org.id));
+    expect((await broadestCredentials(handle.db, org.id)).map((c) => c.name)).not.toContain(MARK);
+    // The next run's end stores its own; a reader takes it as stored (the marker comes back), not recomputing.
+    await syncSimOrg(handle, org.id);
+    const next = await stored();
+    expect(next.version).toBe(await inventoryAndOverridesVersion(handle.db, org.id));
+    await handle.db.update(broadestSnapshots).set({ list: marked(next.list) }).where(eq(broadestSnapshots.orgId, org.id));
+    expect((await broadestCredentials(handle.db, org.id))[0]!.name).toBe(MARK);
   });
 
   it("a run still going, or another organisation's run, gets no point", async () => {

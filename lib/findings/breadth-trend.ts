@@ -1,8 +1,9 @@
 import "server-only";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { credentialBreadthPoints, syncRuns } from "@/lib/db/schema";
-import { countOverBroad, type OverBroadCount } from "./breadth";
+import { broadestSnapshots, credentialBreadthPoints, syncRuns } from "@/lib/db/schema";
+import { inventoryAndOverridesVersion } from "@/lib/inventory/read-cache";
+import { broadest, countOverBroad, type OverBroadCount } from "./breadth";
 import { credentialFacts } from "./breadth-repo";
 
 // The over-broad credentials' trend: one point per finished sync, written by the job process once
@@ -10,6 +11,9 @@ import { credentialFacts } from "./breadth-repo";
 // credentialFacts statement per sync run (the cost of the broadest list once cold), and nothing
 // when the run has not ended or its point is already written. A point belongs to the run that
 // ended; a later sync running at the same time may have written too (it gets its own point).
+// The same facts give the broadest list, stored with the inventory version read *before* them
+// (broadest_snapshot): if a sync writes meanwhile, the version moves on and readers recompute,
+// so the stored list is never newer-looking than what it was computed from.
 
 /** Writes the run's point when the run has ended and has none yet; true when it wrote one. */
 export async function recordBreadthPoint(db: Db, orgId: string, runId: string): Promise<boolean> {
@@ -19,7 +23,14 @@ export async function recordBreadthPoint(db: Db, orgId: string, runId: string): 
     .leftJoin(credentialBreadthPoints, eq(credentialBreadthPoints.syncRunId, syncRuns.id))
     .where(and(eq(syncRuns.orgId, orgId), eq(syncRuns.id, runId), isNotNull(syncRuns.finishedAt)));
   if (!run?.finishedAt || run.point) return false;
-  const count = countOverBroad(await credentialFacts(db, orgId));
+  const version = await inventoryAndOverridesVersion(db, orgId);
+  const facts = await credentialFacts(db, orgId);
+  const count = countOverBroad(facts);
+  const list = broadest(facts);
+  await db
+    .insert(broadestSnapshots)
+    .values({ orgId, version, list })
+    .onConflictDoUpdate({ target: broadestSnapshots.orgId, set: { version, list, computedAt: new Date() } });
   const written = await db
     .insert(credentialBreadthPoints)
     .values({ syncRunId: runId, orgId, at: run.finishedAt, overBroad: count.overBroad, unused: count.unused, byScope: count.byScope })

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./tenancy";
 import { repoRef } from "./inventory";
+import type { BroadCredential } from "@/lib/findings/breadth";
 
 // The findings domain's tables (lib/findings): each finding, and the append-only history of what
 // happened to it, from which any period's review is computed.
@@ -262,3 +263,18 @@ export const credentialBreadthPoints = pgTable(
   },
   (t) => [index("credential_breadth_point_org_at_idx").on(t.orgId, t.at)],
 );
+
+/**
+ * The org's broadest credentials as the job process computed them when a sync run ended
+ * (breadth-trend.ts), with the inventory version they were computed from. A cache, not a record:
+ * one row per org, overwritten; a reader uses it only while the inventory's version is still
+ * `version`, so a stale row is never shown (breadth-repo.ts `broadestCredentials`).
+ */
+export const broadestSnapshots = pgTable("broadest_snapshot", {
+  orgId: uuid("org_id")
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  version: text("version").notNull(),
+  list: jsonb("list").$type<BroadCredential[]>().notNull(),
+  computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+});
