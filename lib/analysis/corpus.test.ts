@@ -48,6 +48,9 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
     // release/tag workflows, or feeding a default-branch publish, that restore the Actions cache);
     // privileged-trigger (51: one per outsider-startable privileged trigger whose jobs hold anything);
     // reusable-workflow-default-permissions (1: a workflow_call workflow without permissions, no local caller);
+    // token-write-unused (9, issue 12: GITHUB_TOKEN write scopes of jobs whose steps are all known
+    // not to write with it; all 9 read and right — packages on test/build jobs, pages on a docs
+    // build, checks on a PR-title check, contents on jobs pushing with an app token or a PAT);
     // checkout-persisted-credentials 94 -> 86: its upload case is now artifact-leaks-token, which finds
     // none here — the 8 uploads were of a single .tar file or a subdirectory, never of .git.
     expect(counts).toMatchInlineSnapshot(`
@@ -72,6 +75,7 @@ describeWithCorpus(CORPUS, "real-world corpus", () => {
           "token-blanket": 8,
           "token-inherits-default": 32,
           "token-write-at-workflow-level": 42,
+          "token-write-unused": 9,
           "unpinned-action": 97,
           "untrusted-checkout-privileged": 3,
           "untrusted-trigger-with-credentials": 58,

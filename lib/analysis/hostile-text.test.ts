@@ -35,6 +35,7 @@ const WORDS = [
   "github.event_name != ", "head.repo.full_name == ", "prod", " ", "  ", "\t", ";", "&&", "|", "(", "`", "-", "=", "a",
   "npm ", "publish ", "gem push ", "dotnet nuget push ", "--registry ", "--registry=", "--source ", "_authToken", ".npmrc",
   "cargo login ", "\\\n", "$TOKEN ", "${", "npm@11 ", "twine==6 ", "--dry-run ",
+  "GITHUB_TOKEN ", "github.token ", "pre-commit ", "make ", "./scripts/", "ghcr.io ",
   "!startsWith(github.ref, 'refs/tags/') ", "! ", "!(", "github.ref_type != ", "inputs.x == 'true' ", "github.ref == 'refs/heads/",
 ];
 
@@ -144,7 +145,7 @@ describe("a whole workflow of hostile scripts, conditions and values", () => {
         `      - if: ${line(w, 8 * 1024)}\n        uses: docker/login-action@v3\n        with: { registry: ${line(w, 8 * 1024)} }\n` +
         `      - run: ${line(w, 16 * 1024)}\n        env: { GH_TOKEN: ${line(w, 8 * 1024)} }`,
     );
-    const yaml = `on: pull_request_target\npermissions: { id-token: write }\njobs:\n  j:\n    runs-on: ubuntu-latest\n    if: ${line("github.event_name != ", 64 * 1024)}\n    steps:\n${stepsYaml.join("\n")}\n`;
+    const yaml = `on: pull_request_target\npermissions: { id-token: write, contents: write, packages: write }\njobs:\n  j:\n    runs-on: ubuntu-latest\n    if: ${line("github.event_name != ", 64 * 1024)}\n    steps:\n${stepsYaml.join("\n")}\n`;
     expect(yaml.length).toBeGreaterThan(2 * MB);
     let result: ReturnType<typeof analyzeFiles> | undefined;
     const ms = timed(() => (result = analyzeFiles([{ path: ".github/workflows/h.yml", content: yaml }], undefined, { root: "r", limits: { maxBytes: 4 * MB } })));

@@ -58,6 +58,14 @@ export const WORKFLOW_RULES: readonly RuleMeta[] = [
     fix: "Remove `id-token: write` from the job.",
   },
   {
+    id: "token-write-unused",
+    severity: "medium",
+    title: "GITHUB_TOKEN write scopes in a job that only reads",
+    why: "A job whose steps never write with the token still hands write access to every action and script it runs: one compromised dependency can push code, tags or releases, or publish packages, in its name.",
+    example: "`permissions: { contents: write }` on a job that runs actions/checkout, actions/setup-go and `go test ./...`",
+    fix: "Set `permissions: { contents: read }` on the job (keeping any write scope a step uses).",
+  },
+  {
     id: "secrets-inherit",
     severity: "high",
     title: "Reusable workflow called with secrets: inherit",

@@ -1,5 +1,6 @@
 import type { WorkflowRule } from "./support";
 import { idTokenAtWorkflowLevel, idTokenUnused, tokenBlanket, tokenInheritsDefault, tokenWriteAtWorkflowLevel } from "./token";
+import { tokenWriteUnused } from "./token-write";
 import { allSecretsExposed, deployWithoutEnvironment, githubPat, hardcodedCredential, longLivedCredential, secretOutsideEnvironment, secretsInherit } from "./secrets";
 import { cacheInPrivilegedJob, cacheInReleasePipeline } from "./cache";
 import { publishWithoutTrustedPublishing } from "./publish";
@@ -13,6 +14,7 @@ export const WORKFLOW_CHECKS: readonly WorkflowRule[] = [
   tokenBlanket,
   idTokenAtWorkflowLevel,
   idTokenUnused,
+  tokenWriteUnused,
   secretsInherit,
   allSecretsExposed,
   privilegedTrigger,

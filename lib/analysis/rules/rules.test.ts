@@ -36,6 +36,10 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: "on: push\npermissions: write-all\njobs:\n  a: { runs-on: x, steps: [{ run: a }] }" },
     neg: { yaml: "on: push\npermissions: write-all\njobs:\n  a: { runs-on: x, permissions: { contents: read }, steps: [{ run: a }] }" },
   },
+  "token-write-unused": {
+    pos: { yaml: job(`    permissions: { contents: write }\n    steps: [{ uses: "${CO}" }, { run: go test ./... }]`) },
+    neg: { yaml: job(`    permissions: { contents: write }\n    steps: [{ uses: "${CO}" }, { run: git push origin HEAD:main }]`) },
+  },
   "id-token-at-workflow-level": {
     pos: { yaml: `on: push\npermissions: { id-token: write }\njobs:\n  lint: { runs-on: x, steps: [{ run: make lint }] }\n  deploy: { runs-on: x, steps: [{ uses: "${AWS}", with: { role-to-assume: r } }] }` },
     neg: { yaml: `on: push\npermissions: {}\njobs:\n  lint: { runs-on: x, steps: [{ run: make lint }] }\n  deploy: { runs-on: x, permissions: { id-token: write }, steps: [{ uses: "${AWS}", with: { role-to-assume: r } }] }` },

@@ -90,7 +90,8 @@ const NO_OIDC_ACTIONS = new Set([
 
 const OIDC_SCRIPT = /ACTIONS_ID_TOKEN_REQUEST|\bbun\s+publish|--provenance|\bnpm\s+publish|\bcosign\b|\bgetIDToken\b|\buv\s+publish|\btwine\b|\bgh\s+attestation|\bslsa/i;
 
-function couldUseOidc(j: JobFacts): boolean {
+/** Some step of the job might request an OIDC token (an unknown action counts). */
+export function couldUseOidc(j: JobFacts): boolean {
   if (j.model.calls !== null) return true;
   if (j.model.identities.some((i) => i.oidc)) return true;
   return j.steps.some((s) => {
