@@ -111,7 +111,7 @@ export function evaluateTrusts(trusts: Trust[], workflows: WorkflowModel[], opti
       name: trust.name,
       matches: verdicts
         .filter((v) => v.decision !== "no")
-        .map((v) => ({ repo: repoName, path: v.job.path, job: v.job.job, sub: v.sub, decision: v.decision as "yes" | "possibly" })),
+        .map((v) => ({ repo: repoName, path: v.job.path, job: v.job.job, sub: v.sub, decision: v.decision as "yes" | "possibly", uses: jobReference(trust, v.job.model) })),
       outsideTokens: outsiders.outsideTokens,
       findings,
     };
