@@ -14,6 +14,8 @@ import { claimRun } from "./connection-repo";
 import { logger } from "@/lib/logger";
 import { verifyRotations } from "@/lib/incidents/verify-rotations";
 import { recordDrift } from "@/lib/incidents/record-drift";
+import { runWhere } from "@/lib/inventory/sync-run-state";
+import { syncOrgTrusts } from "@/lib/trust-sources/sync-trusts";
 
 export interface SyncJob {
   orgId: string;
@@ -66,7 +68,19 @@ export async function executeSyncJob(handle: DatabaseHandle, job: SyncJob): Prom
   await verifyRotations(handle, job.orgId, job.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync plan", { runId: job.runId, error: err }));
   await recordDrift(handle, job.orgId, job.runId).catch((err: unknown) => logger.error("could not record incident scope drift after a sync plan", { runId: job.runId, error: err }));
   for (const batchId of batches ?? []) await enqueue(handle, "sync-batch", { orgId: job.orgId, runId: job.runId, batchId });
+  await evaluateTrustsIfFinished(handle, job.orgId, job.runId);
   return batches ?? [];
+}
+
+/**
+ * When the run has ended (its last batch closed it, or the plan had nothing to fetch): API trust
+ * sources are re-read and every cloud trust evaluated against the new inventory, once per run —
+ * two batches ending together both see it ended, and the evaluation is idempotent and serialised.
+ */
+async function evaluateTrustsIfFinished(handle: DatabaseHandle, orgId: string, runId: string): Promise<void> {
+  const [run] = await handle.db.select({ status: syncRuns.status }).from(syncRuns).where(runWhere(orgId, runId));
+  if (!run || run.status === "queued" || run.status === "running") return;
+  await syncOrgTrusts(handle, orgId, `sync ${runId}`).catch((err: unknown) => logger.error("could not evaluate cloud trusts after a sync", { runId, error: err }));
 }
 
 /** A `sync-batch` job: one batch of a planned run, with a client of its own. */
@@ -78,4 +92,6 @@ export async function executeBatchJob(handle: DatabaseHandle, ref: BatchRef): Pr
   await verifyRotations(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync batch", { runId: ref.runId, error: err }));
   // Open incidents whose target this batch's workflows now reach: the drift is on their timeline once.
   await recordDrift(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not record incident scope drift after a sync batch", { runId: ref.runId, error: err }));
+  // The run's last batch: cloud trusts against the whole new inventory.
+  await evaluateTrustsIfFinished(handle, ref.orgId, ref.runId);
 }
