@@ -1,13 +1,14 @@
 import "server-only";
 import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { githubConnections, jobs, repoFiles, repositories, trustMatches, trusts, variables, workflows } from "@/lib/db/schema";
+import { githubConnections, jobIdentities, jobs, jobSystems, repoFiles, repositories, trustMatches, trusts, variables, workflows } from "@/lib/db/schema";
 import { analyzeFiles, type RepoContext, type WorkflowModel } from "@/lib/analysis";
 import { evaluateTrusts, GITHUB_ISSUER, resolveSubject, type TrustOptions } from "@/lib/trust";
-import type { Trust, TrustEntry } from "@/lib/trust/types";
+import type { Trust, TrustEntry, TrustMatch } from "@/lib/trust/types";
 import { trustLabel } from "@/lib/trust/findings";
 import type { OidcSubTemplate } from "@/lib/github/facts";
 import { aggregateTrust } from "./aggregate";
+import { resolveUses, type JobReference } from "./uses";
 
 // The join of the organisation's trusts with its inventory: for every trust, which jobs can
 // present a token it accepts. Workflows are re-analysed from the stored files (repo_file.text,
@@ -99,6 +100,34 @@ function optionsOf(repo: CandidateRepo, issuer: string): TrustOptions {
   return { repo: subject.repo, subject: subject.settings, issuer, defaultBranch: repo.defaultBranch };
 }
 
+/** The inventory's jobs of the repositories (by repository, path and job key) and their resolved OIDC references. */
+async function inventoryJobs(tx: Db, orgId: string, repos: CandidateRepo[]) {
+  const jobId = new Map<string, string>();
+  const references = new Map<string, JobReference[]>();
+  if (repos.length === 0) return { jobId, references };
+  const repoIds = repos.map((r) => r.id);
+  const rows = await tx
+    .select({ id: jobs.id, repo: repositories.fullName, path: workflows.path, key: jobs.jobKey })
+    .from(jobs)
+    .innerJoin(workflows, eq(workflows.id, jobs.workflowId))
+    .innerJoin(repositories, eq(repositories.id, jobs.repoId))
+    .where(and(eq(jobs.orgId, orgId), inArray(jobs.repoId, repoIds)));
+  for (const j of rows) jobId.set(`${j.repo}\n${j.path}\n${j.key}`, j.id);
+  const inRepos = tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.orgId, orgId), inArray(jobs.repoId, repoIds)));
+  const refs = [
+    ...(await tx
+      .select({ jobId: jobIdentities.jobId, kind: jobIdentities.kind, identifier: jobIdentities.identifier, symbolic: jobIdentities.symbolic })
+      .from(jobIdentities)
+      .where(and(eq(jobIdentities.orgId, orgId), eq(jobIdentities.oidc, true), inArray(jobIdentities.jobId, inRepos)))),
+    ...(await tx
+      .select({ jobId: jobSystems.jobId, kind: jobSystems.kind, identifier: jobSystems.identifier, symbolic: jobSystems.symbolic })
+      .from(jobSystems)
+      .where(and(eq(jobSystems.orgId, orgId), eq(jobSystems.kind, "gcp-wif-provider"), inArray(jobSystems.jobId, inRepos)))),
+  ];
+  for (const r of refs) references.set(r.jobId, [...(references.get(r.jobId) ?? []), r]);
+  return { jobId, references };
+}
+
 /** Every trust of the org against every minting repository's jobs; matches, findings and verdicts stored in `tx`. */
 export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<EvaluationFigures> {
   const started = performance.now();
@@ -113,6 +142,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   const repos = await candidateRepos(tx, orgId);
   const documents: Trust[] = rows.map((r) => r.document);
   const perTrust = new Map<string, TrustEntry[]>(documents.map((d) => [d.id, []]));
+  const { jobId, references } = await inventoryJobs(tx, orgId, repos);
   for (const repo of repos) {
     const entries = evaluateTrusts(documents, await workflowsOf(tx, orgId, repo), optionsOf(repo, issuer));
     entries.forEach((e) => perTrust.get(e.id)?.push(e));
@@ -124,27 +154,23 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
     evaluateTrusts(documents, [], optionsOf(none, issuer)).forEach((e) => perTrust.get(e.id)?.push(e));
   }
 
-  // Top-level job ids by repository, path and job key (`call/deploy` belongs to job `call`).
-  const jobRows = repos.length
-    ? await tx
-        .select({ id: jobs.id, repo: repositories.fullName, path: workflows.path, key: jobs.jobKey })
-        .from(jobs)
-        .innerJoin(workflows, eq(workflows.id, jobs.workflowId))
-        .innerJoin(repositories, eq(repositories.id, jobs.repoId))
-        .where(and(eq(jobs.orgId, orgId), inArray(jobs.repoId, repos.map((r) => r.id))))
-    : [];
-  const jobId = new Map(jobRows.map((j) => [`${j.repo}\n${j.path}\n${j.key}`, j.id]));
   const org = conn?.login ?? "the organisation";
   const now = new Date();
   let matchCount = 0;
   for (const row of rows) {
-    const verdict = aggregateTrust(trustLabel(row.document), org, perTrust.get(row.document.id) ?? []);
+    // A top-level job's key is the first part of the evaluator's name (`call/deploy` is job `call`'s).
+    const jobOf = (m: TrustMatch) => jobId.get(`${m.repo}\n${m.path}\n${m.job.split("/")[0]}`);
+    const entries = (perTrust.get(row.document.id) ?? []).map((e) => ({
+      ...e,
+      matches: e.matches.map((m) => ({ ...m, uses: m.job.includes("/") ? m.uses : resolveUses(row.document, m, references.get(jobOf(m) ?? "")) })),
+    }));
+    const verdict = aggregateTrust(trustLabel(row.document), org, entries);
     matchCount += verdict.matches.length;
     await tx.update(trusts).set({ findings: verdict.findings, outsideTokens: verdict.outsideTokens, evaluatedAt: now }).where(and(eq(trusts.orgId, orgId), eq(trusts.id, row.id)));
     const values = verdict.matches.map((m) => ({
       orgId,
       trustId: row.id,
-      jobId: jobId.get(`${m.repo}\n${m.path}\n${m.job.split("/")[0]}`) ?? null,
+      jobId: jobOf(m) ?? null,
       repo: m.repo,
       workflowPath: m.path,
       jobKey: m.job,
