@@ -182,14 +182,16 @@ export function TrustSourcesPanel({ orgSlug }: { orgSlug: string }) {
           </fieldset>
         </div>
         {kind === "upload" ? (
-          <label className="flex flex-col gap-1">
-            <span className="font-medium">Export (JSON, up to 16 MiB)</span>
-            <input name="file" type="file" required accept="application/json,.json" className="text-sm" />
-            <span className="text-xs text-slate-600">
+          <div className="flex flex-col gap-1">
+            <label className="flex flex-col gap-1">
+              <span className="font-medium">Export (JSON, up to 16 MiB)</span>
+              <input name="file" type="file" required accept="application/json,.json" aria-describedby="export-shapes" className="text-sm" />
+            </label>
+            <span id="export-shapes" className="text-xs text-slate-600">
               <code>aws iam get-account-authorization-details</code>, <code>gcloud iam workload-identity-pools providers list --format=json</code>,{" "}
               <code>az ad app federated-credential list</code> or <code>vault read -format=json auth/jwt/role/NAME</code>.
             </span>
-          </label>
+          </div>
         ) : (
           <div className="space-y-3">
             <div className="flex flex-wrap gap-4">
