@@ -4,10 +4,10 @@ import type { Db } from "@/lib/db/types";
 import { githubConnections, jobIdentities, jobs, jobSystems, repoFiles, repositories, trustMatches, trusts, variables, workflows } from "@/lib/db/schema";
 import { analyzeFiles, type RepoContext, type WorkflowModel } from "@/lib/analysis";
 import { evaluateTrusts, GITHUB_ISSUER, resolveSubject, type TrustOptions } from "@/lib/trust";
-import type { Trust, TrustEntry, TrustMatch } from "@/lib/trust/types";
+import type { Trust, TrustMatch } from "@/lib/trust/types";
 import { trustLabel } from "@/lib/trust/findings";
 import type { OidcSubTemplate } from "@/lib/github/facts";
-import { aggregateTrust } from "./aggregate";
+import { aggregateTrust, type TrustEntry } from "./aggregate";
 import { resolveUses, type JobReference } from "./uses";
 
 // The join of the organisation's trusts with its inventory: for every trust, which jobs can
@@ -145,7 +145,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   const { jobId, references } = await inventoryJobs(tx, orgId, repos);
   for (const repo of repos) {
     const entries = evaluateTrusts(documents, await workflowsOf(tx, orgId, repo), optionsOf(repo, issuer));
-    entries.forEach((e) => perTrust.get(e.id)?.push(e));
+    entries.forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: repo.fullName }));
   }
   // With no minting repository, the outsider checks still run, against an empty one of the org.
   if (repos.length === 0) {

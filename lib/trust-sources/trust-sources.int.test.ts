@@ -133,7 +133,7 @@ describe("an uploaded AWS export, evaluated against acme's jobs", () => {
 describe("bad input", () => {
   it.each([
     ["not JSON", { name: "roles.json", content: "{ nope" }, "roles.json: is not JSON"],
-    ["another provider's export", { name: "fic.json", content: JSON.stringify([{ issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/api:ref:refs/heads/main", audiences: ["api://AzureADTokenExchange"], name: "x", id: "1" }]) }, "fic.json: is a Azure export"],
+    ["another provider's export", { name: "fic.json", content: JSON.stringify([{ issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/api:ref:refs/heads/main", audiences: ["api://AzureADTokenExchange"], name: "x", id: "1" }]) }, "fic.json: is an Azure export"],
     ["an unknown shape", { name: "what.json", content: "{\"hello\": 1}" }, "what.json: expected"],
   ])("%s: 400 with the file named", async (_label, file, message) => {
     const r = await upload(`bad ${crypto.randomUUID()}`, file);

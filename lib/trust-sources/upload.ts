@@ -6,6 +6,7 @@ import type { TrustSourceRead } from "@/lib/cloud/types";
 // naming the file and the field, and refused when it is another provider's. Pure.
 
 const PROVIDER_LABEL: Record<Provider, string> = { aws: "AWS", gcp: "Google Cloud", azure: "Azure", vault: "Vault" };
+const A: Record<Provider, string> = { aws: "an AWS", gcp: "a Google Cloud", azure: "an Azure", vault: "a Vault" };
 
 export type UploadRead = { ok: true; read: TrustSourceRead } | { ok: false; message: string };
 
@@ -14,7 +15,7 @@ export function readUpload(provider: Provider, file: { name: string; content: st
   if (loaded.errors.length > 0) return { ok: false, message: loaded.errors.map((e) => `${e.path}: ${e.message}`).join("; ") };
   const other = loaded.trusts.find((t) => t.provider !== provider);
   if (other) {
-    return { ok: false, message: `${file.name}: is a ${PROVIDER_LABEL[other.provider]} export, but this source is ${PROVIDER_LABEL[provider]}: upload it to a ${PROVIDER_LABEL[other.provider]} source.` };
+    return { ok: false, message: `${file.name}: is ${A[other.provider]} export, but this source is ${PROVIDER_LABEL[provider]}: upload it to ${A[other.provider]} source.` };
   }
   const warnings = loaded.trusts.length === 0 ? [`${file.name}: no trust in it accepts GitHub Actions tokens (roles trusting other services are not shown).`] : [];
   return { ok: true, read: { trusts: loaded.trusts, details: {}, warnings } };
