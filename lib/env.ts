@@ -134,8 +134,6 @@ const EnvSchema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string().trim().min(16, { message: "must be the AWS secret access key of AWS_ACCESS_KEY_ID" }).optional(),
   AWS_SESSION_TOKEN: z.string().trim().min(1).optional(),
   GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1, { message: "must be the path of a service-account key JSON file" }).optional(),
-  AZURE_TENANT_ID: z.string().trim().min(1).optional(),
-  AZURE_CLIENT_ID: z.string().trim().min(1).optional(),
   AZURE_CLIENT_SECRET: z.string().min(1).optional(),
   VAULT_TOKEN: z.string().min(1).optional(),
   SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),

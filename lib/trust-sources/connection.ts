@@ -51,20 +51,6 @@ export function sealCredentials(c: Credentials): string {
   return seal(CREDENTIALS_PURPOSE, JSON.stringify(c));
 }
 
-/** A hint the screens may show: which credential it is, never the secret (AKIA…WXYZ, a client e-mail). */
-export function credentialsHint(provider: TrustProvider, c: Credentials): string {
-  switch (provider) {
-    case "aws":
-      return `access key ${c.accessKeyId!.slice(0, 4)}…${c.accessKeyId!.slice(-4)}`;
-    case "gcp":
-      return `service account ${(JSON.parse(c.serviceAccountKey!) as { client_email?: string }).client_email ?? "(no client_email)"}`;
-    case "azure":
-      return "client secret";
-    case "vault":
-      return "token";
-  }
-}
-
 function fromEnvironment(provider: TrustProvider, env: Env): { ok: true; c: Credentials } | { ok: false; message: string } {
   const missing = (name: string) => ({ ok: false as const, message: `Credentials come from the environment, but ${name} is not set on the server: set it and read again, or store credentials with the source.` });
   switch (provider) {

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { githubConnections, jobIdentities, jobs, jobSystems, repoFiles, repositories, trustMatches, trusts, variables, workflows } from "@/lib/db/schema";
 import { analyzeFiles, type RepoContext, type WorkflowModel } from "@/lib/analysis";
-import { evaluateTrusts, GITHUB_ISSUER, resolveSubject, type TrustOptions } from "@/lib/trust";
+import { evaluateTrusts, GITHUB_ISSUER, matchingTrustIds, resolveSubject, type TrustOptions } from "@/lib/trust";
 import type { Trust, TrustMatch } from "@/lib/trust/types";
 import { trustLabel } from "@/lib/trust/findings";
 import type { OidcSubTemplate } from "@/lib/github/facts";
@@ -143,9 +143,22 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   const documents: Trust[] = rows.map((r) => r.document);
   const perTrust = new Map<string, TrustEntry[]>(documents.map((d) => [d.id, []]));
   const { jobId, references } = await inventoryJobs(tx, orgId, repos);
+  // The full evaluation (outsider tokens, synthetic runs, findings) costs about a millisecond per
+  // trust and repository: it runs only for the trusts some job of the repository matches; a trust
+  // no job anywhere matches is evaluated once, against the first repository, for its findings.
+  let first: { repo: CandidateRepo; workflows: WorkflowModel[] } | null = null;
   for (const repo of repos) {
-    const entries = evaluateTrusts(documents, await workflowsOf(tx, orgId, repo), optionsOf(repo, issuer));
+    const workflows = await workflowsOf(tx, orgId, repo);
+    first ??= { repo, workflows };
+    const options = optionsOf(repo, issuer);
+    const matching = matchingTrustIds(documents, workflows, options);
+    if (matching.size === 0) continue;
+    const entries = evaluateTrusts(documents.filter((d) => matching.has(d.id)), workflows, options);
     entries.forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: repo.fullName }));
+  }
+  const unmatched = documents.filter((d) => perTrust.get(d.id)?.length === 0);
+  if (first && unmatched.length > 0) {
+    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
   }
   // With no minting repository, the outsider checks still run, against an empty one of the org.
   if (repos.length === 0) {

@@ -64,4 +64,3 @@ export const TrustSourceRefSchema = z.object({ orgSlug, sourceId: z.uuid({ messa
 export const ReadTrustSourceSchema = TrustSourceRefSchema.extend({ file: UploadFileSchema.optional() });
 export const ListTrustsSchema = z.object({ orgSlug });
 export const TrustRefSchema = z.object({ orgSlug, trustId: z.uuid({ message: "must be a trust id" }) });
-export const IdentityTrustsSchema = z.object({ orgSlug });

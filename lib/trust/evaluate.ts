@@ -118,6 +118,18 @@ export function evaluateTrusts(trusts: Trust[], workflows: WorkflowModel[], opti
   });
 }
 
+/**
+ * The ids of the trusts some analysed job can get a token for (`yes` or `possibly`): the cheap
+ * part of evaluateTrusts (no outsider tokens, no synthetic runs, no findings), for a caller that
+ * evaluates many repositories and runs the full evaluation only where a trust matches.
+ */
+export function matchingTrustIds(trusts: Trust[], workflows: WorkflowModel[], options: TrustOptions): Set<string> {
+  const settings: TokenSettings = { repo: tokenRepo(options.repo), subject: options.subject, issuer: options.issuer, defaultBranch: options.defaultBranch };
+  const ctx: MatchContext = { issuer: options.issuer, aws: { knownKeys: new Set(options.awsKnownKeys ?? []) }, audienceOwner: lit(options.repo.owner) };
+  const jobs = jobTokens(workflows, settings);
+  return new Set(trusts.filter((trust) => jobs.some((j) => evaluateJob(trust, j, ctx).decision !== "no")).map((t) => t.id));
+}
+
 export function trustReport(trusts: TrustEntry[], errors: TrustError[]): TrustReport {
   return { schemaVersion: TRUST_SCHEMA_VERSION, trusts, errors };
 }
