@@ -37,7 +37,7 @@ describe("gatehouse trust --format json", () => {
     expect(report.errors).toEqual([]);
     for (const t of report.trusts) {
       expect(Object.keys(t)).toEqual(["id", "provider", "name", "matches", "outsideTokens", "findings"]);
-      for (const m of t.matches as Record<string, unknown>[]) expect(Object.keys(m)).toEqual(["repo", "path", "job", "sub", "decision"]);
+      for (const m of t.matches as Record<string, unknown>[]) expect(Object.keys(m)).toEqual(["repo", "path", "job", "sub", "decision", "uses"]);
       for (const f of t.findings as Record<string, unknown>[]) expect(Object.keys(f)).toEqual(["rule", "severity", "message"]);
     }
     const byName = Object.fromEntries(report.trusts.map((t) => [t.name, t]));

@@ -128,6 +128,14 @@ const EnvSchema = z.object({
   GATEHOUSE_GITHUB_TOKEN: z.string().trim().min(20, { message: "must be a GitHub fine-grained or classic token" }).optional(),
   /** Incident mode: how long a cancelled run may keep running before Gatehouse force-cancels it. */
   INCIDENT_FORCE_CANCEL_SECONDS: z.coerce.number({ message: "must be a number of seconds (GitHub's guidance: about 30)" }).min(0.1).max(600).default(30),
+  // Cloud trust sources whose credentials come "from the environment" (lib/trust-sources/connection.ts):
+  // each provider's standard variables, read only when such a source is read.
+  AWS_ACCESS_KEY_ID: z.string().trim().min(16, { message: "must be an AWS access key id (AKIA… or ASIA…)" }).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().trim().min(16, { message: "must be the AWS secret access key of AWS_ACCESS_KEY_ID" }).optional(),
+  AWS_SESSION_TOKEN: z.string().trim().min(1).optional(),
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1, { message: "must be the path of a service-account key JSON file" }).optional(),
+  AZURE_CLIENT_SECRET: z.string().min(1).optional(),
+  VAULT_TOKEN: z.string().min(1).optional(),
   SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),
   /** How often the exception-expiry job runs: findings regress within this many minutes of an exception's expiry. */
   EXCEPTION_EXPIRY_MINUTES: z.coerce.number({ message: "must be a number of minutes from 1 to 60" }).int().min(1, { message: "must be at least 1 minute" }).max(60, { message: "must be at most 60 minutes" }).default(5),

@@ -21,6 +21,7 @@ describe("ROLE_GRANTS", () => {
           "connection.manage",
           "exception.grant",
           "report.manage",
+          "trust.manage",
           "incident.override",
         ],
         "responder": [

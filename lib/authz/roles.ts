@@ -18,6 +18,8 @@ const ADMIN = [
   "exception.grant",
   // Where the weekly report is sent (a webhook URL, a secret) and when.
   "report.manage",
+  // Cloud trust sources (lib/trust-sources): add an export or an API connection (credentials), read, remove.
+  "trust.manage",
   // Re-enabling a workflow before a sync shows its cause gone, with a written reason.
   "incident.override",
 ] as const;

@@ -15,14 +15,22 @@ import { logger } from "@/lib/logger";
 import { verifyRotations } from "@/lib/incidents/verify-rotations";
 import { recordDrift } from "@/lib/incidents/record-drift";
 import { recordBreadthPoint } from "@/lib/findings/breadth-trend";
+import { runWhere } from "@/lib/inventory/sync-run-state";
+import { syncOrgTrusts } from "@/lib/trust-sources/sync-trusts";
 
 /**
  * What follows every ended sync run, however it ran (a job, or the demo's start-up sync): the
- * over-broad credentials it left become its point of the trend. Never throws: a sync that
- * ended stays ended.
+ * over-broad credentials it left become its point of the trend, and API trust sources are
+ * re-read and every cloud trust evaluated against the new inventory. Called after every plan
+ * and batch; does nothing until the run has ended. Two batches ending together may both get
+ * here: the point is written once, the trust evaluation is idempotent and serialised. Never
+ * throws: a sync that ended stays ended.
  */
 export async function afterRunEnds(handle: DatabaseHandle, orgId: string, runId: string): Promise<void> {
+  const [run] = await handle.db.select({ status: syncRuns.status }).from(syncRuns).where(runWhere(orgId, runId));
+  if (!run || run.status === "queued" || run.status === "running") return;
   await recordBreadthPoint(handle.db, orgId, runId).catch((err: unknown) => logger.error("could not record the over-broad credentials after a sync", { runId, error: err }));
+  await syncOrgTrusts(handle, orgId, `sync ${runId}`).catch((err: unknown) => logger.error("could not evaluate cloud trusts after a sync", { runId, error: err }));
 }
 
 export interface SyncJob {
@@ -93,6 +101,6 @@ export async function executeBatchJob(handle: DatabaseHandle, ref: BatchRef): Pr
   await verifyRotations(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not verify incident rotations after a sync batch", { runId: ref.runId, error: err }));
   // Open incidents whose target this batch's workflows now reach: the drift is on their timeline once.
   await recordDrift(handle, ref.orgId, ref.runId).catch((err: unknown) => logger.error("could not record incident scope drift after a sync batch", { runId: ref.runId, error: err }));
-  // The batch that ended the run (or any after it) writes the run's point once.
+  // The batch that ended the run (or any after it): the trend's point, the cloud trusts.
   await afterRunEnds(handle, ref.orgId, ref.runId);
 }

@@ -62,6 +62,11 @@ import { REPORT_WEBHOOK_USE_CASES, configureReportWebhook, removeReportWebhook, 
 import { configureReportWebhookRoute, removeReportWebhookRoute, reportWebhookRoute, testReportWebhookRoute } from "@/lib/findings/findings-routes";
 import { seal } from "@/lib/security/secret-box";
 import { WEBHOOK_PURPOSE } from "@/lib/findings/report-delivery";
+import { readFileSync } from "node:fs";
+import { TRUST_SOURCE_USE_CASES, createTrustSource, readTrustSource, removeTrustSource } from "@/lib/trust-sources/trust-sources-service";
+import { createTrustSourceRoute, listTrustSourcesRoute, listTrustsRoute, readTrustSourceRoute, removeTrustSourceRoute, trustDetailRoute } from "@/lib/trust-sources/trust-sources-routes";
+import { trusts, trustSources } from "@/lib/db/schema";
+import { loadPolicy, GITHUB_ISSUER } from "@/lib/trust";
 
 // Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
 process.env.GATEHOUSE_GITHUB_TOKEN = "ghp_test_token_for_the_authorisation_matrix";
@@ -188,6 +193,22 @@ async function webhookFor(target: TestOrg) {
     .onConflictDoNothing();
 }
 
+const AWS_EXPORT = readFileSync(new URL("../trust-sources/testdata/acme-aws-authorization-details.json", import.meta.url), "utf8");
+
+/** An upload trust source of `target` with its export stored and one trust, set directly as an admin's upload would leave it. */
+async function trustSourceOf(target: TestOrg): Promise<{ sourceId: string; trustId: string }> {
+  const [source] = await handle.db
+    .insert(trustSources)
+    .values({ orgId: target.id, provider: "aws", name: `matrix ${crypto.randomUUID()}`, kind: "upload", exportName: "aws.json", exportText: AWS_EXPORT, status: "ok", createdBy: target.users.admin.email })
+    .returning({ id: trustSources.id });
+  const trust = loadPolicy({ path: "aws.json", content: AWS_EXPORT }, GITHUB_ISSUER).trusts[0]!;
+  const [row] = await handle.db
+    .insert(trusts)
+    .values({ orgId: target.id, sourceId: source!.id, provider: "aws", externalId: trust.id, name: trust.name, document: trust, readAt: new Date() })
+    .returning({ id: trusts.id });
+  return { sourceId: source!.id, trustId: row!.id };
+}
+
 afterAll(async () => {
   receiver.closeAllConnections();
   await new Promise((resolve) => receiver.close(resolve));
@@ -248,6 +269,8 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
     await webhookFor(target);
     return { orgSlug: target.slug };
   }
+  if (useCase === createTrustSource) return { orgSlug: target.slug, name: `matrix ${crypto.randomUUID()}`, provider: "aws", kind: "upload", file: { name: "aws.json", content: AWS_EXPORT } };
+  if (useCase === readTrustSource || useCase === removeTrustSource) return { orgSlug: target.slug, sourceId: (await trustSourceOf(target)).sourceId };
   if (CONNECTION_USE_CASES.includes(useCase)) {
     await ensureConnectedIdle(target);
     return { orgSlug: target.slug };
@@ -287,7 +310,7 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES, ...REPORT_WEBHOOK_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES, ...REPORT_WEBHOOK_USE_CASES, ...TRUST_SOURCE_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
@@ -326,6 +349,8 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES,
       findings: await handle.db.select().from(findings).where(eq(findings.orgId, org.id)),
       exceptions: await handle.db.select().from(findingExceptions).where(eq(findingExceptions.orgId, org.id)),
       reviews: await handle.db.select().from(findingReviews).where(eq(findingReviews.orgId, org.id)),
+      trustSources: await handle.db.select().from(trustSources).where(eq(trustSources.orgId, org.id)),
+      trusts: await handle.db.select().from(trusts).where(eq(trusts.orgId, org.id)),
     });
     const before = await state();
     const meta = testMeta();
@@ -611,6 +636,41 @@ const ROUTES: {
       await webhookFor(o);
       return { orgSlug: o.slug };
     },
+    okStatus: 200,
+  },
+  { name: "GET trust-sources", def: listTrustSourcesRoute as AnyRoute, method: "GET", permission: "trust.manage", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "POST trust-sources",
+    def: createTrustSourceRoute as AnyRoute,
+    method: "POST",
+    permission: "trust.manage",
+    params: async (o) => ({ orgSlug: o.slug }),
+    body: () => ({ name: `matrix route ${crypto.randomUUID()}`, provider: "aws", kind: "upload", file: { name: "aws.json", content: AWS_EXPORT } }),
+    okStatus: 201,
+  },
+  {
+    name: "POST trust-sources/{id}/read",
+    def: readTrustSourceRoute as AnyRoute,
+    method: "POST",
+    permission: "trust.manage",
+    params: async (o) => ({ orgSlug: o.slug, sourceId: (await trustSourceOf(o)).sourceId }),
+    okStatus: 200,
+  },
+  {
+    name: "DELETE trust-sources/{id}",
+    def: removeTrustSourceRoute as AnyRoute,
+    method: "DELETE",
+    permission: "trust.manage",
+    params: async (o) => ({ orgSlug: o.slug, sourceId: (await trustSourceOf(o)).sourceId }),
+    okStatus: 200,
+  },
+  { name: "GET trusts", def: listTrustsRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "GET trusts/{id}",
+    def: trustDetailRoute as AnyRoute,
+    method: "GET",
+    permission: "inventory.read",
+    params: async (o) => ({ orgSlug: o.slug, trustId: (await trustSourceOf(o)).trustId }),
     okStatus: 200,
   },
   {

@@ -47,7 +47,7 @@ function role(sub: string | null, name = "deploy", op = "StringLike"): Trust {
 describe("per trust: matches, tokens of other owners, findings", () => {
   it("a role trusted by environment: only the deploying job, no outsider, but by name", () => {
     const e = run(role("repo:acme/app:environment:production", "deploy", "StringEquals"));
-    expect(e.matches).toEqual([{ repo: "acme/app", path: ".github/workflows/deploy.yml", job: "deploy", sub: "repo:acme/app:environment:production", decision: "yes" }]);
+    expect(e.matches).toEqual([{ repo: "acme/app", path: ".github/workflows/deploy.yml", job: "deploy", sub: "repo:acme/app:environment:production", decision: "yes", uses: expect.any(String) }]);
     expect(e.outsideTokens).toBe("no");
     expect(rules(e)).toEqual(["trust-name-based"]);
   });

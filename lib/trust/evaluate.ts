@@ -114,11 +114,23 @@ export function evaluateTrusts(trusts: Trust[], workflows: WorkflowModel[], opti
       name: trust.name,
       matches: verdicts
         .filter((v) => v.decision !== "no")
-        .map((v) => ({ repo: repoName, path: v.job.path, job: v.job.job, sub: v.sub, decision: v.decision as "yes" | "possibly" })),
+        .map((v) => ({ repo: repoName, path: v.job.path, job: v.job.job, sub: v.sub, decision: v.decision as "yes" | "possibly", uses: jobReference(trust, v.job.model) })),
       outsideTokens: outsiders.outsideTokens,
       findings,
     };
   });
+}
+
+/**
+ * The ids of the trusts some analysed job can get a token for (`yes` or `possibly`): the cheap
+ * part of evaluateTrusts (no outsider tokens, no synthetic runs, no findings), for a caller that
+ * evaluates many repositories and runs the full evaluation only where a trust matches.
+ */
+export function matchingTrustIds(trusts: Trust[], workflows: WorkflowModel[], options: TrustOptions): Set<string> {
+  const settings: TokenSettings = { repo: tokenRepo(options.repo), subject: options.subject, issuer: options.issuer, defaultBranch: options.defaultBranch };
+  const ctx: MatchContext = { issuer: options.issuer, aws: { knownKeys: new Set(options.awsKnownKeys ?? []) }, audienceOwner: lit(options.repo.owner) };
+  const jobs = jobTokens(workflows, settings);
+  return new Set(trusts.filter((trust) => jobs.some((j) => evaluateJob(trust, j, ctx).decision !== "no")).map((t) => t.id));
 }
 
 export function trustReport(trusts: TrustEntry[], errors: TrustError[]): TrustReport {

@@ -1,7 +1,7 @@
 // lib/trust — which cloud trusts (AWS roles, Google Cloud providers, Entra federated
 // credentials, Vault JWT roles) accept which jobs' OIDC tokens. Pure: see README.md.
 
-export { evaluateTrusts, trustReport, GITHUB_ISSUER, isGhesIssuer } from "./evaluate";
+export { evaluateTrusts, matchingTrustIds, trustReport, GITHUB_ISSUER, isGhesIssuer, type TrustOptions } from "./evaluate";
 export { loadPolicy, DEFAULT_POLICY_MAX_BYTES } from "./load";
 export { resolveSubject, subTemplateSchema, type RepoIdentity } from "./subject";
 export { TRUST_RULES } from "./catalog";

@@ -77,6 +77,8 @@ export interface TrustMatch {
   job: string;
   sub: string;
   decision: "yes" | "possibly";
+  /** Does the job name this trust (role ARN or name, provider, Vault role)? `unknown`: by an expression, or an Entra credential (its export has no client id). */
+  uses: "yes" | "no" | "unknown";
 }
 
 export interface TrustFinding {

@@ -41,6 +41,7 @@ export default async function OrgLayout({ children, params }: { children: ReactN
             {can(actor, "inventory.read") ? <NavLink href={`${base}/workflows`}>Workflows</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/secrets`}>Secrets</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/systems`}>Systems</NavLink> : null}
+            {can(actor, "inventory.read") ? <NavLink href={`${base}/trusts`}>Cloud trust</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/owners`}>Owners</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/blast-radius`}>Blast radius</NavLink> : null}
             {can(actor, "inventory.read") ? <NavLink href={`${base}/repositories`}>Repositories</NavLink> : null}

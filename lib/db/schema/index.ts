@@ -6,3 +6,4 @@ export * from "./inventory";
 export * from "./findings";
 export * from "./owners";
 export * from "./incidents";
+export * from "./trust";

@@ -6,6 +6,7 @@ import { IdentityFiltersSchema, parseFilters, SECRET_FLAGS, SECRET_SCOPES, Secre
 import { SECRET_FLAG_LABELS, identityLabel } from "@/lib/inventory/credentials-labels";
 import { listSecrets } from "@/lib/inventory/secrets-repo";
 import { listIdentities, listIdentityKinds } from "@/lib/inventory/identities-repo";
+import { identityTrustLinks } from "@/lib/trust-sources/trust-sources-repo";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Field, fieldClass, FilterForm, Pagination, TabLinks } from "@/components/inventory/inventory-parts";
@@ -41,7 +42,7 @@ export default async function SecretsPage({ params, searchParams }: { params: Pr
 
   if (tab === "identities") {
     const { filters, ignored } = parseFilters(IdentityFiltersSchema, search);
-    const [page, kinds] = await Promise.all([listIdentities(db, actor.orgId, filters), listIdentityKinds(db, actor.orgId)]);
+    const [page, kinds, trustLinks] = await Promise.all([listIdentities(db, actor.orgId, filters), listIdentityKinds(db, actor.orgId), identityTrustLinks(db, actor.orgId)]);
     const href = (p: number) => `${base}${toSearch({ tab: "identities", q: filters.q, kind: filters.kind, auth: filters.auth, size: filters.size, page: p })}`;
     return (
       <>
@@ -75,6 +76,7 @@ export default async function SecretsPage({ params, searchParams }: { params: Pr
           <IdentitiesTable
             page={page}
             orgSlug={actor.orgSlug}
+            trustLinks={trustLinks}
             incidentHref={can(actor, "incident.run") ? (identifier) => `/orgs/${actor.orgSlug}/incidents?kind=identity&target=${encodeURIComponent(identifier)}` : undefined}
           />
           <Pagination total={page.total} page={page.page} size={page.size} hrefFor={href} noun="identities" />

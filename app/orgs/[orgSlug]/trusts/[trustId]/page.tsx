@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import Link from "next/link";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { z } from "zod";
+import { requirePagePermission } from "@/lib/orgs/page-context";
+import { getDatabase } from "@/lib/db";
+import { trustDetail } from "@/lib/trust-sources/trust-sources-repo";
+import { PageHeader } from "@/components/ui/page-header";
+import { TrustDetail } from "@/components/trust/trust-detail";
+import { trustKeys } from "@/components/trust/queries";
+
+export const metadata: Metadata = { title: "Cloud trust" };
+
+export default async function TrustPage({ params }: { params: Promise<{ orgSlug: string; trustId: string }> }) {
+  const { orgSlug, trustId } = await params;
+  const { actor } = await requirePagePermission(orgSlug, "inventory.read");
+  if (!z.uuid().safeParse(trustId).success) notFound();
+  const { db } = await getDatabase();
+  const trust = await trustDetail(db, actor.orgId, trustId);
+  if (!trust) notFound();
+  const qc = new QueryClient();
+  qc.setQueryData(trustKeys.detail(actor.orgSlug, trustId), trust);
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href={`/orgs/${actor.orgSlug}/trusts`} className="text-blue-800 underline">
+          ← Cloud trust
+        </Link>
+      </p>
+      <PageHeader title={trust.name} description={`${trust.externalId} — which jobs can present a token this trust accepts, and what to narrow.`} />
+      <HydrationBoundary state={dehydrate(qc)}>
+        <TrustDetail orgSlug={actor.orgSlug} trustId={trustId} />
+      </HydrationBoundary>
+    </>
+  );
+}

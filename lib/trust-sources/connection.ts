@@ -1,0 +1,122 @@
+import "server-only";
+import { readFileSync } from "node:fs";
+import type { Env } from "@/lib/env";
+import { open, seal } from "@/lib/security/secret-box";
+import type { TrustConnectionSettings, TrustProvider } from "@/lib/db/schema/trust";
+import type { TrustConnections } from "./readers";
+import type { z } from "zod";
+import type { CredentialsSchema } from "./trust-sources-schema";
+
+// An API source's connection: its non-secret settings plus its credentials — sealed in the
+// database, or the provider's standard environment variables (read through lib/env.ts). The
+// credentials are opened only here, just before a read, and never leave the reader call.
+
+export const CREDENTIALS_PURPOSE = "trust-source-credentials";
+type Credentials = z.infer<typeof CredentialsSchema>;
+
+export type ConnectionResult<P extends TrustProvider> = { ok: true; conn: TrustConnections[P] } | { ok: false; message: string };
+
+/** What a provider needs besides its credentials, as sentences naming the setting. */
+export function missingSettings(provider: TrustProvider, s: TrustConnectionSettings): string[] {
+  const need: Record<TrustProvider, (keyof TrustConnectionSettings)[]> = {
+    aws: ["region"],
+    gcp: ["projectId"],
+    azure: ["tenantId", "clientId"],
+    vault: ["address", "mount"],
+  };
+  return need[provider].filter((k) => !s[k]).map((k) => `settings.${k} is required for ${provider}`);
+}
+
+/** The stored credentials a provider needs, as sentences naming the field. */
+export function missingCredentials(provider: TrustProvider, c: Credentials): string[] {
+  const need: Record<TrustProvider, (keyof Credentials)[]> = {
+    aws: ["accessKeyId", "secretAccessKey"],
+    gcp: ["serviceAccountKey"],
+    azure: ["clientSecret"],
+    vault: ["token"],
+  };
+  const out = need[provider].filter((k) => !c[k]).map((k) => `credentials.${k} is required for ${provider}`);
+  if (provider === "gcp" && c.serviceAccountKey) {
+    try {
+      const key = JSON.parse(c.serviceAccountKey) as { type?: unknown };
+      if (key.type !== "service_account") out.push("credentials.serviceAccountKey is not a service-account key (its type must be service_account)");
+    } catch {
+      out.push("credentials.serviceAccountKey is not JSON: paste the key file's whole text");
+    }
+  }
+  return out;
+}
+
+export function sealCredentials(c: Credentials): string {
+  return seal(CREDENTIALS_PURPOSE, JSON.stringify(c));
+}
+
+function fromEnvironment(provider: TrustProvider, env: Env): { ok: true; c: Credentials } | { ok: false; message: string } {
+  const missing = (name: string) => ({ ok: false as const, message: `Credentials come from the environment, but ${name} is not set on the server: set it and read again, or store credentials with the source.` });
+  switch (provider) {
+    case "aws":
+      // Unset keys: the SDK's default chain (instance role, web identity) takes over — null credentials.
+      return { ok: true, c: env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN } : {} };
+    case "gcp": {
+      if (!env.GOOGLE_APPLICATION_CREDENTIALS) return { ok: true, c: {} };
+      try {
+        return { ok: true, c: { serviceAccountKey: readFileSync(env.GOOGLE_APPLICATION_CREDENTIALS, "utf8") } };
+      } catch (err) {
+        return { ok: false, message: `GOOGLE_APPLICATION_CREDENTIALS names a file the server cannot read (${(err as NodeJS.ErrnoException).code ?? "error"}): fix the path or its permissions, then read again.` };
+      }
+    }
+    case "azure":
+      return env.AZURE_CLIENT_SECRET ? { ok: true, c: { clientSecret: env.AZURE_CLIENT_SECRET } } : missing("AZURE_CLIENT_SECRET");
+    case "vault":
+      return env.VAULT_TOKEN ? { ok: true, c: { token: env.VAULT_TOKEN } } : missing("VAULT_TOKEN");
+  }
+}
+
+/** The reader's connection for a source row, or why there is none (a sentence saying what to do). */
+export function connectionOf<P extends TrustProvider>(
+  provider: P,
+  source: { settings: TrustConnectionSettings; credentialsSealed: string | null; credentialsFrom: "stored" | "environment" | "none" },
+  env: Env,
+): ConnectionResult<P> {
+  let creds: Credentials;
+  if (source.credentialsFrom === "environment") {
+    const r = fromEnvironment(provider, env);
+    if (!r.ok) return r;
+    creds = r.c;
+  } else if (source.credentialsSealed) {
+    try {
+      creds = JSON.parse(open(CREDENTIALS_PURPOSE, source.credentialsSealed)) as Credentials;
+    } catch {
+      return { ok: false, message: "The stored credentials can no longer be opened (AUTH_SECRET changed since they were saved): remove this source and add it again with its credentials." };
+    }
+  } else creds = {};
+  const s = source.settings;
+  const missing = missingSettings(provider, s);
+  if (missing.length > 0) return { ok: false, message: `${missing.join("; ")}: remove this source and add it again with them.` };
+  const conn = (() => {
+    switch (provider) {
+      case "aws":
+        return {
+          region: s.region!,
+          ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+          ...(s.roleArn ? { roleArn: s.roleArn } : {}),
+          credentials: creds.accessKeyId && creds.secretAccessKey ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, ...(creds.sessionToken ? { sessionToken: creds.sessionToken } : {}) } : null,
+        };
+      case "gcp":
+        return { projectId: s.projectId!, ...(s.endpoint ? { endpoint: s.endpoint } : {}), ...(s.tokenUrl ? { tokenUrl: s.tokenUrl } : {}), credentials: creds.serviceAccountKey ? (JSON.parse(creds.serviceAccountKey) as object) : null };
+      case "azure":
+        return {
+          tenantId: s.tenantId!,
+          clientId: s.clientId!,
+          clientSecret: creds.clientSecret ?? "",
+          ...(s.subscriptionId ? { subscriptionId: s.subscriptionId } : {}),
+          ...(s.loginEndpoint ? { loginEndpoint: s.loginEndpoint } : {}),
+          ...(s.graphEndpoint ? { graphEndpoint: s.graphEndpoint } : {}),
+          ...(s.armEndpoint ? { armEndpoint: s.armEndpoint } : {}),
+        };
+      case "vault":
+        return { address: s.address!, token: creds.token ?? "", mount: s.mount!, ...(s.namespace ? { namespace: s.namespace } : {}) };
+    }
+  })();
+  return { ok: true, conn: conn as TrustConnections[P] };
+}
