@@ -136,6 +136,16 @@ const EnvSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1, { message: "must be the path of a service-account key JSON file" }).optional(),
   AZURE_CLIENT_SECRET: z.string().min(1).optional(),
   VAULT_TOKEN: z.string().min(1).optional(),
+  // Where those environment credentials may be sent: the operator's choice, never a source's
+  // setting (an admin could otherwise point a source at a server of theirs and receive the
+  // server's Vault token or Azure client secret). Unset: the provider's public endpoint.
+  AWS_ENDPOINT_URL_IAM: optionalUrl("https://iam.amazonaws.com (an IAM endpoint; for the simulator http://127.0.0.1:PORT)"),
+  GCP_IAM_ENDPOINT: optionalUrl("https://iam.googleapis.com"),
+  GCP_TOKEN_URL: optionalUrl("https://oauth2.googleapis.com/token"),
+  AZURE_LOGIN_ENDPOINT: optionalUrl("https://login.microsoftonline.com"),
+  AZURE_GRAPH_ENDPOINT: optionalUrl("https://graph.microsoft.com"),
+  AZURE_ARM_ENDPOINT: optionalUrl("https://management.azure.com"),
+  VAULT_ADDR: optionalUrl("https://vault.example.com:8200"),
   SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),
   /** How often the exception-expiry job runs: findings regress within this many minutes of an exception's expiry. */
   EXCEPTION_EXPIRY_MINUTES: z.coerce.number({ message: "must be a number of minutes from 1 to 60" }).int().min(1, { message: "must be at least 1 minute" }).max(60, { message: "must be at most 60 minutes" }).default(5),

@@ -16,13 +16,39 @@ type Credentials = z.infer<typeof CredentialsSchema>;
 
 export type ConnectionResult<P extends TrustProvider> = { ok: true; conn: TrustConnections[P] } | { ok: false; message: string };
 
+/** Settings that say where credentials are sent. */
+const ENDPOINT_SETTINGS = ["endpoint", "tokenUrl", "loginEndpoint", "graphEndpoint", "armEndpoint", "address"] as const;
+
+/** The operator's endpoints (lib/env.ts) for credentials that come from the environment. */
+function environmentEndpoints(provider: TrustProvider, env: Env): Pick<TrustConnectionSettings, (typeof ENDPOINT_SETTINGS)[number]> {
+  return {
+    endpoint: provider === "aws" ? env.AWS_ENDPOINT_URL_IAM : provider === "gcp" ? env.GCP_IAM_ENDPOINT : undefined,
+    tokenUrl: env.GCP_TOKEN_URL,
+    loginEndpoint: env.AZURE_LOGIN_ENDPOINT,
+    graphEndpoint: env.AZURE_GRAPH_ENDPOINT,
+    armEndpoint: env.AZURE_ARM_ENDPOINT,
+    address: env.VAULT_ADDR,
+  };
+}
+
+/**
+ * Invariant: credentials from the environment go only where the environment says. A source
+ * using them may not name an endpoint or address of its own — whoever can edit sources could
+ * otherwise send the server's Vault token or Azure client secret to a host of theirs.
+ */
+export function environmentEndpointProblems(provider: TrustProvider, s: TrustConnectionSettings): string[] {
+  const hint: Record<TrustProvider, string> = { aws: "AWS_ENDPOINT_URL_IAM", gcp: "GCP_IAM_ENDPOINT / GCP_TOKEN_URL", azure: "AZURE_LOGIN_ENDPOINT / AZURE_GRAPH_ENDPOINT / AZURE_ARM_ENDPOINT", vault: "VAULT_ADDR" };
+  return ENDPOINT_SETTINGS.filter((k) => s[k]).map((k) => `settings.${k} cannot be set when the credentials come from the environment: the server's credentials go only to the endpoints its operator sets (${hint[provider]}); leave it empty, or store credentials with the source`);
+}
+
 /** What a provider needs besides its credentials, as sentences naming the setting. */
-export function missingSettings(provider: TrustProvider, s: TrustConnectionSettings): string[] {
+export function missingSettings(provider: TrustProvider, s: TrustConnectionSettings, fromEnvironment = false): string[] {
   const need: Record<TrustProvider, (keyof TrustConnectionSettings)[]> = {
     aws: ["region"],
     gcp: ["projectId"],
     azure: ["tenantId", "clientId"],
-    vault: ["address", "mount"],
+    // From the environment, Vault's address is VAULT_ADDR (checked when the source is read).
+    vault: fromEnvironment ? ["mount"] : ["address", "mount"],
   };
   return need[provider].filter((k) => !s[k]).map((k) => `settings.${k} is required for ${provider}`);
 }
@@ -90,8 +116,11 @@ export function connectionOf<P extends TrustProvider>(
       return { ok: false, message: "The stored credentials can no longer be opened (AUTH_SECRET changed since they were saved): remove this source and add it again with its credentials." };
     }
   } else creds = {};
-  const s = source.settings;
-  const missing = missingSettings(provider, s);
+  const fromEnv = source.credentialsFrom === "environment";
+  // Environment credentials: the operator's endpoints only, whatever a row says (see environmentEndpointProblems).
+  const s: TrustConnectionSettings = fromEnv ? { ...source.settings, ...environmentEndpoints(provider, env) } : source.settings;
+  if (fromEnv && provider === "vault" && !s.address) return { ok: false, message: "Credentials come from the environment, but VAULT_ADDR is not set on the server: set it to Vault's address and read again." };
+  const missing = missingSettings(provider, s, fromEnv);
   if (missing.length > 0) return { ok: false, message: `${missing.join("; ")}: remove this source and add it again with them.` };
   const conn = (() => {
     switch (provider) {

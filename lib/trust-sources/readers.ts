@@ -1,12 +1,14 @@
 import "server-only";
 import type { Provider } from "@/lib/trust/types";
 import type { TrustSourceRead } from "@/lib/cloud/types";
+import { readAws } from "@/lib/cloud/aws/read";
+import { readGcp } from "@/lib/cloud/gcp/read";
+import { readAzure } from "@/lib/cloud/azure/read";
+import { readVault } from "@/lib/cloud/vault/read";
 
-// The one place an API trust source finds its cloud's reader (lib/cloud/<provider>/read.ts).
-// The readers are handed in, not imported here, so this domain builds and tests without them:
-// the server registers the real ones at start (see README.md, "Wiring the readers"); a test
-// registers a function of its own. A provider with no reader registered is skipped on sync and
-// refused, with a sentence, on "Read now".
+// The one place an API trust source finds its cloud's reader: lib/cloud/<provider>/read.ts, the
+// same in every process (web server, job process, worker) with no start-up step to forget. A
+// test may install a function of its own for a provider (registerTrustReader); nothing else does.
 
 export interface AwsConnection {
   region: string;
@@ -49,12 +51,19 @@ export type TrustReaders = { [P in Provider]?: TrustReader<P> };
 
 const registered: TrustReaders = {};
 
-/** Installs the reader of `provider` (the last registration wins). */
+const READERS: { [P in Provider]: TrustReader<P> } = {
+  aws: (conn) => readAws(conn),
+  gcp: (conn) => readGcp(conn),
+  azure: (conn) => readAzure(conn),
+  vault: (conn) => readVault(conn),
+};
+
+/** Tests: replaces the reader of `provider` in this process (the last registration wins). */
 export function registerTrustReader<P extends Provider>(provider: P, reader: TrustReader<P>): void {
   (registered as Record<Provider, unknown>)[provider] = reader;
 }
 
-/** The reader of `provider`, or null when none is installed in this process. */
+/** The reader of `provider` (null is kept for a provider without one, which none is today). */
 export function trustReaderFor<P extends Provider>(provider: P): TrustReader<P> | null {
-  return (registered[provider] as TrustReader<P> | undefined) ?? null;
+  return (registered[provider] as TrustReader<P> | undefined) ?? (READERS[provider] as TrustReader<P>);
 }

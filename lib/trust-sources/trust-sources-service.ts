@@ -10,7 +10,7 @@ import type { TrustSourceRead as ReadResult } from "@/lib/cloud/types";
 import { CreateTrustSourceSchema, ReadTrustSourceSchema, TrustSourceRefSchema } from "./trust-sources-schema";
 import { TrustSourceCreated, TrustSourceRead, TrustSourceRemoved } from "./trust-sources-audit";
 import { applyRead, sourceDto, sourceOf, trustCountOf, type SourceRow } from "./trust-sources-repo";
-import { missingCredentials, missingSettings, sealCredentials } from "./connection";
+import { environmentEndpointProblems, missingCredentials, missingSettings, sealCredentials } from "./connection";
 import { readUpload } from "./upload";
 import { evaluateOrgTrusts } from "./evaluate-org";
 import { readApiSource } from "./sync-trusts";
@@ -27,9 +27,10 @@ function invalid(field: string, message: string): AppError {
 }
 
 function checkApiInput(input: CreateInput): void {
-  const settings = missingSettings(input.provider, input.settings);
-  if (settings.length > 0) throw invalid(settings[0]!.split(" ")[0]!, settings[0]!.split(" ").slice(1).join(" "));
   if (!input.credentialsFrom) throw invalid("credentialsFrom", "choose stored (enter the credentials now) or environment (the server's standard variables)");
+  const fromEnv = input.credentialsFrom === "environment";
+  const settings = [...missingSettings(input.provider, input.settings, fromEnv), ...(fromEnv ? environmentEndpointProblems(input.provider, input.settings) : [])];
+  if (settings.length > 0) throw invalid(settings[0]!.split(" ")[0]!, settings[0]!.split(" ").slice(1).join(" "));
   if (input.credentialsFrom === "stored") {
     const creds = missingCredentials(input.provider, input.credentials ?? {});
     if (creds.length > 0) throw invalid(creds[0]!.split(" ")[0]!, creds[0]!.split(" ").slice(1).join(" "));
