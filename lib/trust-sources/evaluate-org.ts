@@ -3,7 +3,7 @@ import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { githubConnections, jobIdentities, jobs, jobSystems, repoFiles, repositories, trustMatches, trusts, variables, workflows } from "@/lib/db/schema";
 import { analyzeFiles, type RepoContext, type WorkflowModel } from "@/lib/analysis";
-import { evaluateTrusts, GITHUB_ISSUER, matchingTrustIds, resolveSubject, type TrustOptions } from "@/lib/trust";
+import { evaluateTrusts, GITHUB_ISSUER, matchingTrustIds, resolveSubject, type SubTemplate, type TrustOptions } from "@/lib/trust";
 import type { Trust, TrustMatch } from "@/lib/trust/types";
 import { trustLabel } from "@/lib/trust/findings";
 import type { OidcSubTemplate } from "@/lib/github/facts";
@@ -90,12 +90,30 @@ async function workflowsOf(db: Db, orgId: string, repo: CandidateRepo): Promise<
   return analyzeFiles(sources, await contextOf(db, orgId, repo)).workflows;
 }
 
+/**
+ * What GitHub said about the repository's subject, in lib/trust's terms. `sub_claim_prefix` is
+ * authoritative (it fixes the format and, immutable, the ids). An immutable-subject setting of
+ * `true` (the repository's, else its organisation's) means immutable; `false` is not passed on:
+ * repositories created or renamed since 2026-07-15 use the immutable form whatever the flag says
+ * (cloud-trust.md §1.4, observed), so without the prefix both forms stay possible.
+ */
+function subjectTemplateOf(t: OidcSubTemplate | null): SubTemplate | null {
+  if (t === null) return null;
+  const immutable = t.useImmutableSubject ?? t.org?.useImmutableSubject;
+  return {
+    use_default: t.useDefault,
+    ...(t.useDefault ? {} : { include_claim_keys: t.includeClaimKeys }),
+    ...(t.subClaimPrefix !== undefined ? { sub_claim_prefix: t.subClaimPrefix } : {}),
+    ...(immutable === true ? { use_immutable_subject: true } : {}),
+  };
+}
+
 function optionsOf(repo: CandidateRepo, issuer: string): TrustOptions {
   const [owner = "", name = repo.name] = repo.fullName.split("/");
-  const identity = { owner, name, ownerId: null, repoId: String(repo.githubId) };
   const t = repo.oidcSubTemplate;
-  const template = t ? { use_default: t.useDefault, ...(t.useDefault ? {} : { include_claim_keys: t.includeClaimKeys }) } : null;
-  const resolved = resolveSubject(identity, template, issuer !== GITHUB_ISSUER);
+  const ownerId = t?.ownerId !== undefined ? String(t.ownerId) : null;
+  const identity = { owner, name, ownerId, repoId: String(repo.githubId) };
+  const resolved = resolveSubject(identity, subjectTemplateOf(t), issuer !== GITHUB_ISSUER);
   const subject = "error" in resolved ? { repo: identity, settings: { keys: null, formats: ["classic" as const, "immutable" as const] } } : resolved;
   return { repo: subject.repo, subject: subject.settings, issuer, defaultBranch: repo.defaultBranch };
 }
