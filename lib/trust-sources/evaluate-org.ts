@@ -108,14 +108,14 @@ function subjectTemplateOf(t: OidcSubTemplate | null): SubTemplate | null {
   };
 }
 
-function optionsOf(repo: CandidateRepo, issuer: string): TrustOptions {
+function optionsOf(repo: CandidateRepo, issuer: string, poolBindings: TrustOptions["poolBindings"]): TrustOptions {
   const [owner = "", name = repo.name] = repo.fullName.split("/");
   const t = repo.oidcSubTemplate;
   const ownerId = t?.ownerId !== undefined ? String(t.ownerId) : null;
   const identity = { owner, name, ownerId, repoId: String(repo.githubId) };
   const resolved = resolveSubject(identity, subjectTemplateOf(t), issuer !== GITHUB_ISSUER);
   const subject = "error" in resolved ? { repo: identity, settings: { keys: null, formats: ["classic" as const, "immutable" as const] } } : resolved;
-  return { repo: subject.repo, subject: subject.settings, issuer, defaultBranch: repo.defaultBranch };
+  return { repo: subject.repo, subject: subject.settings, issuer, defaultBranch: repo.defaultBranch, poolBindings };
 }
 
 /** The inventory's jobs of the repositories (by repository, path and job key) and their resolved OIDC references. */
@@ -151,7 +151,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   const started = performance.now();
   // One evaluation of an org at a time: a sync and a "Read now" cannot interleave their writes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`trust-evaluate:${orgId}`}))`);
-  const rows = await tx.select({ id: trusts.id, document: trusts.document }).from(trusts).where(eq(trusts.orgId, orgId));
+  const rows = await tx.select({ id: trusts.id, document: trusts.document, details: trusts.details }).from(trusts).where(eq(trusts.orgId, orgId));
   await tx.delete(trustMatches).where(eq(trustMatches.orgId, orgId));
   if (rows.length === 0) return { trusts: 0, matches: 0, repositories: 0, ms: Math.round(performance.now() - started) };
 
@@ -159,6 +159,9 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   const issuer = issuerOf(conn?.baseUrl);
   const repos = await candidateRepos(tx, orgId);
   const documents: Trust[] = rows.map((r) => r.document);
+  // A Google Cloud provider's pool grants (who its principals may impersonate), as its reader
+  // saw them: a disabled provider whose pool still grants some is a finding.
+  const poolBindings = Object.fromEntries(rows.filter((r) => r.document.provider === "gcp" && (r.details?.permissions.length ?? 0) > 0).map((r) => [r.document.id, r.details!.permissions]));
   const perTrust = new Map<string, TrustEntry[]>(documents.map((d) => [d.id, []]));
   const { jobId, references } = await inventoryJobs(tx, orgId, repos);
   // The full evaluation (outsider tokens, synthetic runs, findings) costs about a millisecond per
@@ -168,7 +171,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   for (const repo of repos) {
     const workflows = await workflowsOf(tx, orgId, repo);
     first ??= { repo, workflows };
-    const options = optionsOf(repo, issuer);
+    const options = optionsOf(repo, issuer, poolBindings);
     const matching = matchingTrustIds(documents, workflows, options);
     if (matching.size === 0) continue;
     const entries = evaluateTrusts(documents.filter((d) => matching.has(d.id)), workflows, options);
@@ -176,13 +179,13 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   }
   const unmatched = documents.filter((d) => perTrust.get(d.id)?.length === 0);
   if (first && unmatched.length > 0) {
-    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
+    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer, poolBindings)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
   }
   // With no minting repository, the outsider checks still run, against an empty one of the org.
   if (repos.length === 0) {
     const owner = conn?.login ?? "org";
     const none: CandidateRepo = { id: "", githubId: 0, fullName: `${owner}/-`, name: "-", visibility: "private", defaultBranch: "main", oidcSubTemplate: null };
-    evaluateTrusts(documents, [], optionsOf(none, issuer)).forEach((e) => perTrust.get(e.id)?.push(e));
+    evaluateTrusts(documents, [], optionsOf(none, issuer, poolBindings)).forEach((e) => perTrust.get(e.id)?.push(e));
   }
 
   const org = conn?.login ?? "the organisation";
