@@ -196,7 +196,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
     const jobOf = (m: TrustMatch) => jobId.get(`${m.repo}\n${m.path}\n${m.job.split("/")[0]}`);
     const entries = (perTrust.get(row.document.id) ?? []).map((e) => ({
       ...e,
-      matches: e.matches.map((m) => ({ ...m, uses: m.job.includes("/") ? m.uses : resolveUses(row.document, m, references.get(jobOf(m) ?? "")) })),
+      matches: e.matches.map((m) => ({ ...m, uses: m.job.includes("/") ? m.uses : resolveUses(row.document, m, references.get(jobOf(m) ?? ""), row.details?.clientId) })),
     }));
     const verdict = aggregateTrust(trustLabel(row.document), org, entries);
     matchCount += verdict.matches.length;
