@@ -1,6 +1,7 @@
 // Starts what the demo and the browser tests need: the dev OpenID Provider and the
 // Gatehouse server (`next start`) on the embedded database, seeded with the demo org.
-// Tooling: it builds the server's environment, so it writes process.env for the child only.
+// Tooling: it builds the server's environment, so it writes process.env for the child — and,
+// for the demo clouds' variables only, its own (its start-up sync reads the trust sources).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
