@@ -24,7 +24,7 @@ export type UserSubject = Pick<Actor, "user" | "orgSlug"> & { orgId: string | nu
  */
 export interface SystemActor {
   kind: "system";
-  process: "sync" | "scheduler";
+  process: "sync" | "scheduler" | "seed";
   orgId: string;
   orgSlug: string;
 }

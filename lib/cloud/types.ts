@@ -15,6 +15,8 @@ export interface TrustDetails {
   /** One line per permission source, e.g. `AdministratorAccess (managed)`, `s3:PutObject on arn:aws:s3:::site/*`, `roles/storage.admin on sa-deploy@…`. Empty when unreadable (then `permissionsNote` says why). */
   permissions: string[];
   permissionsNote: string | null;
+  /** Azure: the client id of the app registration or managed identity the credential signs in as (what `azure/login` names). */
+  clientId?: string;
 }
 
 export interface TrustSourceRead {

@@ -4,9 +4,24 @@
 
 export type Visibility = "all" | "private" | "selected";
 
+/**
+ * The OIDC subject template as GitHub answers `GET …/actions/oidc/customization/sub` (every
+ * field it documents; the organisation's answer has no `use_default`, so it reads as false).
+ * A repository's row also carries what applies to it from its organisation (`org`, `ownerId`):
+ * the organisation's keys and immutable-subject setting, and its numeric id, with which an
+ * immutable `sub` (`repo:OWNER@ID/REPO@ID`) is built.
+ */
 export interface OidcSubTemplate {
   useDefault: boolean;
   includeClaimKeys: string[];
+  /** Absent: GitHub did not say (the repository falls back to its organisation's setting). */
+  useImmutableSubject?: boolean;
+  /** The repository's current `sub` prefix (`repo:OWNER/REPO` or `repo:OWNER@ID/REPO@ID`): authoritative. */
+  subClaimPrefix?: string;
+  /** The organisation's template, as read by the same sync (repository rows only). */
+  org?: { includeClaimKeys: string[]; useImmutableSubject?: boolean };
+  /** The owner's GitHub id (repository rows only). */
+  ownerId?: number;
 }
 
 export interface OrgSecretFacts {
@@ -49,6 +64,8 @@ export interface TeamFacts {
 
 export interface OrgFacts {
   login: string;
+  /** The organisation's GitHub id (absent when its profile could not be read). */
+  githubId?: number;
   name: string | null;
   defaultWorkflowPermissions: "read" | "write" | null;
   canApprovePullRequestReviews: boolean | null;

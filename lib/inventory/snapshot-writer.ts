@@ -3,7 +3,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { jobActions, jobIdentities, jobSecrets, jobSystems, repositories, secrets } from "@/lib/db/schema";
 import type { AnalysisResult, JobModel } from "@/lib/analysis/types";
-import { isSkipped, type OrgFacts, type RepoFacts, type RepoSummary, type SkippablePart } from "@/lib/github/facts";
+import { isSkipped, type OidcSubTemplate, type OrgFacts, type RepoFacts, type RepoSummary, type SkippablePart } from "@/lib/github/facts";
 import { awsAccountOf, findingFingerprint, resolveIdentifier, resolveSecret, visibleToRepo, type VariableScope } from "./resolve";
 import { findingCountsByPath, splitUses, summarizeWorkflow } from "./workflow-summary";
 import { codeownersRules, repoOwner, workflowOwner } from "./owners";
@@ -50,7 +50,7 @@ export async function writeRepoSnapshot(db: Db, orgId: string, org: OrgFacts, sn
       ...(skipped("defaultWorkflowPermissions")
         ? {}
         : { defaultWorkflowPermissions: facts.defaultWorkflowPermissions, effectiveDefaultPermissions: facts.defaultWorkflowPermissions ?? org.defaultWorkflowPermissions }),
-      ...(skipped("oidcSubTemplate") ? {} : { oidcSubTemplate: facts.oidcSubTemplate }),
+      ...(skipped("oidcSubTemplate") ? {} : { oidcSubTemplate: withOrgTemplate(facts.oidcSubTemplate, org) }),
       customProperties: org.customProperties[facts.repo.githubId] ?? {},
       deployKeys: facts.deployKeys,
       ...(skipped("runners") ? {} : { runners: facts.runners.map((r) => ({ id: r.id, name: r.name, labels: r.labels, status: r.status })) }),
@@ -255,4 +255,19 @@ export async function markRepoStale(db: Db, orgId: string, repo: RepoSummary, re
     .insert(repositories)
     .values({ orgId, githubId: repo.githubId, name: repo.name, fullName: repo.fullName, visibility: repo.visibility, archived: repo.archived, fork: repo.fork, defaultBranch: repo.defaultBranch, staleReason: reason })
     .onConflictDoUpdate({ target: [repositories.orgId, repositories.githubId], set: { staleReason: reason } });
+}
+
+/**
+ * The repository's template with what applies to it from its organisation: the organisation's
+ * keys and immutable-subject setting (a repository's unset setting falls back to it) and the
+ * owner's id, so the trust evaluation can build an immutable `sub`. Null stays null (unknown).
+ */
+function withOrgTemplate(template: OidcSubTemplate | null, org: OrgFacts): OidcSubTemplate | null {
+  if (template === null) return null;
+  const o = org.oidcSubTemplate;
+  return {
+    ...template,
+    ...(o ? { org: { includeClaimKeys: o.includeClaimKeys, ...(o.useImmutableSubject !== undefined ? { useImmutableSubject: o.useImmutableSubject } : {}) } } : {}),
+    ...(org.githubId !== undefined ? { ownerId: org.githubId } : {}),
+  };
 }

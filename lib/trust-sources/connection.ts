@@ -132,7 +132,13 @@ export function connectionOf<P extends TrustProvider>(
           credentials: creds.accessKeyId && creds.secretAccessKey ? { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, ...(creds.sessionToken ? { sessionToken: creds.sessionToken } : {}) } : null,
         };
       case "gcp":
-        return { projectId: s.projectId!, ...(s.endpoint ? { endpoint: s.endpoint } : {}), ...(s.tokenUrl ? { tokenUrl: s.tokenUrl } : {}), credentials: creds.serviceAccountKey ? (JSON.parse(creds.serviceAccountKey) as object) : null };
+        return {
+          projectId: s.projectId!,
+          ...(s.serviceAccountProjects?.length ? { serviceAccountProjects: s.serviceAccountProjects } : {}),
+          ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+          ...(s.tokenUrl ? { tokenUrl: s.tokenUrl } : {}),
+          credentials: creds.serviceAccountKey ? (JSON.parse(creds.serviceAccountKey) as object) : null,
+        };
       case "azure":
         return {
           tenantId: s.tenantId!,

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { githubConnections, jobIdentities, jobs, jobSystems, repoFiles, repositories, trustMatches, trusts, variables, workflows } from "@/lib/db/schema";
 import { analyzeFiles, type RepoContext, type WorkflowModel } from "@/lib/analysis";
-import { evaluateTrusts, GITHUB_ISSUER, matchingTrustIds, resolveSubject, type TrustOptions } from "@/lib/trust";
+import { evaluateTrusts, GITHUB_ISSUER, matchingTrustIds, resolveSubject, type SubTemplate, type TrustOptions } from "@/lib/trust";
 import type { Trust, TrustMatch } from "@/lib/trust/types";
 import { trustLabel } from "@/lib/trust/findings";
 import type { OidcSubTemplate } from "@/lib/github/facts";
@@ -90,14 +90,32 @@ async function workflowsOf(db: Db, orgId: string, repo: CandidateRepo): Promise<
   return analyzeFiles(sources, await contextOf(db, orgId, repo)).workflows;
 }
 
-function optionsOf(repo: CandidateRepo, issuer: string): TrustOptions {
+/**
+ * What GitHub said about the repository's subject, in lib/trust's terms. `sub_claim_prefix` is
+ * authoritative (it fixes the format and, immutable, the ids). An immutable-subject setting of
+ * `true` (the repository's, else its organisation's) means immutable; `false` is not passed on:
+ * repositories created or renamed since 2026-07-15 use the immutable form whatever the flag says
+ * (cloud-trust.md §1.4, observed), so without the prefix both forms stay possible.
+ */
+function subjectTemplateOf(t: OidcSubTemplate | null): SubTemplate | null {
+  if (t === null) return null;
+  const immutable = t.useImmutableSubject ?? t.org?.useImmutableSubject;
+  return {
+    use_default: t.useDefault,
+    ...(t.useDefault ? {} : { include_claim_keys: t.includeClaimKeys }),
+    ...(t.subClaimPrefix !== undefined ? { sub_claim_prefix: t.subClaimPrefix } : {}),
+    ...(immutable === true ? { use_immutable_subject: true } : {}),
+  };
+}
+
+function optionsOf(repo: CandidateRepo, issuer: string, poolBindings: TrustOptions["poolBindings"]): TrustOptions {
   const [owner = "", name = repo.name] = repo.fullName.split("/");
-  const identity = { owner, name, ownerId: null, repoId: String(repo.githubId) };
   const t = repo.oidcSubTemplate;
-  const template = t ? { use_default: t.useDefault, ...(t.useDefault ? {} : { include_claim_keys: t.includeClaimKeys }) } : null;
-  const resolved = resolveSubject(identity, template, issuer !== GITHUB_ISSUER);
+  const ownerId = t?.ownerId !== undefined ? String(t.ownerId) : null;
+  const identity = { owner, name, ownerId, repoId: String(repo.githubId) };
+  const resolved = resolveSubject(identity, subjectTemplateOf(t), issuer !== GITHUB_ISSUER);
   const subject = "error" in resolved ? { repo: identity, settings: { keys: null, formats: ["classic" as const, "immutable" as const] } } : resolved;
-  return { repo: subject.repo, subject: subject.settings, issuer, defaultBranch: repo.defaultBranch };
+  return { repo: subject.repo, subject: subject.settings, issuer, defaultBranch: repo.defaultBranch, poolBindings };
 }
 
 /** The inventory's jobs of the repositories (by repository, path and job key) and their resolved OIDC references. */
@@ -133,7 +151,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   const started = performance.now();
   // One evaluation of an org at a time: a sync and a "Read now" cannot interleave their writes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`trust-evaluate:${orgId}`}))`);
-  const rows = await tx.select({ id: trusts.id, document: trusts.document }).from(trusts).where(eq(trusts.orgId, orgId));
+  const rows = await tx.select({ id: trusts.id, document: trusts.document, details: trusts.details }).from(trusts).where(eq(trusts.orgId, orgId));
   await tx.delete(trustMatches).where(eq(trustMatches.orgId, orgId));
   if (rows.length === 0) return { trusts: 0, matches: 0, repositories: 0, ms: Math.round(performance.now() - started) };
 
@@ -141,6 +159,9 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   const issuer = issuerOf(conn?.baseUrl);
   const repos = await candidateRepos(tx, orgId);
   const documents: Trust[] = rows.map((r) => r.document);
+  // A Google Cloud provider's pool grants (who its principals may impersonate), as its reader
+  // saw them: a disabled provider whose pool still grants some is a finding.
+  const poolBindings = Object.fromEntries(rows.filter((r) => r.document.provider === "gcp" && (r.details?.permissions.length ?? 0) > 0).map((r) => [r.document.id, r.details!.permissions]));
   const perTrust = new Map<string, TrustEntry[]>(documents.map((d) => [d.id, []]));
   const { jobId, references } = await inventoryJobs(tx, orgId, repos);
   // The full evaluation (outsider tokens, synthetic runs, findings) costs about a millisecond per
@@ -150,7 +171,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   for (const repo of repos) {
     const workflows = await workflowsOf(tx, orgId, repo);
     first ??= { repo, workflows };
-    const options = optionsOf(repo, issuer);
+    const options = optionsOf(repo, issuer, poolBindings);
     const matching = matchingTrustIds(documents, workflows, options);
     if (matching.size === 0) continue;
     const entries = evaluateTrusts(documents.filter((d) => matching.has(d.id)), workflows, options);
@@ -158,13 +179,13 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   }
   const unmatched = documents.filter((d) => perTrust.get(d.id)?.length === 0);
   if (first && unmatched.length > 0) {
-    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
+    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer, poolBindings)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
   }
   // With no minting repository, the outsider checks still run, against an empty one of the org.
   if (repos.length === 0) {
     const owner = conn?.login ?? "org";
     const none: CandidateRepo = { id: "", githubId: 0, fullName: `${owner}/-`, name: "-", visibility: "private", defaultBranch: "main", oidcSubTemplate: null };
-    evaluateTrusts(documents, [], optionsOf(none, issuer)).forEach((e) => perTrust.get(e.id)?.push(e));
+    evaluateTrusts(documents, [], optionsOf(none, issuer, poolBindings)).forEach((e) => perTrust.get(e.id)?.push(e));
   }
 
   const org = conn?.login ?? "the organisation";
@@ -175,7 +196,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
     const jobOf = (m: TrustMatch) => jobId.get(`${m.repo}\n${m.path}\n${m.job.split("/")[0]}`);
     const entries = (perTrust.get(row.document.id) ?? []).map((e) => ({
       ...e,
-      matches: e.matches.map((m) => ({ ...m, uses: m.job.includes("/") ? m.uses : resolveUses(row.document, m, references.get(jobOf(m) ?? "")) })),
+      matches: e.matches.map((m) => ({ ...m, uses: m.job.includes("/") ? m.uses : resolveUses(row.document, m, references.get(jobOf(m) ?? ""), row.details?.clientId) })),
     }));
     const verdict = aggregateTrust(trustLabel(row.document), org, entries);
     matchCount += verdict.matches.length;

@@ -18,6 +18,12 @@ export async function sourceOf(db: Db, orgId: string, sourceId: string): Promise
   return row ?? null;
 }
 
+/** A new source row (credentials already sealed, or from the environment). */
+export async function insertSource(tx: Db, values: typeof trustSources.$inferInsert): Promise<SourceRow> {
+  const [row] = await tx.insert(trustSources).values(values).returning();
+  return row!;
+}
+
 export async function apiSourcesOf(db: Db, orgId: string): Promise<SourceRow[]> {
   return db.select().from(trustSources).where(and(eq(trustSources.orgId, orgId), eq(trustSources.kind, "api"))).orderBy(asc(trustSources.name));
 }

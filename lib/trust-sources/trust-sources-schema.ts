@@ -22,6 +22,10 @@ export const ConnectionSettingsSchema = z
     endpoint: z.url({ message: "must be a URL (https://…)" }).optional(),
     roleArn: z.string().trim().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { message: "must be a role ARN (arn:aws:iam::123456789012:role/name)" }).optional(),
     projectId: text(100),
+    serviceAccountProjects: z
+      .array(z.string().trim().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { message: "must be project ids (6–30 lowercase letters, digits, -)" }))
+      .max(50, { message: "name at most 50 projects" })
+      .optional(),
     tokenUrl: z.url().optional(),
     tenantId: text(100),
     clientId: text(100),

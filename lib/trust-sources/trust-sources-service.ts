@@ -9,7 +9,7 @@ import { getEnv } from "@/lib/env";
 import type { TrustSourceRead as ReadResult } from "@/lib/cloud/types";
 import { CreateTrustSourceSchema, ReadTrustSourceSchema, TrustSourceRefSchema } from "./trust-sources-schema";
 import { TrustSourceCreated, TrustSourceRead, TrustSourceRemoved } from "./trust-sources-audit";
-import { applyRead, sourceDto, sourceOf, trustCountOf, type SourceRow } from "./trust-sources-repo";
+import { applyRead, insertSource, sourceDto, sourceOf, trustCountOf, type SourceRow } from "./trust-sources-repo";
 import { environmentEndpointProblems, missingCredentials, missingSettings, sealCredentials } from "./connection";
 import { readUpload } from "./upload";
 import { evaluateOrgTrusts } from "./evaluate-org";
@@ -58,28 +58,25 @@ export const createTrustSource: UseCase<typeof CreateTrustSourceSchema, TrustSou
     const [clash] = await tx.select({ id: trustSources.id }).from(trustSources).where(and(eq(trustSources.orgId, actor.orgId), eq(trustSources.name, input.name)));
     if (clash) throw new AppError("conflict", `A trust source named "${input.name}" exists already: choose another name, or use Read now on it.`, { name: "is taken" });
     const stored = input.kind === "api" && input.credentialsFrom === "stored";
-    const [row] = await tx
-      .insert(trustSources)
-      .values({
-        orgId: actor.orgId,
-        provider: input.provider,
-        name: input.name,
-        kind: input.kind,
-        settings: input.kind === "api" ? input.settings : {},
-        credentialsSealed: stored ? sealCredentials(input.credentials ?? {}) : null,
-        credentialsFrom: input.kind === "api" ? (input.credentialsFrom ?? "none") : "none",
-        createdBy: actor.user.email,
-      })
-      .returning();
+    const row = await insertSource(tx, {
+      orgId: actor.orgId,
+      provider: input.provider,
+      name: input.name,
+      kind: input.kind,
+      settings: input.kind === "api" ? input.settings : {},
+      credentialsSealed: stored ? sealCredentials(input.credentials ?? {}) : null,
+      credentialsFrom: input.kind === "api" ? (input.credentialsFrom ?? "none") : "none",
+      createdBy: actor.user.email,
+    });
     if (upload) {
-      await applyRead(tx, row!, { ok: true, read: upload }, new Date(), { name: input.file!.name, text: input.file!.content });
+      await applyRead(tx, row, { ok: true, read: upload }, new Date(), { name: input.file!.name, text: input.file!.content });
       await evaluateOrgTrusts(tx, actor.orgId);
     }
     const trusts = upload?.trusts.length ?? 0;
     await audit(
-      auditEntry(TrustSourceCreated, { id: row!.id, label: input.name }, { provider: input.provider, kind: input.kind, name: input.name, credentialsFrom: row!.credentialsFrom, file: input.file?.name ?? null, trusts }),
+      auditEntry(TrustSourceCreated, { id: row.id, label: input.name }, { provider: input.provider, kind: input.kind, name: input.name, credentialsFrom: row.credentialsFrom, file: input.file?.name ?? null, trusts }),
     );
-    return sourceDto((await sourceOf(tx, actor.orgId, row!.id))!, trusts);
+    return sourceDto((await sourceOf(tx, actor.orgId, row.id))!, trusts);
   },
 };
 

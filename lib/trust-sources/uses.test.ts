@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AwsTrust, GcpTrust, TrustMatch, VaultTrust } from "@/lib/trust/types";
+import type { AwsTrust, AzureTrust, GcpTrust, TrustMatch, VaultTrust } from "@/lib/trust/types";
 import { resolveUses } from "./uses";
 
 const aws: AwsTrust = { provider: "aws", id: "arn:aws:iam::210987654321:role/deploy", name: "deploy", statements: [] };
@@ -23,6 +23,16 @@ describe("does a matching job name the trust, through the inventory's resolved r
   it("a Google Cloud provider is named by the job's provider system, with or without the iam.googleapis.com prefix", () => {
     expect(resolveUses(gcp, m("unknown"), [{ kind: "gcp-wif-provider", identifier: `//iam.googleapis.com/${gcp.id}`, symbolic: false }])).toBe("yes");
     expect(resolveUses(gcp, m("unknown"), [{ kind: "gcp-workload-identity", identifier: "sa@p.iam.gserviceaccount.com", symbolic: false }])).toBe("no");
+  });
+
+  it("an Entra credential by its app's client id, when a reader gave it; from an export it stays unknown", () => {
+    const azure = { provider: "azure", id: "cred-1", name: "prod" } as AzureTrust;
+    const login = (identifier: string | null, symbolic = false) => [{ kind: "azure-federated", identifier, symbolic }];
+    expect(resolveUses(azure, m("unknown"), login("0C5C9F7E-3f8b-4a5e-9d61-8a2f4b7c1d90"), "0c5c9f7e-3f8b-4a5e-9d61-8a2f4b7c1d90")).toBe("yes");
+    expect(resolveUses(azure, m("unknown"), login("11111111-2222-3333-4444-555555555555"), "0c5c9f7e-3f8b-4a5e-9d61-8a2f4b7c1d90")).toBe("no");
+    expect(resolveUses(azure, m("unknown"), [], "0c5c9f7e-3f8b-4a5e-9d61-8a2f4b7c1d90")).toBe("no");
+    expect(resolveUses(azure, m("unknown"), login("${{ vars.AZURE_CLIENT_ID }}", true), "0c5c9f7e-3f8b-4a5e-9d61-8a2f4b7c1d90")).toBe("unknown");
+    expect(resolveUses(azure, m("unknown"), login("0c5c9f7e-3f8b-4a5e-9d61-8a2f4b7c1d90"))).toBe("unknown");
   });
 
   it("a Vault role by its name; without the inventory's references the evaluator's unknown stays", () => {

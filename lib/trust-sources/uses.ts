@@ -20,7 +20,7 @@ function names(trust: Trust, r: JobReference): boolean {
     case "gcp":
       return id.replace(/^(https:)?\/\/iam\.googleapis\.com\//, "") === trust.id;
     case "azure":
-      return false;
+      return false; // handled in resolveUses, with the credential's client id
     case "vault":
       return id === trust.name;
   }
@@ -29,10 +29,18 @@ function names(trust: Trust, r: JobReference): boolean {
 /**
  * The evaluator's answer, or — when it could not tell — the inventory's resolved references of the
  * job: `yes` if one names the trust, `unknown` if one is still an expression, else `no`. A Google
- * Cloud provider is named by a `gcp-wif-provider` system; an Entra credential cannot be named.
+ * Cloud provider is named by a `gcp-wif-provider` system; an Entra credential by the client id of
+ * the app or managed identity it belongs to (`azureClientId`, known when a reader read it — an
+ * export lacks it, and then the answer stays unknown).
  */
-export function resolveUses(trust: Trust, match: TrustMatch, refs: JobReference[] | undefined): TrustMatch["uses"] {
-  if (match.uses !== "unknown" || refs === undefined || trust.provider === "azure") return match.uses;
+export function resolveUses(trust: Trust, match: TrustMatch, refs: JobReference[] | undefined, azureClientId?: string): TrustMatch["uses"] {
+  if (match.uses !== "unknown" || refs === undefined) return match.uses;
+  if (trust.provider === "azure") {
+    if (azureClientId === undefined) return match.uses;
+    const logins = refs.filter((r) => r.kind === KIND.azure);
+    if (logins.some((r) => !r.symbolic && r.identifier?.toLowerCase() === azureClientId.toLowerCase())) return "yes";
+    return logins.some((r) => r.symbolic || r.identifier === null) ? "unknown" : "no";
+  }
   const relevant = refs.filter((r) => r.kind === KIND[trust.provider] || (trust.provider === "gcp" && r.kind === "gcp-wif-provider"));
   const named = relevant.filter((r) => (trust.provider === "gcp" ? r.kind === "gcp-wif-provider" : true));
   if (named.some((r) => !r.symbolic && names(trust, r))) return "yes";

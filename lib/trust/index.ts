@@ -3,6 +3,6 @@
 
 export { evaluateTrusts, matchingTrustIds, trustReport, GITHUB_ISSUER, isGhesIssuer, type TrustOptions } from "./evaluate";
 export { loadPolicy, DEFAULT_POLICY_MAX_BYTES } from "./load";
-export { resolveSubject, subTemplateSchema, type RepoIdentity } from "./subject";
+export { resolveSubject, subTemplateSchema, type RepoIdentity, type SubTemplate } from "./subject";
 export { TRUST_RULES } from "./catalog";
 export type { TrustError, TrustReport } from "./types";

@@ -1,6 +1,7 @@
 // Starts what the demo and the browser tests need: the dev OpenID Provider and the
 // Gatehouse server (`next start`) on the embedded database, seeded with the demo org.
-// Tooling: it builds the server's environment, so it writes process.env for the child only.
+// Tooling: it builds the server's environment, so it writes process.env for the child — and,
+// for the demo clouds' variables only, its own (its start-up sync reads the trust sources).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -16,6 +17,7 @@ import { seedDemo } from "@/lib/demo/seed-demo";
 import { connectAndSyncDemo, startDemoGithub, type DemoGithubSignIn } from "./demo-github";
 import { seedAbandonedSync } from "./demo-abandoned-sync";
 import { acmeIncidentWindow } from "@/sim/fixtures/acme-story";
+import { seedDemoTrustSources, startDemoClouds } from "./demo-clouds";
 
 export interface StackOptions {
   appPort: number;
@@ -39,6 +41,8 @@ export interface StackOptions {
 export interface Stack {
   appUrl: string;
   githubUrl: string;
+  /** acme's Google Cloud, Azure and Vault simulators */
+  cloudUrls: { gcp: string; azure: string; vault: string };
   syncSummary: string;
   /** acme's incident drill: its compromise window, as the simulator serves acme's runs */
   incidentWindow: { from: string; to: string };
@@ -98,6 +102,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const clientSecret = randomBytes(24).toString("base64url");
 
   const github = await startDemoGithub({ port: opts.githubPort, appUrl, orgs: ["acme", ...(opts.unconnectedOrgs ?? [])], signIn: opts.githubSignIn });
+  // acme's Google Cloud, Azure and Vault. The start-up sync below reads their trust sources in
+  // this process, so their variables go into this process's environment too (before lib/env
+  // first parses it), not only the server's.
+  const clouds = await startDemoClouds(opts.dataDir);
+  Object.assign(process.env, clouds.env);
 
   // Migrate, seed and sync before the server opens the embedded database (one process at a time).
   const handle = await openDatabase({ dataDir: opts.dataDir });
@@ -112,10 +121,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         .values(opts.extraMembers.map((m) => ({ orgId: acme!.id, email: m.email, role: m.role, source: "seed" as const })))
         .onConflictDoNothing();
     }
+    await seedDemoTrustSources(handle, "acme");
     syncSummary = await connectAndSyncDemo(handle, github, "acme");
     for (const slug of opts.abandonedSyncOrgs ?? []) await seedAbandonedSync(handle.db, slug, github.sim.url);
   } catch (err) {
     await github.sim.close();
+    await clouds.close();
     throw err;
   } finally {
     await handle.close();
@@ -153,6 +164,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       AUTH_OIDC_CLIENT_SECRET: clientSecret,
       AUTH_OIDC_NAME: "Acme SSO (demo)",
       ...github.env,
+      ...clouds.env,
       SYNC_INTERVAL_MINUTES: "0",
       ...opts.env,
     },
@@ -166,6 +178,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     await idp.close();
     await github.sim.close();
+    await clouds.close();
   };
 
   try {
@@ -174,7 +187,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { appUrl, githubUrl: github.sim.url, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
+  return { appUrl, githubUrl: github.sim.url, cloudUrls: clouds.urls, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
 }
 
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {

@@ -129,6 +129,15 @@ function runnerGroup(ctx: RouteContext) {
   return { org, group };
 }
 
+/** Repositories created on or after this date get the immutable subject whatever the settings (cloud-trust.md §1.4). */
+const IMMUTABLE_SINCE = "2026-07-15T00:00:00Z";
+
+/** The repository's `sub` prefix as GitHub reports it: immutable (`repo:OWNER@ID/REPO@ID`) when opted in (repository, else organisation) or created since the switch. */
+function subClaimPrefix(org: OrgData, repo: RepoData): string {
+  const immutable = (repo.oidcSub.useImmutableSubject ?? org.oidcSub.useImmutableSubject) || Date.parse(repo.createdAt) >= Date.parse(IMMUTABLE_SINCE);
+  return immutable ? `repo:${org.login}@${org.id}/${repo.name}@${repo.id}` : `repo:${org.login}/${repo.name}`;
+}
+
 export const actionsRoutes: RouteDef[] = [
   {
     method: "GET",
@@ -208,7 +217,10 @@ export const actionsRoutes: RouteDef[] = [
     path: "/orgs/{org}/actions/oidc/customization/sub",
     auth: "token",
     perm: ORG_ADMIN_READ,
-    handler: (ctx) => ok({ include_claim_keys: orgOf(ctx).oidcSub.includeClaimKeys }),
+    handler: (ctx) => {
+      const { oidcSub } = orgOf(ctx);
+      return ok({ include_claim_keys: oidcSub.includeClaimKeys, use_immutable_subject: oidcSub.useImmutableSubject });
+    },
   },
   {
     method: "GET",
@@ -216,8 +228,14 @@ export const actionsRoutes: RouteDef[] = [
     auth: "token",
     perm: ACTIONS_READ,
     handler: (ctx) => {
-      const { repo } = repoOf(ctx);
-      return ok(repo.oidcSub.useDefault ? { use_default: true } : { use_default: false, include_claim_keys: repo.oidcSub.includeClaimKeys });
+      const { org, repo } = repoOf(ctx);
+      const { useDefault, includeClaimKeys, useImmutableSubject } = repo.oidcSub;
+      return ok({
+        use_default: useDefault,
+        ...(useDefault ? {} : { include_claim_keys: includeClaimKeys }),
+        ...(useImmutableSubject !== undefined ? { use_immutable_subject: useImmutableSubject } : {}),
+        sub_claim_prefix: subClaimPrefix(org, repo),
+      });
     },
   },
   { method: "GET", path: "/repos/{owner}/{repo}/actions/runners", auth: "token", perm: ADMIN_READ, handler: (ctx) => listRunners(ctx, repoOf(ctx).repo.runners) },

@@ -115,12 +115,14 @@ function details(conn: AzureConnection, l: AzureLocated): TrustDetails {
         resource: `app registration ${p.displayName} (client id ${p.appId}) / federated credential ${l.trust.name}`,
         permissions: [`signs in as app ${p.displayName} (client id ${p.appId})`],
         permissionsNote: "The app's role assignments and API permissions are not read.",
+        clientId: p.appId,
       }
     : {
         account: `tenant ${conn.tenantId} / subscription ${p.subscriptionId}`,
         resource: `managed identity ${p.name} in ${p.resourceGroup} (client id ${p.clientId}) / federated credential ${l.trust.name}`,
         permissions: [`signs in as managed identity ${p.name} (client id ${p.clientId})`],
         permissionsNote: "The identity's role assignments are not read.",
+        ...(p.clientId ? { clientId: p.clientId } : {}),
       };
 }
 

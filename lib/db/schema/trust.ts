@@ -25,6 +25,8 @@ export interface TrustConnectionSettings {
   endpoint?: string;
   roleArn?: string;
   projectId?: string;
+  /** Google Cloud: the projects whose service accounts' IAM policies are read for the pool's impersonation grants (default: projectId). */
+  serviceAccountProjects?: string[];
   tokenUrl?: string;
   tenantId?: string;
   clientId?: string;

@@ -74,6 +74,9 @@ describe("full fetch", () => {
     const full = createOrgFetcher({ client, org: "acme", etags });
     const org = await full.fetchOrg();
     expect(org.unavailable).toEqual([]);
+    // Everything GitHub answers about the organisation's subject template, and its id (immutable subjects).
+    expect(org.oidcSubTemplate).toEqual({ useDefault: false, includeClaimKeys: ["repo", "context"], useImmutableSubject: false });
+    expect(org.githubId).toBe(model.id);
     const adminTeams = org.teams.filter((t) => Object.values(t.repositories).includes("admin")).map((t) => t.slug);
     expect(adminTeams).toContain("payments");
     const orgStats = full.stats();
@@ -109,8 +112,9 @@ describe("full fetch", () => {
       { type: "Team", login: "security" },
     ]);
     expect(pay.environments.find((e) => e.name === "staging")?.protection.branchPolicy).toEqual({ protectedBranches: false, customBranchPolicies: true });
-    // payments-service has the custom OIDC template and calls platform-actions' reusable workflow.
-    expect(pay.oidcSubTemplate).toEqual({ useDefault: false, includeClaimKeys: ["repo", "context", "job_workflow_ref"] });
+    // payments-service has the custom OIDC template and calls platform-actions' reusable workflow;
+    // GitHub's answer also names the repository's current subject prefix (classic: created before 2026-07-15).
+    expect(pay.oidcSubTemplate).toEqual({ useDefault: false, includeClaimKeys: ["repo", "context", "job_workflow_ref"], subClaimPrefix: "repo:acme/payments-service" });
     expect(pay.skipped).toEqual(["defaultWorkflowPermissions: every workflow sets top-level permissions, no job inherits the default"]);
     expect(pay.variables.map((v) => v.name)).toContain("GCP_SERVICE_ACCOUNT");
     // Self-hosted jobs (infra apply, oss-widget ci) keep their runners call.

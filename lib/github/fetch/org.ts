@@ -88,6 +88,7 @@ export async function fetchOrgFacts(client: GithubClient, etags: EtagStore, org:
 
   return {
     login: profile ? str(profile.login) || org : org,
+    ...(profile && typeof profile.id === "number" ? { githubId: profile.id } : {}),
     name: profile && typeof profile.name === "string" ? profile.name : null,
     defaultWorkflowPermissions: permissions?.permissions ?? null,
     canApprovePullRequestReviews: permissions?.canApprove ?? null,

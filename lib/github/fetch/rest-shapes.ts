@@ -90,7 +90,12 @@ export function toOidcTemplate(data: unknown): OidcSubTemplate | null {
   if (typeof data !== "object" || data === null) return null;
   const d = data as Json;
   const keys = Array.isArray(d.include_claim_keys) ? (d.include_claim_keys as unknown[]).filter((k): k is string => typeof k === "string") : [];
-  return { useDefault: d.use_default === true, includeClaimKeys: keys };
+  return {
+    useDefault: d.use_default === true,
+    includeClaimKeys: keys,
+    ...(typeof d.use_immutable_subject === "boolean" ? { useImmutableSubject: d.use_immutable_subject } : {}),
+    ...(typeof d.sub_claim_prefix === "string" && d.sub_claim_prefix !== "" ? { subClaimPrefix: d.sub_claim_prefix } : {}),
+  };
 }
 
 /** Repository ids out of a `{ total_count, repositories: [...] }` page. */
