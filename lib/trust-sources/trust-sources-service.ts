@@ -7,10 +7,10 @@ import type { AnyUseCase, UseCase } from "@/lib/door/use-case";
 import { AppError, notFound } from "@/lib/http/errors";
 import { getEnv } from "@/lib/env";
 import type { TrustSourceRead as ReadResult } from "@/lib/cloud/types";
-import { CreateTrustSourceSchema, ReadTrustSourceSchema, TrustSourceRefSchema } from "./trust-sources-schema";
-import { TrustSourceCreated, TrustSourceRead, TrustSourceRemoved } from "./trust-sources-audit";
+import { CreateTrustSourceSchema, ReadTrustSourceSchema, SetResponderCredentialsSchema, TrustSourceRefSchema } from "./trust-sources-schema";
+import { TrustSourceCreated, TrustSourceRead, TrustSourceRemoved, TrustSourceResponderSet } from "./trust-sources-audit";
 import { applyRead, sourceDto, sourceOf, trustCountOf, type SourceRow } from "./trust-sources-repo";
-import { environmentEndpointProblems, missingCredentials, missingSettings, sealCredentials } from "./connection";
+import { environmentEndpointProblems, missingCredentials, missingSettings, sealCredentials, sealResponderCredentials } from "./connection";
 import { readUpload } from "./upload";
 import { evaluateOrgTrusts } from "./evaluate-org";
 import { readApiSource } from "./sync-trusts";
@@ -37,6 +37,25 @@ function checkApiInput(input: CreateInput): void {
   }
 }
 
+type ResponderFrom = "stored" | "environment" | "none";
+
+/**
+ * Responder credentials follow the read credentials' rules: stored ones complete for the
+ * provider; environment ones only when the source names no endpoint of its own (they go to the
+ * operator's endpoints only). Answers the sealed box, or null.
+ */
+function responderCredentialsOf(provider: CreateInput["provider"], settings: CreateInput["settings"], from: ResponderFrom, creds: CreateInput["credentials"], field: string): string | null {
+  if (from === "none") return null;
+  if (from === "environment") {
+    const endpoint = environmentEndpointProblems(provider, settings);
+    if (endpoint.length > 0) throw invalid(field, `responder credentials from the environment go only to the operator's endpoints, and this source names its own (${endpoint[0]!.split(" ")[0]}): store the responder credentials with the source instead`);
+    return null;
+  }
+  const missing = missingCredentials(provider, creds ?? {});
+  if (missing.length > 0) throw invalid(field, missing[0]!.replace(/^credentials\./, "responder credentials."));
+  return sealResponderCredentials(creds ?? {});
+}
+
 async function requireSource(tx: Parameters<typeof sourceOf>[0], orgId: string, sourceId: string): Promise<SourceRow> {
   const row = await sourceOf(tx, orgId, sourceId);
   if (!row) throw notFound("Trust source");
@@ -58,6 +77,8 @@ export const createTrustSource: UseCase<typeof CreateTrustSourceSchema, TrustSou
     const [clash] = await tx.select({ id: trustSources.id }).from(trustSources).where(and(eq(trustSources.orgId, actor.orgId), eq(trustSources.name, input.name)));
     if (clash) throw new AppError("conflict", `A trust source named "${input.name}" exists already: choose another name, or use Read now on it.`, { name: "is taken" });
     const stored = input.kind === "api" && input.credentialsFrom === "stored";
+    if (input.kind === "upload" && input.responderCredentialsFrom !== "none") throw invalid("responderCredentialsFrom", "an uploaded export has no connection to write through: add an API source for revocation");
+    const responderSealed = input.kind === "api" ? responderCredentialsOf(input.provider, input.settings, input.responderCredentialsFrom, input.responderCredentials, "responderCredentials") : null;
     const [row] = await tx
       .insert(trustSources)
       .values({
@@ -68,6 +89,8 @@ export const createTrustSource: UseCase<typeof CreateTrustSourceSchema, TrustSou
         settings: input.kind === "api" ? input.settings : {},
         credentialsSealed: stored ? sealCredentials(input.credentials ?? {}) : null,
         credentialsFrom: input.kind === "api" ? (input.credentialsFrom ?? "none") : "none",
+        responderCredentialsSealed: responderSealed,
+        responderCredentialsFrom: input.kind === "api" ? input.responderCredentialsFrom : "none",
         createdBy: actor.user.email,
       })
       .returning();
@@ -77,7 +100,7 @@ export const createTrustSource: UseCase<typeof CreateTrustSourceSchema, TrustSou
     }
     const trusts = upload?.trusts.length ?? 0;
     await audit(
-      auditEntry(TrustSourceCreated, { id: row!.id, label: input.name }, { provider: input.provider, kind: input.kind, name: input.name, credentialsFrom: row!.credentialsFrom, file: input.file?.name ?? null, trusts }),
+      auditEntry(TrustSourceCreated, { id: row!.id, label: input.name }, { provider: input.provider, kind: input.kind, name: input.name, credentialsFrom: row!.credentialsFrom, responderCredentialsFrom: row!.responderCredentialsFrom, file: input.file?.name ?? null, trusts }),
     );
     return sourceDto((await sourceOf(tx, actor.orgId, row!.id))!, trusts);
   },
@@ -166,4 +189,22 @@ export const removeTrustSource: UseCase<typeof TrustSourceRefSchema, { removed: 
   },
 };
 
-export const TRUST_SOURCE_USE_CASES: readonly AnyUseCase[] = [createTrustSource, readTrustSource, removeTrustSource];
+/** An admin sets, replaces or removes a source's responder (write) credentials; audited without them. */
+export const setResponderCredentials: UseCase<typeof SetResponderCredentialsSchema, TrustSourceDto> = {
+  action: TrustSourceResponderSet.action,
+  permission: "trust.manage",
+  input: SetResponderCredentialsSchema,
+  async run({ tx, actor, input, audit }) {
+    const source = await requireSource(tx, actor.orgId, input.sourceId);
+    if (source.kind !== "api" && input.from !== "none") throw invalid("from", "an uploaded export has no connection to write through: add an API source for revocation");
+    const sealed = responderCredentialsOf(source.provider, source.settings, input.from, input.credentials, "credentials");
+    await tx
+      .update(trustSources)
+      .set({ responderCredentialsSealed: sealed, responderCredentialsFrom: input.from })
+      .where(and(eq(trustSources.orgId, actor.orgId), eq(trustSources.id, source.id)));
+    await audit(auditEntry(TrustSourceResponderSet, { id: source.id, label: source.name }, { provider: source.provider, kind: source.kind, name: source.name, from: input.from, previous: source.responderCredentialsFrom }));
+    return sourceDto((await sourceOf(tx, actor.orgId, source.id))!, await trustCountOf(tx, actor.orgId, source.id));
+  },
+};
+
+export const TRUST_SOURCE_USE_CASES: readonly AnyUseCase[] = [createTrustSource, readTrustSource, removeTrustSource, setResponderCredentials];
