@@ -16,11 +16,15 @@ import { seedDemo } from "@/lib/demo/seed-demo";
 import { connectAndSyncDemo, startDemoGithub, type DemoGithubSignIn } from "./demo-github";
 import { seedAbandonedSync } from "./demo-abandoned-sync";
 import { acmeIncidentWindow } from "@/sim/fixtures/acme-story";
+import { startAwsSim } from "@/sim/aws";
+import { ACME_AWS, ACME_AWS_KEYS } from "@/sim/fixtures/aws-acme";
 
 export interface StackOptions {
   appPort: number;
   idpPort: number;
   githubPort: number;
+  /** acme's AWS account (sim/aws); default githubPort + 1. Its control API: GET /_sim/write-log. */
+  awsPort?: number;
   /** Extra Gatehouse organisations (admin: admin@acme.test), seeded but not connected to GitHub. */
   unconnectedOrgs?: string[];
   /** Extra organisations (admin: admin@acme.test) whose sync's process died mid-sync (demo-abandoned-sync.ts). */
@@ -39,6 +43,7 @@ export interface StackOptions {
 export interface Stack {
   appUrl: string;
   githubUrl: string;
+  awsUrl: string;
   syncSummary: string;
   /** acme's incident drill: its compromise window, as the simulator serves acme's runs */
   incidentWindow: { from: string; to: string };
@@ -98,6 +103,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const clientSecret = randomBytes(24).toString("base64url");
 
   const github = await startDemoGithub({ port: opts.githubPort, appUrl, orgs: ["acme", ...(opts.unconnectedOrgs ?? [])], signIn: opts.githubSignIn });
+  // acme's AWS account: the server reads it with the read-only key, revokes with the responder's.
+  const aws = await startAwsSim({ ...ACME_AWS, port: opts.awsPort ?? opts.githubPort + 1, accessKeys: [ACME_AWS_KEYS.readOnly, ACME_AWS_KEYS.responder] });
 
   // Migrate, seed and sync before the server opens the embedded database (one process at a time).
   const handle = await openDatabase({ dataDir: opts.dataDir });
@@ -116,6 +123,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (const slug of opts.abandonedSyncOrgs ?? []) await seedAbandonedSync(handle.db, slug, github.sim.url);
   } catch (err) {
     await github.sim.close();
+    await aws.close();
     throw err;
   } finally {
     await handle.close();
@@ -153,6 +161,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       AUTH_OIDC_CLIENT_SECRET: clientSecret,
       AUTH_OIDC_NAME: "Acme SSO (demo)",
       ...github.env,
+      AWS_ENDPOINT_URL_IAM: aws.url,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: ACME_AWS_KEYS.readOnly.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: ACME_AWS_KEYS.readOnly.secretAccessKey,
+      AWS_RESPONDER_ACCESS_KEY_ID: ACME_AWS_KEYS.responder.accessKeyId,
+      AWS_RESPONDER_SECRET_ACCESS_KEY: ACME_AWS_KEYS.responder.secretAccessKey,
       SYNC_INTERVAL_MINUTES: "0",
       ...opts.env,
     },
@@ -166,6 +180,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     await idp.close();
     await github.sim.close();
+    await aws.close();
   };
 
   try {
@@ -174,7 +189,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { appUrl, githubUrl: github.sim.url, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
+  return { appUrl, githubUrl: github.sim.url, awsUrl: aws.url, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
 }
 
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
