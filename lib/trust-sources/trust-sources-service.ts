@@ -10,7 +10,8 @@ import type { TrustSourceRead as ReadResult } from "@/lib/cloud/types";
 import { CreateTrustSourceSchema, ReadTrustSourceSchema, SetResponderCredentialsSchema, TrustSourceRefSchema } from "./trust-sources-schema";
 import { TrustSourceCreated, TrustSourceRead, TrustSourceRemoved, TrustSourceResponderSet } from "./trust-sources-audit";
 import { applyRead, sourceDto, sourceOf, trustCountOf, type SourceRow } from "./trust-sources-repo";
-import { environmentEndpointProblems, missingCredentials, missingSettings, sealCredentials, sealResponderCredentials } from "./connection";
+import { checkManualRevocations, pendingManualRevocations, recordReverified, type PendingRevocation, type Reverified } from "@/lib/incidents/trust-reverify";
+import { connectionOf, environmentEndpointProblems, missingCredentials, missingSettings, sealCredentials, sealResponderCredentials } from "./connection";
 import { readUpload } from "./upload";
 import { evaluateOrgTrusts } from "./evaluate-org";
 import { readApiSource } from "./sync-trusts";
@@ -119,6 +120,8 @@ interface ReadIntent {
   upload: { name: string; text: string; read: ReadResult } | null;
   /** An API source as it was when the intent committed (its credentials still sealed). */
   api: SourceRow | null;
+  /** Revocations a responder ran by hand through this source: re-verified by this read. */
+  pending: PendingRevocation[];
 }
 
 /**
@@ -141,7 +144,8 @@ export const readTrustSource: UseCase<typeof ReadTrustSourceSchema, ReadOutcomeD
       upload = { name: file.name, text: file.content, read: parsed.read };
     } else if (input.file) throw invalid("file", "an API source reads its cloud, not a file: add an upload source for exports");
     await audit(auditEntry(TrustSourceRead, { id: source.id, label: source.name }, { provider: source.provider, kind: source.kind, name: source.name, file: input.file?.name ?? null }));
-    return { sourceId: source.id, upload, api: source.kind === "api" ? source : null };
+    const pending = source.kind === "api" ? await pendingManualRevocations(tx, actor.orgId, source.id) : [];
+    return { sourceId: source.id, upload, api: source.kind === "api" ? source : null, pending };
   },
   outcome: {
     async act({ intent }) {
@@ -152,6 +156,8 @@ export const readTrustSource: UseCase<typeof ReadTrustSourceSchema, ReadOutcomeD
       const source = intent.api!;
       const r = await readApiSource(source, getEnv());
       if (r.ok) pendingReads.set(intent, r.read);
+      const conn = connectionOf(source.provider, source, getEnv());
+      if (r.ok && conn.ok && intent.pending.length > 0) reverified.set(intent, await checkManualRevocations(source.provider, conn.conn, r.read, intent.pending));
       return r.ok
         ? { status: "succeeded", summary: `Read ${r.read.trusts.length} trust(s) from ${source.provider}.`, data: { sourceId: source.id, status: "ok", message: null, trusts: r.read.trusts.length } }
         : { status: "failed", summary: r.message, data: { sourceId: source.id, status: "failed", message: r.message, trusts: 0 } };
@@ -167,10 +173,13 @@ export const readTrustSource: UseCase<typeof ReadTrustSourceSchema, ReadOutcomeD
       } else {
         await applyRead(tx, source, { ok: false, message: outcome.data?.message ?? outcome.summary }, now);
       }
+      await recordReverified(tx, actor.orgId, actor.user.email, intent.pending, reverified.get(intent) ?? []);
       await evaluateOrgTrusts(tx, actor.orgId);
     },
   },
 };
+
+const reverified = new WeakMap<ReadIntent, Reverified[]>();
 
 /** An API read's trusts, handed from `act` to `record` of the same request (not through the DTO: it is large). */
 const pendingReads = new WeakMap<ReadIntent, ReadResult>();
