@@ -44,7 +44,7 @@ export default async function TrustPage({ params }: { params: Promise<{ orgSlug:
             className="text-red-800 underline"
             aria-label={`Start an incident for ${identityOf(trust)}`}
           >
-            Start incident
+            Start an incident
           </Link>{" "}
           <span className="text-slate-600">— revoke this trust&apos;s sessions from the incident&apos;s checklist (step 2).</span>
         </p>
