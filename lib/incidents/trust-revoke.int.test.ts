@@ -24,6 +24,7 @@ import { ACME_AWS, ACME_AWS_KEYS } from "@/sim/fixtures/aws-acme";
 import { startVaultSim, type VaultSim } from "@/sim/vault";
 import { vaultAcme } from "@/sim/fixtures/vault-acme";
 import { createTrustSource, readTrustSource, setResponderCredentials } from "@/lib/trust-sources/trust-sources-service";
+import { syncOrgTrusts } from "@/lib/trust-sources/sync-trusts";
 import { startIncident } from "./incident-service";
 import { getIncidentDetail } from "./incident-repo";
 import { runIncidentAction, type ActionResultDto } from "./incident-actions";
@@ -80,10 +81,10 @@ async function as<T>(who: SessionUser, useCase: AnyUseCase, input: Record<string
   return r.data as T;
 }
 
-async function identityIncident(target: string): Promise<{ incidentId: string; itemId: string }> {
+async function identityIncident(target: string, kind = "aws-role"): Promise<{ incidentId: string; itemId: string }> {
   const { id } = await as<{ id: string }>(responder, startIncident, { kind: "identity", target, title: `${target} compromised` });
   const d = await getIncidentDetail(handle.db, org.id, id);
-  const item = d.steps[1]!.items.find((i) => i.kind === "revoke-identity" && i.label.includes(target));
+  const item = d.steps[1]!.items.find((i) => i.kind === "revoke-identity" && i.label === `Revoke ${kind} ${target}`);
   expect(item, `a revoke-identity item for ${target}`).toBeTruthy();
   return { incidentId: id, itemId: item!.id };
 }
@@ -191,7 +192,8 @@ describe("AWS: revoking sessions of gh-api-deploy with the responder key from th
     await iam.send(new PutRolePolicyCommand({ RoleName: "gh-terraform-apply", PolicyName: "AWSRevokeOlderSessions", PolicyDocument: doc }));
     iam.destroy();
 
-    await as(admin, readTrustSource, { sourceId });
+    // The read after a sync (as Gatehouse (sync)) verifies it.
+    await syncOrgTrusts(handle, org.id, "test sync");
     const verified = await itemRow(apply);
     expect(verified.status).toBe("verified");
     expect(verified.evidence.at(-1)!.text).toMatch(/AWSRevokeOlderSessions denies sessions issued before .* after the incident started/);
@@ -203,6 +205,7 @@ describe("AWS: revoking sessions of gh-api-deploy with the responder key from th
 describe("Vault: deleting the role with stored responder credentials, and restoring it", () => {
   let incidentId: string;
   let itemId: string;
+  let sourceId: string;
 
   beforeAll(async () => {
     const source = await as<{ id: string }>(admin, createTrustSource, {
@@ -215,8 +218,9 @@ describe("Vault: deleting the role with stored responder credentials, and restor
       responderCredentialsFrom: "stored",
       responderCredentials: { token: "hvs.writer" },
     });
-    expect(await as<{ status: string }>(admin, readTrustSource, { sourceId: source.id })).toMatchObject({ status: "ok" });
-    ({ incidentId, itemId } = await identityIncident("k8s-platform"));
+    sourceId = source.id;
+    expect(await as<{ status: string }>(admin, readTrustSource, { sourceId })).toMatchObject({ status: "ok" });
+    ({ incidentId, itemId } = await identityIncident("k8s-platform", "vault-jwt"));
   }, 120_000);
 
   it("the responder token is never answered nor audited", async () => {
@@ -241,5 +245,22 @@ describe("Vault: deleting the role with stored responder credentials, and restor
     const [rev] = await handle.db.select().from(trustRevocations).where(eq(trustRevocations.itemId, itemId));
     expect(rev!.restoredAt).not.toBeNull();
     expect(rev!.restoredBy).toBe(admin.email);
+  });
+
+  it("without write access: hands out `vault delete …`; once run by hand, Read now sees the role gone and verifies the item", async () => {
+    await as(admin, setResponderCredentials, { sourceId, from: "none" });
+    const { incidentId: second, itemId: payments } = await identityIncident("payments-deploy", "vault-jwt");
+    const before = vault.writeLog.length;
+    const r = await as<ActionResultDto>(responder, runIncidentAction, { incidentId: second, action: "revoke-trust", itemIds: [payments] });
+    expect(r.results[0]).toMatchObject({ status: "manual" });
+    expect(vault.writeLog.length).toBe(before);
+    expect((await itemRow(payments)).command).toBe("vault delete auth/jwt/role/payments-deploy");
+    // The responder runs it with their own token.
+    const res = await fetch(`${vault.url}/v1/auth/jwt/role/payments-deploy`, { method: "DELETE", headers: { "x-vault-token": "hvs.writer" } });
+    expect(res.status).toBe(204);
+    await as(admin, readTrustSource, { sourceId });
+    const item = await itemRow(payments);
+    expect(item.status).toBe("verified");
+    expect(item.evidence.at(-1)!.text).toBe("Re-read: payments-deploy is gone from the source.");
   });
 });
