@@ -136,6 +136,15 @@ const EnvSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1, { message: "must be the path of a service-account key JSON file" }).optional(),
   AZURE_CLIENT_SECRET: z.string().min(1).optional(),
   VAULT_TOKEN: z.string().min(1).optional(),
+  // Responder (write) credentials of trust sources set to take them "from the environment", for
+  // revoking OIDC trust in an incident (lib/incidents/trust-revoke.ts): separate from the
+  // read-only ones above (least privilege), sent to the same operator endpoints below.
+  AWS_RESPONDER_ACCESS_KEY_ID: z.string().trim().min(16, { message: "must be the AWS access key id (AKIA…) of the responder's IAM user, the one allowed iam:PutRolePolicy" }).optional(),
+  AWS_RESPONDER_SECRET_ACCESS_KEY: z.string().trim().min(16, { message: "must be the AWS secret access key of AWS_RESPONDER_ACCESS_KEY_ID" }).optional(),
+  GCP_RESPONDER_KEY_FILE: z.string().trim().min(1, { message: "must be the path of the responder service account's key JSON file" }).optional(),
+  AZURE_RESPONDER_CLIENT_ID: z.string().trim().min(1, { message: "must be the application (client) id of the responder's app registration" }).optional(),
+  AZURE_RESPONDER_CLIENT_SECRET: z.string().min(1, { message: "must be the client secret of AZURE_RESPONDER_CLIENT_ID" }).optional(),
+  VAULT_RESPONDER_TOKEN: z.string().min(1, { message: "must be a Vault token allowed to delete the JWT roles" }).optional(),
   // Where those environment credentials may be sent: the operator's choice, never a source's
   // setting (an admin could otherwise point a source at a server of theirs and receive the
   // server's Vault token or Azure client secret). Unset: the provider's public endpoint.

@@ -15,4 +15,6 @@ export const ACTION_VERBS: Record<IncidentAction, string> = {
   "delete-run-logs": "Deleting run logs",
   "delete-deploy-keys": "Deleting deploy keys",
   "enable-workflows": "Re-enabling",
+  "revoke-trust": "Revoking cloud trust",
+  "restore-trust": "Restoring cloud trust",
 };

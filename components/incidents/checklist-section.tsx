@@ -14,7 +14,12 @@ const STEP_ACTIONS: Record<number, { action: IncidentAction; kind: string; label
     { action: "disable-workflows", kind: "disable-workflow", label: (n) => `Disable all ${n}`, confirm: (n) => `Confirm: disable ${n} workflow${n === 1 ? "" : "s"} and cancel their runs`, danger: true },
     { action: "cancel-runs", kind: "disable-workflow", label: () => "Cancel runs", confirm: (n) => `Confirm: cancel the runs of ${n} workflow${n === 1 ? "" : "s"}`, danger: true },
   ],
-  2: [{ action: "delete-deploy-keys", kind: "delete-deploy-key", label: (n) => `Delete deploy keys (${n})`, confirm: (n) => `Confirm: delete ${n} deploy key${n === 1 ? "" : "s"}`, danger: true }],
+  2: [
+    { action: "revoke-trust", kind: "revoke-identity", label: (n) => `Revoke cloud trust (${n})`, confirm: (n) => `Confirm: revoke the cloud trust of ${n} identit${n === 1 ? "y" : "ies"}`, danger: true },
+    // Once the boundary is fixed (step 7's rule): what was revoked in the clouds is put back.
+    { action: "restore-trust", kind: "revoke-identity", label: () => "Restore cloud trust (after the fix)", confirm: (n) => `Confirm: restore the cloud trust revoked for ${n} identit${n === 1 ? "y" : "ies"}` },
+    { action: "delete-deploy-keys", kind: "delete-deploy-key", label: (n) => `Delete deploy keys (${n})`, confirm: (n) => `Confirm: delete ${n} deploy key${n === 1 ? "" : "s"}`, danger: true },
+  ],
   5: [{ action: "delete-artifacts", kind: "rebuild", label: () => "Delete artifacts", confirm: (n) => `Confirm: delete the artifacts of ${n} workflow${n === 1 ? "" : "s"}`, danger: true }],
   6: [
     { action: "delete-caches", kind: "delete-caches", label: (n) => `Delete caches (${n} repositor${n === 1 ? "y" : "ies"})`, confirm: (n) => `Confirm: delete the caches of ${n} repositor${n === 1 ? "y" : "ies"}`, danger: true },

@@ -43,6 +43,14 @@ export function TrustSourcesPanel({ orgSlug }: { orgSlug: string }) {
   const [provider, setProvider] = useState<Provider>("aws");
   const [kind, setKind] = useState<"upload" | "api">("upload");
   const [credentialsFrom, setCredentialsFrom] = useState<"stored" | "environment">("stored");
+  const [responderFrom, setResponderFrom] = useState<"none" | "stored" | "environment">("none");
+
+  const setWriteAccess = (s: TrustSourceDto, from: "none" | "environment") =>
+    run.mutate(async () => {
+      const r = await apiWrite<TrustSourceDto>("PUT", orgApiPath(orgSlug, "trust-sources", s.id, "responder-credentials"), { from });
+      if (r.ok) setNotice({ tone: "success", text: from === "none" ? `${s.name}: write access removed; revocation hands out the commands.` : `${s.name}: write access from the server's responder variables.` });
+      return r;
+    });
 
   const run = useMutation({
     mutationFn: async (op: () => Promise<Result<unknown>>) => op(),
@@ -73,6 +81,8 @@ export function TrustSourcesPanel({ orgSlug }: { orgSlug: string }) {
         body.settings = Object.fromEntries(fields.settings.map(([k]) => [k, String(data.get(k) ?? "").trim()]).filter(([, v]) => v !== ""));
         body.credentialsFrom = credentialsFrom;
         if (credentialsFrom === "stored") body.credentials = Object.fromEntries(fields.secrets.map(([k]) => [k, String(data.get(k) ?? "")]).filter(([, v]) => v !== ""));
+        body.responderCredentialsFrom = responderFrom;
+        if (responderFrom === "stored") body.responderCredentials = Object.fromEntries(fields.secrets.map(([k]) => [k, String(data.get(`responder-${k}`) ?? "")]).filter(([, v]) => v !== ""));
       }
       const r = await apiWrite<TrustSourceDto>("POST", orgApiPath(orgSlug, "trust-sources"), body);
       if (!r.ok) return r;
@@ -102,6 +112,9 @@ export function TrustSourcesPanel({ orgSlug }: { orgSlug: string }) {
                   <span className="font-medium">{s.name}</span>
                   <Badge tone="blue">{PROVIDER_LABEL[s.provider]}</Badge>
                   <Badge tone={STATUS[s.status].tone}>{STATUS[s.status].text}</Badge>
+                  <span data-testid="write-access" className={s.responderCredentialsFrom === "none" ? "text-slate-600" : "font-medium text-green-800"}>
+                    write access: {s.responderCredentialsFrom === "none" ? "no" : `yes (${s.responderCredentialsFrom === "environment" ? "server's responder variables" : "stored encrypted"})`}
+                  </span>
                 </div>
                 <div className="mt-1 text-slate-600">
                   {s.kind === "upload" ? `Uploaded export ${s.fileName ?? ""}` : `API connection, credentials ${s.credentialsFrom === "environment" ? "from the server's environment" : "stored encrypted"}`}
@@ -138,6 +151,11 @@ export function TrustSourcesPanel({ orgSlug }: { orgSlug: string }) {
                 <Button variant="secondary" disabled={run.isPending} onClick={() => readNow(s)}>
                   Read now
                 </Button>
+                {s.kind === "api" ? (
+                  <Button variant="secondary" disabled={run.isPending} onClick={() => setWriteAccess(s, s.responderCredentialsFrom === "none" ? "environment" : "none")}>
+                    {s.responderCredentialsFrom === "none" ? "Use the server's responder credentials" : "Remove write access"}
+                  </Button>
+                ) : null}
                 <Button
                   variant="danger"
                   disabled={run.isPending}
@@ -227,6 +245,24 @@ export function TrustSourcesPanel({ orgSlug }: { orgSlug: string }) {
               </div>
             ) : null}
             <p className="text-xs text-slate-600">Read-only access is enough: Gatehouse lists the roles, providers, credentials or JWT roles and their trust conditions.</p>
+            <label className="flex flex-col gap-1">
+              <span className="font-medium">Write access for revoking trust in an incident (optional)</span>
+              <select value={responderFrom} onChange={(e) => setResponderFrom(e.target.value as "none" | "stored" | "environment")} className={`${input} max-w-md`}>
+                <option value="none">None: incidents hand out the exact commands</option>
+                <option value="stored">Separate responder credentials: enter them now (stored encrypted, never shown again)</option>
+                <option value="environment">From the server&apos;s responder variables (AWS_RESPONDER_ACCESS_KEY_ID…)</option>
+              </select>
+            </label>
+            {responderFrom === "stored" ? (
+              <div className="flex flex-wrap gap-4">
+                {API_FIELDS[provider].secrets.map(([k, label]) => (
+                  <label key={k} className="flex min-w-56 flex-col gap-1">
+                    <span className="font-medium">Responder {label.charAt(0).toLowerCase() + label.slice(1)}</span>
+                    {k === "serviceAccountKey" ? <textarea name={`responder-${k}`} rows={4} autoComplete="off" className={`${input} font-mono text-xs`} /> : <input name={`responder-${k}`} type="password" autoComplete="off" className={input} />}
+                  </label>
+                ))}
+              </div>
+            ) : null}
           </div>
         )}
         <Button type="submit" disabled={run.isPending}>

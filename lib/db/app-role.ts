@@ -59,6 +59,11 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
     // The over-broad credentials' trend: one point per sync, appended.
     `REVOKE ALL ON TABLE credential_breadth_point FROM ${role}`,
     `GRANT SELECT, INSERT ON TABLE credential_breadth_point TO ${role}`,
+    // A cloud trust revocation keeps its plan and previous state: inserted, then only its
+    // verification and its restore are recorded (lib/incidents/trust-actions-record.ts).
+    `REVOKE ALL ON TABLE trust_revocation FROM ${role}`,
+    `GRANT SELECT, INSERT ON TABLE trust_revocation TO ${role}`,
+    `GRANT UPDATE (verified, verified_at, evidence, restored_at, restored_by, restore_evidence) ON TABLE trust_revocation TO ${role}`,
     // /api/health reports the migration level.
     `GRANT USAGE ON SCHEMA drizzle TO ${role}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role}`,

@@ -14,7 +14,10 @@ import {
   type WorkflowRef,
 } from "@/lib/github/responder";
 import { workflowRef } from "./exposure";
-import type { IncidentActionName } from "./incident-actions";
+import type { IncidentActionName as AnyActionName } from "./incident-actions";
+
+/** The actions on GitHub (revoke-trust / restore-trust act in the clouds: trust-revoke.ts). */
+export type IncidentActionName = Exclude<AnyActionName, "revoke-trust" | "restore-trust">;
 
 export interface ActionTarget {
   itemId: string;

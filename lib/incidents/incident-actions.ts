@@ -12,10 +12,14 @@ import { appendEvent } from "./timeline";
 import { IncidentAction } from "./incident-audit";
 import { restoreGate } from "./restore-gate";
 import { findConnection } from "@/lib/connections/connection-repo";
-import { actOnGithub, type ActionTarget, type CallStats, type ItemResult } from "./github-actions";
+import { actOnGithub, type ActionTarget, type CallStats, type IncidentActionName as GithubActionName, type ItemResult } from "./github-actions";
 import { workflowRef } from "./exposure";
+import { can } from "@/lib/authz/actor";
+import { getEnv } from "@/lib/env";
+import { recordTrustOutcomes, trustItemResults } from "./trust-actions-record";
+import { restoreItem, revokeItem, trustRestoreGate, trustTargets, type TrustOutcome, type TrustTarget } from "./trust-revoke";
 
-export const INCIDENT_ACTIONS = ["disable-workflows", "cancel-runs", "delete-caches", "delete-artifacts", "delete-run-logs", "delete-deploy-keys", "enable-workflows"] as const;
+export const INCIDENT_ACTIONS = ["disable-workflows", "cancel-runs", "delete-caches", "delete-artifacts", "delete-run-logs", "delete-deploy-keys", "enable-workflows", "revoke-trust", "restore-trust"] as const;
 export type IncidentActionName = (typeof INCIDENT_ACTIONS)[number];
 
 /** The checklist items each action acts on. */
@@ -27,12 +31,23 @@ export const ACTION_ITEM_KIND: Readonly<Record<IncidentActionName, string>> = {
   "delete-artifacts": "rebuild",
   "delete-run-logs": "delete-run-logs",
   "delete-deploy-keys": "delete-deploy-key",
+  // OIDC trust in the clouds (trust-revoke.ts): through the trust sources' responder credentials.
+  "revoke-trust": "revoke-identity",
+  "restore-trust": "revoke-identity",
 };
+
+const TRUST_ACTIONS: ReadonlySet<IncidentActionName> = new Set(["revoke-trust", "restore-trust"]);
 
 export const IncidentActionSchema = IncidentRefSchema.extend({
   action: z.enum(INCIDENT_ACTIONS, { message: `must be one of ${INCIDENT_ACTIONS.join(", ")}` }),
   itemIds: z.array(z.string().uuid({ message: "must be item ids" })).min(1).max(1000).optional(),
   dryRun: z.boolean().default(false),
+  /** revoke-trust, AWS: also remove the trust policy's GitHub statements (UpdateAssumeRolePolicy), besides revoking older sessions. */
+  narrow: z.boolean().default(false),
+  /** revoke-trust, Google Cloud: disable the whole pool (cuts federated tokens already issued), not only the provider. */
+  disablePool: z.boolean().default(false),
+  /** restore-trust before the boundary is fixed: an admin's written reason (incident.override). */
+  reason: z.string().trim().min(10, { message: "must say why (at least 10 characters)" }).max(2000).optional(),
 });
 
 export interface ActionResultDto {
@@ -52,7 +67,12 @@ interface Intent {
   /** Items refused before any call (the fixed boundary), with why. */
   refused: ItemResult[];
   previous: Record<string, string>;
+  /** revoke-trust / restore-trust: the trusts of each item (credentials still sealed). */
+  trust: TrustTarget[];
 }
+
+/** A trust action's per-trust outcomes, handed from `act` to `record` of the same request. */
+const trustOutcomes = new WeakMap<Intent, TrustOutcome[]>();
 
 async function targetsFor(tx: Db, incident: typeof incidents.$inferSelect, action: IncidentActionName, itemIds: string[] | undefined) {
   const where = [eq(incidentItems.orgId, incident.orgId), eq(incidentItems.incidentId, incident.id), eq(incidentItems.kind, ACTION_ITEM_KIND[action])];
@@ -95,7 +115,26 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
     const found = await targetsFor(tx, incident, input.action, input.itemIds);
     const refused: ItemResult[] = [];
     const targets: ActionTarget[] = [];
+    let trust: TrustTarget[] = [];
+    if (TRUST_ACTIONS.has(input.action)) {
+      trust = await trustTargets(tx, actor.orgId, incident, found.map((f) => f.item));
+      if (input.action === "restore-trust") {
+        const allowed: TrustTarget[] = [];
+        for (const t of trust) {
+          const item = found.find((f) => f.item.id === t.itemId)!.item;
+          const gate = await trustRestoreGate(tx, actor.orgId, incident, item, t.revocations.map((r) => r.trustId));
+          if (!gate.allowed && !(can(actor, "incident.override") && input.reason)) {
+            refused.push({ itemId: t.itemId, label: t.label, status: "refused", message: `${gate.unmet} ${can(actor, "incident.override") ? "An admin may restore it anyway with a written reason." : "Only an admin may override this, with a written reason."}`, calls: [] });
+          } else allowed.push(t);
+        }
+        trust = allowed;
+      }
+    }
     for (const { item, scope, workflows: repoWorkflows } of found) {
+      if (TRUST_ACTIONS.has(input.action)) {
+        if (trust.some((t) => t.itemId === item.id)) targets.push({ itemId: item.id, label: item.label, data: scope.data, scopeKey: item.scopeKey!, workflows: [] });
+        continue;
+      }
       if (input.action === "enable-workflows") {
         const gate = await restoreGate(tx, actor.orgId, incident, item);
         if (!gate.allowed) {
@@ -113,16 +152,24 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
         .where(and(eq(incidentItems.orgId, actor.orgId), inArray(incidentItems.id, targets.map((t) => t.itemId)), inArray(incidentItems.status, ["todo", "failed", "in_progress"])));
       await appendEvent(tx, { orgId: actor.orgId, incidentId: incident.id, actor: actor.user.email, type: "action", message: `${input.action} on ${targets.length} item(s)…`, data: { action: input.action, itemIds: targets.map((t) => t.itemId) } });
     }
-    await audit(auditEntry(IncidentAction, { id: incident.id, label: `INC-${incident.number}` }, { action: input.action, itemIds: found.map((f) => f.item.id), dryRun: input.dryRun }));
+    await audit(
+      auditEntry(IncidentAction, { id: incident.id, label: `INC-${incident.number}` }, { action: input.action, itemIds: found.map((f) => f.item.id), dryRun: input.dryRun, ...(input.reason ? { override: input.reason } : {}) }),
+    );
     const connection = await findConnection(tx, actor.orgId);
-    return { incident, githubLogin: connection?.accountLogin ?? actor.orgSlug, targets, refused, previous };
+    return { incident, githubLogin: connection?.accountLogin ?? actor.orgSlug, targets, refused, previous, trust };
   },
   outcome: {
     async act({ input, intent }) {
       const results = [...intent.refused];
       let github: CallStats | null = null;
-      if (intent.targets.length > 0) {
-        const acted = await actOnGithub({ action: input.action, dryRun: input.dryRun, orgLogin: intent.githubLogin, incident: intent.incident, targets: intent.targets });
+      if (TRUST_ACTIONS.has(input.action)) {
+        const options = { dryRun: input.dryRun, narrow: input.narrow, disablePool: input.disablePool, now: new Date() };
+        const outcomes: TrustOutcome[] = [];
+        for (const t of intent.trust) outcomes.push(...(await (input.action === "revoke-trust" ? revokeItem(t, getEnv(), options) : restoreItem(t, getEnv(), options))));
+        trustOutcomes.set(intent, outcomes);
+        results.push(...trustItemResults(intent.trust, outcomes));
+      } else if (intent.targets.length > 0) {
+        const acted = await actOnGithub({ action: input.action as GithubActionName, dryRun: input.dryRun, orgLogin: intent.githubLogin, incident: intent.incident, targets: intent.targets });
         results.push(...acted.results);
         github = acted.stats;
       }
@@ -130,7 +177,9 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
       const manual = results.filter((r) => r.status === "manual").length;
       const summary = input.dryRun
         ? `Dry run of ${input.action}: ${results.reduce((n, r) => n + r.calls.length, 0)} call(s) planned for ${intent.targets.length} item(s)${failed ? `, ${failed} refused` : ""}.`
-        : manual > 0
+        : manual > 0 && TRUST_ACTIONS.has(input.action)
+          ? `No write access for ${manual} item(s): run the command(s) shown by hand, then mark the item done with the output as evidence; the next read of the trust source re-verifies it.`
+          : manual > 0
           ? `No responder App is configured: run the ${manual} command(s) shown by hand, then add the output as evidence.`
           : `${input.action}: ${results.length - failed} of ${results.length} item(s) done${failed ? `, ${failed} failed` : ""}.`;
       const status = failed === 0 ? "succeeded" : failed === results.length ? "failed" : "partial";
@@ -143,6 +192,11 @@ export const runIncidentAction: UseCase<typeof IncidentActionSchema, ActionResul
     },
     async record({ tx, actor, input, intent, outcome }) {
       if (input.dryRun) return;
+      if (TRUST_ACTIONS.has(input.action)) {
+        await recordTrustOutcomes(tx, actor, { action: input.action as "revoke-trust" | "restore-trust", incident: intent.incident, outcomes: trustOutcomes.get(intent) ?? [], previous: intent.previous, refused: intent.refused });
+        await appendEvent(tx, { orgId: actor.orgId, incidentId: intent.incident.id, actor: actor.user.email, type: "action_result", message: outcome.summary, data: { action: input.action, status: outcome.status } });
+        return;
+      }
       const now = new Date();
       const results = outcome.data?.results ?? intent.targets.map((t) => ({ itemId: t.itemId, label: t.label, status: "failed" as const, message: outcome.summary, calls: [] }));
       for (const r of results) {

@@ -18,7 +18,7 @@ export const IncidentClosed = defineAuditEvent("incident.close", "incident", z.o
 export const IncidentAction = defineAuditEvent(
   "incident.action",
   "incident",
-  z.object({ action: z.string(), itemIds: z.array(z.string()), dryRun: z.boolean() }),
+  z.object({ action: z.string(), itemIds: z.array(z.string()), dryRun: z.boolean(), override: z.string().optional() }),
 );
 export const SecretValueSet = defineAuditEvent("incident.secret_value", "incident", z.object({ itemId: z.string(), secret: z.string(), scope: z.string() }));
 export const RotationVerified = defineAuditEvent("incident.rotation_verified", "incident", z.object({ itemIds: z.array(z.string()), syncRunId: z.string() }));

@@ -2,7 +2,7 @@
 // endpoints, whatever the source's row says.
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
-import { connectionOf, environmentEndpointProblems } from "./connection";
+import { connectionOf, environmentEndpointProblems, responderConnectionOf } from "./connection";
 
 const env = parseEnv({ VAULT_TOKEN: "s.server-token", VAULT_ADDR: "https://vault.internal:8200", AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:4566", AZURE_CLIENT_SECRET: "server-secret" });
 
@@ -25,5 +25,30 @@ describe("credentials from the environment", () => {
   it("Vault from the environment without VAULT_ADDR says to set it", () => {
     const r = connectionOf("vault", { settings: { mount: "jwt" }, credentialsSealed: null, credentialsFrom: "environment" }, parseEnv({ VAULT_TOKEN: "s.x" }));
     expect(r).toEqual({ ok: false, message: expect.stringContaining("VAULT_ADDR is not set") });
+  });
+});
+
+describe("responder (write) credentials", () => {
+  const responderEnv = parseEnv({
+    AWS_ENDPOINT_URL_IAM: "http://127.0.0.1:4566",
+    AWS_ACCESS_KEY_ID: "AKIAREADONLY00000000",
+    AWS_SECRET_ACCESS_KEY: "read-only-secret-0000000000",
+    AWS_RESPONDER_ACCESS_KEY_ID: "AKIARESPONDER0000000",
+    AWS_RESPONDER_SECRET_ACCESS_KEY: "responder-secret-00000000000",
+    VAULT_ADDR: "https://vault.internal:8200",
+  });
+
+  it("are the responder variables, not the read-only ones, sent to the operator's endpoint whatever the row says", () => {
+    const r = responderConnectionOf("aws", { settings: { region: "us-east-1", endpoint: "https://attacker.example" }, responderCredentialsSealed: null, responderCredentialsFrom: "environment" }, responderEnv);
+    expect(r).toEqual({ ok: true, conn: { region: "us-east-1", endpoint: "http://127.0.0.1:4566", credentials: { accessKeyId: "AKIARESPONDER0000000", secretAccessKey: "responder-secret-00000000000" } } });
+  });
+
+  it("say which variable is missing, and that none means the manual commands", () => {
+    expect(responderConnectionOf("vault", { settings: { mount: "jwt" }, responderCredentialsSealed: null, responderCredentialsFrom: "environment" }, responderEnv)).toEqual({ ok: false, message: expect.stringContaining("VAULT_RESPONDER_TOKEN is not set") });
+    expect(responderConnectionOf("aws", { settings: { region: "us-east-1" }, responderCredentialsSealed: null, responderCredentialsFrom: "none" }, responderEnv)).toEqual({ ok: false, message: expect.stringMatching(/no responder credentials .* run the commands shown by hand/) });
+  });
+
+  it("a bad responder variable is refused at start-up with a sentence", () => {
+    expect(() => parseEnv({ AWS_RESPONDER_ACCESS_KEY_ID: "short" })).toThrow(/AWS_RESPONDER_ACCESS_KEY_ID.*responder's IAM user/);
   });
 });

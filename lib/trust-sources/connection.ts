@@ -77,6 +77,65 @@ export function sealCredentials(c: Credentials): string {
   return seal(CREDENTIALS_PURPOSE, JSON.stringify(c));
 }
 
+/** Responder (write) credentials are sealed under their own purpose: a read credential's box never opens them. */
+export const RESPONDER_CREDENTIALS_PURPOSE = "trust-source-responder-credentials";
+
+export function sealResponderCredentials(c: Credentials): string {
+  return seal(RESPONDER_CREDENTIALS_PURPOSE, JSON.stringify(c));
+}
+
+/** The provider's responder variables (lib/env.ts), or a sentence naming the one missing. */
+function responderFromEnvironment(provider: TrustProvider, env: Env): { ok: true; c: Credentials } | { ok: false; message: string } {
+  const missing = (name: string) => ({ ok: false as const, message: `Responder credentials come from the environment, but ${name} is not set on the server: set it, or store responder credentials with the source.` });
+  switch (provider) {
+    case "aws":
+      if (!env.AWS_RESPONDER_ACCESS_KEY_ID) return missing("AWS_RESPONDER_ACCESS_KEY_ID");
+      if (!env.AWS_RESPONDER_SECRET_ACCESS_KEY) return missing("AWS_RESPONDER_SECRET_ACCESS_KEY");
+      return { ok: true, c: { accessKeyId: env.AWS_RESPONDER_ACCESS_KEY_ID, secretAccessKey: env.AWS_RESPONDER_SECRET_ACCESS_KEY } };
+    case "gcp": {
+      if (!env.GCP_RESPONDER_KEY_FILE) return missing("GCP_RESPONDER_KEY_FILE");
+      try {
+        return { ok: true, c: { serviceAccountKey: readFileSync(env.GCP_RESPONDER_KEY_FILE, "utf8") } };
+      } catch (err) {
+        return { ok: false, message: `GCP_RESPONDER_KEY_FILE names a file the server cannot read (${(err as NodeJS.ErrnoException).code ?? "error"}): fix the path or its permissions.` };
+      }
+    }
+    case "azure":
+      if (!env.AZURE_RESPONDER_CLIENT_ID) return missing("AZURE_RESPONDER_CLIENT_ID");
+      return env.AZURE_RESPONDER_CLIENT_SECRET ? { ok: true, c: { clientId: env.AZURE_RESPONDER_CLIENT_ID, clientSecret: env.AZURE_RESPONDER_CLIENT_SECRET } } : missing("AZURE_RESPONDER_CLIENT_SECRET");
+    case "vault":
+      return env.VAULT_RESPONDER_TOKEN ? { ok: true, c: { token: env.VAULT_RESPONDER_TOKEN } } : missing("VAULT_RESPONDER_TOKEN");
+  }
+}
+
+/**
+ * The connection with write access for revocation, or why there is none. The same settings and
+ * the same endpoint rule as the read connection (environment credentials go only to the
+ * operator's endpoints); only the credentials differ.
+ */
+export function responderConnectionOf<P extends TrustProvider>(
+  provider: P,
+  source: { settings: TrustConnectionSettings; responderCredentialsSealed: string | null; responderCredentialsFrom: "stored" | "environment" | "none" },
+  env: Env,
+): ConnectionResult<P> {
+  if (source.responderCredentialsFrom === "none") return { ok: false, message: "This trust source has no responder credentials (write access): run the commands shown by hand, or add responder credentials in Settings → Cloud trust." };
+  let creds: Credentials;
+  if (source.responderCredentialsFrom === "environment") {
+    const r = responderFromEnvironment(provider, env);
+    if (!r.ok) return r;
+    creds = r.c;
+  } else {
+    try {
+      creds = JSON.parse(open(RESPONDER_CREDENTIALS_PURPOSE, source.responderCredentialsSealed ?? "")) as Credentials;
+    } catch {
+      return { ok: false, message: "The stored responder credentials can no longer be opened (AUTH_SECRET changed since they were saved): set them again in Settings → Cloud trust." };
+    }
+  }
+  // Azure: the responder's own app registration, when it has one.
+  const settings = provider === "azure" && creds.clientId ? { ...source.settings, clientId: creds.clientId } : source.settings;
+  return connectionOfCredentials(provider, settings, creds, source.responderCredentialsFrom === "environment", env);
+}
+
 function fromEnvironment(provider: TrustProvider, env: Env): { ok: true; c: Credentials } | { ok: false; message: string } {
   const missing = (name: string) => ({ ok: false as const, message: `Credentials come from the environment, but ${name} is not set on the server: set it and read again, or store credentials with the source.` });
   switch (provider) {
@@ -116,7 +175,11 @@ export function connectionOf<P extends TrustProvider>(
       return { ok: false, message: "The stored credentials can no longer be opened (AUTH_SECRET changed since they were saved): remove this source and add it again with its credentials." };
     }
   } else creds = {};
-  const fromEnv = source.credentialsFrom === "environment";
+  return connectionOfCredentials(provider, source.settings, creds, source.credentialsFrom === "environment", env);
+}
+
+function connectionOfCredentials<P extends TrustProvider>(provider: P, settings: TrustConnectionSettings, creds: Credentials, fromEnv: boolean, env: Env): ConnectionResult<P> {
+  const source = { settings };
   // Environment credentials: the operator's endpoints only, whatever a row says (see environmentEndpointProblems).
   const s: TrustConnectionSettings = fromEnv ? { ...source.settings, ...environmentEndpoints(provider, env) } : source.settings;
   if (fromEnv && provider === "vault" && !s.address) return { ok: false, message: "Credentials come from the environment, but VAULT_ADDR is not set on the server: set it to Vault's address and read again." };

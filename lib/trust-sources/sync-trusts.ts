@@ -13,6 +13,7 @@ import { connectionOf } from "./connection";
 import { apiSourcesOf, applyRead, type SourceRow } from "./trust-sources-repo";
 import { evaluateOrgTrusts } from "./evaluate-org";
 import { TrustSourceSynced, TrustsEvaluated } from "./trust-sources-audit";
+import { checkManualRevocations, pendingManualRevocations, recordReverified, type PendingRevocation, type Reverified } from "@/lib/incidents/trust-reverify";
 
 // After every sync of an organisation (lib/connections/sync-runner.ts, when the run is finished):
 // its API sources are read again (through the reader registry; skipped when a provider has no
@@ -48,17 +49,23 @@ export async function syncOrgTrusts(handle: DatabaseHandle, orgId: string, reaso
   const [org] = await handle.db.select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, orgId));
   if (!org) return null;
   const env = getEnv();
-  const reads: { source: SourceRow; result: ApiReadResult }[] = [];
+  const reads: { source: SourceRow; result: ApiReadResult; pending: PendingRevocation[]; found: Reverified[] }[] = [];
   for (const source of await apiSourcesOf(handle.db, orgId)) {
     if (!trustReaderFor(source.provider)) continue;
-    reads.push({ source, result: await readApiSource(source, env) });
+    const result = await readApiSource(source, env);
+    // Revocations run by hand are re-verified by the read (lib/incidents/trust-reverify.ts).
+    const pending = await pendingManualRevocations(handle.db, orgId, source.id);
+    const conn = connectionOf(source.provider, source, env);
+    const found = result.ok && conn.ok && pending.length > 0 ? await checkManualRevocations(source.provider, conn.conn, result.read, pending) : [];
+    reads.push({ source, result, pending, found });
   }
   return executeSystemChange(handle, { kind: "system", process: "sync", orgId, orgSlug: org.slug }, {
     action: TrustsEvaluated.action,
     async run({ tx, audit }) {
       const now = new Date();
-      for (const { source, result } of reads) {
+      for (const { source, result, pending, found } of reads) {
         await applyRead(tx, source, result, now);
+        await recordReverified(tx, orgId, "Gatehouse (sync)", pending, found);
         await audit(
           auditEntry(TrustSourceSynced, { id: source.id, label: source.name }, {
             provider: source.provider,

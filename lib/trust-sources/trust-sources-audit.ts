@@ -9,7 +9,7 @@ const SourceFacts = { provider: z.string(), kind: z.enum(["upload", "api"]), nam
 export const TrustSourceCreated = defineAuditEvent(
   "trust_source.create",
   "trust_source",
-  z.object({ ...SourceFacts, credentialsFrom: z.string(), file: z.string().nullable(), trusts: z.number().int() }),
+  z.object({ ...SourceFacts, credentialsFrom: z.string(), responderCredentialsFrom: z.string().optional(), file: z.string().nullable(), trusts: z.number().int() }),
 );
 /** "Read now" (its outcome: trust_source.read.outcome, with the count or the failure). */
 export const TrustSourceRead = defineAuditEvent("trust_source.read", "trust_source", z.object({ ...SourceFacts, file: z.string().nullable() }));
@@ -24,4 +24,10 @@ export const TrustsEvaluated = defineAuditEvent(
   "trust.evaluate",
   "organization",
   z.object({ trusts: z.number().int(), matches: z.number().int(), repositories: z.number().int(), ms: z.number().int(), reason: z.string() }),
+);
+/** Responder (write) credentials set, replaced or removed: where they come from, never what they are. */
+export const TrustSourceResponderSet = defineAuditEvent(
+  "trust_source.responder_credentials",
+  "trust_source",
+  z.object({ ...SourceFacts, from: z.enum(["stored", "environment", "none"]), previous: z.string() }),
 );

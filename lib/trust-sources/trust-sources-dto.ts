@@ -12,6 +12,8 @@ export interface TrustSourceDto {
   kind: "upload" | "api";
   settings: TrustConnectionSettings;
   credentialsFrom: "stored" | "environment" | "none";
+  /** Write access for incident revocation: where the responder credentials come from (never them). */
+  responderCredentialsFrom: "stored" | "environment" | "none";
   fileName: string | null;
   status: TrustSourceStatus;
   statusMessage: string | null;

@@ -36,6 +36,7 @@ export function sourceDto(r: SourceRow, trustCount: number): TrustSourceDto {
     kind: r.kind,
     settings: r.settings,
     credentialsFrom: r.credentialsFrom,
+    responderCredentialsFrom: r.responderCredentialsFrom,
     fileName: r.exportName,
     status: r.status,
     statusMessage: r.statusMessage,

@@ -3,7 +3,7 @@ import type { OrgReadRoute } from "@/lib/http/define-route";
 import { notFound } from "@/lib/http/errors";
 import { ListTrustsSchema, TrustRefSchema } from "./trust-sources-schema";
 import { listTrustSources, listTrusts, trustDetail } from "./trust-sources-repo";
-import { createTrustSource, readTrustSource, removeTrustSource } from "./trust-sources-service";
+import { createTrustSource, readTrustSource, removeTrustSource, setResponderCredentials } from "./trust-sources-service";
 import type { TrustDetailDto, TrustSourceDto, TrustSummaryDto } from "./trust-sources-dto";
 
 // Trust sources are an admin's (their settings name accounts and endpoints); the trusts and what
@@ -40,3 +40,4 @@ export const trustDetailRoute: OrgReadRoute<typeof TrustRefSchema, TrustDetailDt
 export const createTrustSourceRoute = { kind: "write", useCase: createTrustSource, successStatus: 201 } as const;
 export const readTrustSourceRoute = { kind: "write", useCase: readTrustSource } as const;
 export const removeTrustSourceRoute = { kind: "write", useCase: removeTrustSource } as const;
+export const setResponderCredentialsRoute = { kind: "write", useCase: setResponderCredentials } as const;

@@ -48,6 +48,8 @@ export const CredentialsSchema = z
     /** A Google Cloud service-account key, as the JSON file's text. */
     serviceAccountKey: z.string().trim().min(1).max(16_384).optional(),
     clientSecret: z.string().min(1).max(1024).optional(),
+    /** Azure responder credentials: the responder's own app registration (read ones use settings.clientId). */
+    clientId: text(100),
     token: z.string().min(1).max(4096).optional(),
   })
   .strict();
@@ -62,9 +64,19 @@ export const CreateTrustSourceSchema = z.object({
   /** api: `stored` (the credentials below, sealed) or `environment` (the provider's standard variables). */
   credentialsFrom: z.enum(["stored", "environment"]).optional(),
   credentials: CredentialsSchema.optional(),
+  /** api, optional: write access for incident revocation — `stored` (sealed) or `environment` (the responder variables of lib/env.ts). */
+  responderCredentialsFrom: z.enum(["stored", "environment", "none"]).default("none"),
+  responderCredentials: CredentialsSchema.optional(),
 });
 
 export const TrustSourceRefSchema = z.object({ orgSlug, sourceId: z.uuid({ message: "must be a trust source id" }) });
 export const ReadTrustSourceSchema = TrustSourceRefSchema.extend({ file: UploadFileSchema.optional() });
 export const ListTrustsSchema = z.object({ orgSlug });
 export const TrustRefSchema = z.object({ orgSlug, trustId: z.uuid({ message: "must be a trust id" }) });
+export const SetResponderCredentialsSchema = z.object({
+  orgSlug,
+  sourceId: z.uuid({ message: "must be a trust source id" }),
+  /** `none` removes write access: revocation falls back to the manual commands. */
+  from: z.enum(["stored", "environment", "none"], { message: "must be stored (enter them now), environment (the server's responder variables) or none" }),
+  credentials: CredentialsSchema.optional(),
+});

@@ -7,10 +7,11 @@ import type { AnyUseCase, UseCase } from "@/lib/door/use-case";
 import { AppError, notFound } from "@/lib/http/errors";
 import { getEnv } from "@/lib/env";
 import type { TrustSourceRead as ReadResult } from "@/lib/cloud/types";
-import { CreateTrustSourceSchema, ReadTrustSourceSchema, TrustSourceRefSchema } from "./trust-sources-schema";
-import { TrustSourceCreated, TrustSourceRead, TrustSourceRemoved } from "./trust-sources-audit";
+import { CreateTrustSourceSchema, ReadTrustSourceSchema, SetResponderCredentialsSchema, TrustSourceRefSchema } from "./trust-sources-schema";
+import { TrustSourceCreated, TrustSourceRead, TrustSourceRemoved, TrustSourceResponderSet } from "./trust-sources-audit";
 import { applyRead, insertSource, sourceDto, sourceOf, trustCountOf, type SourceRow } from "./trust-sources-repo";
-import { environmentEndpointProblems, missingCredentials, missingSettings, sealCredentials } from "./connection";
+import { checkManualRevocations, pendingManualRevocations, recordReverified, type PendingRevocation, type Reverified } from "@/lib/incidents/trust-reverify";
+import { connectionOf, environmentEndpointProblems, missingCredentials, missingSettings, sealCredentials, sealResponderCredentials } from "./connection";
 import { readUpload } from "./upload";
 import { evaluateOrgTrusts } from "./evaluate-org";
 import { readApiSource } from "./sync-trusts";
@@ -37,6 +38,25 @@ function checkApiInput(input: CreateInput): void {
   }
 }
 
+type ResponderFrom = "stored" | "environment" | "none";
+
+/**
+ * Responder credentials follow the read credentials' rules: stored ones complete for the
+ * provider; environment ones only when the source names no endpoint of its own (they go to the
+ * operator's endpoints only). Answers the sealed box, or null.
+ */
+function responderCredentialsOf(provider: CreateInput["provider"], settings: CreateInput["settings"], from: ResponderFrom, creds: CreateInput["credentials"], field: string): string | null {
+  if (from === "none") return null;
+  if (from === "environment") {
+    const endpoint = environmentEndpointProblems(provider, settings);
+    if (endpoint.length > 0) throw invalid(field, `responder credentials from the environment go only to the operator's endpoints, and this source names its own (${endpoint[0]!.split(" ")[0]}): store the responder credentials with the source instead`);
+    return null;
+  }
+  const missing = missingCredentials(provider, creds ?? {});
+  if (missing.length > 0) throw invalid(field, missing[0]!.replace(/^credentials\./, "responder credentials."));
+  return sealResponderCredentials(creds ?? {});
+}
+
 async function requireSource(tx: Parameters<typeof sourceOf>[0], orgId: string, sourceId: string): Promise<SourceRow> {
   const row = await sourceOf(tx, orgId, sourceId);
   if (!row) throw notFound("Trust source");
@@ -58,6 +78,8 @@ export const createTrustSource: UseCase<typeof CreateTrustSourceSchema, TrustSou
     const [clash] = await tx.select({ id: trustSources.id }).from(trustSources).where(and(eq(trustSources.orgId, actor.orgId), eq(trustSources.name, input.name)));
     if (clash) throw new AppError("conflict", `A trust source named "${input.name}" exists already: choose another name, or use Read now on it.`, { name: "is taken" });
     const stored = input.kind === "api" && input.credentialsFrom === "stored";
+    if (input.kind === "upload" && input.responderCredentialsFrom !== "none") throw invalid("responderCredentialsFrom", "an uploaded export has no connection to write through: add an API source for revocation");
+    const responderSealed = input.kind === "api" ? responderCredentialsOf(input.provider, input.settings, input.responderCredentialsFrom, input.responderCredentials, "responderCredentials") : null;
     const row = await insertSource(tx, {
       orgId: actor.orgId,
       provider: input.provider,
@@ -66,6 +88,8 @@ export const createTrustSource: UseCase<typeof CreateTrustSourceSchema, TrustSou
       settings: input.kind === "api" ? input.settings : {},
       credentialsSealed: stored ? sealCredentials(input.credentials ?? {}) : null,
       credentialsFrom: input.kind === "api" ? (input.credentialsFrom ?? "none") : "none",
+      responderCredentialsSealed: responderSealed,
+      responderCredentialsFrom: input.kind === "api" ? input.responderCredentialsFrom : "none",
       createdBy: actor.user.email,
     });
     if (upload) {
@@ -74,7 +98,7 @@ export const createTrustSource: UseCase<typeof CreateTrustSourceSchema, TrustSou
     }
     const trusts = upload?.trusts.length ?? 0;
     await audit(
-      auditEntry(TrustSourceCreated, { id: row.id, label: input.name }, { provider: input.provider, kind: input.kind, name: input.name, credentialsFrom: row.credentialsFrom, file: input.file?.name ?? null, trusts }),
+      auditEntry(TrustSourceCreated, { id: row.id, label: input.name }, { provider: input.provider, kind: input.kind, name: input.name, credentialsFrom: row.credentialsFrom, responderCredentialsFrom: row.responderCredentialsFrom, file: input.file?.name ?? null, trusts }),
     );
     return sourceDto((await sourceOf(tx, actor.orgId, row.id))!, trusts);
   },
@@ -93,6 +117,8 @@ interface ReadIntent {
   upload: { name: string; text: string; read: ReadResult } | null;
   /** An API source as it was when the intent committed (its credentials still sealed). */
   api: SourceRow | null;
+  /** Revocations a responder ran by hand through this source: re-verified by this read. */
+  pending: PendingRevocation[];
 }
 
 /**
@@ -115,7 +141,8 @@ export const readTrustSource: UseCase<typeof ReadTrustSourceSchema, ReadOutcomeD
       upload = { name: file.name, text: file.content, read: parsed.read };
     } else if (input.file) throw invalid("file", "an API source reads its cloud, not a file: add an upload source for exports");
     await audit(auditEntry(TrustSourceRead, { id: source.id, label: source.name }, { provider: source.provider, kind: source.kind, name: source.name, file: input.file?.name ?? null }));
-    return { sourceId: source.id, upload, api: source.kind === "api" ? source : null };
+    const pending = source.kind === "api" ? await pendingManualRevocations(tx, actor.orgId, source.id) : [];
+    return { sourceId: source.id, upload, api: source.kind === "api" ? source : null, pending };
   },
   outcome: {
     async act({ intent }) {
@@ -126,6 +153,8 @@ export const readTrustSource: UseCase<typeof ReadTrustSourceSchema, ReadOutcomeD
       const source = intent.api!;
       const r = await readApiSource(source, getEnv());
       if (r.ok) pendingReads.set(intent, r.read);
+      const conn = connectionOf(source.provider, source, getEnv());
+      if (r.ok && conn.ok && intent.pending.length > 0) reverified.set(intent, await checkManualRevocations(source.provider, conn.conn, r.read, intent.pending));
       return r.ok
         ? { status: "succeeded", summary: `Read ${r.read.trusts.length} trust(s) from ${source.provider}.`, data: { sourceId: source.id, status: "ok", message: null, trusts: r.read.trusts.length } }
         : { status: "failed", summary: r.message, data: { sourceId: source.id, status: "failed", message: r.message, trusts: 0 } };
@@ -141,10 +170,13 @@ export const readTrustSource: UseCase<typeof ReadTrustSourceSchema, ReadOutcomeD
       } else {
         await applyRead(tx, source, { ok: false, message: outcome.data?.message ?? outcome.summary }, now);
       }
+      await recordReverified(tx, actor.orgId, actor.user.email, intent.pending, reverified.get(intent) ?? []);
       await evaluateOrgTrusts(tx, actor.orgId);
     },
   },
 };
+
+const reverified = new WeakMap<ReadIntent, Reverified[]>();
 
 /** An API read's trusts, handed from `act` to `record` of the same request (not through the DTO: it is large). */
 const pendingReads = new WeakMap<ReadIntent, ReadResult>();
@@ -163,4 +195,22 @@ export const removeTrustSource: UseCase<typeof TrustSourceRefSchema, { removed: 
   },
 };
 
-export const TRUST_SOURCE_USE_CASES: readonly AnyUseCase[] = [createTrustSource, readTrustSource, removeTrustSource];
+/** An admin sets, replaces or removes a source's responder (write) credentials; audited without them. */
+export const setResponderCredentials: UseCase<typeof SetResponderCredentialsSchema, TrustSourceDto> = {
+  action: TrustSourceResponderSet.action,
+  permission: "trust.manage",
+  input: SetResponderCredentialsSchema,
+  async run({ tx, actor, input, audit }) {
+    const source = await requireSource(tx, actor.orgId, input.sourceId);
+    if (source.kind !== "api" && input.from !== "none") throw invalid("from", "an uploaded export has no connection to write through: add an API source for revocation");
+    const sealed = responderCredentialsOf(source.provider, source.settings, input.from, input.credentials, "credentials");
+    await tx
+      .update(trustSources)
+      .set({ responderCredentialsSealed: sealed, responderCredentialsFrom: input.from })
+      .where(and(eq(trustSources.orgId, actor.orgId), eq(trustSources.id, source.id)));
+    await audit(auditEntry(TrustSourceResponderSet, { id: source.id, label: source.name }, { provider: source.provider, kind: source.kind, name: source.name, from: input.from, previous: source.responderCredentialsFrom }));
+    return sourceDto((await sourceOf(tx, actor.orgId, source.id))!, await trustCountOf(tx, actor.orgId, source.id));
+  },
+};
+
+export const TRUST_SOURCE_USE_CASES: readonly AnyUseCase[] = [createTrustSource, readTrustSource, removeTrustSource, setResponderCredentials];

@@ -18,11 +18,15 @@ import { connectAndSyncDemo, startDemoGithub, type DemoGithubSignIn } from "./de
 import { seedAbandonedSync } from "./demo-abandoned-sync";
 import { acmeIncidentWindow } from "@/sim/fixtures/acme-story";
 import { seedDemoTrustSources, startDemoClouds } from "./demo-clouds";
+import { startAwsSim } from "@/sim/aws";
+import { ACME_AWS, ACME_AWS_KEYS } from "@/sim/fixtures/aws-acme";
 
 export interface StackOptions {
   appPort: number;
   idpPort: number;
   githubPort: number;
+  /** acme's AWS account (sim/aws); default githubPort + 1. Its control API: GET /_sim/write-log. */
+  awsPort?: number;
   /** Extra Gatehouse organisations (admin: admin@acme.test), seeded but not connected to GitHub. */
   unconnectedOrgs?: string[];
   /** Extra organisations (admin: admin@acme.test) whose sync's process died mid-sync (demo-abandoned-sync.ts). */
@@ -43,6 +47,8 @@ export interface Stack {
   githubUrl: string;
   /** acme's Google Cloud, Azure and Vault simulators */
   cloudUrls: { gcp: string; azure: string; vault: string };
+  /** acme's AWS account (sim/aws) */
+  awsUrl: string;
   syncSummary: string;
   /** acme's incident drill: its compromise window, as the simulator serves acme's runs */
   incidentWindow: { from: string; to: string };
@@ -107,6 +113,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // first parses it), not only the server's.
   const clouds = await startDemoClouds(opts.dataDir);
   Object.assign(process.env, clouds.env);
+  // acme's AWS account: the server reads it with the read-only key, revokes with the responder's.
+  const aws = await startAwsSim({ ...ACME_AWS, port: opts.awsPort ?? opts.githubPort + 1, accessKeys: [ACME_AWS_KEYS.readOnly, ACME_AWS_KEYS.responder] });
 
   // Migrate, seed and sync before the server opens the embedded database (one process at a time).
   const handle = await openDatabase({ dataDir: opts.dataDir });
@@ -127,6 +135,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   } catch (err) {
     await github.sim.close();
     await clouds.close();
+    await aws.close();
     throw err;
   } finally {
     await handle.close();
@@ -165,6 +174,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       AUTH_OIDC_NAME: "Acme SSO (demo)",
       ...github.env,
       ...clouds.env,
+      AWS_ENDPOINT_URL_IAM: aws.url,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: ACME_AWS_KEYS.readOnly.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: ACME_AWS_KEYS.readOnly.secretAccessKey,
+      AWS_RESPONDER_ACCESS_KEY_ID: ACME_AWS_KEYS.responder.accessKeyId,
+      AWS_RESPONDER_SECRET_ACCESS_KEY: ACME_AWS_KEYS.responder.secretAccessKey,
       SYNC_INTERVAL_MINUTES: "0",
       ...opts.env,
     },
@@ -179,6 +194,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await idp.close();
     await github.sim.close();
     await clouds.close();
+    await aws.close();
   };
 
   try {
@@ -187,7 +203,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { appUrl, githubUrl: github.sim.url, cloudUrls: clouds.urls, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
+  return { appUrl, githubUrl: github.sim.url, cloudUrls: clouds.urls, awsUrl: aws.url, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
 }
 
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {

@@ -90,6 +90,13 @@ export async function startAwsSim(options: AwsSimOptions): Promise<AwsSim> {
     const requestId = randomUUID();
     const fail = (e: IamError) => send(res, e.status, errorXml(e.type, e.code, e.message, requestId), requestId);
     const body = await readBody(req);
+    // The control API (not IAM's): a browser test in another process reads the write log.
+    if (req.method === "GET" && (req.url ?? "").split("?")[0] === "/_sim/write-log") {
+      const json = JSON.stringify({ writeLog });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(json) });
+      res.end(json);
+      return;
+    }
     if (req.method !== "POST" || !(req.url ?? "/").startsWith("/")) return fail(new IamError(400, "InvalidAction", "The IAM Query API takes POST / with a form-encoded body."));
     const auth = verifySigV4({ method: req.method, url: req.url ?? "/", rawHeaders: req.rawHeaders, body }, (id) => keys.get(id)?.secretAccessKey, new Date());
     if (!auth.ok) return fail(new IamError(auth.status, auth.code, auth.message));

@@ -144,6 +144,16 @@ describe("signatures and permissions", () => {
     expect(sim.role("gh-api-deploy")?.inlinePolicies).toHaveProperty("push-api-image");
   });
 
+  it("the control API answers the write log to another process (GET /_sim/write-log, not IAM's)", async () => {
+    const doc = JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Deny", Action: "*", Resource: "*" } });
+    await writer.send(new PutRolePolicyCommand({ RoleName: "gh-terraform-plan", PolicyName: "control-api-check", PolicyDocument: doc }));
+    const res = await fetch(`${sim.url}/_sim/write-log`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { writeLog: { action: string; roleName: string; policyName?: string }[] };
+    expect(body.writeLog).toEqual(JSON.parse(JSON.stringify(sim.writeLog)));
+    expect(body.writeLog.at(-1)).toMatchObject({ action: "PutRolePolicy", roleName: "gh-terraform-plan", policyName: "control-api-check" });
+  });
+
   it("a key without iam:ListRoles is AccessDenied on it", async () => {
     const client = iam(sim, DENIED_KEY);
     expect(await failure(client.send(new ListRolesCommand({})))).toMatchObject({ name: "AccessDenied", status: 403 });

@@ -1,8 +1,9 @@
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import type { Trust, TrustFinding } from "@/lib/trust/types";
-import type { TrustDetails } from "@/lib/cloud/types";
+import type { RevocationPlan, TrustDetails } from "@/lib/cloud/types";
 import { organizations } from "./tenancy";
 import { jobs } from "./inventory";
+import { incidentItems, incidents } from "./incidents";
 
 // Cloud trust (lib/trust-sources): where an organisation's AWS roles, Google Cloud providers,
 // Entra federated credentials and Vault JWT roles come from (a source: an uploaded export or an
@@ -54,6 +55,13 @@ export const trustSources = pgTable(
      */
     credentialsSealed: text("credentials_sealed"),
     credentialsFrom: text("credentials_from").$type<"stored" | "environment" | "none">().notNull().default("none"),
+    /**
+     * Write access for incident revocation (issue 11 item 5), separate from the read-only
+     * credentials above: sealed like them (purpose `trust-source-responder-credentials`), or the
+     * provider's responder variables of lib/env.ts (`environment`), or none (manual revocation).
+     */
+    responderCredentialsSealed: text("responder_credentials_sealed"),
+    responderCredentialsFrom: text("responder_credentials_from").$type<"stored" | "environment" | "none">().notNull().default("none"),
     /** upload: the export as uploaded (re-evaluated on "read now"), its file name and size. */
     exportName: text("export_name"),
     exportText: text("export_text"),
@@ -116,4 +124,45 @@ export const trustMatches = pgTable(
     uses: boolean("uses"),
   },
   (t) => [index("trust_match_trust_idx").on(t.trustId), index("trust_match_job_idx").on(t.jobId)],
+);
+
+
+/**
+ * One revocation of one trust for one incident item (lib/incidents/trust-revoke.ts): the plan
+ * with the trust's previous state, how it was made (`applied` by Gatehouse with the source's
+ * responder credentials, or `manual`: the responder ran the plan's commands), and whether a
+ * re-read showed it. Rows are never deleted and their plan never changes; only the
+ * verification (`verified`, `verified_at`, `evidence`) and the restore (`restored_*`) are
+ * updated, once each. No foreign key to `trust`: narrowing a role drops it from the next read,
+ * and the revocation must outlive that.
+ */
+export const trustRevocations = pgTable(
+  "trust_revocation",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: orgRef(),
+    incidentId: uuid("incident_id")
+      .notNull()
+      .references(() => incidents.id, { onDelete: "cascade" }),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => incidentItems.id, { onDelete: "cascade" }),
+    trustId: uuid("trust_id").notNull(),
+    sourceId: uuid("source_id").notNull(),
+    provider: text("provider").$type<TrustProvider>().notNull(),
+    externalId: text("external_id").notNull(),
+    trustName: text("trust_name").notNull(),
+    mode: text("mode").$type<"applied" | "manual">().notNull(),
+    plan: jsonb("plan").$type<RevocationPlan>().notNull(),
+    /** When the calls were made (applied) or the commands handed out (manual). */
+    appliedAt: timestamp("applied_at", { withTimezone: true }).notNull(),
+    appliedBy: text("applied_by").notNull(),
+    verified: boolean("verified").notNull().default(false),
+    verifiedAt: timestamp("verified_at", { withTimezone: true }),
+    evidence: jsonb("evidence").$type<string[]>().notNull().default([]),
+    restoredAt: timestamp("restored_at", { withTimezone: true }),
+    restoredBy: text("restored_by"),
+    restoreEvidence: jsonb("restore_evidence").$type<string[]>(),
+  },
+  (t) => [index("trust_revocation_item_idx").on(t.orgId, t.itemId), index("trust_revocation_source_idx").on(t.orgId, t.sourceId)],
 );

@@ -9,6 +9,14 @@ import { trustDetail } from "@/lib/trust-sources/trust-sources-repo";
 import { PageHeader } from "@/components/ui/page-header";
 import { TrustDetail } from "@/components/trust/trust-detail";
 import { trustKeys } from "@/components/trust/queries";
+import { can } from "@/lib/authz/actor";
+import type { TrustDetailDto } from "@/lib/trust-sources/trust-sources-dto";
+
+/** The identifier the inventory gives this trust's identity (identityTrustLinks' keys): an AWS role's ARN, a Vault role's name, else the resource name. */
+function identityOf(t: TrustDetailDto): string {
+  if (t.provider === "vault") return t.name;
+  return t.details?.resource ?? t.externalId;
+}
 
 export const metadata: Metadata = { title: "Cloud trust" };
 
@@ -29,6 +37,18 @@ export default async function TrustPage({ params }: { params: Promise<{ orgSlug:
         </Link>
       </p>
       <PageHeader title={trust.name} description={`${trust.externalId} — which jobs can present a token this trust accepts, and what to narrow.`} />
+      {can(actor, "incident.run") ? (
+        <p className="mb-4 text-sm">
+          <Link
+            href={`/orgs/${actor.orgSlug}/incidents?kind=identity&target=${encodeURIComponent(identityOf(trust))}`}
+            className="text-red-800 underline"
+            aria-label={`Start an incident for ${identityOf(trust)}`}
+          >
+            Start an incident
+          </Link>{" "}
+          <span className="text-slate-600">— revoke this trust&apos;s sessions from the incident&apos;s checklist (step 2).</span>
+        </p>
+      ) : null}
       <HydrationBoundary state={dehydrate(qc)}>
         <TrustDetail orgSlug={actor.orgSlug} trustId={trustId} />
       </HydrationBoundary>
