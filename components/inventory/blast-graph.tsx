@@ -5,7 +5,7 @@ import "@xyflow/react/dist/style.css";
 
 export interface GraphInput {
   columns: { title: string; nodes: { id: string; label: string }[] }[];
-  edges: { from: string; to: string }[];
+  edges: { from: string; to: string; label?: string }[];
 }
 
 const COLUMN_WIDTH = 300;
@@ -19,8 +19,8 @@ function shorten(label: string): string {
   return `${label.slice(0, MAX_LABEL - tail - 1)}…${label.slice(-tail)}`;
 }
 
-/** workflow → credential → system → owner, one column each, drawn with React Flow. */
-export function BlastGraph({ graph }: { graph: GraphInput }) {
+/** workflow → credential → system → owner (or workflow → cloud role → account → permissions), one column each, drawn with React Flow. */
+export function BlastGraph({ graph, label = "Blast radius graph", testId = "blast-graph" }: { graph: GraphInput; label?: string; testId?: string }) {
   const nodes: Node[] = graph.columns.flatMap((col, x) =>
     col.nodes.map((n, y) => ({
       id: n.id,
@@ -39,10 +39,15 @@ export function BlastGraph({ graph }: { graph: GraphInput }) {
     })),
   );
   const ids = new Set(nodes.map((n) => n.id));
-  const edges: Edge[] = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e) => ({ id: `${e.from}->${e.to}`, source: e.from, target: e.to }));
+  const edges: Edge[] = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e) => ({
+      id: `${e.from}->${e.to}`,
+      source: e.from,
+      target: e.to,
+      ...(e.label ? { label: e.label, labelStyle: { fontSize: 10 }, labelBgStyle: { fillOpacity: 0.85 } } : {}),
+    }));
   const rows = Math.max(1, ...graph.columns.map((c) => c.nodes.length));
   return (
-    <div className="rounded-lg border border-slate-200 bg-white" style={{ height: Math.min(640, 120 + rows * ROW_HEIGHT) }} data-testid="blast-graph">
+    <div className="rounded-lg border border-slate-200 bg-white" style={{ height: Math.min(640, 120 + rows * ROW_HEIGHT) }} data-testid={testId}>
       <div className="flex text-xs font-semibold uppercase tracking-wide text-slate-600">
         {graph.columns.map((c) => (
           <div key={c.title} className="px-3 pt-2" style={{ width: COLUMN_WIDTH }}>
@@ -50,7 +55,7 @@ export function BlastGraph({ graph }: { graph: GraphInput }) {
           </div>
         ))}
       </div>
-      <ReactFlow nodes={nodes} edges={edges} fitView nodesDraggable={false} nodesConnectable={false} proOptions={{ hideAttribution: true }} aria-label="Blast radius graph">
+      <ReactFlow nodes={nodes} edges={edges} fitView nodesDraggable={false} nodesConnectable={false} proOptions={{ hideAttribution: true }} aria-label={label}>
         <Background />
         <Controls showInteractive={false} />
       </ReactFlow>
