@@ -20,11 +20,22 @@ function shorten(label: string): string {
 }
 
 /** workflow → credential → system → owner (or workflow → cloud role → account → permissions), one column each, drawn with React Flow. */
-export function BlastGraph({ graph, label = "Blast radius graph", testId = "blast-graph" }: { graph: GraphInput; label?: string; testId?: string }) {
+export function BlastGraph({
+  graph,
+  label = "Blast radius graph",
+  testId = "blast-graph",
+  columnWidth = COLUMN_WIDTH,
+}: {
+  graph: GraphInput;
+  label?: string;
+  testId?: string;
+  /** Wider when edges carry labels, so a label sits between its nodes rather than over them. */
+  columnWidth?: number;
+}) {
   const nodes: Node[] = graph.columns.flatMap((col, x) =>
     col.nodes.map((n, y) => ({
       id: n.id,
-      position: { x: x * COLUMN_WIDTH, y: y * ROW_HEIGHT },
+      position: { x: x * columnWidth, y: y * ROW_HEIGHT },
       data: {
         label: (
           <span title={n.label} style={{ overflowWrap: "anywhere" }}>
@@ -50,7 +61,7 @@ export function BlastGraph({ graph, label = "Blast radius graph", testId = "blas
     <div className="rounded-lg border border-slate-200 bg-white" style={{ height: Math.min(640, 120 + rows * ROW_HEIGHT) }} data-testid={testId}>
       <div className="flex text-xs font-semibold uppercase tracking-wide text-slate-600">
         {graph.columns.map((c) => (
-          <div key={c.title} className="px-3 pt-2" style={{ width: COLUMN_WIDTH }}>
+          <div key={c.title} className="px-3 pt-2" style={{ width: columnWidth }}>
             {c.title}
           </div>
         ))}
