@@ -284,7 +284,7 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
               </ul>
             </section>
           ) : null}
-          {result.trustsTotal > 0 ? <BlastGraph graph={trustGraphOf(result)} label="Cloud trust graph" testId="blast-trust-graph" columnWidth={480} /> : null}
+          {result.trustsTotal > 0 ? <BlastGraph graph={trustGraphOf(result)} label="Cloud trust graph" testId="blast-trust-graph" columnWidth={440} /> : null}
           <section aria-labelledby="jobs-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <h2 id="jobs-heading" className="font-semibold">
               Jobs ({shown(result.jobs.length, result.jobsTotal, "jobs")})
