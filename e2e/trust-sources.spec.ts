@@ -1,4 +1,5 @@
 import { expect, test } from "./fixtures";
+import AxeBuilder from "@axe-core/playwright";
 import { signIn } from "./helpers";
 
 // An admin uploads acme's AWS account export (lib/trust-sources/testdata): three roles that trust
@@ -51,6 +52,7 @@ test("an admin uploads an AWS export and sees the over-broad role with the jobs 
   await expect(reached).toContainText("account 210987654321");
   await expect(reached.getByTestId("blast-trust-permissions")).toContainText("AmazonECS_FullAccess (AWS managed)");
   await expect(page.getByTestId("blast-trust-graph")).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => `${v.id} ${v.nodes[0]?.target.join(" ")}`)).toEqual([]);
   await page.goBack();
 
   // A job links to its workflow's page, whose blast radius reaches the roles its jobs can assume.
