@@ -5,8 +5,12 @@ import "@xyflow/react/dist/style.css";
 
 export interface GraphInput {
   columns: { title: string; nodes: { id: string; label: string }[] }[];
-  edges: { from: string; to: string; label?: string }[];
+  edges: { from: string; to: string; label?: string; dash?: "dashed" | "dotted" }[];
 }
+
+const DASH = { dashed: "6 4", dotted: "2 3" } as const;
+/** Beyond this many labelled edges, labels would pile up between two columns: the edges' dash (explained beside the graph) says it instead. */
+const MAX_LABELS = 6;
 
 const COLUMN_WIDTH = 300;
 const ROW_HEIGHT = 56;
@@ -50,12 +54,15 @@ export function BlastGraph({
     })),
   );
   const ids = new Set(nodes.map((n) => n.id));
-  const edges: Edge[] = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e) => ({
-      id: `${e.from}->${e.to}`,
-      source: e.from,
-      target: e.to,
-      ...(e.label ? { label: e.label, labelStyle: { fontSize: 10 }, labelBgStyle: { fillOpacity: 0.85 } } : {}),
-    }));
+  const drawn = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
+  const showLabels = drawn.filter((e) => e.label).length <= MAX_LABELS;
+  const edges: Edge[] = drawn.map((e) => ({
+    id: `${e.from}->${e.to}`,
+    source: e.from,
+    target: e.to,
+    ...(e.dash ? { style: { strokeDasharray: DASH[e.dash] } } : {}),
+    ...(e.label && showLabels ? { label: e.label, labelStyle: { fontSize: 10 }, labelBgStyle: { fillOpacity: 0.85 } } : {}),
+  }));
   const rows = Math.max(1, ...graph.columns.map((c) => c.nodes.length));
   return (
     <div className="rounded-lg border border-slate-200 bg-white" style={{ height: Math.min(640, 120 + rows * ROW_HEIGHT) }} data-testid={testId}>

@@ -76,7 +76,7 @@ function trustGraphOf(result: BlastRadius) {
       { title: "Permissions", nodes: shown.map((t) => ({ id: `perms:${t.id}`, label: permissionsSummary(t) })) },
     ],
     edges: [
-      ...result.trustEdges,
+      ...result.trustEdges.map((e) => ({ ...e, dash: e.label.startsWith("may") ? ("dotted" as const) : e.label.includes("over-broad") ? ("dashed" as const) : undefined })),
       ...shown.flatMap((t) => [
         { from: `trust:${t.id}`, to: `account:${t.provider}:${t.account ?? "?"}` },
         { from: `account:${t.provider}:${t.account ?? "?"}`, to: `perms:${t.id}` },
@@ -284,7 +284,12 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
               </ul>
             </section>
           ) : null}
-          {result.trustsTotal > 0 ? <BlastGraph graph={trustGraphOf(result)} label="Cloud trust graph" testId="blast-trust-graph" columnWidth={440} /> : null}
+          {result.trustsTotal > 0 ? (
+            <div>
+              <BlastGraph graph={trustGraphOf(result)} label="Cloud trust graph" testId="blast-trust-graph" columnWidth={440} />
+              <p className="mt-1 text-xs text-slate-600">Workflow → role: solid, can assume (uses it); dashed, can assume (does not use it: over-broad); dotted, may assume (possibly).</p>
+            </div>
+          ) : null}
           <section aria-labelledby="jobs-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <h2 id="jobs-heading" className="font-semibold">
               Jobs ({shown(result.jobs.length, result.jobsTotal, "jobs")})
