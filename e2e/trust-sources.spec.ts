@@ -1,4 +1,5 @@
 import { expect, test } from "./fixtures";
+import AxeBuilder from "@axe-core/playwright";
 import { signIn } from "./helpers";
 
 // An admin uploads acme's AWS account export (lib/trust-sources/testdata): three roles that trust
@@ -42,7 +43,22 @@ test("an admin uploads an AWS export and sees the over-broad role with the jobs 
   await expect(page.locator('[data-testid="trust-finding"][data-rule="trust-broader-than-use"]')).toContainText("Fix: Narrow the trust");
   await expect(page.getByText("StringLike sub")).toBeVisible();
 
-  // A job links to its workflow's page.
+  // Its blast radius: every job that can present a token it accepts, and what the role can do.
+  await page.getByTestId("trust-blast-radius").click();
+  await expect(page).toHaveURL(/\/orgs\/acme\/blast-radius\?type=trust&id=/);
+  await expect(page.locator('[data-testid="blast-job"]').filter({ hasText: /acme\/search-service · \S+ · deploy/ })).toBeVisible();
+  await expect(page.locator('[data-testid="blast-job"]').filter({ hasText: "acme/api · .github/workflows/deploy.yml · image" })).toBeVisible();
+  const reached = page.getByTestId("blast-trust").filter({ hasText: "gh-search-ecs-deploy" });
+  await expect(reached).toContainText("account 210987654321");
+  await expect(reached.getByTestId("blast-trust-permissions")).toContainText("AmazonECS_FullAccess (AWS managed)");
+  await expect(page.getByTestId("blast-trust-graph")).toBeVisible();
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => `${v.id} ${v.nodes[0]?.target.join(" ")}`)).toEqual([]);
+  await page.goBack();
+
+  // A job links to its workflow's page, whose blast radius reaches the roles its jobs can assume.
   await could.locator('[data-job="acme/api:image"]').getByRole("link").click();
   await expect(page).toHaveURL(/\/orgs\/acme\/workflows\//);
+  await page.getByRole("main").getByRole("link", { name: "Blast radius" }).click();
+  await expect(page.getByTestId("blast-trust").filter({ hasText: "gh-api-deploy" })).toContainText("1 uses it");
+  await expect(page.getByTestId("blast-trust").filter({ hasText: "gh-search-ecs-deploy" })).toContainText("over-broad");
 });

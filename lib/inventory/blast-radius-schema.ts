@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { OrgSlugSchema } from "@/lib/members/members-schema";
 
-export const BLAST_TARGETS = ["workflow", "job", "secret", "identity", "action"] as const;
+export const BLAST_TARGETS = ["workflow", "job", "secret", "identity", "action", "trust"] as const;
 
 export const BlastTargetSchema = z.object({
-  type: z.enum(BLAST_TARGETS, { message: "must be workflow, job, secret, identity or action" }),
+  type: z.enum(BLAST_TARGETS, { message: "must be workflow, job, secret, identity, action or trust" }),
   id: z.string().trim().min(1, { message: "is required" }).max(500),
 });
 

@@ -2,6 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { jobActions, jobIdentities, jobs, jobSecrets, jobSystems, repositories, secrets, workflows } from "@/lib/db/schema";
 import { ownerOverrides } from "@/lib/db/schema/owners";
+import { trustMatches, trusts } from "@/lib/db/schema/trust";
 import type { BlastTarget } from "./blast-radius-schema";
 import { splitUses } from "./workflow-summary";
 
@@ -14,6 +15,8 @@ export const BLAST_LIMITS = {
   credentials: 50,
   systems: 50,
   owners: 25,
+  /** Cloud trusts (roles, providers, federated credentials) the jobs can assume. */
+  trusts: 25,
   /** Credentials listed per rotation owner; owners listed per credential; labels per system's `via`. */
   perItem: 10,
   /** The graph draws the first `graph` credentials and systems (and the listed jobs' workflows): edges join only those. */
@@ -46,6 +49,14 @@ export function targetJobs(orgId: string, t: BlastTarget): SQL | null {
       const { action, ref } = splitUses(t.id);
       const refCond = !t.id.includes("@") ? sql`` : ref === null ? sql` and ja.ref is null` : sql` and ja.ref = ${ref}`;
       return sql`select distinct ja.job_id as id from ${jobActions} ja where ja.org_id = ${orgId} and ja.action = ${action}${refCond}`;
+    }
+    case "trust": {
+      // The jobs whose token the trust accepts (its last evaluation), the trust named by its id,
+      // its external id (role ARN, provider resource name, credential id, vault:<role>) or the
+      // resource people recognise; one name may be several trusts (one per source reading it).
+      const byName = sql`(t.external_id = ${t.id} or t.details->>'resource' = ${t.id})`;
+      return sql`select distinct m.job_id as id from ${trustMatches} m join ${trusts} t on t.id = m.trust_id and t.org_id = ${orgId}
+        where m.org_id = ${orgId} and m.job_id is not null and ${UUID.test(t.id) ? sql`(t.id = ${t.id}::uuid or ${byName})` : byName}`;
     }
   }
 }
@@ -188,6 +199,38 @@ rot_lists as (
     from rot where rot.owner in (select owner from top_owners)) r
   where r.n <= ${L.perItem} group by r.owner
 ),
+-- The cloud trusts the jobs can present a token to (trust_match, from the last evaluation), per
+-- (trust, job): a job matches yes if any of its (reusable-workflow) jobs does; it uses the trust
+-- if any names it, does not (over-broad) if all are known not to, else cannot tell (null).
+tm as materialized (
+  select m.trust_id, m.job_id, bool_or(m.decision = 'yes') as yes,
+    case when bool_or(m.uses) then true when bool_and(coalesce(m.uses = false, false)) then false end as uses
+  from ${trustMatches} m join tj on tj.id = m.job_id
+  where m.org_id = ${orgId}
+  group by m.trust_id, m.job_id
+),
+trs as materialized (
+  select tm.trust_id, count(*) as jobs, bool_or(tm.yes) as yes, count(*) filter (where tm.uses) as using_jobs,
+    count(*) filter (where tm.uses = false) as over_broad
+  from tm group by tm.trust_id
+),
+top_trusts as (
+  select x.*, tr.provider, tr.name, tr.external_id, tr.details
+  from trs x join ${trusts} tr on tr.id = x.trust_id and tr.org_id = ${orgId}
+  order by x.yes desc, x.using_jobs desc, x.jobs desc, tr.name, tr.id limit ${L.trusts}
+),
+-- Workflow → trust edges, labelled by the best of the workflow's jobs: can assume (uses it) /
+-- can assume (over-broad) / may assume (possibly).
+trust_edges as (
+  select 'workflow:' || tj.workflow_id as "from", 'trust:' || tm.trust_id as "to",
+    case when not bool_or(tm.yes) then 'may assume (possibly)'
+      when bool_or(tm.uses) filter (where tm.yes) then 'can assume (uses it)'
+      when bool_and(coalesce(tm.uses = false, false)) filter (where tm.yes) then 'can assume (does not use it: over-broad)'
+      else 'can assume' end as label
+  from tm join tj on tj.id = tm.job_id
+  where tj.workflow_id in (select workflow_id from shown_jobs) and tm.trust_id in (select trust_id from top_trusts order by yes desc, using_jobs desc, jobs desc, name, trust_id limit ${L.graph})
+  group by tj.workflow_id, tm.trust_id
+),
 -- The graph's edges, between the nodes it draws only: workflows of the listed jobs → the first
 -- credentials → the first systems (owners come with the credentials).
 graph_creds as (select key from top_creds order by jobs desc, kind, label, key limit ${L.graph}),
@@ -218,6 +261,15 @@ select json_build_object(
   'rotation', (select coalesce(json_agg(json_build_object(
       'owner', o.owner, 'credentialsTotal', o.n, 'credentials', coalesce(rl.labels, '[]')
     ) order by o.n desc, o.owner), '[]') from top_owners o left join rot_lists rl on rl.owner = o.owner),
-  'edges', (select coalesce(json_agg(json_build_object('from', e."from", 'to', e."to")), '[]') from (select * from edges order by "from", "to" limit ${L.edges}) e)
+  'trustsTotal', (select count(*) from trs),
+  'trusts', (select coalesce(json_agg(json_build_object(
+      'id', tt.trust_id, 'provider', tt.provider, 'name', tt.name, 'resource', coalesce(tt.details->>'resource', tt.external_id),
+      -- The account a trust's own id names when its source did not say (an AWS ARN's, a GCP project number).
+      'account', coalesce(tt.details->>'account', substring(tt.external_id from '^arn:aws[a-z-]*:iam::([0-9]{12}):'), substring(tt.external_id from '^projects/([^/]+)/')), 'decision', case when tt.yes then 'yes' else 'possibly' end,
+      'jobs', tt.jobs, 'usingJobs', tt.using_jobs, 'overBroadJobs', tt.over_broad,
+      'permissions', coalesce(tt.details->'permissions', '[]'::jsonb), 'permissionsNote', tt.details->>'permissionsNote'
+    ) order by tt.yes desc, tt.using_jobs desc, tt.jobs desc, tt.name, tt.trust_id), '[]') from top_trusts tt),
+  'edges', (select coalesce(json_agg(json_build_object('from', e."from", 'to', e."to")), '[]') from (select * from edges order by "from", "to" limit ${L.edges}) e),
+  'trustEdges', (select coalesce(json_agg(json_build_object('from', e."from", 'to', e."to", 'label', e.label)), '[]') from (select * from trust_edges order by "from", "to" limit ${L.edges}) e)
 ) as result`;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type Placeholder, type SQL } from "drizzle-orm";
 import { rowsOf } from "@/lib/db/migrate";
 import type { Db } from "@/lib/db/types";
-import { ownerOverrides, syncRuns } from "@/lib/db/schema";
+import { ownerOverrides, syncRuns, trusts } from "@/lib/db/schema";
 
 // Results of expensive inventory reads, cached per process while what they were computed from
 // is unchanged: the Workflows list's filtered totals ("N workflows" — counting 50,000 rows on
@@ -12,7 +12,9 @@ import { ownerOverrides, syncRuns } from "@/lib/db/schema";
 // Invariants:
 // - inventory rows change only inside sync runs, and a run's row moves (repos_done within
 //   250 ms of each snapshot, status at the end) whenever it has written; owner overrides
-//   change outside runs and have a fingerprint of their own (overridesVersion);
+//   change outside runs and have a fingerprint of their own (overridesVersion), and so do the
+//   org's cloud trusts (trustsVersion: a read sets read_at, an evaluation — which replaces every
+//   trust_match row of the org — sets evaluated_at on every trust, a removed source drops rows);
 // - an entry is used only while the version it was computed under is the current one, and for
 //   at most its cache's maxAgeMs, a backstop for a run older than the latest RUNS_WATCHED;
 // - keys always start with the org id: orgs never share an entry;
@@ -37,11 +39,33 @@ function overridesVersionSql(orgId: string): SQL<string> {
 }
 
 /**
- * The version of what a blast radius is computed from — the org's latest sync runs and its
- * owner overrides — in one round trip.
+ * A fingerprint of the org's cloud trusts and their last evaluation (tens to a few hundred
+ * rows, on trust_org_provider_idx), as an SQL expression: trust_match rows are only ever
+ * written by an evaluation, which stamps evaluated_at on every trust of the org.
+ */
+function trustsVersionSql(orgId: string): SQL<string> {
+  return sql<string>`(select count(*)::text || ':' || coalesce(md5(string_agg(t.id::text || ' ' || t.read_at::text || ' ' || coalesce(t.evaluated_at::text, '-'), ',' order by t.id)), '')
+    from ${trusts} t where t.org_id = ${orgId})`;
+}
+
+/**
+ * The version of what the inventory's derived reads are computed from — the org's latest sync
+ * runs and its owner overrides — in one round trip.
  */
 export async function inventoryAndOverridesVersion(db: Db, orgId: string): Promise<string> {
   const [row] = rowsOf<{ v: string }>(await db.execute(sql`select ${inventoryVersionSql(orgId)} || '|' || ${overridesVersionSql(orgId)} as v`));
+  return row?.v ?? "";
+}
+
+/**
+ * The version of what a blast radius is computed from: inventoryAndOverridesVersion's and the
+ * org's cloud trusts with their matches (a blast radius reaches the roles its jobs can assume),
+ * in one round trip. Kept apart so a trust evaluation does not invalidate reads that ignore trusts.
+ */
+export async function blastRadiusVersion(db: Db, orgId: string): Promise<string> {
+  const [row] = rowsOf<{ v: string }>(
+    await db.execute(sql`select ${inventoryVersionSql(orgId)} || '|' || ${overridesVersionSql(orgId)} || '|' || ${trustsVersionSql(orgId)} as v`),
+  );
   return row?.v ?? "";
 }
 

@@ -37,4 +37,26 @@ describe("a trust's conditions, summarised", () => {
     expect(summariseConditions(search!)).toContainEqual({ label: "StringLike sub", value: "repo:acme/*" });
     expect(summariseConditions(apply!).map((c) => c.label)).toEqual(["Statement 1", "StringEquals aud"]);
   });
+
+  it("gives each AWS role its account and permissions summary from the export's policies", () => {
+    const r = readUpload("aws", { name: "acme.json", content: EXPORT });
+    expect(r.ok && r.read.details["arn:aws:iam::210987654321:role/gh-terraform-apply"]).toEqual({
+      account: "210987654321",
+      resource: "arn:aws:iam::210987654321:role/gh-terraform-apply",
+      permissions: ["AdministratorAccess (AWS managed)"],
+      permissionsNote: null,
+    });
+    const doc = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::site/*" }] };
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": "repo:o/r:ref:refs/heads/main" } } }] };
+    const custom = JSON.stringify({
+      RoleDetailList: [
+        { RoleName: "site", Arn: "arn:aws:iam::111122223333:role/site", AssumeRolePolicyDocument: trust, AttachedManagedPolicies: [{ PolicyName: "site-upload", PolicyArn: "arn:aws:iam::111122223333:policy/site-upload" }], RolePolicyList: [{ PolicyName: "logs", PolicyDocument: encodeURIComponent(JSON.stringify({ Statement: { Effect: "Allow", Action: "logs:PutLogEvents", Resource: "*" } })) }] },
+        { RoleName: "bare", Arn: "arn:aws:iam::111122223333:role/bare", AssumeRolePolicyDocument: trust },
+      ],
+      Policies: [{ Arn: "arn:aws:iam::111122223333:policy/site-upload", DefaultVersionId: "v2", PolicyVersionList: [{ VersionId: "v1", Document: {} }, { VersionId: "v2", Document: doc }] }],
+    });
+    const c = readUpload("aws", { name: "custom.json", content: custom });
+    expect(c.ok && c.read.details["arn:aws:iam::111122223333:role/site"]?.permissions).toEqual(["site-upload (managed): s3:PutObject on arn:aws:s3:::site/*", "logs (inline): logs:PutLogEvents on *"]);
+    expect(c.ok && c.read.details["arn:aws:iam::111122223333:role/bare"]).toMatchObject({ permissions: [], permissionsNote: "no policy is attached to the role in the export" });
+  });
 });

@@ -12,6 +12,7 @@ import { PhaseBadge } from "@/components/inventory/phase-badge";
 import { BlastGraph } from "@/components/inventory/blast-graph";
 import { GoneWhen } from "@/components/inventory/workflow-gone";
 import { getGoneTarget } from "@/lib/inventory/gone-repo";
+import { INCIDENT_KINDS } from "@/lib/db/schema/incidents";
 
 export const metadata: Metadata = { title: "Blast radius" };
 
@@ -22,7 +23,11 @@ const PLACEHOLDER: Record<(typeof BLAST_TARGETS)[number], string> = {
   identity: "arn:aws:iam::123456789012:role/deploy",
   workflow: "workflow id (from its page)",
   job: "job id",
+  trust: "arn:aws:iam::123456789012:role/deploy (or the trust's id)",
 };
+
+const PROVIDER_LABEL = { aws: "AWS", gcp: "Google Cloud", azure: "Azure", vault: "Vault" } as const;
+const ACCOUNT_LABEL = { aws: "account", gcp: "project", azure: "tenant", vault: "Vault" } as const;
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -53,6 +58,49 @@ function graphOf(result: BlastRadius) {
   };
 }
 
+/** The cloud side: the listed jobs' workflows → the first trusts they can assume (labelled how) → each trust's account → its permissions. */
+function trustGraphOf(result: BlastRadius) {
+  const shown = result.trusts.slice(0, BLAST_LIMITS.graph);
+  const linked = new Set(result.trustEdges.map((e) => e.from));
+  const workflows = new Map<string, string>();
+  for (const j of result.jobs) {
+    const id = `workflow:${j.workflowId}`;
+    if (linked.has(id) && workflows.size < BLAST_LIMITS.graph) workflows.set(id, `${j.repository} · ${j.workflowPath.replace(".github/workflows/", "")}`);
+  }
+  const accounts = new Map(shown.map((t) => [`account:${t.provider}:${t.account ?? "?"}`, `${PROVIDER_LABEL[t.provider]} ${ACCOUNT_LABEL[t.provider]} ${t.account ?? "(not given)"}`]));
+  return {
+    columns: [
+      { title: "Workflows", nodes: [...workflows].map(([id, label]) => ({ id, label })) },
+      { title: "Cloud roles", nodes: shown.map((t) => ({ id: `trust:${t.id}`, label: `${PROVIDER_LABEL[t.provider]} ${t.name}${t.decision === "possibly" ? " (possibly)" : ""}` })) },
+      { title: "Accounts", nodes: [...accounts].map(([id, label]) => ({ id, label })) },
+      { title: "Permissions", nodes: shown.map((t) => ({ id: `perms:${t.id}`, label: permissionsSummary(t) })) },
+    ],
+    edges: [
+      ...result.trustEdges.map((e) => ({ ...e, dash: e.label.startsWith("may") ? ("dotted" as const) : e.label.includes("over-broad") ? ("dashed" as const) : undefined })),
+      ...shown.flatMap((t) => [
+        { from: `trust:${t.id}`, to: `account:${t.provider}:${t.account ?? "?"}` },
+        { from: `account:${t.provider}:${t.account ?? "?"}`, to: `perms:${t.id}` },
+      ]),
+    ],
+  };
+}
+
+/** "AdministratorAccess (AWS managed)", "A, B and 3 more", or why they are not known. */
+function permissionsSummary(t: BlastRadius["trusts"][number]): string {
+  if (t.permissions.length === 0) return `permissions not readable: ${t.permissionsNote ?? "the trust source did not say"}`;
+  const first = t.permissions.slice(0, 2).join(", ");
+  return t.permissionsTotal > 2 ? `${first} and ${count(t.permissionsTotal - 2)} more` : first;
+}
+
+/** How the target's jobs can assume a trust, in the graph's words. */
+function assumedBy(t: BlastRadius["trusts"][number]): string {
+  const parts = [`${count(t.usingJobs)} ${t.usingJobs === 1 ? "uses" : "use"} it`];
+  if (t.overBroadJobs > 0) parts.push(`${count(t.overBroadJobs)} could but ${t.overBroadJobs === 1 ? "does" : "do"} not (over-broad)`);
+  const unknown = t.jobs - t.usingJobs - t.overBroadJobs;
+  if (unknown > 0) parts.push(`${count(unknown)} name it through an expression`);
+  return `${count(t.jobs)} ${t.jobs === 1 ? "job" : "jobs"}: ${parts.join(", ")}`;
+}
+
 export default async function BlastRadiusPage({ params, searchParams }: { params: Promise<{ orgSlug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { orgSlug } = await params;
   const { actor } = await requirePagePermission(orgSlug, "inventory.read");
@@ -69,16 +117,19 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
       ? { href: `${base}/workflows?secret=${encodeURIComponent(result.target.id)}`, label: "the workflows using it" }
       : result?.target.type === "workflow"
         ? { href: `${base}/workflows/${result.target.id}`, label: "the workflow's page" }
-        : null;
+        : result?.target.type === "trust" && result.trusts.some((t) => t.id === result.target.id)
+          ? { href: `${base}/trusts/${result.target.id}`, label: "the trust's page" }
+          : null;
+  const incidentKind = result && (INCIDENT_KINDS as readonly string[]).includes(result.target.type);
   const type = parsed?.success ? parsed.data.type : ((sp.type as (typeof BLAST_TARGETS)[number] | undefined) ?? "action");
   const input = "rounded-md border border-slate-300 px-2 py-1.5";
   return (
     <>
       <PageHeader
         title="Blast radius"
-        description="If this is compromised, what can it deploy, publish or read — and who has to rotate what? Pick a workflow, job, secret, identity or action reference (owner/action or owner/action@ref)."
+        description="If this is compromised, what can it deploy, publish or read — and who has to rotate what? Pick a workflow, job, secret, identity, action reference (owner/action or owner/action@ref) or cloud trust (its role ARN, resource name or id)."
         actions={
-          result && result.jobsTotal > 0 && can(actor, "incident.run") ? (
+          result && incidentKind && result.jobsTotal > 0 && can(actor, "incident.run") ? (
             <Link
               href={`${base}/incidents?kind=${result.target.type}&target=${encodeURIComponent(result.target.id)}`}
               className="rounded-md bg-red-800 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-900"
@@ -199,6 +250,46 @@ export default async function BlastRadiusPage({ params, searchParams }: { params
             </table>
           </section>
           <BlastGraph graph={graphOf(result)} />
+          {result.trustsTotal > 0 ? (
+            <section aria-labelledby="trusts-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm" data-testid="blast-trusts">
+              <h2 id="trusts-heading" className="font-semibold">
+                Cloud roles its jobs can assume ({shown(result.trusts.length, result.trustsTotal, "trusts")})
+              </h2>
+              <p className="mt-1 text-xs text-slate-600">From the last evaluation of the organisation&apos;s cloud trust: a job&apos;s OIDC token matches the trust&apos;s conditions.</p>
+              <ul className="mt-2 space-y-2">
+                {result.trusts.map((t) => (
+                  <li key={t.id} data-testid="blast-trust">
+                    <Link href={`${base}/trusts/${t.id}`} className="text-blue-800 underline">
+                      {PROVIDER_LABEL[t.provider]} {t.name}
+                    </Link>{" "}
+                    <Badge tone={t.decision === "yes" ? "red" : "amber"}>{t.decision === "yes" ? "can assume" : "may assume (possibly)"}</Badge>{" "}
+                    {t.overBroadJobs > 0 ? <Badge tone="amber">over-broad</Badge> : null}
+                    <span className="text-xs text-slate-600">
+                      {" "}
+                      {assumedBy(t)} · {ACCOUNT_LABEL[t.provider]} <span className="font-mono">{t.account ?? "not given"}</span>
+                    </span>
+                    <div className="font-mono text-xs text-slate-600">{t.resource}</div>
+                    <div className="text-xs" data-testid="blast-trust-permissions">
+                      {t.permissions.length === 0 ? (
+                        <span className="text-slate-600">permissions not readable: {t.permissionsNote}</span>
+                      ) : (
+                        <>
+                          {t.permissions.join("; ")}
+                          {t.permissionsTotal > t.permissions.length ? ` and ${count(t.permissionsTotal - t.permissions.length)} more` : ""}
+                        </>
+                      )}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          {result.trustsTotal > 0 ? (
+            <div>
+              <BlastGraph graph={trustGraphOf(result)} label="Cloud trust graph" testId="blast-trust-graph" columnWidth={440} />
+              <p className="mt-1 text-xs text-slate-600">Workflow → role: solid, can assume (uses it); dashed, can assume (does not use it: over-broad); dotted, may assume (possibly).</p>
+            </div>
+          ) : null}
           <section aria-labelledby="jobs-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
             <h2 id="jobs-heading" className="font-semibold">
               Jobs ({shown(result.jobs.length, result.jobsTotal, "jobs")})

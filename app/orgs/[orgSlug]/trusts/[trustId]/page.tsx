@@ -36,7 +36,19 @@ export default async function TrustPage({ params }: { params: Promise<{ orgSlug:
           ← Cloud trust
         </Link>
       </p>
-      <PageHeader title={trust.name} description={`${trust.externalId} — which jobs can present a token this trust accepts, and what to narrow.`} />
+      <PageHeader
+        title={trust.name}
+        description={`${trust.externalId} — which jobs can present a token this trust accepts, and what to narrow.`}
+        actions={
+          <Link
+            href={`/orgs/${actor.orgSlug}/blast-radius?type=trust&id=${trustId}`}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
+            data-testid="trust-blast-radius"
+          >
+            Blast radius
+          </Link>
+        }
+      />
       {can(actor, "incident.run") ? (
         <p className="mb-4 text-sm">
           <Link
