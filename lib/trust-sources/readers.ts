@@ -1,6 +1,10 @@
 import "server-only";
 import type { Provider } from "@/lib/trust/types";
 import type { TrustSourceRead } from "@/lib/cloud/types";
+import type { AwsConnection } from "@/lib/cloud/aws/client";
+import type { GcpConnection } from "@/lib/cloud/gcp/client";
+import type { AzureConnection } from "@/lib/cloud/azure/client";
+import type { VaultConnection } from "@/lib/cloud/vault/client";
 import { readAws } from "@/lib/cloud/aws/read";
 import { readGcp } from "@/lib/cloud/gcp/read";
 import { readAzure } from "@/lib/cloud/azure/read";
@@ -10,34 +14,8 @@ import { readVault } from "@/lib/cloud/vault/read";
 // same in every process (web server, job process, worker) with no start-up step to forget. A
 // test may install a function of its own for a provider (registerTrustReader); nothing else does.
 
-export interface AwsConnection {
-  region: string;
-  endpoint?: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
-  roleArn?: string;
-}
-export interface GcpConnection {
-  projectId: string;
-  endpoint?: string;
-  tokenUrl?: string;
-  /** A service-account key JSON, or null for the environment's default credentials. */
-  credentials: object | null;
-}
-export interface AzureConnection {
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  subscriptionId?: string;
-  loginEndpoint?: string;
-  graphEndpoint?: string;
-  armEndpoint?: string;
-}
-export interface VaultConnection {
-  address: string;
-  token: string;
-  mount: string;
-  namespace?: string;
-}
+// Each cloud's connection is its own client's type: one definition, the reader's.
+export type { AwsConnection, GcpConnection, AzureConnection, VaultConnection };
 
 export interface TrustConnections {
   aws: AwsConnection;
