@@ -77,7 +77,7 @@ export function TrendChart({ points, title = "Trend" }: { points: TrendPoint[]; 
       </div>
       <details className="mt-3 text-sm">
         <summary className="cursor-pointer text-blue-800 underline">The numbers</summary>
-        <div className="mt-2 max-h-64 overflow-auto">
+        <div tabIndex={0} role="region" aria-label="Findings per sync (scrollable)" className="mt-2 max-h-64 overflow-auto">
           <table className="w-full text-left" data-testid="trend-table">
             <caption className="sr-only">Findings present after each sync, by severity, and the over-broad credentials it left</caption>
             <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-600">
