@@ -30,9 +30,13 @@ writeFileSync(values["gcp-key-out"], JSON.stringify(gcp.serviceAccountKey("gateh
 const azure = await startAzureSim({ port: Number(values["azure-port"]), fixture: azureAcme, clients: [{ clientId: values["azure-client-id"], clientSecret: values["azure-secret"], access: "write" }] });
 const vault = await startVaultSim({ port: Number(values["vault-port"]), fixture: vaultAcme, tokens: { [values["vault-token"]]: { access: "write" } } });
 
-console.log(`Google Cloud: ${gcp.url} (project acme-ci-identity, key ${values["gcp-key-out"]})`);
-console.log(`Azure:        ${azure.url} (tenant ${AZURE_ACME_TENANT}, subscription ${AZURE_ACME_SUBSCRIPTION}, client ${values["azure-client-id"]})`);
-console.log(`Vault:        ${vault.url} (mount jwt)`);
+process.stdout.write(
+  [
+    `Google Cloud: ${gcp.url} (project acme-ci-identity, key ${values["gcp-key-out"]})`,
+    `Azure:        ${azure.url} (tenant ${AZURE_ACME_TENANT}, subscription ${AZURE_ACME_SUBSCRIPTION}, client ${values["azure-client-id"]})`,
+    `Vault:        ${vault.url} (mount jwt)`,
+  ].join("\n") + "\n",
+);
 
 const stop = (): void => {
   void Promise.all([gcp.close(), azure.close(), vault.close()]).then(() => process.exit(0));
