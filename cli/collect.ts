@@ -1,6 +1,6 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
-import type { SourceFile } from "../lib/analysis/index";
+import { fileKindOf, type SourceFile } from "../lib/analysis/index";
 
 // Turns CLI path arguments into the files of each scan root. The only I/O of a scan.
 
@@ -88,16 +88,41 @@ function addLocalActions(rootDir: string, files: SourceFile[], limit: number): v
   }
 }
 
+/**
+ * The files of one scan root. A file argument is analysed whatever its shape. A directory is
+ * walked whole (node_modules and .git aside) and each YAML file kept by what it is
+ * (`fileKindOf`): GitHub workflows, Buildkite pipelines under `.buildkite/` or named
+ * `buildkite.yml`, Tekton resources anywhere. When the root has `.github/workflows/`, GitHub
+ * workflows are taken from there only, as GitHub runs them; a scan of a `workflows`
+ * directory itself takes every YAML file in it.
+ */
 export function collect(arg: string, limit: number): ScanRoot {
   if (!isDir(arg)) {
     statSync(arg);
     return { root: arg, files: [{ path: basename(arg), content: readBounded(arg, limit) }] };
   }
+  const workflowsDirOnly = basename(arg) === "workflows";
+  const hasWorkflowsDir = isDir(join(arg, ".github", "workflows"));
   const paths: string[] = [];
-  const workflowsDir = join(arg, ".github", "workflows");
-  if (isDir(workflowsDir)) listYaml(workflowsDir, false, paths);
-  else listYaml(arg, basename(arg) !== "workflows", paths);
-  const files = paths.map((p) => ({ path: toPosix(relative(arg, p)), content: readBounded(p, limit) }));
+  listYaml(arg, !workflowsDirOnly, paths);
+  const files: SourceFile[] = [];
+  for (const p of paths) {
+    const rel = toPosix(relative(arg, p));
+    const content = readBounded(p, limit);
+    if (!workflowsDirOnly && !keep(rel, content, hasWorkflowsDir)) continue;
+    files.push({ path: rel, content });
+  }
   addLocalActions(arg, files, limit);
   return { root: arg, files };
+}
+
+const ROOT_WORKFLOW = /^\.github\/workflows\/[^/]+$/;
+
+function keep(rel: string, content: Uint8Array, hasWorkflowsDir: boolean): boolean {
+  const kind = fileKindOf(rel, content);
+  if (kind === "buildkite" || kind === "tekton") return true;
+  // With a workflows directory at the root, its files are the workflows and actions come in
+  // through `uses: ./…` (addLocalActions); without one, every workflow- or action-shaped file.
+  if (hasWorkflowsDir) return kind === "github-actions" && ROOT_WORKFLOW.test(rel);
+  return kind !== null;
 }

@@ -1,13 +1,16 @@
 import { hash } from "node:crypto";
 import type { ParseOutcome } from "./parse";
 import type { WorkflowFacts } from "./workflow-model";
-import type { AnalysisError, Finding } from "./types";
+import type { AnalysisError, Finding, WorkflowModel } from "./types";
 
 // Results keyed by content hash: the same bytes, with the same local actions and the same
 // context, always produce the same analysis, so a second pass over unchanged files is a lookup.
 
 export interface CachedFile {
+  /** A GitHub Actions workflow's facts (its model included), for the repository-level rules. */
   facts: WorkflowFacts | null;
+  /** Another system's pipeline (Buildkite, Tekton): its model only; `facts` is then null. */
+  pipeline?: WorkflowModel;
   /** Findings and errors with empty root/path; the caller stamps the real ones. */
   findings: Finding[];
   error: AnalysisError | null;

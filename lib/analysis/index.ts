@@ -3,6 +3,10 @@ import type { RepoContext } from "./context";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, parseActionText, parseWorkflowText, screenInput, type ParseLimits } from "./parse";
 import { contextRules, isOnlyCalled, reusableWorkflowDefaultPermissions, toFinding, WORKFLOW_CHECKS, type Emit } from "./rules";
 import { readCompositeAction, type CompositeAction } from "./steps";
+import { fileKindOf, type CiSystem } from "./ci-system";
+import { analyzeBuildkite } from "./buildkite";
+import { analyzeTekton } from "./tekton";
+import { refused } from "./refused";
 import { buildWorkflow, type WorkflowFacts } from "./workflow-model";
 import { SCHEMA_VERSION, SEVERITIES, type AnalysisResult, type Finding, type SourceFile } from "./types";
 
@@ -11,6 +15,7 @@ export { RULES } from "./rules";
 export { repoContextSchema, parseRepoContext, type RepoContext } from "./context";
 export { createAnalysisCache, type AnalysisCache } from "./cache";
 export { DEFAULT_MAX_BYTES } from "./parse";
+export { CI_SYSTEMS, fileKindOf, isActionFile } from "./ci-system";
 
 export interface AnalyzeOptions {
   /** The scan root as the user named it; copied into every workflow, finding and error. */
@@ -27,24 +32,6 @@ export interface AnalyzeOptions {
   stopped?: Record<string, string>;
   /** Hears the path of each workflow file before it is analysed, then null before the repository-level rules. */
   onProgress?: (path: string | null) => void;
-}
-
-const ACTION_FILE = /(^|\/)action\.ya?ml$/;
-const IN_WORKFLOWS_DIR = /(^|\/)\.github\/workflows\/[^/]+$/;
-const TOP_LEVEL_JOBS = /^["']?jobs["']?\s*:/m;
-const TOP_LEVEL_RUNS = /^["']?runs["']?\s*:/m;
-
-/**
- * A local action manifest rather than a workflow. GitHub runs every YAML file directly inside
- * `.github/workflows/` as a workflow, whatever its name, so `action.yml` there is a workflow.
- * A bare `action.yml` (a scan of the workflows directory itself, or of one file) is a workflow
- * when its text has a top-level `jobs:` and no top-level `runs:`.
- */
-export function isActionFile(path: string, content?: string | Uint8Array): boolean {
-  if (!ACTION_FILE.test(path) || IN_WORKFLOWS_DIR.test(path)) return false;
-  if (path.includes("/") || content === undefined) return true;
-  const text = typeof content === "string" ? content : new TextDecoder("utf-8", { fatal: false }).decode(content);
-  return !(TOP_LEVEL_JOBS.test(text) && !TOP_LEVEL_RUNS.test(text));
 }
 
 function normalise(path: string): string {
@@ -72,10 +59,13 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
   const result = emptyResult(options.version);
 
   const actionFiles = new Map<string, SourceFile>();
-  const workflows: SourceFile[] = [];
+  const workflows: Array<SourceFile & { system: CiSystem }> = [];
   for (const f of files) {
-    if (isActionFile(f.path, f.content)) actionFiles.set(normalise(f.path), f);
-    else workflows.push(f);
+    // Every file given is meant to be analysed (`explicit`): only a non-pipeline YAML of a
+    // Buildkite directory (a docker-compose.yml beside the pipeline) is passed over.
+    const kind = fileKindOf(f.path, f.content, true);
+    if (kind === "action") actionFiles.set(normalise(f.path), f);
+    else if (kind !== null) workflows.push({ ...f, system: kind });
   }
 
   const actionsKey = [...actionFiles.entries()].map(([p, f]) => `${p}:${contentHash(f.content)}`).sort().join(",");
@@ -111,10 +101,11 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
       continue;
     }
     options.onProgress?.(path);
-    const key = contentKey(file.content);
+    // The same text can be two systems' file (by place): the system is part of the key.
+    const key = file.system === "github-actions" ? contentKey(file.content) : `${file.system}:${contentKey(file.content)}`;
     let cached = cache.get(scope, key);
     if (cached === undefined) {
-      cached = analyzeOne(path, file.content, limits, resolve, context, cache);
+      cached = file.system === "github-actions" ? analyzeOne(path, file.content, limits, resolve, context, cache) : analyzeOther(file.system, file.content, limits);
       cache.set(scope, key, cached);
     }
     if (cached.error !== null) {
@@ -123,6 +114,8 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
     if (cached.facts !== null) {
       facts.push(cached.facts);
       result.workflows.push({ ...cached.facts.model, root, path });
+    } else if (cached.pipeline !== undefined) {
+      result.workflows.push({ ...cached.pipeline, root, path });
     }
     for (const f of cached.findings) result.findings.push({ ...f, root, path });
   }
@@ -140,13 +133,11 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
   return result;
 }
 
-/** A file that is not analysed: an error, and a `parse-error` finding on its first line. */
-function refused(message: string): CachedFile {
-  return {
-    facts: null,
-    findings: [toFinding("", "", { rule: "parse-error", line: 1, job: null, message })],
-    error: { root: "", path: "", message },
-  };
+/** A Buildkite or Tekton file: its own reader, no GitHub repository-level rules. */
+function analyzeOther(system: Exclude<CiSystem, "github-actions">, content: string | Uint8Array, limits: ParseLimits): CachedFile {
+  const screened = screenInput(content, limits.maxBytes);
+  if (!screened.ok) return refused(screened.message);
+  return system === "buildkite" ? analyzeBuildkite(screened.text, limits) : analyzeTekton(screened.text, limits);
 }
 
 function analyzeOne(

@@ -14,7 +14,17 @@ export type PermissionMap = Record<string, PermissionLevel>;
 export type Permissions = PermissionMap | "read-all" | "write-all" | null;
 export type PermissionsSource = "job" | "workflow" | "default";
 
-export type SecretVia = "env" | "with" | "run" | "if" | "call" | "inherit" | "all" | "other";
+import type { CiSystem } from "./ci-system";
+
+export type { CiSystem } from "./ci-system";
+
+/**
+ * How a secret reaches a job. GitHub Actions: env | with | run | if | call | inherit | all | other.
+ * Buildkite and Tekton add: `plugin` (a plugin's configuration names it), `secret-ref`
+ * (Tekton `secretKeyRef`, Buildkite `secrets:`), `volume` and `workspace` (a secret mounted
+ * as files), `param` (a parameter that carries a token).
+ */
+export type SecretVia = "env" | "with" | "run" | "if" | "call" | "inherit" | "all" | "other" | "plugin" | "secret-ref" | "volume" | "workspace" | "param";
 
 export interface SecretRef {
   name: string;
@@ -54,7 +64,11 @@ export type IdentityKind =
   | "cosign-key"
   | "kubeconfig"
   | "webhook"
-  | "cli-login";
+  | "cli-login"
+  /** `buildkite-agent oidc request-token`: a Buildkite OIDC token (id = the audience). */
+  | "buildkite-oidc"
+  /** A Kubernetes service account a Tekton run executes as (id = `namespace/name` or `name`). */
+  | "k8s-service-account";
 
 export interface Identity {
   kind: IdentityKind;
@@ -153,6 +167,8 @@ export interface TriggerFilter {
 }
 
 export interface WorkflowModel {
+  /** The CI system the file belongs to (additive): `github-actions`, `buildkite` or `tekton`. */
+  system: CiSystem;
   root: string;
   path: string;
   name: string | null;

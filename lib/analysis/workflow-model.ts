@@ -222,6 +222,7 @@ export function buildWorkflow(
   }
 
   const model: WorkflowModel = {
+    system: "github-actions",
     root,
     path,
     name: text(get(tree, "name")) ?? null,

@@ -54,7 +54,7 @@ function syntheticJob(id: string, environment: string | null): JobModel {
 }
 
 function syntheticWorkflow(path: string, triggers: string[], filters: WorkflowModel["triggerFilters"]): WorkflowModel {
-  return { root: "", path, name: null, triggers, ...(filters ? { triggerFilters: filters } : {}), untrustedTriggers: [], jobs: [syntheticJob("any", null)], warnings: [] };
+  return { system: "github-actions", root: "", path, name: null, triggers, ...(filters ? { triggerFilters: filters } : {}), untrustedTriggers: [], jobs: [syntheticJob("any", null)], warnings: [] };
 }
 
 /** Runs any workflow file of the repository could start: the file, its name and job are unknown. */

@@ -1,6 +1,8 @@
 import type { Severity } from "../types";
 import { CONTEXT_RULES } from "./catalog-context";
 import { WORKFLOW_RULES } from "./catalog-workflow";
+import { BUILDKITE_RULES } from "./catalog-buildkite";
+import { TEKTON_RULES } from "./catalog-tekton";
 
 // One entry per stable rule id. Ids never change meaning; a retired rule keeps its id.
 
@@ -16,7 +18,7 @@ export interface RuleMeta {
   needsContext?: boolean;
 }
 
-export const RULES: readonly RuleMeta[] = [...WORKFLOW_RULES, ...CONTEXT_RULES];
+export const RULES: readonly RuleMeta[] = [...WORKFLOW_RULES, ...CONTEXT_RULES, ...BUILDKITE_RULES, ...TEKTON_RULES];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));
 

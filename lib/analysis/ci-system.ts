@@ -1,0 +1,81 @@
+// Which CI system a file belongs to — the one place that decides, for the CLI, the sync and
+// the worker pool alike. Pure: path and text only. Every pattern here is linear (anchored
+// lines, no nested quantifiers), since the text comes from repositories we do not control.
+
+export const CI_SYSTEMS = ["github-actions", "buildkite", "tekton"] as const;
+export type CiSystem = (typeof CI_SYSTEMS)[number];
+
+/** What a file is to the analysis: a pipeline of one system, a local action manifest, or nothing. */
+export type FileKind = CiSystem | "action" | null;
+
+const ACTION_FILE = /(^|\/)action\.ya?ml$/;
+const IN_WORKFLOWS_DIR = /(^|\/)\.github\/workflows\/[^/]+$/;
+const YAML = /\.ya?ml$/i;
+const IN_BUILDKITE_DIR = /(^|\/)\.buildkite\//;
+const BUILDKITE_NAME = /(^|\/)buildkite\.ya?ml$/i;
+const TOP_LEVEL_JOBS = /^["']?jobs["']?\s*:/m;
+const TOP_LEVEL_RUNS = /^["']?runs["']?\s*:/m;
+const TOP_LEVEL_ON = /^["']?(on|true)["']?\s*:/m;
+const TOP_LEVEL_STEPS = /^["']?steps["']?\s*:/m;
+/** A top-level sequence whose first item is a Buildkite step (`- command:`, `- label:`, `- wait`…). */
+const TOP_LEVEL_STEP_ITEM = /^- ["']?(command|commands|label|key|wait|block|input|trigger|group|plugins|name)\b/m;
+const TEKTON_API = /^["']?apiVersion["']?\s*:\s*["']?tekton\.dev\/v[0-9a-z]+["']?\s*$/m;
+const TEKTON_KIND = /^["']?kind["']?\s*:\s*["']?(PipelineRun|Pipeline|TaskRun|Task|StepAction)["']?\s*$/m;
+
+function decode(content: string | Uint8Array): string {
+  return typeof content === "string" ? content : new TextDecoder("utf-8", { fatal: false }).decode(content);
+}
+
+/**
+ * A local action manifest rather than a workflow. GitHub runs every YAML file directly inside
+ * `.github/workflows/` as a workflow, whatever its name, so `action.yml` there is a workflow.
+ * A bare `action.yml` (a scan of the workflows directory itself, or of one file) is a workflow
+ * when its text has a top-level `jobs:` and no top-level `runs:`.
+ */
+export function isActionFile(path: string, content?: string | Uint8Array): boolean {
+  if (!ACTION_FILE.test(path) || IN_WORKFLOWS_DIR.test(path)) return false;
+  if (path.includes("/") || content === undefined) return true;
+  const text = decode(content);
+  return !(TOP_LEVEL_JOBS.test(text) && !TOP_LEVEL_RUNS.test(text));
+}
+
+/** Tekton resources: any YAML whose documents are `tekton.dev` kinds, wherever it lies. */
+export function looksLikeTekton(text: string): boolean {
+  return TEKTON_API.test(text) && TEKTON_KIND.test(text);
+}
+
+/** A Buildkite pipeline's shape: a top-level `steps:` (and no `jobs:`), or a top-level list of steps. */
+export function looksLikeBuildkite(text: string): boolean {
+  if (TOP_LEVEL_JOBS.test(text)) return false;
+  return TOP_LEVEL_STEPS.test(text) || TOP_LEVEL_STEP_ITEM.test(text);
+}
+
+/** A GitHub Actions workflow's shape, for YAML found outside `.github/workflows/`. */
+function looksLikeWorkflow(text: string): boolean {
+  return TOP_LEVEL_JOBS.test(text) || (TOP_LEVEL_ON.test(text) && !TOP_LEVEL_STEPS.test(text));
+}
+
+/**
+ * What a file found in a repository or a scanned tree is.
+ * - `.github/workflows/*` (directly inside) is a GitHub Actions workflow, whatever it holds.
+ * - `action.yml` elsewhere is a local action manifest (see `isActionFile`).
+ * - Tekton resources are recognised by content anywhere (`apiVersion: tekton.dev/…` and a
+ *   Tekton kind), so Pipelines-as-Code's `.tekton/` and Lighthouse's `.lighthouse/` alike.
+ * - Buildkite pipelines by place and shape: YAML under `.buildkite/` at any depth, or named
+ *   `buildkite.yml`, that has a pipeline's shape (a `docker-compose.yml` beside it is nothing).
+ * - Other YAML is a GitHub workflow when it has a workflow's shape (`jobs:`); else nothing.
+ * `explicit` is a file the user named: it is analysed whatever its shape (a Buildkite
+ * pipeline if it has that shape, else a workflow, so a broken one still gets its error).
+ */
+export function fileKindOf(path: string, content: string | Uint8Array, explicit = false): FileKind {
+  if (IN_WORKFLOWS_DIR.test(path)) return YAML.test(path) || explicit ? "github-actions" : null;
+  if (isActionFile(path, content)) return "action";
+  if (!YAML.test(path) && !explicit) return null;
+  const text = decode(content);
+  if (looksLikeTekton(text)) return "tekton";
+  const buildkitePlace = IN_BUILDKITE_DIR.test(path) || BUILDKITE_NAME.test(path);
+  if ((buildkitePlace || explicit) && looksLikeBuildkite(text)) return "buildkite";
+  if (buildkitePlace) return null;
+  if (explicit || looksLikeWorkflow(text)) return "github-actions";
+  return null;
+}

@@ -1,0 +1,3 @@
+import type { RuleMeta } from "./catalog";
+
+export const BUILDKITE_RULES: readonly RuleMeta[] = [];

@@ -1,0 +1,3 @@
+import type { RuleMeta } from "./catalog";
+
+export const TEKTON_RULES: readonly RuleMeta[] = [];
