@@ -3,6 +3,7 @@ import type { WorkflowPage } from "@/lib/inventory/workflows-repo";
 import { filtersToSearch, type WorkflowFilters } from "@/lib/inventory/workflows-schema";
 import { Badge } from "@/components/ui/badge";
 import { PhaseBadge } from "./phase-badge";
+import { CiSystemBadge } from "./ci-system-badge";
 import { FindingsBadges } from "./findings-badges";
 
 const TOKEN_TONE = { "write-all": "red", write: "amber", default: "amber", read: "green", none: "green" } as const;
@@ -49,6 +50,7 @@ export function WorkflowsTable({ page, filters, base }: { page: WorkflowPage; fi
                   {w.name ?? w.path.split("/").pop()}
                 </Link>
                 <div className="font-mono text-xs text-slate-600">{w.path}</div>
+                {w.system !== "github-actions" ? <CiSystemBadge system={w.system} /> : null}
                 {w.parseError ? <div className="text-xs text-red-800">not analysed: {w.parseError}</div> : null}
                 {w.state && w.state !== "active" ? <Badge>{w.state.replace(/_/g, " ")}</Badge> : null}
               </td>

@@ -13,6 +13,8 @@ const IN_WORKFLOWS_DIR = /(^|\/)\.github\/workflows\/[^/]+$/;
 const YAML = /\.ya?ml$/i;
 const IN_BUILDKITE_DIR = /(^|\/)\.buildkite\//;
 const BUILDKITE_NAME = /(^|\/)buildkite\.ya?ml$/i;
+/** Pipelines-as-Code's and Lighthouse's directories: what the sync fetches for Tekton. */
+const IN_TEKTON_DIR = /(^|\/)\.(tekton|lighthouse)\//;
 const TOP_LEVEL_JOBS = /^["']?jobs["']?\s*:/m;
 const TOP_LEVEL_RUNS = /^["']?runs["']?\s*:/m;
 const TOP_LEVEL_ON = /^["']?(on|true)["']?\s*:/m;
@@ -60,7 +62,8 @@ function looksLikeWorkflow(text: string): boolean {
  * - `.github/workflows/*` (directly inside) is a GitHub Actions workflow, whatever it holds.
  * - `action.yml` elsewhere is a local action manifest (see `isActionFile`).
  * - Tekton resources are recognised by content anywhere (`apiVersion: tekton.dev/…` and a
- *   Tekton kind), so Pipelines-as-Code's `.tekton/` and Lighthouse's `.lighthouse/` alike.
+ *   Tekton kind), so Pipelines-as-Code's `.tekton/` and Lighthouse's `.lighthouse/` alike;
+ *   other YAML in those two directories is nothing.
  * - Buildkite pipelines by place and shape: YAML under `.buildkite/` at any depth, or named
  *   `buildkite.yml`, that has a pipeline's shape (a `docker-compose.yml` beside it is nothing).
  * - Other YAML is a GitHub workflow when it has a workflow's shape (`jobs:`); else nothing.
@@ -73,6 +76,7 @@ export function fileKindOf(path: string, content: string | Uint8Array, explicit 
   if (!YAML.test(path) && !explicit) return null;
   const text = decode(content);
   if (looksLikeTekton(text)) return "tekton";
+  if (IN_TEKTON_DIR.test(path)) return null;
   const buildkitePlace = IN_BUILDKITE_DIR.test(path) || BUILDKITE_NAME.test(path);
   if ((buildkitePlace || explicit) && looksLikeBuildkite(text)) return "buildkite";
   if (buildkitePlace) return null;

@@ -109,7 +109,7 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
       cache.set(scope, key, cached);
     }
     if (cached.error !== null) {
-      result.errors.push({ ...cached.error, root, path });
+      result.errors.push({ ...cached.error, root, path, ...(file.system === "github-actions" ? {} : { system: file.system }) });
     }
     if (cached.facts !== null) {
       facts.push(cached.facts);

@@ -197,6 +197,8 @@ export interface AnalysisError {
   root: string;
   path: string;
   message: string;
+  /** The CI system of the file that could not be read (additive; absent: GitHub Actions). */
+  system?: CiSystem;
 }
 
 export interface AnalysisResult {

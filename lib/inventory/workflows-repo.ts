@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, desc, eq, sql, type Placeholder, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { repositories, workflows, type FindingCounts, type WorkflowToken } from "@/lib/db/schema";
-import type { Phase } from "@/lib/analysis/types";
+import type { CiSystem, Phase } from "@/lib/analysis/types";
 import { SEVERITY_RANK } from "./workflow-summary";
 import { filtersToSearch, type WorkflowFilters } from "./workflows-schema";
 import { cachedTotal, inventoryVersionSql } from "./read-cache";
@@ -10,6 +10,7 @@ import { workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
 
 export interface WorkflowRow {
   id: string;
+  system: CiSystem;
   repository: string;
   path: string;
   name: string | null;
@@ -48,11 +49,12 @@ interface ConditionValues {
   q?: string;
   secret?: string;
   phase?: string;
+  system?: string;
   trigger?: string;
   untrusted?: true;
   severity?: number;
 }
-const FILTER_KEYS: (keyof ConditionValues)[] = ["q", "secret", "phase", "trigger", "untrusted", "severity"];
+const FILTER_KEYS: (keyof ConditionValues)[] = ["q", "secret", "phase", "system", "trigger", "untrusted", "severity"];
 
 /** A value bound now, or a placeholder bound when a prepared query executes. */
 type Bound<T> = T | Placeholder;
@@ -62,6 +64,7 @@ function conditionValues(f: Partial<WorkflowFilters>): ConditionValues {
     ...(f.q ? { q: `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } : {}),
     ...(f.secret ? { secret: f.secret } : {}),
     ...(f.phase ? { phase: f.phase } : {}),
+    ...(f.system ? { system: f.system } : {}),
     ...(f.trigger ? { trigger: JSON.stringify([f.trigger]) } : {}),
     ...(f.untrusted ? { untrusted: true as const } : {}),
     ...(f.severity ? { severity: SEVERITY_AT_LEAST[f.severity] } : {}),
@@ -77,6 +80,7 @@ function conditionsSql(orgId: Bound<string>, v: { [K in keyof ConditionValues]?:
   if (v.q !== undefined) where.push(sql`${workflows.search} like lower(${v.q}::text)`);
   if (v.secret !== undefined) where.push(sql`${workflows.secretKeys} @> array[upper(${v.secret}::text)]`);
   if (v.phase !== undefined) where.push(sql`${workflows.phases} @> array[${v.phase}::text]`);
+  if (v.system !== undefined) where.push(sql`${workflows.system} = ${v.system}::text`);
   if (v.trigger !== undefined) where.push(sql`${workflows.triggers} @> ${v.trigger}::jsonb`);
   if (v.untrusted !== undefined) where.push(sql`${workflows.untrustedTriggers} <> '[]'::jsonb`);
   if (v.severity !== undefined) where.push(sql`${workflows.maxSeverity} >= ${v.severity}::int`);
@@ -111,6 +115,7 @@ export function workflowOrder(f: Pick<WorkflowFilters, "sort" | "dir">): SQL[] {
 export function workflowRowColumns(orgId: Bound<string>) {
   return {
     id: workflows.id,
+    system: workflows.system,
     repository: workflows.repoFullName,
     path: workflows.path,
     name: workflows.name,

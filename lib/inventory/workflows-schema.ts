@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OrgSlugSchema } from "@/lib/members/members-schema";
+import { CI_SYSTEMS } from "@/lib/analysis/ci-system";
 
 export const WORKFLOW_PAGE_SIZES = [25, 50, 100] as const;
 export const WORKFLOW_SORTS = ["repository", "workflow", "findings", "secrets"] as const;
@@ -12,6 +13,8 @@ export const WorkflowFiltersSchema = z.object({
   /** Exact secret name referenced by some job. */
   secret: z.string().trim().max(200).optional(),
   phase: z.enum(PHASES).optional(),
+  /** The CI system: github-actions, buildkite or tekton. */
+  system: z.enum(CI_SYSTEMS).optional(),
   trigger: z.string().trim().max(100).optional(),
   /** Only workflows a person without write access can start. */
   untrusted: z.enum(["1"]).optional(),

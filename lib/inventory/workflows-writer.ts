@@ -39,7 +39,7 @@ export interface SnapshotTimes {
 }
 
 const WORKFLOW_COLUMNS = [
-  "orgId", "repoId", "repoFullName", "path", "name", "githubWorkflowId", "state", "blobOid", "triggers", "untrustedTriggers", "parseError", "owner", "ownerSource",
+  "orgId", "repoId", "system", "repoFullName", "path", "name", "githubWorkflowId", "state", "blobOid", "triggers", "untrustedTriggers", "parseError", "owner", "ownerSource",
   "phase", "phases", "token", "idToken", "secretNames", "secretKeys", "identities", "systems", "findingCounts", "openFindings", "maxSeverity", "contentHash",
 ] as const satisfies (keyof typeof workflows.$inferInsert)[];
 const JOB_COLUMNS = [

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import type { CallInfo, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
+import type { CallInfo, CiSystem, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
 
 export type WorkflowToken = "write-all" | "write" | "read" | "default" | "none";
 export interface FindingCounts {
@@ -141,6 +141,8 @@ export const workflows = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: orgRef(),
     repoId: repoRef(),
+    /** The CI system the file belongs to (lib/analysis/ci-system.ts): every system's pipeline is a row here. */
+    system: text("system").$type<CiSystem>().notNull().default("github-actions"),
     path: text("path").notNull(),
     name: text("name"),
     githubWorkflowId: bigint("github_workflow_id", { mode: "number" }),
@@ -194,6 +196,8 @@ export const workflows = pgTable(
     index("workflow_org_secrets_desc_idx").on(t.orgId, t.secretCount.desc().nullsFirst(), t.repoFullName, t.path, t.repoId, t.id),
     // severity= when few rows qualify (critical, high): found directly, then sorted.
     index("workflow_org_max_severity_idx").on(t.orgId, t.maxSeverity),
+    // system= for the systems other than GitHub Actions (few rows qualify).
+    index("workflow_org_system_idx").on(t.orgId, t.system),
     // Filters: trigger= (triggers @> '["x"]'), secret=, phase=, q= (trigram).
     index("workflow_triggers_gin").using("gin", t.triggers),
     index("workflow_secret_keys_gin").using("gin", t.secretKeys),
@@ -270,7 +274,8 @@ export const jobSecrets = pgTable(
     line: integer("line").notNull(),
     step: integer("step"),
     secretId: uuid("secret_id").references(() => secrets.id, { onDelete: "set null" }),
-    resolution: text("resolution").$type<"environment" | "repo" | "org" | "github-token" | "missing" | "all">().notNull(),
+    // external: a Buildkite or Tekton pipeline's secret, held by that system (never a GitHub secret).
+    resolution: text("resolution").$type<"environment" | "repo" | "org" | "github-token" | "missing" | "all" | "external">().notNull(),
   },
   (t) => [
     index("job_secret_job_idx").on(t.jobId),

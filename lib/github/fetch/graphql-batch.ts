@@ -20,6 +20,11 @@ interface GqlRepo {
   codeowners2: GqlBlob | null;
   codeowners3: GqlBlob | null;
   actions: { entries?: GqlEntry[] | null } | null;
+  buildkite?: { entries?: GqlEntry[] | null } | null;
+  buildkiteYml?: GqlBlob | null;
+  buildkiteYaml?: GqlBlob | null;
+  tekton?: { entries?: GqlEntry[] | null } | null;
+  lighthouse?: { entries?: GqlEntry[] | null } | null;
   environments: { totalCount: number; nodes: (GqlEnvironment | null)[] | null };
 }
 type GqlError = { path?: unknown[]; type?: string; message: string };
@@ -62,13 +67,26 @@ function toFile(path: string, oid: string, blob: GqlBlob | null | undefined, max
 const workflowPath = (e: GqlEntry) => e.path ?? `.github/workflows/${e.name}`;
 const actionPath = (e: GqlEntry) => e.path ?? e.name;
 
-function actionEntries(entries: GqlEntry[] | null | undefined): GqlEntry[] {
+/** Blobs of a tree, at any depth the query asked for, whose path `wanted` accepts. */
+function blobEntries(entries: GqlEntry[] | null | undefined, wanted: RegExp): GqlEntry[] {
   const found: GqlEntry[] = [];
   for (const e of entries ?? []) {
-    if (e.type === "blob" && e.path && ACTION_FILE.test(e.path)) found.push(e);
-    if (e.type === "tree") found.push(...actionEntries(e.object?.entries));
+    if (e.type === "blob" && e.path && wanted.test(e.path)) found.push(e);
+    if (e.type === "tree") found.push(...blobEntries(e.object?.entries, wanted));
   }
   return found;
+}
+
+/** Pipeline files of other CI systems (YAML only); which of them really are pipelines, the analysis decides. */
+function pipelineEntries(repo: GqlRepo): GqlEntry[] {
+  const root = (name: string, blob: GqlBlob | null | undefined): GqlEntry[] => (blob?.oid ? [{ name, path: name, type: "blob", oid: blob.oid }] : []);
+  return [
+    ...blobEntries(repo.buildkite?.entries, YAML),
+    ...root("buildkite.yml", repo.buildkiteYml),
+    ...root("buildkite.yaml", repo.buildkiteYaml),
+    ...blobEntries(repo.tekton?.entries, YAML),
+    ...blobEntries(repo.lighthouse?.entries, YAML),
+  ];
 }
 
 function toProtection(env: GqlEnvironment): GraphqlEnvironment {
@@ -92,7 +110,7 @@ function toProtection(env: GqlEnvironment): GraphqlEnvironment {
 
 function toRepoFacts(repo: GqlRepo, withText: boolean, maxBytes: number): BatchRepoFacts & { actionBlobs: GqlEntry[] } {
   const workflowEntries = (repo.workflows?.entries ?? []).filter((e) => e.type === "blob" && YAML.test(e.name));
-  const actions = actionEntries(repo.actions?.entries);
+  const actions = [...blobEntries(repo.actions?.entries, ACTION_FILE), ...pipelineEntries(repo)];
   const files: RepoFile[] = [];
   if (withText) {
     for (const e of workflowEntries) files.push(toFile(workflowPath(e), e.oid, e.object, maxBytes));
@@ -176,7 +194,7 @@ export async function fetchBatch(
   return results;
 }
 
-/** Second query, only when some repo has composite actions: their action.yml text by blob oid. */
+/** Second query, only when some repo has composite actions or other CI systems' pipeline files: their text by blob oid. */
 async function fetchActionBlobs(
   client: GithubClient,
   pending: { repo: RepoSummary; entries: GqlEntry[]; facts: BatchRepoFacts }[],
@@ -188,7 +206,7 @@ async function fetchActionBlobs(
     run = await runQuery(client, buildBlobQuery(pending.map((p) => ({ repo: p.repo, oids: p.entries.map((e) => e.oid) }))));
   } catch (error) {
     if (error instanceof GithubAuthError) throw error;
-    const failure = classifyError(error, "GraphQL batch (composite actions)");
+    const failure = classifyError(error, "GraphQL batch (composite actions and pipeline files)");
     for (const p of pending) results.set(p.repo.githubId, { ok: false, ...failure });
     return;
   }

@@ -6,6 +6,8 @@ import type { RepoSummary } from "../facts";
 // environments(first: 10) = 1, protectionRules(first: 5) = 10, reviewers(first: 6) = 50 →
 // 61 "requests" per repo ⇒ ~0.6 points per repo. Tree entries and object(expression:) are not
 // connections and cost nothing. `withText` adds blob text (only for repos whose files are wanted).
+// Composite actions and other CI systems' pipeline files are listed as tree entries; their text
+// is fetched by oid in a second query, only for YAML (a .buildkite directory holds scripts too).
 
 export const ENV_PAGE = 10;
 
@@ -18,9 +20,19 @@ function repoSelection(withText: boolean): string {
   const codeowners = (alias: string, path: string) => `${alias}: object(expression: ${JSON.stringify(`HEAD:${path}`)}) { oid ${blob} }`;
   // .github/actions/<a>/action.yml and .github/actions/<a>/<b>/action.yml: text fetched later by oid.
   const entry = (inner: string) => `entries { name path type oid ${inner} }`;
-  const actions = `actions: object(expression: "HEAD:.github/actions") { ... on Tree { ${entry(
-    `object { ... on Tree { ${entry(`object { ... on Tree { ${entry("")} } }`)} } }`,
-  )} } }`;
+  const nested = (depth: number): string => (depth === 0 ? entry("") : entry(`object { ... on Tree { ${nested(depth - 1)} } }`));
+  const tree = (alias: string, path: string, depth: number) => `${alias}: object(expression: ${JSON.stringify(`HEAD:${path}`)}) { ... on Tree { ${nested(depth)} } }`;
+  const actions = tree("actions", ".github/actions", 2);
+  // Other CI systems' pipelines (lib/analysis/ci-system.ts): Buildkite's directory and root
+  // files, Pipelines-as-Code's and Lighthouse's directories. Entries only; the YAML among them
+  // is fetched by oid with the composite actions.
+  const pipelines = [
+    tree("buildkite", ".buildkite", 3),
+    `buildkiteYml: object(expression: "HEAD:buildkite.yml") { oid ... on Blob { byteSize } }`,
+    `buildkiteYaml: object(expression: "HEAD:buildkite.yaml") { oid ... on Blob { byteSize } }`,
+    tree("tekton", ".tekton", 2),
+    tree("lighthouse", ".lighthouse", 2),
+  ].join("\n    ");
   return `
     databaseId
     workflows: object(expression: "HEAD:.github/workflows") { ... on Tree { entries { name path type oid object { ${blob} } } } }
@@ -28,6 +40,7 @@ function repoSelection(withText: boolean): string {
     ${codeowners("codeowners2", "CODEOWNERS")}
     ${codeowners("codeowners3", "docs/CODEOWNERS")}
     ${actions}
+    ${pipelines}
     environments(first: ${ENV_PAGE}) {
       totalCount
       nodes { name protectionRules(first: 5) { nodes { type timeout preventSelfReview

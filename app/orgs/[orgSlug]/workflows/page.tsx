@@ -4,6 +4,8 @@ import { requirePagePermission } from "@/lib/orgs/page-context";
 import { getDatabase } from "@/lib/db";
 import { listWorkflows } from "@/lib/inventory/workflows-repo";
 import { PHASES, filtersToSearch, parseWorkflowFilters } from "@/lib/inventory/workflows-schema";
+import { CI_SYSTEMS } from "@/lib/analysis/ci-system";
+import { CI_SYSTEM_LABELS } from "@/components/inventory/ci-system-badge";
 import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { WorkflowsTable } from "@/components/inventory/workflows-table";
@@ -50,6 +52,17 @@ export default async function WorkflowsPage({ params, searchParams }: { params: 
         <label className="flex flex-col gap-1">
           <span className="font-medium">Uses secret</span>
           <input name="secret" defaultValue={filters.secret ?? ""} placeholder="NPM_TOKEN" className={`${input} font-mono`} />
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="font-medium">CI system</span>
+          <select name="system" defaultValue={filters.system ?? ""} className={input}>
+            <option value="">Any</option>
+            {CI_SYSTEMS.map((s) => (
+              <option key={s} value={s}>
+                {CI_SYSTEM_LABELS[s]}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="flex flex-col gap-1">
           <span className="font-medium">Phase</span>
