@@ -1,5 +1,6 @@
 import { bearer, json, parseJson, serveCloud, type CloudReply, type CloudRequest, type CloudWrite } from "../cloud/server";
-import { CANCELABLE_STATES, Renderer, type BuildkiteSimBuild, type BuildkiteSimFixture, type BuildkiteSimPipeline, type BuildkiteSimQueue, type BuildkiteSimToken, type BuildkiteSimUser } from "./model";
+import { CANCELABLE_STATES, type BuildkiteSimBuild, type BuildkiteSimFixture, type BuildkiteSimPipeline, type BuildkiteSimQueue, type BuildkiteSimToken, type BuildkiteSimUser } from "./model";
+import { Renderer } from "./render";
 
 // Buildkite REST API v2 simulator: the subset Gatehouse reads (organization, pipelines, builds,
 // clusters, queues, agent tokens, secrets' metadata, teams and their pipelines, agents) and the
