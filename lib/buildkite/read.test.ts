@@ -36,7 +36,7 @@ describe("readBuildkiteOrg", () => {
       clusterId: BK_SHARED_CLUSTER,
       envNames: [],
       activeBuilds: { running: 1, scheduled: 1 },
-      storedSteps: { format: "yaml", runsPipelineUpload: true, queueKeys: [] },
+      storedSteps: { format: "yaml", runsPipelineUpload: true, queueKeys: ["deploy"] },
     });
     expect(payments.triggers).toMatchObject({ mode: "code", branches: true, tags: false, pullRequests: true, pullRequestsFromForks: true, skipPullRequestBuildsForExistingCommits: true, publishCommitStatus: true, filterCondition: null });
     expect(payments.teams).toEqual([
@@ -57,6 +57,7 @@ describe("readBuildkiteOrg", () => {
     expect(release.storedSteps).toMatchObject({ format: "visual", runsPipelineUpload: false, queueKeys: ["deploy"] });
     expect(JSON.parse(release.storedSteps.text)).toEqual([expect.objectContaining({ command: "bundle exec fastlane release", agent_query_rules: ["queue=deploy"] })]);
     expect(bySlug.mobile!.triggers).toMatchObject({ pullRequests: true, pullRequestsFromForks: false });
+    expect(bySlug.mobile!.storedSteps).toMatchObject({ runsPipelineUpload: true, queueKeys: [] });
   });
 
   it("reads clusters with queues and their agents, agent tokens' metadata and secrets' policies, never a value", async () => {
