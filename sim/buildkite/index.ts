@@ -1,0 +1,2 @@
+// Public entry point of the Buildkite simulator (see sim/README.md).
+export { startBuildkiteSim, type BuildkiteSim } from "./server";
