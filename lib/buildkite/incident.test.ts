@@ -22,7 +22,7 @@ describe("Buildkite containment", () => {
   it("reads the target with a read-only token and plans the exact calls, purely", async () => {
     const target = await readContainmentTarget(reader(), "payments");
     expect(target.pipeline).toMatchObject({ slug: "payments", archivedAt: null, clusterId: BK_SHARED_CLUSTER, clusterName: "Shared CI" });
-    expect(target.activeBuilds.map((b) => [b.number, b.state, b.pullRequestRepository])).toEqual([[1043, "scheduled", null], [1042, "running", "git://github.com/contributor/payments.git"]]);
+    expect(target.activeBuilds.map((b) => [b.number, b.state, b.pullRequestRepository])).toEqual([[1043, "scheduled", null], [1042, "running", "git://github.com/contributor/payments-service.git"]]);
     expect(target.queues.map((q) => q.key)).toEqual(["default", "deploy"]);
 
     const plan = planBuildkiteContainment(target, { pauseQueues: ["deploy", "gpu"], note: NOTE });
@@ -35,7 +35,7 @@ describe("Buildkite containment", () => {
     ]);
     expect(plan.calls.map((c) => c.description)).toEqual([
       "Pause dispatch on queue deploy of cluster Shared CI: its agents take no new job from any pipeline until it is resumed.",
-      "Cancel build #1042 (running on contributor:fix-typo, pull request from git://github.com/contributor/payments.git).",
+      "Cancel build #1042 (running on contributor:fix-typo, pull request from git://github.com/contributor/payments-service.git).",
       "Cancel build #1043 (scheduled on main).",
       "Archive pipeline payments: it runs no new builds; its builds, logs and artifacts are kept.",
     ]);

@@ -26,9 +26,9 @@ describe("readBuildkiteOrg", () => {
 
     const payments = bySlug.payments!;
     expect(payments).toMatchObject({
-      repository: "git@github.com:acme/payments.git",
+      repository: "git@github.com:acme/payments-service.git",
       provider: "github",
-      providerRepository: "acme/payments",
+      providerRepository: "acme/payments-service",
       defaultBranch: "main",
       branchFilter: null,
       visibility: "private",

@@ -44,7 +44,7 @@ describe("Buildkite simulator", () => {
     const reader = (await (await call(`${ORG}/pipelines/payments`, "bkua_acme_reader")).json()) as Record<string, unknown>;
     expect(reader).toMatchObject({
       slug: "payments",
-      repository: "git@github.com:acme/payments.git",
+      repository: "git@github.com:acme/payments-service.git",
       default_branch: "main",
       cluster_id: BK_SHARED_CLUSTER,
       archived_at: null,
@@ -52,13 +52,13 @@ describe("Buildkite simulator", () => {
       running_builds_count: 1,
       scheduled_builds_count: 1,
       configuration: expect.stringContaining("buildkite-agent pipeline upload"),
-      provider: { id: "github", webhook_url: "", settings: { build_pull_requests: true, build_pull_request_forks: true, repository: "acme/payments" } },
+      provider: { id: "github", webhook_url: "", settings: { build_pull_requests: true, build_pull_request_forks: true, repository: "acme/payments-service" } },
     });
     const writer = (await (await call(`${ORG}/pipelines/payments`, "bkua_acme_responder")).json()) as { provider: { webhook_url: string } };
     expect(writer.provider.webhook_url).toMatch(/^https:\/\/webhook\.buildkite\.com\/deliver\//);
     const active = (await (await call(`${ORG}/pipelines/payments/builds?state[]=running&state[]=scheduled`, "bkua_acme_reader")).json()) as { number: number; state: string; pull_request: unknown }[];
     expect(active.map((b) => [b.number, b.state])).toEqual([[1043, "scheduled"], [1042, "running"]]);
-    expect(active[1]?.pull_request).toEqual({ id: "311", base: "main", repository: "git://github.com/contributor/payments.git" });
+    expect(active[1]?.pull_request).toEqual({ id: "311", base: "main", repository: "git://github.com/contributor/payments-service.git" });
     const finished = (await (await call(`${ORG}/pipelines/payments/builds?state=finished`, "bkua_acme_reader")).json()) as { number: number }[];
     expect(finished.map((b) => b.number)).toEqual([1041]);
     expect(await body(await call(`${ORG}/pipelines/nope`, "bkua_acme_reader"))).toEqual([404, { message: "No pipeline found" }]);
