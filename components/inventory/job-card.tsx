@@ -3,6 +3,8 @@ import type { JobDetail } from "@/lib/inventory/workflow-detail-repo";
 import { calendarDaysBetween } from "@/lib/analysis/dates";
 import { Badge } from "@/components/ui/badge";
 import { PhaseBadge } from "./phase-badge";
+import { CI_SYSTEM_LABELS } from "./ci-system-badge";
+import type { CiSystem } from "@/lib/analysis/types";
 
 function permissionsText(j: JobDetail): string {
   if (j.permissions === null) return `inherits the repository default (${j.effectiveDefault ?? "unknown"})`;
@@ -26,7 +28,19 @@ const ageDays = (iso: string | null) => (iso ? calendarDaysBetween(Date.parse(is
  * `highlighted`: the job the address points at (?job=<id>). `incidentHref`: where to start an
  * incident about this job or one of its self-hosted runners; absent for those who may not.
  */
-export function JobCard({ job, highlighted = false, incidentHref }: { job: JobDetail; highlighted?: boolean; incidentHref?: (kind: "job" | "runner", target: string) => string }) {
+export function JobCard({
+  job,
+  system = "github-actions",
+  highlighted = false,
+  incidentHref,
+}: {
+  job: JobDetail;
+  /** A Buildkite step or Tekton task has no GITHUB_TOKEN and runs on its system's agents or pods. */
+  system?: CiSystem;
+  highlighted?: boolean;
+  incidentHref?: (kind: "job" | "runner", target: string) => string;
+}) {
+  const github = system === "github-actions";
   return (
     <section
       aria-labelledby={`job-${job.id}`}
@@ -48,15 +62,24 @@ export function JobCard({ job, highlighted = false, incidentHref }: { job: JobDe
         ) : null}
       </h3>
       <dl className="mt-3 grid gap-x-6 gap-y-2 sm:grid-cols-[10rem_1fr]">
-        <dt className="text-slate-600">GITHUB_TOKEN</dt>
-        <dd>
-          {permissionsText(job)} <span className="text-xs text-slate-500">(from {job.permissionsSource})</span>
-          {job.idToken ? (
-            <span className="ml-2">
-              <Badge tone="blue">id-token: write</Badge>
-            </span>
-          ) : null}
-        </dd>
+        {github ? (
+          <>
+            <dt className="text-slate-600">GITHUB_TOKEN</dt>
+            <dd>
+              {permissionsText(job)} <span className="text-xs text-slate-500">(from {job.permissionsSource})</span>
+              {job.idToken ? (
+                <span className="ml-2">
+                  <Badge tone="blue">id-token: write</Badge>
+                </span>
+              ) : null}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt className="text-slate-600">OIDC token</dt>
+            <dd>{job.idToken ? <Badge tone="blue">requests one</Badge> : <span className="text-slate-500">none requested</span>}</dd>
+          </>
+        )}
         <dt className="text-slate-600">Environment</dt>
         <dd>
           {job.environment ? (
@@ -71,7 +94,7 @@ export function JobCard({ job, highlighted = false, incidentHref }: { job: JobDe
             <span className="text-slate-500">none</span>
           )}
         </dd>
-        <dt className="text-slate-600">Runner</dt>
+        <dt className="text-slate-600">{system === "buildkite" ? "Agents" : system === "tekton" ? "Runs in" : "Runner"}</dt>
         <dd>
           {job.runsOn.join(", ") || "—"} {job.selfHosted ? <Badge tone="amber">self-hosted</Badge> : null}
           {job.selfHosted && incidentHref
@@ -100,6 +123,8 @@ export function JobCard({ job, highlighted = false, incidentHref }: { job: JobDe
                       <Badge tone="red">not defined</Badge>
                     ) : s.resolution === "github-token" ? (
                       <Badge>the job&apos;s own token</Badge>
+                    ) : s.resolution === "external" ? (
+                      <Badge>{system === "tekton" ? "Kubernetes secret" : `held by ${CI_SYSTEM_LABELS[system]} or a plugin`}</Badge>
                     ) : (
                       <Badge tone={age !== null && age > 365 ? "amber" : "neutral"}>
                         {s.resolution === "all" ? "all secrets" : `${s.scope ?? s.resolution} secret`}

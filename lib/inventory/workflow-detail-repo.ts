@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { environments, jobIdentities, jobSecrets, jobs, jobSystems, repoFiles, repositories, secrets, workflows } from "@/lib/db/schema";
-import type { CallInfo, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
+import type { CallInfo, CiSystem, Permissions, PermissionsSource, Phase, UsesRef } from "@/lib/analysis/types";
 import type { ProtectionRules } from "@/lib/github/facts";
 import { workflowOwnerExpr, workflowOwnerSourceExpr } from "./owner-exprs";
 import { workflowFindings } from "@/lib/findings/findings-repo";
@@ -31,6 +31,7 @@ export interface JobDetail {
 
 export interface WorkflowDetail {
   id: string;
+  system: CiSystem;
   repository: string;
   path: string;
   name: string | null;
@@ -76,6 +77,7 @@ export async function getWorkflowDetail(db: Db, orgId: string, workflowId: strin
   ]);
   return {
     id: w.id,
+    system: w.system,
     repository: wf.repository,
     path: w.path,
     name: w.name,

@@ -122,9 +122,11 @@ export default async function WorkflowPage({
               </ul>
             )}
           </section>
-          <h2 className="font-semibold">Jobs ({wf.jobs.length})</h2>
+          <h2 className="font-semibold">
+            {wf.system === "buildkite" ? "Steps" : wf.system === "tekton" ? "Tasks" : "Jobs"} ({wf.jobs.length})
+          </h2>
           {wf.jobs.map((j) => (
-            <JobCard key={j.id} job={j} highlighted={j.id === jobId} incidentHref={startIncident} />
+            <JobCard key={j.id} job={j} system={wf.system} highlighted={j.id === jobId} incidentHref={startIncident} />
           ))}
         </div>
         <section aria-labelledby="source-heading">
