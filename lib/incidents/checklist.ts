@@ -4,6 +4,9 @@
 import type { ScopeEntry } from "./scope";
 import { REGISTRY_STEPS, REVOCABLE_IDENTITIES, ghApi, rebuildReleaseCommand, rebuildReleaseDetail, registryOfSecret, revokeIdentityCommand, runLogsCommand, secretSetCommand } from "./commands";
 import { workflowRef } from "./exposure";
+import { buildkiteContainCommand, externalSecretCommand, tektonContainCommand } from "./pipeline-commands";
+
+const isGithub = (w: ScopeEntry) => (w.data.system ?? "github-actions") === "github-actions";
 
 export const STEPS = [
   { step: 1, title: "Disable the workflows and cancel their runs" },
@@ -18,6 +21,8 @@ export const STEPS = [
 /** What an item is about; the kinds that incident-actions.ts acts on are listed in its ITEM_KIND. */
 export type ItemKind =
   | "disable-workflow"
+  /** A Buildkite or Tekton pipeline of the repository: stop it and cancel its builds (commands; pipeline-commands.ts). */
+  | "contain-pipeline"
   | "revoke-identity"
   | "delete-deploy-key"
   | "rotate-secret"
@@ -53,8 +58,32 @@ export interface PlanContext {
 
 export function planChecklist(scope: ScopeEntry[], ctx: PlanContext): PlannedItem[] {
   const of = (kind: ScopeEntry["kind"]) => scope.filter((e) => e.kind === kind).sort(byExposure);
-  const workflows = of("workflow");
+  // Buildkite and Tekton pipelines are contained through their own systems; the GitHub
+  // workflow items (disable, caches, run logs, re-enable) are about GitHub Actions only.
+  const workflows = of("workflow").filter(isGithub);
+  const pipelines = of("workflow").filter((w) => !isGithub(w));
   const items: PlannedItem[] = [];
+
+  for (const p of pipelines) {
+    const system = String(p.data.system);
+    const serviceAccounts = of("identity")
+      .filter((i) => i.data.kind === "k8s-service-account" && Array.isArray(i.data.workflowIds) && (i.data.workflowIds as string[]).includes(p.key))
+      .map((i) => String(i.data.identifier ?? ""))
+      .filter((n) => n !== "");
+    items.push({
+      step: 1,
+      kind: "contain-pipeline",
+      scopeKey: scopeKey(p),
+      label: system === "tekton" ? `Stop the Tekton runs of ${p.label} and cut its service account's tokens` : `Archive the Buildkite pipeline running ${p.label} and cancel its builds`,
+      detail:
+        system === "tekton"
+          ? `Pipelines-as-Code starts it from ${String(p.data.repo)}: removing the Repository stops new runs; restore it from the saved YAML once the cause is gone.`
+          : `Buildkite runs it for ${String(p.data.repo)}: archiving stops new builds; unarchive it once the cause is gone.`,
+      owner: str(p.data.owner),
+      command: system === "tekton" ? tektonContainCommand(String(p.data.repo), serviceAccounts) : buildkiteContainCommand(String(p.data.repo)),
+      exposed: p.exposure === "exposed",
+    });
+  }
 
   for (const w of workflows) {
     const path = `/repos/${String(w.data.repo)}/actions/workflows/${workflowRef(w.data)}`;
@@ -94,6 +123,11 @@ export function planChecklist(scope: ScopeEntry[], ctx: PlanContext): PlannedIte
     const registry = registryOfSecret(name);
     const issuedBy = issuer ? `Issued by: ${issuer.label} — revoke it there and issue a new one.` : registry ? `Probably issued by ${registry} — revoke it there and issue a new one.` : "Revoke it where it was issued, then issue a new one.";
     const every = s.data.scope === "all";
+    if (s.data.scope === "external") {
+      const c = externalSecretCommand(String(s.data.system), name);
+      items.push({ step: 3, kind: "rotate-secret", scopeKey: scopeKey(s), label: `Rotate ${name} (${String(s.data.where)})`, detail: c.detail, owner: str(s.data.owner), command: c.command, exposed: s.exposure === "exposed" });
+      continue;
+    }
     items.push({
       step: 3,
       kind: "rotate-secret",
@@ -148,7 +182,7 @@ export function planChecklist(scope: ScopeEntry[], ctx: PlanContext): PlannedIte
       exposed: r.exposure === "exposed",
     });
   }
-  for (const w of workflows.filter((e) => Array.isArray(e.data.phases) && (e.data.phases as string[]).some((p) => p === "publish" || p === "deploy"))) {
+  for (const w of [...workflows, ...pipelines].filter((e) => Array.isArray(e.data.phases) && (e.data.phases as string[]).some((p) => p === "publish" || p === "deploy"))) {
     const released = releases.filter((r) => r.data.repo === w.data.repo).length;
     items.push({
       step: 5,
@@ -157,7 +191,7 @@ export function planChecklist(scope: ScopeEntry[], ctx: PlanContext): PlannedIte
       label: `Rebuild what ${w.label} released`,
       detail: `Delete the artifacts of its runs inside the window, and rebuild each package it produced from a clean runner after the fix.${released > 0 ? ` The ${released} release(s) of ${String(w.data.repo)} inside the window have items of their own.` : ""}`,
       owner: str(w.data.owner),
-      command: `${ghApi("GET", `/repos/${String(w.data.repo)}/actions/artifacts`)}\n${ghApi("GET", `/repos/${String(w.data.repo)}/releases`)}`,
+      command: isGithub(w) ? `${ghApi("GET", `/repos/${String(w.data.repo)}/actions/artifacts`)}\n${ghApi("GET", `/repos/${String(w.data.repo)}/releases`)}` : ghApi("GET", `/repos/${String(w.data.repo)}/releases`),
       exposed: w.exposure === "exposed",
     });
   }

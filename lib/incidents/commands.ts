@@ -2,11 +2,11 @@
 // what the inventory resolved. Pure text; nothing here runs anything. Values that the inventory
 // could not resolve (a role given as ${{ vars.ROLE }}) are left as <placeholders> to fill.
 
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** `gh api` for one GitHub REST call (GitHub CLI; `-X` only when not GET). */
 export function ghApi(method: string, path: string, fields: Record<string, string> = {}): string {
-  const f = Object.entries(fields).map(([k, v]) => ` -f ${k}=${q(v)}`).join("");
+  const f = Object.entries(fields).map(([k, v]) => ` -f ${k}=${shellQuote(v)}`).join("");
   return `gh api${method === "GET" ? "" : ` -X ${method}`} ${path.replace(/^\//, "")}${f}`;
 }
 
@@ -27,7 +27,7 @@ export function revokeIdentityCommand(kind: string, identifier: string | null, s
       return {
         detail: `AWS IAM role ${id ?? "(not resolved: see the workflow)"}: deny every session issued before the incident started, then narrow its trust policy to the fixed workflows.`,
         command: [
-          `aws iam put-role-policy --role-name ${role} --policy-name AWSRevokeOlderSessions --policy-document ${q(deny)}`,
+          `aws iam put-role-policy --role-name ${role} --policy-name AWSRevokeOlderSessions --policy-document ${shellQuote(deny)}`,
           `aws iam get-role --role-name ${role} --query Role.AssumeRolePolicyDocument > trust.json`,
           `# edit trust.json: pin token.actions.githubusercontent.com:sub to the fixed workflows' subjects`,
           `aws iam update-assume-role-policy --role-name ${role} --policy-document file://trust.json`,
@@ -149,7 +149,7 @@ export function rebuildReleaseCommand(r: { repo: string; id: number; tagName: st
     `# 2. delete the assets a compromised run may have built`,
     `${ghApi("GET", `${release}/assets`)} --paginate --jq '.[].id'  # then for each: ${ghApi("DELETE", `/repos/${r.repo}/releases/assets/<id>`)}`,
     `# 3. once the fix is in ${target} and the workflow re-enabled (step 7): release again from a clean runner`,
-    `gh release create <next-version> --repo ${r.repo} --target ${q(target)} --title ${q(`<next-version> (rebuild of ${r.tagName})`)} --notes ${q(`Rebuilt from a clean runner; replaces ${r.tagName}.`)}`,
+    `gh release create <next-version> --repo ${r.repo} --target ${shellQuote(target)} --title ${shellQuote(`<next-version> (rebuild of ${r.tagName})`)} --notes ${shellQuote(`Rebuilt from a clean runner; replaces ${r.tagName}.`)}`,
   ].join("\n");
 }
 
@@ -188,7 +188,7 @@ export function rebuildReleaseDetail(r: {
 export function runLogsCommand(repo: string, workflowRefs: (string | number)[], window: { from: Date; to: Date }): string {
   const created = `${iso(window.from)}..${iso(window.to)}`;
   return [
-    ...workflowRefs.map((ref) => `gh api ${q(`repos/${repo}/actions/workflows/${ref}/runs?created=${created}&status=completed&per_page=100`)} --paginate --jq '.workflow_runs[].id' >> runs.txt`),
+    ...workflowRefs.map((ref) => `gh api ${shellQuote(`repos/${repo}/actions/workflows/${ref}/runs?created=${created}&status=completed&per_page=100`)} --paginate --jq '.workflow_runs[].id' >> runs.txt`),
     `# read them first, and keep a copy as evidence:`,
     `while read -r id; do gh run view "$id" --repo ${repo} --log > "run-$id.log"; done < runs.txt`,
     `while read -r id; do gh api -X DELETE "repos/${repo}/actions/runs/$id/logs"; done < runs.txt`,

@@ -35,7 +35,8 @@ export const workflowRef = (data: Record<string, unknown>): string | number =>
  * be read is reported in `failures` with GitHub's message, not silently treated as unexposed.
  */
 export async function readRunsInWindow(client: GithubClient, org: string, scope: ScopeEntry[], window: Window): Promise<{ runs: RunInWindow[]; failures: string[] }> {
-  const workflows = scope.filter((e) => e.kind === "workflow");
+  // Runs are GitHub Actions'; a Buildkite or Tekton pipeline's builds are not listed here.
+  const workflows = scope.filter((e) => e.kind === "workflow" && (e.data.system ?? "github-actions") === "github-actions");
   const runs: RunInWindow[] = [];
   const failures: string[] = [];
   let next = 0;

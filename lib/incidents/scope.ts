@@ -71,6 +71,7 @@ interface WorkflowRow {
   path: string;
   name: string | null;
   github_workflow_id: number | null;
+  system: string;
   state: string | null;
   content_hash: string | null;
   repo: string;
@@ -94,7 +95,7 @@ export async function collectScope(db: Db, orgId: string, kind: IncidentKind, ta
   if (!jobSet) return [];
   const wfRows = rowsOf<WorkflowRow>(
     await db.execute(sql`with t as (${jobSet})
-      select w.id, w.path, w.name, w.github_workflow_id, w.state, w.content_hash, r.full_name as repo, r.id as repo_id, r.github_id as repo_github_id, r.visibility,
+      select w.id, w.path, w.name, w.github_workflow_id, w.system, w.state, w.content_hash, r.full_name as repo, r.id as repo_id, r.github_id as repo_github_id, r.visibility,
         coalesce(ow.owner, w.owner) as owner, coalesce(orr.owner, r.owner) as repo_owner,
         array_agg(distinct j.job_key order by j.job_key) as jobs, array_agg(distinct j.phase) as phases
       from t join ${jobs} j on j.id = t.id and j.org_id = ${orgId}
@@ -115,18 +116,19 @@ export async function collectScope(db: Db, orgId: string, kind: IncidentKind, ta
       kind: "workflow",
       key: w.id,
       label: `${w.repo}/${w.path}`,
-      data: { repo: w.repo, repoGithubId: Number(w.repo_github_id), path: w.path, name: w.name, githubWorkflowId: w.github_workflow_id === null ? null : Number(w.github_workflow_id), state: w.state, contentHash: w.content_hash, owner: w.owner ?? w.repo_owner, jobs: w.jobs, phases: w.phases, visibility: w.visibility },
+      data: { system: w.system, repo: w.repo, repoGithubId: Number(w.repo_github_id), path: w.path, name: w.name, githubWorkflowId: w.github_workflow_id === null ? null : Number(w.github_workflow_id), state: w.state, contentHash: w.content_hash, owner: w.owner ?? w.repo_owner, jobs: w.jobs, phases: w.phases, visibility: w.visibility },
     });
   }
   for (const r of repos.values()) {
     add({ kind: "repository", key: r.repo_id, label: r.repo, data: { repo: r.repo, githubId: Number(r.repo_github_id), visibility: r.visibility, owner: r.repo_owner } });
   }
 
-  const secretRows = rowsOf<{ key: string; name: string; resolution: string; repo: string; environment: string | null; secret_id: string | null; scope: string | null; updated_at: string | null; visibility: string | null; selected_repo_ids: number[] | null; workflow_ids: string[]; owner: string | null; repo_github_id: number }>(
+  const secretRows = rowsOf<{ key: string; name: string; resolution: string; repo: string; environment: string | null; secret_id: string | null; scope: string | null; updated_at: string | null; visibility: string | null; selected_repo_ids: number[] | null; workflow_ids: string[]; owner: string | null; repo_github_id: number; system: string | null }>(
     await db.execute(sql`with t as (${jobSet})
-      select case when js.resolution = 'org' then 'org' else r.full_name end || ':'
+      select case when js.resolution = 'external' then 'external:' || w.system || ':' else '' end
+          || case when js.resolution = 'org' then 'org' else r.full_name end || ':'
           || case when js.resolution = 'environment' then coalesce(j.environment, '') else '' end || ':' || js.secret_name as key,
-        min(js.secret_name) as name, min(js.resolution) as resolution, min(r.full_name) as repo, min(case when js.resolution = 'environment' then j.environment end) as environment,
+        min(w.system) as system, min(js.secret_name) as name, min(js.resolution) as resolution, min(r.full_name) as repo, min(case when js.resolution = 'environment' then j.environment end) as environment,
         max(s.id::text) as secret_id, max(s.scope) as scope, max(s.updated_at) as updated_at, max(s.visibility) as visibility, (array_agg(s.selected_repo_ids))[1] as selected_repo_ids,
         array_agg(distinct j.workflow_id::text) as workflow_ids, min(coalesce(orr.owner, r.owner, w.owner)) as owner, min(r.github_id) as repo_github_id
       from t join ${jobSecrets} js on js.job_id = t.id and js.org_id = ${orgId}
@@ -135,12 +137,19 @@ export async function collectScope(db: Db, orgId: string, kind: IncidentKind, ta
       join ${repositories} r on r.id = j.repo_id and r.org_id = ${orgId}
       left join ${secrets} s on s.id = js.secret_id and s.org_id = ${orgId}
       left join ${ownerOverrides} orr on orr.org_id = ${orgId} and orr.target_type = 'repository' and orr.target_key = r.github_id::text
-      where js.resolution in ('org', 'repo', 'environment', 'all')
+      where js.resolution in ('org', 'repo', 'environment', 'all', 'external')
       group by 1 order by 1`),
   );
   for (const s of secretRows) {
     const every = s.resolution === "all";
-    const where = s.resolution === "org" ? "organisation secret" : s.resolution === "environment" ? `environment ${s.environment ?? "?"} of ${s.repo}` : `repository ${s.repo}`;
+    const where =
+      s.resolution === "org"
+        ? "organisation secret"
+        : s.resolution === "environment"
+          ? `environment ${s.environment ?? "?"} of ${s.repo}`
+          : s.resolution === "external"
+            ? `held by the ${s.system ?? "CI"} pipelines of ${s.repo}`
+            : `repository ${s.repo}`;
     add({
       kind: "secret",
       key: every ? `all:${s.repo}` : s.key,
@@ -148,6 +157,7 @@ export async function collectScope(db: Db, orgId: string, kind: IncidentKind, ta
       data: {
         name: s.name,
         scope: every ? "all" : s.resolution,
+        ...(s.resolution === "external" ? { system: s.system } : {}),
         where: every ? `all secrets of ${s.repo}` : where,
         repo: s.resolution === "org" ? null : s.repo,
         repoGithubId: s.resolution === "org" ? null : Number(s.repo_github_id),
