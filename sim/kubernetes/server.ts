@@ -42,6 +42,7 @@ export interface KubeWrite {
   /** The bearer token presented (simulator tokens only), and the user it authenticated as. */
   token: string | null;
   user: string | null;
+  /** The request asked for a dry run (dryRun in the query or a DeleteOptions body), whatever its outcome. */
   dryRun: boolean;
   status: number;
 }
@@ -77,7 +78,6 @@ export interface KubeSim {
 
 interface Served {
   reply: CloudReply;
-  dryRun?: boolean;
   metadataOnly?: boolean;
   user?: string;
 }
@@ -160,20 +160,20 @@ export async function startKubernetesSim(options: KubeSimOptions): Promise<KubeS
     const body = req.method === "DELETE" ? parseJson(req.raw) : undefined;
     const dryRunValues = dryRunOf(req, body);
     if (dryRunValues.some((v) => v !== "All")) {
-      return served(statusReply(422, "Invalid", `${verb === "patch" ? "PatchOptions" : "DeleteOptions"}.meta.k8s.io "" is invalid: dryRun: Unsupported value: ${JSON.stringify(dryRunValues)}: supported values: "All"`), { dryRun: true });
+      return served(statusReply(422, "Invalid", `${verb === "patch" ? "PatchOptions" : "DeleteOptions"}.meta.k8s.io "" is invalid: dryRun: Unsupported value: ${JSON.stringify(dryRunValues)}: supported values: "All"`));
     }
     const dryRun = dryRunValues.length > 0;
     const current = state.get(p.r, p.namespace, p.name);
-    if (current === undefined) return served(notFound(p.r, p.name), { dryRun });
+    if (current === undefined) return served(notFound(p.r, p.name));
     if (verb === "get") {
       const as = acceptedAs(req.headers.accept, false);
       if (as === "unsupported") return served(statusReply(406, "NotAcceptable", `only the following media types are accepted: application/json, ${PARTIAL_OBJECT}`));
       return as === "partial" ? served(json(200, asPartial(current), { "content-type": PARTIAL_OBJECT }), { metadataOnly: true }) : served(json(200, clean(current)));
     }
-    if (verb === "patch") return served(patch(req, p, current, dryRun), { dryRun });
+    if (verb === "patch") return served(patch(req, p, current, dryRun));
     if (!dryRun) state.remove(p.r, p.namespace, p.name);
     // Custom resources answer a delete with the object; built-in types with a Status.
-    return served(p.r.crd !== null ? json(200, clean(current)) : deleted(p.r, p.name, current.metadata.uid ?? ""), { dryRun });
+    return served(p.r.crd !== null ? json(200, clean(current)) : deleted(p.r, p.name, current.metadata.uid ?? ""));
   };
 
   const server = await serveCloud(options.port ?? 0, (req) => {
@@ -185,7 +185,9 @@ export async function startKubernetesSim(options: KubeSimOptions): Promise<KubeS
     requests.push({ method: req.method, path, user: out.user ?? null, status: out.reply.status, metadataOnly: out.metadataOnly ?? false });
     if (req.method !== "GET" && req.method !== "HEAD") {
       const body = parseJson(req.raw);
-      writeLog.push({ at: new Date().toISOString(), verb: req.method, path, contentType: req.headers["content-type"] ?? null, body: body === undefined ? req.raw : body, token: presented, user: out.user ?? null, dryRun: out.dryRun ?? false, status: out.reply.status });
+      // Asked for a dry run, whatever became of the request.
+      const dryRun = dryRunOf(req, req.method === "DELETE" ? body : undefined).length > 0;
+      writeLog.push({ at: new Date().toISOString(), verb: req.method, path, contentType: req.headers["content-type"] ?? null, body: body === undefined ? req.raw : body, token: presented, user: out.user ?? null, dryRun, status: out.reply.status });
     }
     return out.reply;
   });
