@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { K8S_ACME_READER_RULES, K8S_ACME_RESPONDER_RULES, K8S_ACME_TOKENS, k8sAcme, k8sAcmeTokens } from "@/sim/fixtures/k8s-acme";
@@ -119,6 +121,17 @@ describe("readCluster", () => {
     await sim.close();
     await expect(readCluster({ server: closed, token: "t", skipTLSVerify: true })).rejects.toMatchObject({ kind: "network", message: expect.stringMatching(/^Could not reach the Kubernetes API server at http:\/\/127\.0\.0\.1:\d+ to list namespaces cluster-wide \(.*ECONNREFUSED.*\): check the server URL/) });
     await start();
+  });
+
+  it("fails with a shape sentence when the server is not a Kubernetes API server", async () => {
+    const other = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}'));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    try {
+      const server = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      await expect(readCluster({ server, token: "t", skipTLSVerify: true })).rejects.toMatchObject({ kind: "shape", message: `The answer to list namespaces cluster-wide from ${server} has no items: is it a Kubernetes API server?` });
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it("reads without secrets' metadata, or without Tekton and Pipelines-as-Code, saying what is missing", async () => {
