@@ -24,6 +24,12 @@ const TOP_LEVEL_STEP_ITEM = /^- ["']?(command|commands|label|key|wait|block|inpu
 const TEKTON_API = /^["']?apiVersion["']?\s*:\s*["']?tekton\.dev\/v[0-9a-z]+["']?\s*$/m;
 const TEKTON_KIND = /^["']?kind["']?\s*:\s*["']?(PipelineRun|Pipeline|TaskRun|Task|StepAction)["']?\s*$/m;
 
+/**
+ * Where the sync looks for other systems' pipelines in a repository (the GitHub fetch's tree
+ * expressions, lib/github/fetch/graphql-query.ts): a push touching one of these re-syncs it.
+ */
+export const SYNCED_PIPELINE_PLACES = /^(\.buildkite\/|buildkite\.ya?ml$|\.tekton\/|\.lighthouse\/)/;
+
 function decode(content: string | Uint8Array): string {
   return typeof content === "string" ? content : new TextDecoder("utf-8", { fatal: false }).decode(content);
 }

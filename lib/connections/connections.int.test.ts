@@ -92,7 +92,12 @@ describe("webhooks", () => {
     const push = (paths: string[]) => ({ repository: { id: 5 }, commits: [{ modified: paths }] });
     expect(planSync("push", push([".github/workflows/ci.yml"]))).toEqual({ kind: "repo", repoIds: [5], forceFiles: true });
     expect(planSync("push", push(["CODEOWNERS"]))).toEqual({ kind: "repo", repoIds: [5], forceFiles: true });
+    // Other CI systems' pipelines in the places the sync reads them.
+    for (const path of [".buildkite/pipeline.yml", ".buildkite/steps/deploy.yml", "buildkite.yaml", ".tekton/pull-request.yaml", ".lighthouse/jenkins-x/release.yaml"]) {
+      expect(planSync("push", push([path])), path).toEqual({ kind: "repo", repoIds: [5], forceFiles: true });
+    }
     expect(planSync("push", push(["src/index.ts"]))).toBeNull();
+    expect(planSync("push", push(["docs/buildkite.md", "tekton/README.md"]))).toBeNull();
     expect(planSync("installation_repositories", {})).toEqual({ kind: "org" });
     expect(planSync("deploy_key", { repository: { id: 5 } })).toEqual({ kind: "repo", repoIds: [5], forceFiles: false });
     expect(planSync("star", {})).toBeNull();

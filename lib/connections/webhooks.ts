@@ -5,6 +5,7 @@ import { enqueue } from "@/lib/jobs/queue";
 import { failUnfinishedRun, findConnectionByInstallation, queueCoalescedSync, type SyncScope } from "./connection-repo";
 import { linkDeliveryToRun, pruneDeliveries, recordDelivery } from "./webhook-deliveries";
 import { MAX_WEBHOOK_BYTES, readBodyCapped, TOO_LARGE } from "./webhook-body";
+import { SYNCED_PIPELINE_PLACES } from "@/lib/analysis/ci-system";
 
 export { BODY_DEDUPE_HOURS } from "./webhook-deliveries";
 export { MAX_WEBHOOK_BYTES } from "./webhook-body";
@@ -127,7 +128,7 @@ export function planSync(event: string, payload: Payload): SyncScope | null {
   switch (event) {
     case "push": {
       const paths = [...(payload.commits ?? []), ...(payload.head_commit ? [payload.head_commit] : [])].flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
-      return repoId && paths.some((p) => RELEVANT.test(p)) ? { kind: "repo", repoIds: [repoId], forceFiles: true } : null;
+      return repoId && paths.some((p) => RELEVANT.test(p) || SYNCED_PIPELINE_PLACES.test(p)) ? { kind: "repo", repoIds: [repoId], forceFiles: true } : null;
     }
     case "repository":
     case "installation_repositories":
