@@ -30,6 +30,13 @@ const TEKTON_KIND = /^["']?kind["']?\s*:\s*["']?(PipelineRun|Pipeline|TaskRun|Ta
  */
 export const SYNCED_PIPELINE_PLACES = /^(\.buildkite\/|buildkite\.ya?ml$|\.tekton\/|\.lighthouse\/)/;
 
+const SYNCED_GITHUB_FILE = /^\.github\/(workflows\/[^/]+|actions\/.+\/action)\.ya?ml$/;
+
+/** The files of a repository the sync analyses: GitHub workflows and local actions, and YAML in the other systems' places. */
+export function isSyncedFile(path: string): boolean {
+  return SYNCED_GITHUB_FILE.test(path) || (SYNCED_PIPELINE_PLACES.test(path) && YAML.test(path));
+}
+
 function decode(content: string | Uint8Array): string {
   return typeof content === "string" ? content : new TextDecoder("utf-8", { fatal: false }).decode(content);
 }

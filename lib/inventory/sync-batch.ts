@@ -3,6 +3,7 @@ import { and, eq, exists, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { repoFiles, repositories, syncBatches, syncRuns } from "@/lib/db/schema";
 import { repoContextSchema, type SourceFile } from "@/lib/analysis";
+import { isSyncedFile } from "@/lib/analysis/ci-system";
 import { createAnalysisPool } from "@/lib/analysis/worker-pool";
 import type { FetchStats, OrgFacts, RepoFacts, RepoFetchError } from "@/lib/github/facts";
 import { logger } from "@/lib/logger";
@@ -53,7 +54,6 @@ function chain(previous: (() => void) | null, next: () => void): () => void {
   return previous ? () => (previous(), next()) : next;
 }
 
-const isAnalysed = (path: string) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || /^\.github\/actions\/.+\/action\.ya?ml$/.test(path);
 
 function isFetchError(x: RepoFacts | RepoFetchError): x is RepoFetchError {
   return "kind" in x && "message" in x && !("files" in x);
@@ -220,12 +220,12 @@ async function runAttempt(db: Db, fetcher: OrgFetcher, ref: BatchRef, batch: typ
         const facts = filesFetched ? item : { ...item, files: await storedFiles(db, orgId, storedById.get(item.repo.githubId)) };
         // Sorted by path: the same files give the same analysis whether they came from GitHub or the database.
         const sources: SourceFile[] = facts.files
-          .filter((f) => isAnalysed(f.path) && f.text !== null)
+          .filter((f) => isSyncedFile(f.path) && f.text !== null)
           .map((f) => ({ path: f.path, content: f.text! }))
           .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         const context = repoContextSchema.parse(buildRepoContext(org, facts, startOfDay(now())));
         const analysis = await analysisPool.analyze(sources, context);
-        for (const f of facts.files.filter((x) => isAnalysed(x.path) && x.text === null)) {
+        for (const f of facts.files.filter((x) => isSyncedFile(x.path) && x.text === null)) {
           analysis.errors.push({ root: "", path: f.path, message: `Not analysed: the file is ${f.skipped === "binary" ? "binary" : "larger than the size limit"}.` });
         }
         await writeRepoSnapshot(db, orgId, org, { facts, filesFetched, analysis }, now(), ref.runId);

@@ -1,4 +1,5 @@
 import { analyzeFiles, createAnalysisCache } from "@/lib/analysis";
+import { isSyncedFile } from "@/lib/analysis/ci-system";
 import type { Db } from "@/lib/db/types";
 import { emptyOrgFacts, type OrgFacts, type RepoFacts } from "@/lib/github/facts";
 import { writeOrgFacts } from "@/lib/inventory/org-writer";
@@ -49,6 +50,6 @@ export async function seedOrgFacts(db: Db, org: { id: string; slug: string }): P
 /** Writes one repository snapshot, analysed as the sync would, synced at `at`. */
 export async function seedRepo(db: Db, org: { id: string; slug: string }, repo: TestRepo, at = new Date()): Promise<void> {
   const rf = testRepoFacts(org.slug, repo);
-  const sources = rf.files.filter((f) => f.path.startsWith(".github/workflows/")).map((f) => ({ path: f.path, content: f.text! }));
+  const sources = rf.files.filter((f) => isSyncedFile(f.path)).map((f) => ({ path: f.path, content: f.text! }));
   await writeRepoSnapshot(db, org.id, testOrgFacts(org.slug), { facts: rf, filesFetched: true, analysis: analyzeFiles(sources, undefined, { cache }) }, at);
 }
