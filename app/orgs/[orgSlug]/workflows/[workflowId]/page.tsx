@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { JobCard } from "@/components/inventory/job-card";
+import { CI_SYSTEM_LABELS } from "@/components/inventory/ci-system-badge";
 import { WorkflowSource } from "@/components/inventory/workflow-source";
 import { GoneWhen, WorkflowGone } from "@/components/inventory/workflow-gone";
 import { ExceptionNote, SEVERITY_TONE, StateBadge } from "@/components/findings/finding-labels";
@@ -59,6 +60,7 @@ export default async function WorkflowPage({
         title={wf.name ?? wf.path}
         description={
           <>
+            {wf.system !== "github-actions" ? `${CI_SYSTEM_LABELS[wf.system]} · ` : ""}
             <span className="font-mono">{wf.repository}/{wf.path}</span> · triggers {wf.triggers.join(", ") || "none"}
             {wf.untrustedTriggers.length > 0 ? ` · startable by outsiders through ${wf.untrustedTriggers.join(", ")}` : ""} · owner{" "}
             {wf.owner ? `${wf.owner} (from ${wf.ownerSource})` : "unknown"}

@@ -1,0 +1,62 @@
+import { expect, test } from "./fixtures";
+import { signIn } from "./helpers";
+
+// Issue 14: Buildkite and Tekton pipelines of the demo's repositories sit in the same inventory
+// as the GitHub workflows — filtered by system, with their credentials and owners, in a blast
+// radius, and in an incident started from one of them.
+
+test("the workflows view filtered by CI system shows Buildkite and Tekton pipelines with credentials and owners", async ({ page }) => {
+  await signIn(page, "viewer@acme.test");
+  await page.goto("/orgs/acme/workflows?system=buildkite");
+  await expect(page.getByLabel("CI system")).toHaveValue("buildkite");
+  const rows = page.getByTestId("workflow-row");
+  await expect(rows).toHaveCount(2);
+  const payments = rows.filter({ hasText: "acme/payments-service" });
+  await expect(payments).toContainText(".buildkite/pipeline.yml");
+  await expect(payments).toContainText("Buildkite");
+  await expect(payments).toContainText("PAYMENTS_DEPLOY_TOKEN");
+  await expect(payments).toContainText("@acme/payments");
+  await expect(rows.filter({ hasText: "acme/mobile-app" })).toContainText("@acme/mobile");
+
+  await page.goto("/orgs/acme/workflows?system=tekton");
+  await expect(rows).toHaveCount(2);
+  for (const path of [".tekton/pull-request.yaml", ".tekton/push.yaml"]) {
+    const row = rows.filter({ hasText: path });
+    await expect(row).toContainText("acme/k8s-platform");
+    await expect(row).toContainText("@acme/platform");
+    await expect(row).toContainText("pipeline-deployer");
+  }
+
+  // A step of the Buildkite pipeline: its secret is Buildkite's, not a GitHub secret.
+  await payments.getByRole("link").first().click();
+  await expect(page.getByRole("heading", { name: "Steps", exact: false })).toBeVisible();
+  await expect(page.getByTestId("job-secret").filter({ hasText: "PAYMENTS_DEPLOY_TOKEN" }).first()).toContainText("held by Buildkite");
+});
+
+test("the blast radius of a Buildkite secret and of a Tekton service account lists their pipelines; an incident from one contains it", async ({ page }) => {
+  test.setTimeout(90_000);
+  await signIn(page, "responder@acme.test");
+  await page.goto("/orgs/acme/blast-radius?type=secret&id=PAYMENTS_DEPLOY_TOKEN");
+  await expect(page.getByTestId("blast-job").filter({ hasText: "acme/payments-service · .buildkite/pipeline.yml" }).first()).toBeVisible();
+
+  await page.goto("/orgs/acme/blast-radius?type=identity&id=pipeline-deployer");
+  await expect(page.getByTestId("blast-job").filter({ hasText: "acme/k8s-platform · .tekton/pull-request.yaml" }).first()).toBeVisible();
+  await expect(page.getByTestId("blast-job").filter({ hasText: "acme/k8s-platform · .tekton/push.yaml" }).first()).toBeVisible();
+
+  // From the Buildkite pipeline's page to an incident whose checklist contains it.
+  await page.goto("/orgs/acme/workflows?system=buildkite&q=payments-service");
+  await page.getByTestId("workflow-row").first().getByRole("link").first().click();
+  await page.getByRole("link", { name: "Start an incident", exact: true }).click();
+  const form = page.getByRole("form", { name: "New incident" });
+  await expect(form.getByLabel("What is compromised")).toHaveValue("workflow");
+  await form.getByLabel("Title").fill("payments Buildkite pipeline compromised");
+  await form.getByRole("button", { name: "Start incident" }).click();
+  await expect(page).toHaveURL(/\/orgs\/acme\/incidents\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("scope-workflows")).toContainText("acme/payments-service/.buildkite/pipeline.yml");
+  const step1 = page.locator('[data-testid="step"][data-step="1"]');
+  await expect(step1.getByTestId("checklist-item").filter({ hasText: "Archive the Buildkite pipeline running acme/payments-service/.buildkite/pipeline.yml" })).toBeVisible();
+  // No GitHub "disable" for a file GitHub does not run.
+  await expect(step1.getByRole("button", { name: /^Disable all/ })).toHaveCount(0);
+  const step3 = page.locator('[data-testid="step"][data-step="3"]');
+  await expect(step3.getByTestId("checklist-item").filter({ hasText: "PAYMENTS_DEPLOY_TOKEN" }).first()).toBeVisible();
+});
