@@ -3,11 +3,13 @@ import type { Paged, SecretListItem } from "@/lib/inventory/credentials-dto";
 import { SECRET_FLAG_LABELS } from "@/lib/inventory/credentials-labels";
 import { Badge } from "@/components/ui/badge";
 import { Age, EmptyState, JobList, OwnerList } from "./inventory-parts";
+import { CI_SYSTEM_LABELS } from "./ci-system-badge";
 
 const FLAG_TONE = { unused: "neutral", stale: "amber", missing: "red" } as const;
 
 function ScopeCell({ s }: { s: SecretListItem }) {
   if (s.kind === "missing") return <span className="text-slate-500">defined nowhere</span>;
+  if (s.kind === "external") return <span>{s.system === "tekton" ? "Kubernetes (Tekton)" : `held by ${s.system ? CI_SYSTEM_LABELS[s.system] : "another CI system"}`}</span>;
   return (
     <div>
       <div className="font-medium">{s.scope === "org" ? "organisation" : s.scope === "repo" ? "repository" : "environment"}</div>
@@ -24,6 +26,7 @@ function ScopeCell({ s }: { s: SecretListItem }) {
 
 function ReadableCell({ s }: { s: SecretListItem }) {
   if (s.kind === "missing") return <span className="text-slate-500">—</span>;
+  if (s.kind === "external") return <span>the {s.system ? CI_SYSTEM_LABELS[s.system] : ""} pipelines of {s.repository}</span>;
   if (s.scope !== "org") return <span>{s.repository}</span>;
   const label = s.visibility === "all" ? `all ${s.readableRepoCount} repositories` : s.visibility === "private" ? `${s.readableRepoCount} private and internal repositories` : `${s.readableRepoCount} selected`;
   if (s.readableRepos.length === 0) return <span>{label}</span>;
@@ -72,7 +75,7 @@ export function SecretsTable({
             <tr key={s.key} data-testid="secret-row" data-name={s.secretName}>
               <th scope="row" className="px-4 py-2 text-left font-normal">
                 <div className="font-mono font-medium">{s.secretName}</div>
-                {s.kind !== "missing" && s.scope !== "org" ? <div className="text-xs text-slate-600">{s.repository}</div> : null}
+                {s.kind === "secret" && s.scope !== "org" ? <div className="text-xs text-slate-600">{s.repository}</div> : null}
                 {s.kind === "missing" ? <div className="text-xs text-slate-600">in {s.repository}</div> : null}
                 {incidentHref && s.kind !== "missing" && s.jobCount > 0 ? (
                   <Link href={incidentHref(s.secretName)} className="mt-1 inline-block text-xs text-red-800 underline" aria-label={`Start an incident for ${s.secretName}`}>

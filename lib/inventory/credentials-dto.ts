@@ -1,5 +1,6 @@
 // What the Secrets, Identities, Systems and Owners views and their API answer: explicit,
 // JSON-safe shapes (dates as ISO strings). No database types leak through here.
+import type { CiSystem } from "@/lib/analysis/types";
 import type { SecretFlag, SecretScope, SystemGroup } from "./credentials-schema";
 
 export type OwnerSourceDto = "codeowners" | "custom-property" | "admin-team" | "manual";
@@ -47,9 +48,14 @@ export interface Paged<T> {
 }
 
 export interface SecretListItem {
-  /** Secret id, or `missing:<repoId>:<NAME>` for a reference to a secret defined nowhere. */
+  /**
+   * Secret id; `missing:<repoId>:<NAME>` for a reference to a secret defined nowhere;
+   * `external:<repoId>:<system>:<NAME>` for a Buildkite or Tekton pipeline's secret (held by that system).
+   */
   key: string;
-  kind: "secret" | "missing";
+  kind: "secret" | "missing" | "external";
+  /** The CI system holding an external secret; null otherwise. */
+  system: CiSystem | null;
   secretName: string;
   scope: SecretScope | null;
   environment: string | null;

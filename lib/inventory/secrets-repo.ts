@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
+import type { CiSystem } from "@/lib/analysis/types";
 import { calendarDaysBetween } from "@/lib/analysis/dates";
 import { rowsOf } from "@/lib/db/migrate";
 import { toJobRef, type JobRefDto, type JobRefRow, type OwnerRefDto, type OwnerSourceDto, type Paged, type SecretListItem } from "./credentials-dto";
@@ -28,24 +29,35 @@ const entriesSql = (orgId: string, now: Date) => sql`
   entries as (
     select s.id::text as key, 'secret' as kind, s.id as secret_id, s.name, s.scope, s.environment, s.repo_id,
       s.visibility, s.selected_repo_ids, s.updated_at, coalesce(rn.n, 0) as job_count,
-      (coalesce(rn.n, 0) = 0) as unused, (s.updated_at < ${new Date(now.getTime() - STALE_DAYS * 86_400_000).toISOString()}::timestamptz) as stale, false as missing
+      (coalesce(rn.n, 0) = 0) as unused, (s.updated_at < ${new Date(now.getTime() - STALE_DAYS * 86_400_000).toISOString()}::timestamptz) as stale, false as missing,
+      null::text as system
     from secret s
     left join ref_n rn on rn.secret_id = s.id
     left join repository r on r.id = s.repo_id and r.org_id = ${orgId}
     where s.org_id = ${orgId} and (s.repo_id is null or r.removed_at is null)
     union all
     select 'missing:' || j.repo_id || ':' || upper(js.secret_name), 'missing', null, min(js.secret_name), null, null, j.repo_id,
-      null, null, null, count(distinct js.job_id)::int, false, false, true
+      null, null, null, count(distinct js.job_id)::int, false, false, true, null
     from job_secret js
     join job j on j.id = js.job_id and j.org_id = ${orgId}
     join repository r on r.id = j.repo_id and r.org_id = ${orgId} and r.removed_at is null
     where js.org_id = ${orgId} and js.resolution = 'missing' and js.via not in ('all', 'inherit')
     group by j.repo_id, upper(js.secret_name)
+    union all
+    -- A Buildkite or Tekton pipeline's secret: held by that system, one entry per repository and system.
+    select 'external:' || j.repo_id || ':' || w.system || ':' || upper(js.secret_name), 'external', null, min(js.secret_name), null, null, j.repo_id,
+      null, null, null, count(distinct js.job_id)::int, false, false, false, w.system
+    from job_secret js
+    join job j on j.id = js.job_id and j.org_id = ${orgId}
+    join workflow w on w.id = j.workflow_id and w.org_id = ${orgId}
+    join repository r on r.id = j.repo_id and r.org_id = ${orgId} and r.removed_at is null
+    where js.org_id = ${orgId} and js.resolution = 'external'
+    group by j.repo_id, w.system, upper(js.secret_name)
   )`;
 
 interface EntryRow {
   key: string;
-  kind: "secret" | "missing";
+  kind: "secret" | "missing" | "external";
   secret_id: string | null;
   name: string;
   scope: "org" | "repo" | "environment" | null;
@@ -58,6 +70,7 @@ interface EntryRow {
   unused: boolean;
   stale: boolean;
   missing: boolean;
+  system: CiSystem | null;
   total: number;
 }
 
@@ -83,7 +96,7 @@ export async function listSecrets(db: Db, orgId: string, f: SecretFilters, now =
   const [repos, jobsBySecret, jobsByMissing, orgOwners] = await Promise.all([
     repoFacts(db, orgId),
     secretJobs(db, orgId, page.flatMap((e) => (e.secret_id ? [e.secret_id] : []))),
-    missingJobs(db, orgId, page.filter((e) => e.kind === "missing")),
+    referenceJobs(db, orgId, page.filter((e) => e.kind !== "secret")),
     orgSecretOwners(db, orgId, page.flatMap((e) => (e.scope === "org" && e.secret_id ? [e.secret_id] : []))),
   ]);
   const rows = page.map((e): SecretListItem => {
@@ -99,6 +112,7 @@ export async function listSecrets(db: Db, orgId: string, f: SecretFilters, now =
     return {
       key: e.key,
       kind: e.kind,
+      system: e.system,
       secretName: e.name,
       scope: e.scope,
       environment: e.environment,
@@ -143,6 +157,10 @@ async function repoFacts(db: Db, orgId: string) {
  */
 function readableRepos(e: EntryRow, repos: Awaited<ReturnType<typeof repoFacts>>): { count: number; names: string[] } {
   if (e.kind === "missing") return { count: 0, names: [] };
+  if (e.kind === "external") {
+    const repo = e.repo_id ? repos.byId.get(e.repo_id) : undefined;
+    return repo ? { count: 1, names: [repo.fullName] } : { count: 0, names: [] };
+  }
   if (e.scope !== "org") {
     const repo = e.repo_id ? repos.byId.get(e.repo_id) : undefined;
     return repo ? { count: 1, names: [repo.fullName] } : { count: 0, names: [] };
@@ -177,20 +195,22 @@ async function secretJobs(db: Db, orgId: string, secretIds: string[]): Promise<M
   return out;
 }
 
-async function missingJobs(db: Db, orgId: string, entries: EntryRow[]): Promise<Map<string, JobRefDto[]>> {
+/** The jobs behind an entry without a secret row: a reference to a secret defined nowhere, or one another system holds. */
+async function referenceJobs(db: Db, orgId: string, entries: EntryRow[]): Promise<Map<string, JobRefDto[]>> {
   const out = new Map<string, JobRefDto[]>();
   if (entries.length === 0) return out;
   const keys = entries.map((e) => e.key);
   const rows = rowsOf<Omit<JobRow, "secret_id"> & { key: string }>(
     await db.execute(sql`select key, full_name, path, workflow_name, workflow_id, job_key, line from (
-        select distinct on (j.id, upper(js.secret_name)) 'missing:' || j.repo_id || ':' || upper(js.secret_name) as key,
+        select distinct on (j.id, upper(js.secret_name))
+          case when js.resolution = 'external' then 'external:' || j.repo_id || ':' || w.system || ':' else 'missing:' || j.repo_id || ':' end || upper(js.secret_name) as key,
           r.full_name, w.path, w.name as workflow_name, w.id as workflow_id, j.job_key, js.line
         from job_secret js
         join job j on j.id = js.job_id and j.org_id = ${orgId}
         join workflow w on w.id = j.workflow_id and w.org_id = ${orgId}
         join repository r on r.id = j.repo_id and r.org_id = ${orgId}
-        where js.org_id = ${orgId} and js.resolution = 'missing' and js.via not in ('all', 'inherit')
-          and 'missing:' || j.repo_id || ':' || upper(js.secret_name) in ${keys}
+        where js.org_id = ${orgId} and (js.resolution = 'external' or (js.resolution = 'missing' and js.via not in ('all', 'inherit')))
+          and case when js.resolution = 'external' then 'external:' || j.repo_id || ':' || w.system || ':' else 'missing:' || j.repo_id || ':' end || upper(js.secret_name) in ${keys}
         order by j.id, upper(js.secret_name), js.line
       ) x order by key, full_name, path, job_key limit ${keys.length * JOBS_PER_ROW}`),
   );
