@@ -270,6 +270,12 @@ describe("static cloud keys", () => {
     expect(job(r, "via-secrets").systems).toEqual([{ kind: "aws-account", id: null, heuristic: true }]);
     expect(job(r, "via-ssm").identities.map((i) => i.kind)).toEqual(["aws-access-key"]);
     expect(job(r, "via-get").identities.map((i) => [i.kind, i.id])).toEqual([["gcp-service-account-key", "GOOGLE_APPLICATION_CREDENTIALS"]]);
+    // Stored keys stay static keys when the step goes on to assume a role with them.
+    const chained = bk("steps:\n  - key: chain\n    secrets: [AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY]\n    command: aws sts assume-role --role-arn arn:aws:iam::123456789012:role/x --role-session-name ci\n");
+    expect(job(chained, "chain").identities.map((i) => [i.kind, i.oidc])).toEqual([
+      ["aws-role", false],
+      ["aws-access-key", false],
+    ]);
     // A name passed into a container may hold anything the agent has (hooks): not known to be a stored key.
     expect(job(r, "passed-on").identities).toEqual([]);
     expect(job(r, "passed-on").secrets).toEqual([{ name: "AWS_ACCESS_KEY_ID", via: "env", line: 16 }]);

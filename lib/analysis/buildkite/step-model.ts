@@ -25,6 +25,7 @@ export interface StepFacts {
 }
 
 const VAR = /^\$\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;
+/** Values no credential has: flags and numbers (`please` is SEEK's hooks' "fetch me a token" request, not a token). */
 const NOT_A_SECRET = /^(true|false|yes|no|on|off|\d{1,12}|please)$/i;
 const DEPLOY_GROUP = /deploy|release|prod/i;
 
@@ -101,11 +102,12 @@ function passedOn(creds: StepCreds, env: Map<string, EnvEntry>, fromOutside: str
   }
 }
 
-/** Static cloud keys the file hands the step (not keys a role assumption of the step exports). */
+/**
+ * Static cloud keys the file itself hands the step (`secrets:`, `env:`, a plugin, `secret get`).
+ * Keys a role assumption exports are never in `declared`: only passed on by name, if at all.
+ */
 function staticKeys(creds: StepCreds, declared: Map<string, number>): void {
-  const assumesAwsRole = creds.identities.some((i) => i.kind === "aws-role");
   for (const { names, kind } of STATIC_KEYS) {
-    if (kind === "aws-access-key" && assumesAwsRole) continue;
     const found = [...declared.entries()].filter(([name]) => names.test(name));
     if (found.length === 0 || creds.identities.some((i) => i.kind === kind)) continue;
     const [first, line] = found[0] as [string, number];
