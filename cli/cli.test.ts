@@ -109,6 +109,26 @@ describe("gatehouse scan", () => {
     expect(table).toMatch(/1 workflows, 1 jobs, \d+ findings .*1 errors/);
   });
 
+  it("scans Buildkite pipelines beside workflows and counts each system in the table", async () => {
+    const mixed = mkdtempSync(join(tmpdir(), "gatehouse-cli-bk-"));
+    mkdirSync(join(mixed, ".github/workflows"), { recursive: true });
+    mkdirSync(join(mixed, ".buildkite"), { recursive: true });
+    writeFileSync(join(mixed, ".github/workflows/ci.yml"), "on: push\npermissions: {}\njobs:\n  t: { runs-on: x, steps: [{ run: make }] }\n");
+    writeFileSync(join(mixed, ".buildkite/pipeline.yml"), "steps:\n  - key: pr\n    if: build.pull_request.id != null\n    secrets: [NPM_TOKEN]\n    command: make\n");
+    writeFileSync(join(mixed, ".buildkite/docker-compose.yml"), "services:\n  app: { image: node }\n");
+    capture();
+    await main(["scan", mixed, "--format", "json"]);
+    const result = JSON.parse(out.join(""));
+    expect(result.workflows.map((w: { path: string; system: string }) => [w.path, w.system])).toEqual([
+      [".buildkite/pipeline.yml", "buildkite"],
+      [".github/workflows/ci.yml", "github-actions"],
+    ]);
+    capture();
+    await main(["scan", mixed]);
+    expect(out.join("")).toContain("buildkite-secrets-untrusted-step");
+    expect(out.join("")).toMatch(/2 workflows \(1 buildkite, 1 github-actions\), 2 jobs, /);
+  });
+
   it("validates --context and names what is wrong", async () => {
     capture();
     expect(await main(["scan", repo, "--context", join(repo, "context.json")])).toBe(2);

@@ -12,10 +12,18 @@ export function location(root: string, path: string): string {
   return `${root.replace(/\/$/, "")}/${path}`;
 }
 
+/** `(12 buildkite, 3 tekton)` when a scan found pipelines of other CI systems than GitHub Actions. */
+function systems(result: AnalysisResult): string {
+  const counts = new Map<string, number>();
+  for (const w of result.workflows) counts.set(w.system, (counts.get(w.system) ?? 0) + 1);
+  if ([...counts.keys()].every((s) => s === "github-actions")) return "";
+  return ` (${[...counts.entries()].map(([s, n]) => `${n} ${s}`).join(", ")})`;
+}
+
 export function summary(result: AnalysisResult): string {
   const counts = SEVERITIES.map((s) => `${result.findings.filter((f) => f.severity === s).length} ${s}`).join(", ");
   const jobs = result.workflows.reduce((n, w) => n + w.jobs.length, 0);
-  return `${result.workflows.length} workflows, ${jobs} jobs, ${result.findings.length} findings (${counts}), ${result.errors.length} errors`;
+  return `${result.workflows.length} workflows${systems(result)}, ${jobs} jobs, ${result.findings.length} findings (${counts}), ${result.errors.length} errors`;
 }
 
 export function formatTable(result: AnalysisResult, colour: boolean): string {

@@ -59,10 +59,53 @@ export function looksLikeTekton(text: string): boolean {
   return TEKTON_API.test(text) && TEKTON_KIND.test(text);
 }
 
-/** A Buildkite pipeline's shape: a top-level `steps:` (and no `jobs:`), or a top-level list of steps. */
+/** A step item as the first thing of a list: `- label:`, `- command:`, `- wait`… (any indentation). */
+const STEP_ITEM = /^[ \t]*- ["']?(command|commands|label|key|wait|waiter|block|input|trigger|group|plugins|name)\b/;
+/** The same, without the keys other CI systems' steps start with too (`name`, `key`, `plugins`). */
+const BUILDKITE_ONLY_ITEM = /^[ \t]*- ["']?(command|commands|label|wait|waiter|block|input|trigger|group)\b/;
+const STEPS_LINE = /^["']?steps["']?[ \t]*:[ \t]*(#.*)?$/m;
+const TOP_LEVEL_KIND = /^["']?kind["']?\s*:/m;
+/** How many lines are looked at for the first content line (comments and blank lines skipped). */
+const SCAN_LINES = 200;
+
+/** The first line from `from` that is neither blank, a comment nor a document marker; null when none nearby. */
+function firstContentLine(text: string, from: number): string | null {
+  let pos = from;
+  for (let n = 0; n < SCAN_LINES && pos < text.length; n++) {
+    const end = text.indexOf("\n", pos);
+    const line = text.slice(pos, end < 0 ? text.length : end);
+    const trimmed = line.trim();
+    if (trimmed !== "" && !trimmed.startsWith("#") && trimmed !== "---") return line;
+    if (end < 0) return null;
+    pos = end + 1;
+  }
+  return null;
+}
+
+/**
+ * A Buildkite pipeline's shape: a top-level `steps:` (and no `jobs:`), a top-level list of
+ * steps, or a file that starts with a list of steps at any indentation (a fragment a script
+ * concatenates before `pipeline upload`).
+ */
 export function looksLikeBuildkite(text: string): boolean {
   if (TOP_LEVEL_JOBS.test(text)) return false;
-  return TOP_LEVEL_STEPS.test(text) || TOP_LEVEL_STEP_ITEM.test(text);
+  if (TOP_LEVEL_STEPS.test(text) || TOP_LEVEL_STEP_ITEM.test(text)) return true;
+  const first = firstContentLine(text, 0);
+  return first !== null && STEP_ITEM.test(first);
+}
+
+/**
+ * A Buildkite pipeline outside the usual places (`ci/workflows/`, `.expeditor/`…): a top-level
+ * `steps:` whose first step starts with a key only Buildkite steps have first (`label`,
+ * `command`, `group`, `wait`, `block`, `trigger`…), in a file with no `jobs:`, `on:` or `kind:`
+ * — Azure Pipelines, Drone, Woodpecker and Cloud Build steps start otherwise.
+ */
+function looksLikeBuildkiteAnywhere(text: string): boolean {
+  if (TOP_LEVEL_JOBS.test(text) || TOP_LEVEL_ON.test(text) || TOP_LEVEL_KIND.test(text)) return false;
+  const steps = STEPS_LINE.exec(text);
+  if (steps === null) return false;
+  const first = firstContentLine(text, steps.index + steps[0].length + 1);
+  return first !== null && BUILDKITE_ONLY_ITEM.test(first);
 }
 
 /** A GitHub Actions workflow's shape, for YAML found outside `.github/workflows/`. */
@@ -78,7 +121,9 @@ function looksLikeWorkflow(text: string): boolean {
  *   Tekton kind), so Pipelines-as-Code's `.tekton/` and Lighthouse's `.lighthouse/` alike;
  *   other YAML in those two directories is nothing.
  * - Buildkite pipelines by place and shape: YAML under `.buildkite/` at any depth, or named
- *   `buildkite.yml`, that has a pipeline's shape (a `docker-compose.yml` beside it is nothing).
+ *   `buildkite.yml`, that has a pipeline's shape (a `docker-compose.yml` beside it is nothing);
+ *   elsewhere, YAML whose top-level `steps:` start as only Buildkite steps do (`ci/workflows/`,
+ *   Chef's `.expeditor/`, a `buildkite/` directory).
  * - Other YAML is a GitHub workflow when it has a workflow's shape (`jobs:`); else nothing.
  * `explicit` is a file the user named: it is analysed whatever its shape (a Buildkite
  * pipeline if it has that shape, else a workflow, so a broken one still gets its error).
@@ -93,6 +138,7 @@ export function fileKindOf(path: string, content: string | Uint8Array, explicit 
   const buildkitePlace = IN_BUILDKITE_DIR.test(path) || BUILDKITE_NAME.test(path);
   if ((buildkitePlace || explicit) && looksLikeBuildkite(text)) return "buildkite";
   if (buildkitePlace) return null;
+  if (!explicit && looksLikeBuildkiteAnywhere(text)) return "buildkite";
   if (explicit || looksLikeWorkflow(text)) return "github-actions";
   return null;
 }

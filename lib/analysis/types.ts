@@ -89,6 +89,22 @@ export interface Identity {
   audience?: string;
   /** True when `audience` is an expression (its text), not a literal. */
   audienceSymbolic?: boolean;
+  // Buildkite OIDC tokens (`buildkite-oidc`), as `buildkite-agent oidc request-token` or the
+  // plugin that runs it asks for them:
+  /** `--lifetime` in seconds; absent when Buildkite's default (5 minutes) applies. */
+  lifetime?: number;
+  /** Optional claims added with `--claim` (`organization_id`, `pipeline_id`, …). */
+  claims?: string[];
+  /** Claims copied into AWS session tags (`--aws-session-tag`, the AWS plugin's `session-tags`). */
+  sessionTags?: string[];
+  /** `--subject-claim`: the one claim (`pipeline_id`…) that replaces the default `sub`. */
+  subjectClaim?: string;
+  /**
+   * The token's `sub` as far as the file knows:
+   * `organization:<organization>:pipeline:<pipeline>:ref:<ref>:commit:<commit>:step:<step key>`
+   * (the step key filled in when the step has one), or `<pipeline_id>` for `--subject-claim pipeline_id`.
+   */
+  subject?: string;
 }
 
 export type SystemKind =
@@ -156,6 +172,28 @@ export interface JobModel {
   runsUntrustedCode: boolean;
   uses: UsesRef[];
   calls: CallInfo | null;
+  // Buildkite steps (additive; absent for GitHub Actions jobs). For a step, `permissions` is
+  // always null with `permissionsSource: "default"` and `environment` null: Buildkite has no
+  // job token scopes or deployment environments; what a step may do is decided by its agent's
+  // queue, hooks and the cluster's secret policies.
+  /** The step type. */
+  stepType?: "command" | "trigger" | "block" | "input";
+  /** The label (else key) of the group the step is in. */
+  group?: string;
+  /** The step's `if:`, and its group's, joined with `&&`, as written. */
+  condition?: string;
+  /** The `branches:` filter, as written. */
+  branches?: string[];
+  /** The agent queue a command step targets; absent for the cluster's default queue. */
+  queue?: string;
+  /** `concurrency_group`. */
+  concurrencyGroup?: string;
+  /** `depends_on` step keys. */
+  dependsOn?: string[];
+  /** A trigger step: the slug of the pipeline it starts a build of. */
+  triggersPipeline?: string;
+  /** The step runs `buildkite-agent pipeline upload`: it adds steps to the build as it runs. */
+  uploadsPipeline?: boolean;
 }
 
 /** The ref filters of one trigger (`on.push.branches`…), as written; absent keys are not filters. */

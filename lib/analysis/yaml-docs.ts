@@ -57,25 +57,45 @@ export class YamlTooLarge extends Error {
   }
 }
 
-/** The value of `key` in a mapping (aliases followed), or undefined. */
+/** The value of `key` in a mapping (aliases and `<<` merge keys followed), or undefined. */
 export function getIn(doc: YamlDoc, node: unknown, key: string): Node | undefined {
-  const map = doc.deref(node);
-  if (!isMap(map)) return undefined;
-  for (const pair of (map as YAMLMap).items) {
-    const k = doc.deref(pair.key);
-    if (isScalar(k) && String(k.value) === key) return doc.deref(pair.value) ?? undefined;
-  }
+  for (const [k, value] of entriesOf(doc, node)) if (k === key) return value ?? undefined;
   return undefined;
 }
 
-/** Key/value pairs of a mapping with scalar keys, aliases followed. */
-export function entriesOf(doc: YamlDoc, node: unknown): Array<[string, Node | null, Node]> {
+/** Merge keys nest at most this deep (an anchor may even merge itself). */
+const MERGE_DEPTH = 8;
+
+/**
+ * Key/value pairs of a mapping with scalar keys, aliases followed. `<<: *anchor` (or a list of
+ * anchors) merge keys are expanded as YAML 1.1 and Go's yaml do: a key written in the mapping
+ * wins over a merged one, an earlier merged mapping over a later one.
+ */
+export function entriesOf(doc: YamlDoc, node: unknown, depth = 0): Array<[string, Node | null, Node]> {
   const map = doc.deref(node);
   if (!isMap(map)) return [];
   const out: Array<[string, Node | null, Node]> = [];
+  const merged: Node[] = [];
   for (const pair of (map as YAMLMap).items) {
     const k = doc.deref(pair.key);
-    if (isScalar(k) && k.value !== null && k.value !== undefined) out.push([String(k.value), doc.deref(pair.value), k]);
+    if (!isScalar(k) || k.value === null || k.value === undefined) continue;
+    const name = String(k.value);
+    if (name === "<<" && k.type === "PLAIN") {
+      const value = doc.deref(pair.value);
+      if (isSeq(value)) merged.push(...itemsOf(doc, value));
+      else if (value !== null) merged.push(value);
+      continue;
+    }
+    out.push([name, doc.deref(pair.value), k]);
+  }
+  if (merged.length === 0 || depth >= MERGE_DEPTH) return out;
+  const seen = new Set(out.map(([name]) => name));
+  for (const source of merged) {
+    for (const entry of entriesOf(doc, source, depth + 1)) {
+      if (seen.has(entry[0])) continue;
+      seen.add(entry[0]);
+      out.push(entry);
+    }
   }
   return out;
 }

@@ -8,6 +8,8 @@ interface Case {
   yaml: string;
   context?: RepoContextInput;
   files?: SourceFile[];
+  /** Where the file lies (a Buildkite pipeline under `.buildkite/`); a GitHub workflow by default. */
+  path?: string;
 }
 
 const CO = "actions/checkout@8e5e7e5ab8b370d6c329ec480221332ada57f0ab";
@@ -15,6 +17,9 @@ const AWS = "aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071
 const NOW = "2026-06-01T00:00:00Z";
 const REPO_SECRET = (name: string, updatedAt = "2026-05-01T00:00:00Z") => ({ name, scope: "repo" as const, updatedAt });
 const PROTECTED = { requiredReviewers: 1, waitTimer: 0, branchPolicy: "protected" as const };
+
+const BK = ".buildkite/pipeline.yml";
+const bk = (yaml: string): Case => ({ yaml, path: BK });
 
 const job = (body: string, head = "on: push\npermissions: {}") => `${head}\njobs:\n  j:\n    runs-on: ubuntu-latest\n${body}`;
 
@@ -153,6 +158,36 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
     pos: { yaml: job("    environment: production\n    steps: [{ run: ./deploy }]"), context: { environments: [{ name: "production", protectionRules: { requiredReviewers: 0, waitTimer: 0, branchPolicy: null } }] } },
     neg: { yaml: job("    environment: production\n    steps: [{ run: ./deploy }]"), context: { environments: [{ name: "production", protectionRules: PROTECTED }] } },
   },
+  "buildkite-oidc-no-audience": {
+    pos: bk("steps:\n  - command: buildkite-agent oidc request-token > token\n"),
+    neg: bk("steps:\n  - command: buildkite-agent oidc request-token --audience sts.amazonaws.com > token\n"),
+  },
+  "buildkite-oidc-long-lifetime": {
+    pos: bk("steps:\n  - command: buildkite-agent oidc request-token --audience x --lifetime 7200\n"),
+    neg: bk("steps:\n  - command: buildkite-agent oidc request-token --audience x --lifetime 3600\n"),
+  },
+  "buildkite-plugin-unpinned": {
+    pos: bk("steps:\n  - command: make\n    secrets: [NPM_TOKEN]\n    plugins:\n      - acme/publish:\n          registry: npm\n"),
+    neg: bk("steps:\n  - command: make\n    secrets: [NPM_TOKEN]\n    plugins:\n      - acme/publish#0123456789abcdef0123456789abcdef01234567: ~\n      - ./local/plugin\n"),
+    severity: "high",
+  },
+  "buildkite-static-cloud-key": {
+    pos: bk("steps:\n  - command: aws s3 sync dist s3://site\n    secrets: [AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY]\n"),
+    neg: bk("steps:\n  - command: aws s3 sync dist s3://site\n    plugins:\n      - aws-assume-role-with-web-identity#v1.4.0:\n          role-arn: arn:aws:iam::123456789012:role/site\n"),
+  },
+  "buildkite-pipeline-upload-untrusted": {
+    pos: bk(`steps:\n  - command: 'echo "steps: [{label: $$BUILDKITE_BRANCH, command: make}]" | buildkite-agent pipeline upload'\n`),
+    neg: bk("steps:\n  - command: .buildkite/gen.sh | buildkite-agent pipeline upload\n    secrets: [NPM_TOKEN]\n"),
+  },
+  "buildkite-command-interpolation": {
+    pos: bk('steps:\n  - command: ./notify.sh "$BUILDKITE_MESSAGE"\n'),
+    neg: bk('steps:\n  - command: ./notify.sh "$$BUILDKITE_MESSAGE" "\\$BUILDKITE_BRANCH"\n'),
+    severity: "medium",
+  },
+  "buildkite-secrets-untrusted-step": {
+    pos: bk("steps:\n  - command: make\n    if: build.pull_request.id != null\n    secrets: [NPM_TOKEN]\n"),
+    neg: bk("steps:\n  - command: make\n    if: build.pull_request.id == null\n    secrets: [NPM_TOKEN]\n"),
+  },
 };
 
 describe("rule catalog", () => {
@@ -172,7 +207,7 @@ describe("rule catalog", () => {
 
 describe.each(Object.entries(CASES))("%s", (id, c) => {
   it("fires on the positive case", () => {
-    const hits = findings(analyze(c.pos.yaml, { ...(c.pos.context ? { context: c.pos.context } : {}) }), id);
+    const hits = findings(analyze(c.pos.yaml, { ...(c.pos.context ? { context: c.pos.context } : {}), ...(c.pos.path ? { path: c.pos.path } : {}) }), id);
     expect(hits.length).toBeGreaterThan(0);
     for (const h of hits) {
       expect(h.message.length).toBeGreaterThan(10);
@@ -183,7 +218,7 @@ describe.each(Object.entries(CASES))("%s", (id, c) => {
   });
 
   it("stays quiet on the negative case", () => {
-    const result = analyze(c.neg.yaml, { ...(c.neg.context ? { context: c.neg.context } : {}) });
+    const result = analyze(c.neg.yaml, { ...(c.neg.context ? { context: c.neg.context } : {}), ...(c.neg.path ? { path: c.neg.path } : {}) });
     expect(result.errors).toEqual([]);
     expect(findings(result, id)).toEqual([]);
   });
