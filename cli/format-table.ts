@@ -15,7 +15,11 @@ export function location(root: string, path: string): string {
 export function summary(result: AnalysisResult): string {
   const counts = SEVERITIES.map((s) => `${result.findings.filter((f) => f.severity === s).length} ${s}`).join(", ");
   const jobs = result.workflows.reduce((n, w) => n + w.jobs.length, 0);
-  return `${result.workflows.length} workflows, ${jobs} jobs, ${result.findings.length} findings (${counts}), ${result.errors.length} errors`;
+  // Other CI systems' pipelines are counted apart; a GitHub-only scan reads as it always has.
+  const bySystem = new Map<string, number>();
+  for (const w of result.workflows) bySystem.set(w.system, (bySystem.get(w.system) ?? 0) + 1);
+  const systems = [...bySystem].some(([s]) => s !== "github-actions") ? ` (${[...bySystem].map(([s, n]) => `${n} ${s}`).join(", ")})` : "";
+  return `${result.workflows.length} workflows${systems}, ${jobs} jobs, ${result.findings.length} findings (${counts}), ${result.errors.length} errors`;
 }
 
 export function formatTable(result: AnalysisResult, colour: boolean): string {
