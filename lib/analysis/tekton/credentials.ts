@@ -25,6 +25,8 @@ export interface CredentialInput {
   /** Every secret the job holds (its task's, and those bound to it as workspaces). */
   secrets: SecretRef[];
   serviceAccount: ServiceAccount | null;
+  /** Service-account tokens the run's pod template projects into the task. */
+  podAudiences: Array<{ audience: string; line: number }>;
   /** The pipeline task's name and the name of what it runs (`buildah-oci-ta`), for the publish/deploy tables. */
   names: string[];
   /** Param values the task is given that name an image or a registry (`IMAGE`, `output-image`). */
@@ -114,7 +116,7 @@ function isChainsResult(name: string): boolean {
 
 export function jobCredentials(input: CredentialInput): JobCredentialsOut {
   const steps = input.facts?.steps ?? [];
-  const audiences = input.facts?.audiences ?? [];
+  const audiences = [...(input.facts?.audiences ?? []), ...input.podAudiences];
   const env = input.facts?.env ?? new Map<string, { value: string; line: number; action?: string }>();
   const idToken = audiences.length > 0 || (env.has("AWS_WEB_IDENTITY_TOKEN_FILE") && env.has("AWS_ROLE_ARN"));
   const { identities, systems } = extractIdentities(steps, { idToken, secrets: input.secrets });

@@ -4,10 +4,10 @@ import { getIn, itemsOf, scalarText } from "../yaml-docs";
 import { jobCredentials, type JobCredentialsOut, type ServiceAccount } from "./credentials";
 import { declaredScope, EMPTY_SCOPE, givenParams, type ParamScope } from "./params";
 import type { Resource } from "./read";
-import { annotationRefs, readRef, type AnnotationRef } from "./refs";
+import { readRef, type AnnotationRef } from "./refs";
 import type { TektonRepository } from "./repository";
-import { isTokenParam, readStepAction, readTask, workspaceSecrets, type Site, type StepActionLookup, type TaskFacts } from "./task";
-import { PAC, type RunTriggers } from "./triggers";
+import type { RunContext } from "./run";
+import { isTokenParam, readStepAction, readTask, type Site, type StepActionLookup, type TaskFacts } from "./task";
 
 // Pipeline tasks as jobs. A PipelineRun's tasks (inline pipelineSpec, or the Pipeline its
 // pipelineRef names, found in the repository) each become a job, with the run's service account,
@@ -23,56 +23,7 @@ export interface TektonJob {
   account: ServiceAccount | null;
 }
 
-export interface RunContext {
-  run: Resource;
-  triggers: RunTriggers;
-  /** The account every task runs as unless `taskRunSpecs` says otherwise. */
-  serviceAccount: ServiceAccount;
-  /** Per pipeline task (`taskRunSpecs[].serviceAccountName`). */
-  taskAccounts: Map<string, ServiceAccount>;
-  /** Run workspace name → the secrets bound to it (lines in the run's file). */
-  workspaces: Map<string, Array<{ name: string; line: number }>>;
-  scope: ParamScope;
-  /** Pipelines-as-Code remote task/pipeline annotations. */
-  annotations: AnnotationRef[];
-}
-
 const IMAGE_PARAM = /^(image|image[-_]?url|output[-_]?image|destination|image[-_]?registry|container[-_]?registry)$/i;
-
-function account(run: Resource, raw: string | null, line: number, implicit: boolean): ServiceAccount {
-  const name = raw ?? "default";
-  const id = run.namespace !== null && !name.includes("/") ? `${run.namespace}/${name}` : name;
-  return { id, line, implicit, symbolic: name.includes("$(") };
-}
-
-/** The run's service accounts, workspaces, params and Pipelines-as-Code annotations. */
-export function runContext(run: Resource, triggers: RunTriggers): RunContext {
-  const { doc, spec } = run;
-  const template = getIn(doc, spec, "taskRunTemplate");
-  const saNode = getIn(doc, template, "serviceAccountName") ?? getIn(doc, spec, "serviceAccountName");
-  const sa = scalarText(doc, saNode);
-  const serviceAccount = account(run, sa, sa === null ? run.line : doc.lineOf(saNode), sa === null);
-  const taskAccounts = new Map<string, ServiceAccount>();
-  for (const ts of [...itemsOf(doc, getIn(doc, spec, "taskRunSpecs")), ...itemsOf(doc, getIn(doc, spec, "serviceAccountNames"))]) {
-    const task = scalarText(doc, getIn(doc, ts, "pipelineTaskName")) ?? scalarText(doc, getIn(doc, ts, "taskName"));
-    const node = getIn(doc, ts, "serviceAccountName") ?? getIn(doc, ts, "taskServiceAccountName");
-    const name = scalarText(doc, node);
-    if (task !== null && name !== null) taskAccounts.set(task, account(run, name, doc.lineOf(node), false));
-  }
-  const workspaces = new Map<string, Array<{ name: string; line: number }>>();
-  for (const ws of itemsOf(doc, getIn(doc, spec, "workspaces"))) {
-    const name = scalarText(doc, getIn(doc, ws, "name"));
-    const secrets = workspaceSecrets(doc, ws);
-    if (name !== null && secrets.length > 0) workspaces.set(name, secrets);
-  }
-  const annotations: AnnotationRef[] = [];
-  for (const [key, a] of run.annotations) {
-    if (!key.startsWith(PAC)) continue;
-    const k = key.slice(PAC.length);
-    if (k === "pipeline" || k === "task" || /^task-\d+$/.test(k)) annotations.push(...annotationRefs(a.value, a.line));
-  }
-  return { run, triggers, serviceAccount, taskAccounts, workspaces, scope: givenParams(doc, getIn(doc, spec, "params"), EMPTY_SCOPE), annotations };
-}
 
 export interface JobBuilder {
   repo: TektonRepository;
@@ -107,12 +58,23 @@ interface JobParts {
   imageTargets: Array<{ value: string; line: number }>;
   exportedResults: string[];
   serviceAccount: ServiceAccount | null;
-  untrusted: boolean;
+  /** The run around the task, for its pod template; null for a definition on its own. */
+  ctx: RunContext | null;
 }
 
 function assemble(p: JobParts): TektonJob {
-  const secrets = [...p.secrets, ...(p.facts?.secrets ?? [])];
-  const creds = jobCredentials({ facts: p.facts, secrets, serviceAccount: p.serviceAccount, names: p.names, imageTargets: p.imageTargets, exportedResults: p.exportedResults, line: p.line });
+  const secrets = [...p.secrets, ...(p.facts?.secrets ?? []), ...(p.ctx?.podSecrets ?? [])];
+  const untrusted = p.ctx !== null && p.ctx.triggers.untrusted.length > 0;
+  const creds = jobCredentials({
+    facts: p.facts,
+    secrets,
+    serviceAccount: p.serviceAccount,
+    podAudiences: p.ctx?.podAudiences ?? [],
+    names: p.names,
+    imageTargets: p.imageTargets,
+    exportedResults: p.exportedResults,
+    line: p.line,
+  });
   const model: JobModel = {
     id: p.id,
     name: p.name,
@@ -127,8 +89,8 @@ function assemble(p: JobParts): TektonJob {
     vars: p.facts?.vars ?? [],
     identities: creds.identities,
     systems: creds.systems,
-    phase: p.untrusted ? "build-untrusted" : creds.activity,
-    runsUntrustedCode: p.untrusted,
+    phase: untrusted ? "build-untrusted" : creds.activity,
+    runsUntrustedCode: untrusted,
     uses: [...p.uses, ...(p.facts?.uses ?? [])],
     calls: null,
     ...(p.serviceAccount !== null ? { serviceAccount: p.serviceAccount.id } : {}),
@@ -242,7 +204,7 @@ export function pipelineJobs(b: JobBuilder, site: Site, pipelineSpec: Node | und
         imageTargets: [...given].filter(([n]) => IMAGE_PARAM.test(n)).map(([n, value]) => ({ value, line: lines.get(n)?.line ?? refLine })),
         exportedResults: exported.get(id) ?? [],
         serviceAccount: ctx === null ? null : (ctx.taskAccounts.get(id) ?? ctx.serviceAccount),
-        untrusted: ctx !== null && ctx.triggers.untrusted.length > 0,
+        ctx,
       }),
     );
   }
@@ -266,7 +228,7 @@ export function opaqueRunJob(ctx: RunContext, id: string, uses: UsesRef | null, 
     imageTargets: [...ctx.scope].filter(([n]) => IMAGE_PARAM.test(n)).map(([, value]) => ({ value, line })),
     exportedResults: [],
     serviceAccount: ctx.serviceAccount,
-    untrusted: ctx.triggers.untrusted.length > 0,
+    ctx,
   });
 }
 
@@ -290,7 +252,7 @@ export function taskRunJob(b: JobBuilder, ctx: RunContext): TektonJob {
     imageTargets: [...ctx.scope].filter(([n]) => IMAGE_PARAM.test(n)).map(([, value]) => ({ value, line: run.line })),
     exportedResults: [],
     serviceAccount: ctx.serviceAccount,
-    untrusted: ctx.triggers.untrusted.length > 0,
+    ctx,
   });
 }
 
@@ -312,6 +274,6 @@ export function definitionJob(b: JobBuilder, resource: Resource): TektonJob {
     imageTargets: [],
     exportedResults: [],
     serviceAccount: null,
-    untrusted: false,
+    ctx: null,
   });
 }

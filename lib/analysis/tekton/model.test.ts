@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyzeFiles, type AnalysisResult, type JobModel, type WorkflowModel } from "../index";
+import { analyzeFiles, createAnalysisCache, type AnalysisResult, type JobModel, type WorkflowModel } from "../index";
 
 // The Tekton model, field by field, on small files (one repository per call).
 
@@ -310,6 +310,15 @@ describe("credentials a task holds", () => {
     expect(j.phase).toBe("deploy");
   });
 
+  it("reads a token the run's pod template projects as every task's OIDC token, on the account; the namespace from target-namespace", () => {
+    const run = `apiVersion: tekton.dev/v1\nkind: PipelineRun\nmetadata:\n  name: r\n  annotations:\n    pipelinesascode.tekton.dev/on-event: "[push]"\n    pipelinesascode.tekton.dev/target-namespace: releases\nspec:\n  taskRunTemplate:\n    serviceAccountName: releaser\n    podTemplate:\n      volumes:\n        - name: oidc\n          projected:\n            sources:\n              - serviceAccountToken: { audience: "https://vault.example.com", path: token }\n              - secret: { name: extra-ca }\n  pipelineSpec:\n    tasks:\n      - name: t\n        taskSpec:\n          steps: [{ name: s, image: alpine, script: make }]\n`;
+    const j = model(scan({ ".tekton/r.yaml": run }), ".tekton/r.yaml").jobs[0] as JobModel;
+    expect(j.idToken).toBe(true);
+    expect(j.serviceAccount).toBe("releases/releaser");
+    expect(j.identities[0]).toMatchObject({ kind: "k8s-service-account", id: "releases/releaser", oidc: true, audience: "https://vault.example.com" });
+    expect(j.secrets).toEqual([{ name: "extra-ca", via: "volume", line: 17 }]);
+  });
+
   it("reads cosign keyless signing in a script", () => {
     const j = one(`  steps: [{ name: s, image: cosign, script: "cosign sign --yes ghcr.io/acme/app" }]\n`);
     expect(j.identities).toContainEqual(expect.objectContaining({ kind: "cosign-keyless", oidc: true }));
@@ -338,6 +347,20 @@ describe("files", () => {
     expect(r.workflows).toEqual([]);
     expect(r.findings).toEqual([]);
     expect(r.errors).toEqual([]);
+  });
+
+  it("re-analyses a run from the cache when another Tekton file of the repository changes", () => {
+    const cache = createAnalysisCache();
+    const files = (secret: string) => [
+      { path: ".tekton/pr.yaml", content: PR_RUN },
+      { path: ".tekton/pipeline.yaml", content: PIPELINE },
+      { path: ".tekton/tasks/deploy.yaml", content: DEPLOY_TASK.replace("prod-kubeconfig", secret) },
+    ];
+    const first = analyzeFiles(files("prod-kubeconfig"), undefined, { cache });
+    expect(analyzeFiles(files("prod-kubeconfig"), undefined, { cache })).toEqual(first);
+    const changed = analyzeFiles(files("staging-kubeconfig"), undefined, { cache });
+    expect(job(model(first, ".tekton/pr.yaml"), "deploy").secrets.map((s) => s.name)).toEqual(["prod-kubeconfig"]);
+    expect(job(model(changed, ".tekton/pr.yaml"), "deploy").secrets.map((s) => s.name)).toEqual(["staging-kubeconfig"]);
   });
 
   it("refuses invalid YAML and alias bombs with a sentence, as for any file", () => {

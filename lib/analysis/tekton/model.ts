@@ -1,9 +1,10 @@
 import type { TriggerFilter, WorkflowModel } from "../types";
 import { getIn } from "../yaml-docs";
-import { definitionJob, opaqueRunJob, pipelineJobs, runContext, taskRunJob, type JobBuilder, type RunContext, type TektonJob } from "./jobs";
+import { definitionJob, opaqueRunJob, pipelineJobs, taskRunJob, type JobBuilder, type TektonJob } from "./jobs";
 import type { Resource, TektonFile } from "./read";
 import { readRef } from "./refs";
 import type { TektonRepository } from "./repository";
+import { runContext, type RunContext } from "./run";
 import { runTriggers } from "./triggers";
 
 // One Tekton file → one WorkflowModel (system "tekton"). Its units, in order: each run

@@ -82,6 +82,7 @@ function why(uses: string): string {
   if (uses.startsWith("bundles:")) return "is a bundle by tag, not by digest (@sha256:…)";
   if (uses.startsWith("git:")) return "is a git reference to a branch, tag or parameter, not to a commit SHA";
   if (uses.startsWith("hub:")) return uses.endsWith("@latest") ? "is the Tekton Hub's latest version at run time" : "is a Tekton Hub version, which its catalog can re-publish";
+  if (uses.endsWith("@versionStream")) return "is resolved from the Jenkins X version stream at run time, not a commit";
   return "is not pinned to a commit or digest";
 }
 

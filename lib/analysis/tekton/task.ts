@@ -267,6 +267,13 @@ export function readStepAction(site: Site, spec: Node | undefined): TaskFacts {
   return reader.facts;
 }
 
+/** The volumes of a run's pod template: the secrets they mount and the tokens they project. */
+export function podVolumes(site: Site, volumes: Node | undefined, scope: ParamScope): Pick<TaskFacts, "secrets" | "audiences"> {
+  const reader = new TaskReader(() => null);
+  reader.volumes(site, volumes, scope);
+  return { secrets: reader.facts.secrets, audiences: reader.facts.audiences };
+}
+
 /** A secret bound as a workspace (`secret.secretName`, projected secrets), with its line. */
 export function workspaceSecrets(doc: YamlDoc, binding: Node): Array<{ name: string; line: number }> {
   const out: Array<{ name: string; line: number }> = [];
