@@ -84,6 +84,7 @@ spec:
         name: deploy-app
   finally:
     - name: notify
+      displayName: Tell the team
       taskSpec:
         steps:
           - name: post
@@ -146,6 +147,7 @@ describe("a Pipelines-as-Code PipelineRun whose Pipeline and Task are other file
     expect(job(w, "deploy").definedIn).toBe(".tekton/tasks/deploy.yaml");
     expect(job(w, "deploy").taskRef).toBe("deploy-app");
     expect(job(w, "notify").taskRef).toBe("inline");
+    expect(w.jobs.map((j) => j.name)).toEqual([null, null, null, "Tell the team"]);
   });
 
   it("runs each task as the run's service account, or the one taskRunSpecs names", () => {
@@ -161,7 +163,7 @@ describe("a Pipelines-as-Code PipelineRun whose Pipeline and Task are other file
 
   it("reads secrets of a Task in another file with that file and its params' defaults", () => {
     expect(job(w, "deploy").secrets).toEqual([{ name: "prod-kubeconfig", via: "volume", line: 12, action: ".tekton/tasks/deploy.yaml" }]);
-    expect(job(w, "notify").secrets).toEqual([{ name: "slack/url", via: "secret-ref", step: 1, line: 45, action: ".tekton/pipeline.yaml" }]);
+    expect(job(w, "notify").secrets).toEqual([{ name: "slack/url", via: "secret-ref", step: 1, line: 46, action: ".tekton/pipeline.yaml" }]);
   });
 
   it("records remote task references with their pinning, in the file that writes them", () => {
