@@ -21,8 +21,17 @@ const TOP_LEVEL_ON = /^["']?(on|true)["']?\s*:/m;
 const TOP_LEVEL_STEPS = /^["']?steps["']?\s*:/m;
 /** A top-level sequence whose first item is a Buildkite step (`- command:`, `- label:`, `- wait`…). */
 const TOP_LEVEL_STEP_ITEM = /^- ["']?(command|commands|label|key|wait|block|input|trigger|group|plugins|name)\b/m;
-const TEKTON_API = /^["']?apiVersion["']?\s*:\s*["']?tekton\.dev\/v[0-9a-z]+["']?\s*$/m;
-const TEKTON_KIND = /^["']?kind["']?\s*:\s*["']?(PipelineRun|Pipeline|TaskRun|Task|StepAction)["']?\s*$/m;
+// Tekton documents may sit at the top level, as items of a `kind: List` (`- apiVersion: …`) or
+// inside a TriggerTemplate's `resourcetemplates` (indented): leading blanks and one `- ` are
+// allowed. `[ \t]*` is followed by `-`, a quote or a letter, never by more blanks, so a line of
+// spaces is scanned once.
+const TEKTON_API = /^[ \t]*(?:-[ \t]+)?["']?apiVersion["']?[ \t]*:[ \t]*["']?tekton\.dev\/v[0-9a-z]+["']?[ \t]*\r?$/m;
+const TEKTON_KIND = /^[ \t]*(?:-[ \t]+)?["']?kind["']?[ \t]*:[ \t]*["']?(PipelineRun|Pipeline|TaskRun|Task|ClusterTask|StepAction)["']?[ \t]*\r?$/m;
+/** Pipelines-as-Code's Repository CRD and Lighthouse's TriggerConfig. */
+const TEKTON_CONFIG = [
+  [/^["']?apiVersion["']?[ \t]*:[ \t]*["']?pipelinesascode\.tekton\.dev\/v[0-9a-z]+["']?[ \t]*\r?$/m, /^["']?kind["']?[ \t]*:[ \t]*["']?Repository["']?[ \t]*\r?$/m],
+  [/^["']?apiVersion["']?[ \t]*:[ \t]*["']?config\.lighthouse\.jenkins-x\.io\/v[0-9a-z]+["']?[ \t]*\r?$/m, /^["']?kind["']?[ \t]*:[ \t]*["']?TriggerConfig["']?[ \t]*\r?$/m],
+] as const;
 
 /**
  * Where the sync looks for other systems' pipelines in a repository (the GitHub fetch's tree
@@ -54,9 +63,17 @@ export function isActionFile(path: string, content?: string | Uint8Array): boole
   return !(TOP_LEVEL_JOBS.test(text) && !TOP_LEVEL_RUNS.test(text));
 }
 
-/** Tekton resources: any YAML whose documents are `tekton.dev` kinds, wherever it lies. */
+/**
+ * Tekton resources: any YAML whose documents are `tekton.dev` kinds (PipelineRun, Pipeline,
+ * TaskRun, Task, ClusterTask, StepAction — also as `List` items or a TriggerTemplate's resource
+ * templates), wherever it lies; and the configuration that says when and how they run:
+ * Pipelines-as-Code's `Repository` (group `pipelinesascode.tekton.dev`) and Lighthouse's
+ * `TriggerConfig` (`.lighthouse/<name>/triggers.yaml`). Which documents count is decided again,
+ * exactly, when the file is read (tekton/read.ts): a match here that holds none is no pipeline.
+ */
 export function looksLikeTekton(text: string): boolean {
-  return TEKTON_API.test(text) && TEKTON_KIND.test(text);
+  if (TEKTON_API.test(text) && TEKTON_KIND.test(text)) return true;
+  return TEKTON_CONFIG.some(([api, kind]) => api.test(text) && kind.test(text));
 }
 
 /** A step item as the first thing of a list: `- label:`, `- command:`, `- wait`… (any indentation). */
@@ -118,7 +135,8 @@ function looksLikeWorkflow(text: string): boolean {
  * - `.github/workflows/*` (directly inside) is a GitHub Actions workflow, whatever it holds.
  * - `action.yml` elsewhere is a local action manifest (see `isActionFile`).
  * - Tekton resources are recognised by content anywhere (`apiVersion: tekton.dev/…` and a
- *   Tekton kind), so Pipelines-as-Code's `.tekton/` and Lighthouse's `.lighthouse/` alike;
+ *   Tekton kind, or a Pipelines-as-Code Repository / Lighthouse TriggerConfig, see
+ *   `looksLikeTekton`), so Pipelines-as-Code's `.tekton/` and Lighthouse's `.lighthouse/` alike;
  *   other YAML in those two directories is nothing.
  * - Buildkite pipelines by place and shape: YAML under `.buildkite/` at any depth, or named
  *   `buildkite.yml`, that has a pipeline's shape (a `docker-compose.yml` beside it is nothing);

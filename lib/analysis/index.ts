@@ -5,7 +5,7 @@ import { contextRules, isOnlyCalled, reusableWorkflowDefaultPermissions, toFindi
 import { readCompositeAction, type CompositeAction } from "./steps";
 import { fileKindOf, type CiSystem } from "./ci-system";
 import { analyzeBuildkite } from "./buildkite";
-import { analyzeTekton } from "./tekton";
+import { createTektonAnalysis } from "./tekton";
 import { refused } from "./refused";
 import { buildWorkflow, type WorkflowFacts } from "./workflow-model";
 import { SCHEMA_VERSION, SEVERITIES, type AnalysisResult, type Finding, type SourceFile } from "./types";
@@ -15,7 +15,7 @@ export { RULES } from "./rules";
 export { repoContextSchema, parseRepoContext, type RepoContext } from "./context";
 export { createAnalysisCache, type AnalysisCache } from "./cache";
 export { DEFAULT_MAX_BYTES } from "./parse";
-export { CI_SYSTEMS, fileKindOf, isActionFile } from "./ci-system";
+export { fileKindOf, isActionFile } from "./ci-system";
 
 export interface AnalyzeOptions {
   /** The scan root as the user named it; copied into every workflow, finding and error. */
@@ -91,10 +91,15 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
     return action;
   };
 
+  const stoppedOf = (f: SourceFile) => options.stopped?.[f.path] ?? options.stopped?.[normalise(f.path)];
+  // Tekton files are read together: a run's Pipeline and Tasks may be in other files.
+  const tektonFiles = workflows.filter((f) => f.system === "tekton" && stoppedOf(f) === undefined).map((f) => ({ path: normalise(f.path), content: f.content }));
+  const tekton = createTektonAnalysis(tektonFiles, limits, options.onProgress);
+
   const facts: WorkflowFacts[] = [];
   for (const file of workflows) {
     const path = normalise(file.path);
-    const stopped = options.stopped?.[file.path] ?? options.stopped?.[path];
+    const stopped = stoppedOf(file);
     if (stopped !== undefined) {
       result.errors.push({ root, path, message: stopped });
       for (const f of refused(stopped).findings) result.findings.push({ ...f, root, path });
@@ -102,10 +107,12 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
     }
     options.onProgress?.(path);
     // The same text can be two systems' file (by place): the system is part of the key.
-    const key = file.system === "github-actions" ? contentKey(file.content) : `${file.system}:${contentKey(file.content)}`;
+    const key = file.system === "github-actions" ? contentKey(file.content) : file.system === "tekton" ? tekton.key(path) : `${file.system}:${contentKey(file.content)}`;
     let cached = cache.get(scope, key);
     if (cached === undefined) {
-      cached = file.system === "github-actions" ? analyzeOne(path, file.content, limits, resolve, context, cache) : analyzeOther(file.system, file.content, limits);
+      if (file.system === "github-actions") cached = analyzeOne(path, file.content, limits, resolve, context, cache);
+      else if (file.system === "tekton") cached = tekton.analyze(path);
+      else cached = analyzeBuildkiteFile(file.content, limits);
       cache.set(scope, key, cached);
     }
     if (cached.error !== null) {
@@ -133,11 +140,11 @@ export function analyzeFiles(files: SourceFile[], context?: RepoContext, options
   return result;
 }
 
-/** A Buildkite or Tekton file: its own reader, no GitHub repository-level rules. */
-function analyzeOther(system: Exclude<CiSystem, "github-actions">, content: string | Uint8Array, limits: ParseLimits): CachedFile {
+/** A Buildkite file: its own reader, no GitHub repository-level rules. */
+function analyzeBuildkiteFile(content: string | Uint8Array, limits: ParseLimits): CachedFile {
   const screened = screenInput(content, limits.maxBytes);
   if (!screened.ok) return refused(screened.message);
-  return system === "buildkite" ? analyzeBuildkite(screened.text, limits) : analyzeTekton(screened.text, limits);
+  return analyzeBuildkite(screened.text, limits);
 }
 
 function analyzeOne(

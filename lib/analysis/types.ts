@@ -32,7 +32,10 @@ export interface SecretRef {
   /** 1-based step index inside the job; absent for job-level references. */
   step?: number;
   line: number;
-  /** Set when the reference sits inside a local composite action the job runs. */
+  /**
+   * Set when the reference sits inside a local composite action the job runs, or (Tekton) in
+   * another file of the repository the task's definition comes from; `line` is then a line of that file.
+   */
   action?: string;
 }
 
@@ -68,7 +71,13 @@ export type IdentityKind =
   /** `buildkite-agent oidc request-token`: a Buildkite OIDC token (id = the audience). */
   | "buildkite-oidc"
   /** A Kubernetes service account a Tekton run executes as (id = `namespace/name` or `name`). */
-  | "k8s-service-account";
+  | "k8s-service-account"
+  /**
+   * Tekton Chains signs and attests what a task reports in its type-hinted results (`IMAGE_URL`
+   * and `IMAGE_DIGEST`, `*ARTIFACT_OUTPUTS`…) with the Chains controller's key: the task never
+   * holds the key, but whatever it reports gets signed (id = "tekton-chains"; heuristic).
+   */
+  | "tekton-chains";
 
 export interface Identity {
   kind: IdentityKind;
@@ -105,6 +114,8 @@ export interface Identity {
    * (the step key filled in when the step has one), or `<pipeline_id>` for `--subject-claim pipeline_id`.
    */
   subject?: string;
+  /** Tekton: the file of the repository the identity was found in, when not the model's own (`line` is in it). */
+  action?: string;
 }
 
 export type SystemKind =
@@ -194,6 +205,19 @@ export interface JobModel {
   triggersPipeline?: string;
   /** The step runs `buildkite-agent pipeline upload`: it adds steps to the build as it runs. */
   uploadsPipeline?: boolean;
+  /**
+   * Tekton (additive): the Kubernetes service account the task's pod runs as — `namespace/name`
+   * when the run names its namespace, `default` when the run names none (Tekton's
+   * `default-service-account`); absent for a Pipeline or Task with no run in the file.
+   */
+  serviceAccount?: string;
+  /**
+   * Tekton (additive): what the task runs — `inline` (taskSpec), the name of a Task of the
+   * repository, or the remote reference (`bundles:…`, `git:…`, `hub:…`, `cluster:…`, a URL).
+   */
+  taskRef?: string;
+  /** Tekton (additive): the file holding the task's definition when it is not the model's own. */
+  definedIn?: string;
 }
 
 /** The ref filters of one trigger (`on.push.branches`…), as written; absent keys are not filters. */

@@ -191,8 +191,8 @@ const CASES: Record<string, { pos: Case; neg: Case; severity?: string }> = {
 };
 
 describe("rule catalog", () => {
-  it("has a positive and a negative case for every rule", () => {
-    expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
+  it("has a positive and a negative case for every GitHub Actions rule (Tekton's: tekton/rules.test.ts)", () => {
+    expect(Object.keys(CASES).sort()).toEqual(RULES.filter((r) => !r.id.startsWith("tekton-")).map((r) => r.id).sort());
   });
 
   it("documents every rule", () => {
