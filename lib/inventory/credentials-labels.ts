@@ -25,6 +25,9 @@ const IDENTITY_LABELS: Record<string, string> = {
   kubeconfig: "Kubeconfig",
   webhook: "Webhook",
   "cli-login": "CLI login",
+  "buildkite-oidc": "Buildkite OIDC token",
+  "k8s-service-account": "Kubernetes service account",
+  "tekton-chains": "Tekton Chains signing",
 };
 
 export const identityLabel = (kind: string) => IDENTITY_LABELS[kind] ?? kind;
@@ -90,7 +93,7 @@ export const IDENTITIES_REACHING: Record<string, string[]> = {
   npm: ["npm-token", "npm-trusted-publishing"],
   pypi: ["pypi-token", "pypi-trusted-publishing"],
   crates: ["crates-token", "crates-trusted-publishing"],
-  kubernetes: ["kubeconfig", "gcp-workload-identity", "azure-federated", "aws-role", "vault-jwt"],
+  kubernetes: ["kubeconfig", "k8s-service-account", "gcp-workload-identity", "azure-federated", "aws-role", "vault-jwt"],
   slack: ["webhook"],
   discord: ["webhook"],
   github: ["github-app", "github-pat"],

@@ -192,7 +192,8 @@ function expandCall(settings: TokenSettings, byPath: Map<string, WorkflowModel>,
 export function jobTokens(workflows: WorkflowModel[], settings: TokenSettings): JobTokens[] {
   const byPath = new Map(workflows.map((w) => [workflowFile(w.path), w]));
   const out: JobTokens[] = [];
-  for (const workflow of workflows) {
+  // GitHub's OIDC tokens only: a Buildkite step's or a Tekton task's token has other claims.
+  for (const workflow of workflows.filter((w) => w.system === "github-actions")) {
     const contexts = runContexts(workflow, { defaultBranch: settings.defaultBranch });
     if (contexts.length === 0) continue;
     for (const job of workflow.jobs) {
