@@ -82,7 +82,7 @@ tj0 as materialized (
 -- Their workflows, once each, with the effective owners (a manual override wins, as in
 -- owner-exprs.ts; joined here rather than looked up per row).
 wo as (
-  select w.id as wf_id, w.path, r.full_name as repo, r.effective_default_permissions as dflt,
+  select w.id as wf_id, w.path, w.system, r.full_name as repo, r.effective_default_permissions as dflt,
     coalesce(ow.owner, w.owner) as wf_owner, coalesce(orr.owner, r.owner) as repo_owner,
     -- The workflow's summary is written with its jobs' references (workflow-summary.ts): a job
     -- whose workflow has none of a kind has none either, and is not looked up for them.
@@ -110,11 +110,14 @@ tok as materialized (
 -- secrets one per repository; a GITHUB_TOKEN that can write one per repository.
 cu as materialized (
   -- The environment secret a job gets is its own environment's (resolve.ts): the key needs no secret row.
-  select js.job_id, 'secret:' || case when js.resolution = 'org' then 'org' else tj.repo end || ':'
+  -- A Buildkite or Tekton secret is its system's, never the GitHub secret of the same name.
+  select js.job_id, 'secret:' || case when js.resolution = 'external' then 'external:' || tj.system || ':' else '' end
+      || case when js.resolution = 'org' then 'org' else tj.repo end || ':'
       || case when js.resolution = 'environment' then coalesce(tj.environment, '') else '' end || ':' || js.secret_name as key,
     'secret' as kind, js.secret_name as label,
     case when js.resolution = 'missing' then 'referenced but not defined'
       when js.resolution = 'all' then 'every secret the job can read (toJSON(secrets))'
+      when js.resolution = 'external' then case when tj.system = 'tekton' then 'Kubernetes secret of the Tekton pipelines of ' else 'held by Buildkite or a plugin, for the pipelines of ' end || tj.repo
       else js.resolution || ' secret' || case when js.resolution = 'org' then '' else ' of ' || tj.repo end
         || case when js.resolution = 'environment' then coalesce(' (environment ' || tj.environment || ')', '') else '' end end as detail,
     -- Details of weak uses give way to others of the same credential.

@@ -84,6 +84,34 @@ describe("sync of the acme demo org", () => {
     expect(new Set(open.map((f) => f.rule)).size).toBeGreaterThan(10);
   });
 
+  it("reads Buildkite and Tekton pipelines beside the workflows, their secrets held by their systems", async () => {
+    const rows = await handle.db
+      .select({ id: workflows.id, system: workflows.system, path: workflows.path, repo: workflows.repoFullName, parseError: workflows.parseError, secrets: workflows.secretNames, owner: workflows.owner })
+      .from(workflows)
+      .where(eq(workflows.orgId, acme.orgId));
+    const other = rows.filter((w) => w.system !== "github-actions").map((w) => `${w.system} ${w.repo}/${w.path}`).sort();
+    expect(other).toEqual([
+      "buildkite acme/mobile-app/.buildkite/pipeline.yml",
+      "buildkite acme/payments-service/.buildkite/pipeline.yml",
+      "tekton acme/k8s-platform/.tekton/pull-request.yaml",
+      "tekton acme/k8s-platform/.tekton/push.yaml",
+    ]);
+    expect(rows.filter((w) => w.system !== "github-actions").every((w) => w.parseError === null && w.owner !== null)).toBe(true);
+    const payments = rows.find((w) => w.path === ".buildkite/pipeline.yml" && w.repo === "acme/payments-service")!;
+    expect(payments.secrets).toEqual(expect.arrayContaining(["PAYMENTS_DEPLOY_TOKEN", "SONAR_TOKEN"]));
+    const refs = await handle.db
+      .select({ name: jobSecrets.secretName, resolution: jobSecrets.resolution, secretId: jobSecrets.secretId })
+      .from(jobSecrets)
+      .innerJoin(jobs, eq(jobs.id, jobSecrets.jobId))
+      .where(and(eq(jobSecrets.orgId, acme.orgId), eq(jobs.workflowId, payments.id)));
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.every((r) => r.resolution === "external" && r.secretId === null)).toBe(true);
+    const sa = await handle.db.select().from(jobIdentities).where(and(eq(jobIdentities.orgId, acme.orgId), eq(jobIdentities.kind, "k8s-service-account")));
+    expect(new Set(sa.map((i) => i.identifier))).toEqual(new Set(["pipeline-deployer"]));
+    const rules = new Set((await handle.db.select({ rule: findings.rule }).from(findings).where(and(eq(findings.orgId, acme.orgId), isNull(findings.fixedAt)))).map((f) => f.rule));
+    for (const rule of ["buildkite-secrets-untrusted-step", "buildkite-pipeline-upload-untrusted", "buildkite-oidc-long-lifetime", "tekton-pr-service-account", "tekton-unpinned-reference"]) expect(rules).toContain(rule);
+  });
+
   it("an unchanged re-sync costs almost nothing and changes nothing", async () => {
     const before = await handle.db.select({ id: findings.id, fp: findings.fingerprint, rule: findings.rule, message: findings.message, path: findings.path }).from(findings).where(and(eq(findings.orgId, acme.orgId), isNull(findings.fixedAt)));
     const again = await acme.sync();
