@@ -28,6 +28,7 @@ test("the workflows view filtered by CI system shows Buildkite and Tekton pipeli
   }
 
   // A step of the Buildkite pipeline: its secret is Buildkite's, not a GitHub secret.
+  await page.goto("/orgs/acme/workflows?system=buildkite");
   await payments.getByRole("link").first().click();
   await expect(page.getByRole("heading", { name: "Steps", exact: false })).toBeVisible();
   await expect(page.getByTestId("job-secret").filter({ hasText: "PAYMENTS_DEPLOY_TOKEN" }).first()).toContainText("held by Buildkite");

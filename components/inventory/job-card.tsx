@@ -97,7 +97,7 @@ export function JobCard({
         <dt className="text-slate-600">{system === "buildkite" ? "Agents" : system === "tekton" ? "Runs in" : "Runner"}</dt>
         <dd>
           {job.runsOn.join(", ") || "—"} {job.selfHosted ? <Badge tone="amber">self-hosted</Badge> : null}
-          {job.selfHosted && incidentHref
+          {github && job.selfHosted && incidentHref
             ? runnerLabels(job).map((label) => (
                 <Link key={label} href={incidentHref("runner", label)} className="ml-2 text-xs text-red-800 underline" aria-label={`Start an incident for the runners labelled ${label}`}>
                   Incident on runners “{label}”

@@ -62,7 +62,7 @@ export function WorkflowsTable({ page, filters, base }: { page: WorkflowPage; fi
                 <PhaseBadge phase={w.phase} />
               </td>
               <td className="px-3 py-2">
-                <Badge tone={TOKEN_TONE[w.token]}>{w.token}</Badge>
+                {w.system === "github-actions" ? <Badge tone={TOKEN_TONE[w.token]}>{w.token}</Badge> : <span className="text-xs text-slate-500">no GITHUB_TOKEN</span>}
                 {w.idToken ? (
                   <div className="mt-1">
                     <Badge tone="blue">id-token</Badge>
