@@ -2,14 +2,7 @@ import type { ExternalSystem, Identity, IdentityKind, SecretRef, SecretVia, Syst
 
 // What one step holds, collected from its `secrets:`, env, plugins and commands.
 
-export interface OidcFacts {
-  audience?: string;
-  audienceSymbolic?: boolean;
-  lifetime?: number;
-  claims?: string[];
-  sessionTags?: string[];
-  subjectClaim?: string;
-}
+export type OidcFacts = Pick<Identity, "audience" | "audienceSymbolic" | "lifetime" | "claims" | "sessionTags" | "subjectClaim">;
 
 const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 const ANY_ARN = /^arn:aws[\w-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/;
