@@ -167,6 +167,8 @@ async function main(): Promise<void> {
       times.push(performance.now() - t);
     }
     const seconds = (performance.now() - runStart) / 1000;
+    const loadAfter = round(loadavg()[0]!, 2);
+    log(`${args.iterations} reviews in ${round(seconds, 1)} s; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     times.sort((a, b) => a - b);
     printFigures({
       reviewP50Ms: round(percentile(times, 50), 1),
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
       findings: counts?.findings ?? 0,
       openFindings: counts?.open ?? 0,
       reqPerSec: round(args.iterations / seconds, 2),
+      load1m: loadAfter,
       repos: args.repos,
       workflows: counts?.workflows ?? 0,
       buildSeconds,

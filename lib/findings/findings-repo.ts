@@ -111,8 +111,9 @@ const severityRankSql = `coalesce(array_position(array[${SEVERITY_ORDER.map((x) 
  */
 export async function openBacklog(db: Db, orgId: string, exclude: { known: BacklogEntry[]; ids: string[] }, limit: number): Promise<{ total: number; byOwner: Map<string | null, number>; top: ReviewFindingRow[] }> {
   const counted = rowsOf<{ owner: string | null; severity: string; n: number }>(
-    // Hand-set owners (a few) are resolved to their repository (and path) first, so the counts
-    // are joined to them alone: same precedence as findingOwner.
+    // Summed per derived owner, then corrected for the files a hand-set owner applies to (a few:
+    // set by hand), each resolved to its repository (and path) first, with findingOwner's
+    // precedence: their counts move from the derived owner to the effective one.
     // Keys are "<github id>" and "<github id>:<path>" (owners-repo.ts).
     await db.execute(sql`with k as (
         select o.target_type, o.owner, split_part(o.target_key, ':', 1) as gid,
@@ -123,13 +124,20 @@ export async function openBacklog(db: Db, orgId: string, exclude: { known: Backl
       o as (
         select r.id as repo_id, k.target_type, k.path, k.owner
         from k join repository r on r.org_id = ${orgId} and r.github_id = (case when k.gid ~ '^[0-9]+$' then k.gid::bigint end)
+      ),
+      hand as (
+        select c.severity, c.open, coalesce(c.workflow_owner, c.repo_owner) as derived, coalesce(ow.owner, c.workflow_owner, orr.owner, c.repo_owner) as owner
+        from finding_file_count c
+        left join o ow on ow.target_type = 'workflow' and ow.repo_id = c.repo_id and ow.path = c.path
+        left join o orr on orr.target_type = 'repository' and orr.repo_id = c.repo_id
+        where c.org_id = ${orgId} and c.repo_id in (select repo_id from o)
       )
-      select coalesce(ow.owner, c.workflow_owner, orr.owner, c.repo_owner) as owner, c.severity, sum(c.open)::int as n
-      from finding_file_count c
-      left join o ow on ow.target_type = 'workflow' and ow.repo_id = c.repo_id and ow.path = c.path
-      left join o orr on orr.target_type = 'repository' and orr.repo_id = c.repo_id
-      where c.org_id = ${orgId}
-      group by 1, 2`),
+      select coalesce(c.workflow_owner, c.repo_owner) as owner, c.severity, sum(c.open)::int as n
+      from finding_file_count c where c.org_id = ${orgId} group by 1, 2
+      union all
+      select owner, severity, sum(open)::int from hand group by 1, 2
+      union all
+      select derived, severity, -sum(open)::int from hand group by 1, 2`),
   );
   const known = new Map(exclude.known.map((x) => [x.id, x]));
   const unread = [...new Set(exclude.ids)].filter((id) => !known.has(id));

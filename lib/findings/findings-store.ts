@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { findingEvents, findingFileCounts, findings, type FindingEventData, type FindingEventType } from "@/lib/db/schema";
+import { findingEvents, findingFileCounts, findings, workflows, type FindingEventData, type FindingEventType } from "@/lib/db/schema";
 import type { Finding } from "@/lib/analysis/types";
 import { findingFingerprint } from "@/lib/inventory/resolve";
 import { findingTransitions } from "./lifecycle";
@@ -52,6 +52,11 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
   );
   await carryMovedFindings(tx, s, stored, seen, t);
 
+  // Each finding's workflow and its derived owner, as this snapshot wrote them (the invariant on
+  // finding): written with the row, so that deriveFromFindings below rewrites none of these.
+  const workflowAt = new Map(
+    (await tx.select({ id: workflows.id, path: workflows.path, owner: workflows.owner }).from(workflows).where(and(eq(workflows.orgId, s.orgId), eq(workflows.repoId, s.repoId)))).map((w) => [w.path, w]),
+  );
   const rows = [...seen.entries()].map(([fingerprint, f]) => ({
     orgId: s.orgId,
     repoId: s.repoId,
@@ -65,6 +70,8 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
     fix: f.fix,
     firstSeenAt: s.now,
     lastSeenAt: s.now,
+    workflowId: workflowAt.get(f.path)?.id ?? null,
+    workflowOwner: workflowAt.get(f.path)?.owner ?? null,
   }));
   const ids = new Map<string, string>();
   for (let i = 0; i < rows.length; i += CHUNK) {
@@ -80,6 +87,8 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
           message: sql`excluded.message`,
           fix: sql`excluded.fix`,
           lastSeenAt: sql`excluded.last_seen_at`,
+          workflowId: sql`excluded.workflow_id`,
+          workflowOwner: sql`excluded.workflow_owner`,
           regressedAt: sql`case when ${findings.fixedAt} is not null then excluded.last_seen_at else ${findings.regressedAt} end`,
           fixedAt: sql`null`,
         },
@@ -158,7 +167,8 @@ async function carryMovedFindings(
  */
 export async function deriveFromFindings(tx: Db, orgId: string, repoIds: string[]): Promise<void> {
   if (repoIds.length === 0) return;
-  // Only the rows whose workflow or owner changed are written: on most syncs, the new findings.
+  // Only the rows whose workflow or owner changed are written: the snapshot's own findings were
+  // written with theirs, so these are the ones it did not see (fixed, or moved elsewhere).
   await tx.execute(sql`update finding f set workflow_id = x.workflow_id, workflow_owner = x.workflow_owner
     from (
       select f2.id, w.id as workflow_id, w.owner as workflow_owner
