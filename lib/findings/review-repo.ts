@@ -7,7 +7,7 @@ import { rowsOf } from "@/lib/db/migrate";
 import { coveredBy, exceptionDto, inForce, type ExceptionRow } from "./exceptions-repo";
 import { openBacklog, reviewEntryDto, reviewFindingRows, reviewJoins, reviewSelect, type ReviewFindingRow } from "./findings-repo";
 import type { FindingDto, ReviewDto, ReviewSummaryDto, SignedReviewDto } from "./findings-dto";
-import { LIFECYCLE, periodChanges, type Lifecycle, type PeriodEvent } from "./review-period";
+import { LIFECYCLE, periodChanges, stoodBefore, type Lifecycle, type PeriodEvent } from "./review-period";
 import { severityRank } from "./state";
 import { broadestCredentials } from "./breadth-repo";
 
@@ -50,13 +50,14 @@ export async function defaultSince(db: Db, orgId: string, until: Date): Promise<
 /** One finding that changed in the period: how, where it stood at `since`, and its row now. */
 interface RawChange extends Partial<ReviewFindingRow> {
   finding_id: string;
-  /** Its last opened / fixed / regressed event in the period, and where the first of them falls. */
+  /** Its first and last opened / fixed / regressed event in the period, and where the first falls. */
+  first_type: Lifecycle | null;
   last_type: Lifecycle | null;
   first_life: number | null;
   /** Its first exception_expired event in the period, and the exception the last one named. */
   first_expired: number | null;
   expired_exception: string | null;
-  /** Its last opened / fixed / regressed event up to `since`: where it stood then. */
+  /** With none in the period, its last opened / fixed / regressed event up to `since`: where it stood then. */
   before_type: Lifecycle | null;
   /** Its row is gone (its repository was removed): its last event of the period. */
   gone: { fingerprint: string; data: FindingEventData } | null;
@@ -64,9 +65,10 @@ interface RawChange extends Partial<ReviewFindingRow> {
 
 /**
  * Every finding with a lifecycle or exception_expired event in (since, until], in one statement:
- * its events summed up, its last lifecycle event up to `since` (one look-up on the finding's
- * index), and its row with what an entry shows (reviewSelect), or its last event's data when the
- * row is gone.
+ * its events summed up; where it stood at `since` when its first lifecycle event in the period
+ * does not say (stoodBefore: only an exception expired on it), from its last lifecycle event up to
+ * then (a look-up on the finding's index); and its row with what an entry shows (reviewSelect),
+ * or its last event's data when the row is gone.
  */
 async function periodFindings(db: Db, orgId: string, since: Date, until: Date): Promise<RawChange[]> {
   const lifecycle = sql.param([...LIFECYCLE]);
@@ -79,6 +81,7 @@ async function periodFindings(db: Db, orgId: string, since: Date, until: Date): 
       ),
       per as (
         select finding_id,
+          (array_agg(type order by id) filter (where type <> 'exception_expired'))[1] as first_type,
           (array_agg(type order by id desc) filter (where type <> 'exception_expired'))[1] as last_type,
           (min(id) filter (where type <> 'exception_expired'))::float8 as first_life,
           (min(id) filter (where type = 'exception_expired'))::float8 as first_expired,
@@ -86,12 +89,12 @@ async function periodFindings(db: Db, orgId: string, since: Date, until: Date): 
           max(id) as last_event
         from ev group by finding_id
       )
-      select p.finding_id, p.last_type, p.first_life, p.first_expired, p.expired_exception, b.type as before_type, ${reviewSelect},
+      select p.finding_id, p.first_type, p.last_type, p.first_life, p.first_expired, p.expired_exception, b.type as before_type, ${reviewSelect},
         case when f.id is null then (select jsonb_build_object('fingerprint', g.fingerprint, 'data', g.data) from finding_event g where g.id = p.last_event) end as gone
       from per p
       left join lateral (
         select e.type from finding_event e
-        where e.org_id = ${orgId} and e.finding_id = p.finding_id and e.at <= ${since} and e.type = any(${lifecycle}::text[])
+        where p.first_type is null and e.org_id = ${orgId} and e.finding_id = p.finding_id and e.at <= ${since} and e.type = any(${lifecycle}::text[])
         order by e.id desc limit 1
       ) b on true
       left join lateral (select * from finding f where f.id = p.finding_id and f.org_id = ${orgId} limit 1) f on true
@@ -123,7 +126,8 @@ async function reviewIn(db: Db, orgId: string, since: Date, until: Date, baselin
   const rows = new Map<string, ReviewFindingRow>();
   const expiredWith = new Map<string, string>();
   for (const p of period) {
-    if (p.before_type) before.set(p.finding_id, p.before_type);
+    const stood = p.first_type ? stoodBefore(p.first_type) : (p.before_type ?? undefined);
+    if (stood) before.set(p.finding_id, stood);
     if (p.last_type) events.push({ findingId: p.finding_id, type: p.last_type, at: p.first_life! });
     if (p.first_expired !== null) events.push({ findingId: p.finding_id, type: "exception_expired", at: p.first_expired });
     if (p.expired_exception) expiredWith.set(p.finding_id, p.expired_exception);
