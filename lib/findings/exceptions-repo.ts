@@ -57,25 +57,33 @@ export async function coveringExceptions(db: Db, orgId: string, at: Date, findin
 }
 
 /**
- * As coveringExceptions, given the exceptions in force (exceptionsInForce): one statement, pairs
- * only, and only the scopes some exception has (none: no statement at all).
+ * Which of the org's findings (`findingIds`, or every open one) each of these exceptions covers,
+ * as one statement of (finding_id, exception_id) pairs: a branch per scope some exception has, so
+ * null when there are none. The caller knows the exceptions are in force.
  */
-export async function coveredBy(db: Db, orgId: string, inForceRows: ExceptionRow[], findingIds: string[] | "open"): Promise<Map<string, ExceptionRow>> {
-  const out = new Map<string, ExceptionRow>();
-  if (inForceRows.length === 0 || (findingIds !== "open" && findingIds.length === 0)) return out;
-  const byId = new Map(inForceRows.map((x) => [x.id, x]));
+export function coveragePairs(orgId: string, inForceRows: ExceptionRow[], findingIds: string[] | "open"): SQL | null {
+  if (inForceRows.length === 0 || (findingIds !== "open" && findingIds.length === 0)) return null;
   const which = findingIds === "open" ? isNull(f.fixedAt) : sql`${f.id} = any(${sql.param(findingIds)}::uuid[])`;
   const branches = EXCEPTION_SCOPES.filter((scope) => inForceRows.some((x) => x.scope === scope)).map(
     (scope) => sql`select ${f.id} as finding_id, ${e.id} as exception_id from ${f}
       join ${e} on ${e.orgId} = ${orgId} and ${e.id} = any(${sql.param(inForceRows.filter((x) => x.scope === scope).map((x) => x.id))}::uuid[]) and ${coversByScope[scope]}
       where ${f.orgId} = ${orgId} and ${which}`,
   );
-  const pairs = rowsOf<{ finding_id: string; exception_id: string }>(await db.execute(sql.join(branches, sql` union all `)));
-  for (const p of pairs) {
-    const exception = byId.get(p.exception_id)!;
-    const held = out.get(p.finding_id);
-    if (!held || exception.expiresAt.getTime() > held.expiresAt.getTime()) out.set(p.finding_id, exception);
-  }
+  return sql.join(branches, sql` union all `);
+}
+
+/** Of several exceptions covering a finding, the one shown: the one that lasts longest. */
+export function longestLasting(held: ExceptionRow | undefined, other: ExceptionRow): ExceptionRow {
+  return held && held.expiresAt.getTime() >= other.expiresAt.getTime() ? held : other;
+}
+
+/** As coveringExceptions, given the exceptions in force (exceptionsInForce). */
+async function coveredBy(db: Db, orgId: string, inForceRows: ExceptionRow[], findingIds: string[] | "open"): Promise<Map<string, ExceptionRow>> {
+  const out = new Map<string, ExceptionRow>();
+  const pairs = coveragePairs(orgId, inForceRows, findingIds);
+  if (!pairs) return out;
+  const byId = new Map(inForceRows.map((x) => [x.id, x]));
+  for (const p of rowsOf<{ finding_id: string; exception_id: string }>(await db.execute(pairs))) out.set(p.finding_id, longestLasting(out.get(p.finding_id), byId.get(p.exception_id)!));
   return out;
 }
 

@@ -4,8 +4,8 @@ import type { Db } from "@/lib/db/types";
 import { findingExceptions, findingReviews, type FindingEventData } from "@/lib/db/schema";
 import type { ReviewCounts } from "@/lib/db/schema/findings";
 import { rowsOf } from "@/lib/db/migrate";
-import { coveredBy, exceptionDto, inForce, type ExceptionRow } from "./exceptions-repo";
-import { openBacklog, reviewEntryDto, reviewFindingRows, reviewJoins, reviewSelect, type ReviewFindingRow } from "./findings-repo";
+import { coveragePairs, exceptionDto, inForce, longestLasting, type ExceptionRow } from "./exceptions-repo";
+import { openBacklog, reviewEntryDto, reviewJoins, reviewSelect, type ReviewFindingRow } from "./findings-repo";
 import type { FindingDto, ReviewDto, ReviewSummaryDto, SignedReviewDto } from "./findings-dto";
 import { LIFECYCLE, periodChanges, stoodBefore, type Lifecycle, type PeriodEvent } from "./review-period";
 import { severityRank } from "./state";
@@ -142,9 +142,21 @@ async function reviewIn(db: Db, orgId: string, since: Date, until: Date, baselin
     .select({ exception: findingExceptions, inForce: sql<boolean>`${inForce(until)}` })
     .from(findingExceptions)
     .where(and(eq(findingExceptions.orgId, orgId), or(inForce(until), sql`${findingExceptions.id} = any(${sql.param([...new Set(expiredWith.values())])}::uuid[])`)));
-  const covering = await coveredBy(db, orgId, exceptionRows.filter((x) => x.inForce).map((x) => x.exception), "open");
-  // The accepted findings: as rows too (the expiring ones are listed, all are left out of the backlog).
-  for (const r of await reviewFindingRows(db, orgId, [...covering.keys()].filter((id) => !rows.has(id)))) rows.set(r.id, r);
+  // The open findings they accept, with their rows (the expiring ones are listed, all are left out of the backlog).
+  const inForceRows = exceptionRows.filter((x) => x.inForce).map((x) => x.exception);
+  const pairs = coveragePairs(orgId, inForceRows, "open");
+  const covering = new Map<string, ExceptionRow>();
+  if (pairs) {
+    const byId = new Map(inForceRows.map((x) => [x.id, x]));
+    const covered = rowsOf<ReviewFindingRow & { exception_id: string }>(
+      await db.execute(sql`select x.exception_id, ${reviewSelect} from (${pairs}) x
+        join lateral (select * from finding f where f.id = x.finding_id limit 1) f on true ${reviewJoins(orgId)}`),
+    );
+    for (const r of covered) {
+      covering.set(r.id, longestLasting(covering.get(r.id), byId.get(r.exception_id)!));
+      if (!rows.has(r.id)) rows.set(r.id, r);
+    }
+  }
   const expiringIds = [...covering].filter(([, x]) => expiresSoon(x, until)).map(([id]) => id);
 
   const dto = (id: string): FindingDto => {
