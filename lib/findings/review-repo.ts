@@ -34,9 +34,10 @@ function fromEvent(id: string, fingerprint: string, d: FindingEventData): Findin
   return { id, fingerprint, rule: d.rule, severity: d.severity, repo: d.repo, path: d.path, line: d.line, job: d.job, message: d.message, state: "fixed", owner: null, assignee: null };
 }
 
-/** The latest sign-off of the org, or null. */
+/** The latest sign-off of the org (what a baseline names of it, not the review it froze: megabytes at scale), or null. */
 export async function latestReview(db: Db, orgId: string) {
-  const [row] = await db.select().from(findingReviews).where(eq(findingReviews.orgId, orgId)).orderBy(desc(findingReviews.number)).limit(1);
+  const r = findingReviews;
+  const [row] = await db.select({ id: r.id, number: r.number, signedOffBy: r.signedOffBy, until: r.until }).from(r).where(eq(r.orgId, orgId)).orderBy(desc(r.number)).limit(1);
   return row ?? null;
 }
 
