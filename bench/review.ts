@@ -18,7 +18,7 @@ import pg from "pg";
 import { generateSyntheticOrg } from "../sim/fixtures/generate";
 import { eq } from "drizzle-orm";
 import { organizations, repositories } from "../lib/db/schema";
-import { recountOpenFindings } from "../lib/findings/findings-store";
+import { deriveFromFindings } from "../lib/findings/findings-store";
 import { computeReview, defaultSince } from "../lib/findings/review-repo";
 import { credentialFacts } from "../lib/findings/breadth-repo";
 import { broadest } from "../lib/findings/breadth";
@@ -130,9 +130,9 @@ async function main(): Promise<void> {
       buildSeconds = round((performance.now() - buildStart) / 1000, 1);
       log(`built in ${buildSeconds} s; shaping the week (${args.findings} findings)`);
       await shapeHistory(url!, org.id, args.findings);
-      // The history was shaped behind the writer's back: its open-finding counts, recounted.
+      // The history was shaped behind the writer's back: what is derived from the findings, derived again.
       const repoIds = (await db.select({ id: repositories.id }).from(repositories).where(eq(repositories.orgId, org.id))).map((r) => r.id);
-      await recountOpenFindings(db, org.id, repoIds);
+      await deriveFromFindings(db, org.id, repoIds);
     }
     const c = new pg.Client({ connectionString: url! });
     await c.connect();
@@ -167,6 +167,8 @@ async function main(): Promise<void> {
       times.push(performance.now() - t);
     }
     const seconds = (performance.now() - runStart) / 1000;
+    const loadAfter = round(loadavg()[0]!, 2);
+    log(`${args.iterations} reviews in ${round(seconds, 1)} s; load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     times.sort((a, b) => a - b);
     printFigures({
       reviewP50Ms: round(percentile(times, 50), 1),
@@ -176,6 +178,7 @@ async function main(): Promise<void> {
       findings: counts?.findings ?? 0,
       openFindings: counts?.open ?? 0,
       reqPerSec: round(args.iterations / seconds, 2),
+      load1m: loadAfter,
       repos: args.repos,
       workflows: counts?.workflows ?? 0,
       buildSeconds,

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, desc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { findingExceptions, findings, jobs, jobSecrets, workflows } from "@/lib/db/schema";
-import type { ExceptionEventData } from "@/lib/db/schema/findings";
+import { EXCEPTION_SCOPES, type ExceptionEventData, type ExceptionScope } from "@/lib/db/schema/findings";
+import { rowsOf } from "@/lib/db/migrate";
 import type { ExceptionDto, ExceptionScopeDto } from "./findings-dto";
 
 // Which exceptions cover which findings. Coverage is computed, never stored: an exception on a
@@ -19,13 +20,13 @@ export type ExceptionRow = typeof findingExceptions.$inferSelect;
 const e = findingExceptions;
 const f = findings;
 
-// The exception covers the finding row of the same query (both tables in scope), one scope at a
-// time: each an equality the planner can hash on (one OR of the three is a nested loop of every
-// open finding against every exception in force — seconds at 100,000 findings).
-const coversByScope: SQL[] = [
-  sql`(${e.scope} = 'finding' and ${e.findingId} = ${f.id})`,
-  sql`(${e.scope} = 'rule_repo' and ${e.rule} = ${f.rule} and ${e.repoId} = ${f.repoId})`,
-  sql`(${e.scope} = 'rule_secret' and ${e.rule} = ${f.rule} and (
+// The exception covers the finding row of the same query (both tables in scope), one scope per
+// branch of a union: each an equality the planner can hash on (one OR of the three is a nested
+// loop of every open finding against every exception in force — seconds at 100,000 findings).
+const coversByScope: Record<ExceptionScope, SQL> = {
+  finding: sql`(${e.scope} = 'finding' and ${e.findingId} = ${f.id})`,
+  rule_repo: sql`(${e.scope} = 'rule_repo' and ${e.rule} = ${f.rule} and ${e.repoId} = ${f.repoId})`,
+  rule_secret: sql`(${e.scope} = 'rule_secret' and ${e.rule} = ${f.rule} and (
     ${f.message} ~* ('(^|[^A-Za-z0-9_])' || ${e.secretName} || '($|[^A-Za-z0-9_])')
     or exists (
       select 1 from ${workflows}
@@ -34,11 +35,16 @@ const coversByScope: SQL[] = [
       where ${workflows.orgId} = ${f.orgId} and ${workflows.repoId} = ${f.repoId} and ${workflows.path} = ${f.path}
     )
   ))`,
-];
-const covers: SQL = sql`(${sql.join(coversByScope, sql` or `)})`;
+};
+const covers: SQL = sql`(${sql.join(Object.values(coversByScope), sql` or `)})`;
 
 export function inForce(at: Date): SQL {
   return and(lte(e.grantedAt, at), gt(e.expiresAt, at), or(isNull(e.revokedAt), gt(e.revokedAt, at)))!;
+}
+
+/** The org's exceptions in force at `at` (each one an admin's decision: a few hundred at most). */
+async function exceptionsInForce(db: Db, orgId: string, at: Date): Promise<ExceptionRow[]> {
+  return db.select().from(e).where(and(eq(e.orgId, orgId), inForce(at)));
 }
 
 /**
@@ -47,19 +53,37 @@ export function inForce(at: Date): SQL {
  */
 export async function coveringExceptions(db: Db, orgId: string, at: Date, findingIds: string[] | "open"): Promise<Map<string, ExceptionRow>> {
   if (findingIds !== "open" && findingIds.length === 0) return new Map();
-  const which = findingIds === "open" ? isNull(f.fixedAt) : inArray(f.id, findingIds);
+  return coveredBy(db, orgId, await exceptionsInForce(db, orgId, at), findingIds);
+}
+
+/**
+ * Which of the org's findings (`findingIds`, or every open one) each of these exceptions covers,
+ * as one statement of (finding_id, exception_id) pairs: a branch per scope some exception has, so
+ * null when there are none. The caller knows the exceptions are in force.
+ */
+export function coveragePairs(orgId: string, inForceRows: ExceptionRow[], findingIds: string[] | "open"): SQL | null {
+  if (inForceRows.length === 0 || (findingIds !== "open" && findingIds.length === 0)) return null;
+  const which = findingIds === "open" ? isNull(f.fixedAt) : sql`${f.id} = any(${sql.param(findingIds)}::uuid[])`;
+  const branches = EXCEPTION_SCOPES.filter((scope) => inForceRows.some((x) => x.scope === scope)).map(
+    (scope) => sql`select ${f.id} as finding_id, ${e.id} as exception_id from ${f}
+      join ${e} on ${e.orgId} = ${orgId} and ${e.id} = any(${sql.param(inForceRows.filter((x) => x.scope === scope).map((x) => x.id))}::uuid[]) and ${coversByScope[scope]}
+      where ${f.orgId} = ${orgId} and ${which}`,
+  );
+  return sql.join(branches, sql` union all `);
+}
+
+/** Of several exceptions covering a finding, the one shown: the one that lasts longest. */
+export function longestLasting(held: ExceptionRow | undefined, other: ExceptionRow): ExceptionRow {
+  return held && held.expiresAt.getTime() >= other.expiresAt.getTime() ? held : other;
+}
+
+/** As coveringExceptions, given the exceptions in force (exceptionsInForce). */
+async function coveredBy(db: Db, orgId: string, inForceRows: ExceptionRow[], findingIds: string[] | "open"): Promise<Map<string, ExceptionRow>> {
   const out = new Map<string, ExceptionRow>();
-  for (const scope of coversByScope) {
-    const rows = await db
-      .select({ findingId: f.id, exception: e })
-      .from(f)
-      .innerJoin(e, and(eq(e.orgId, orgId), inForce(at), scope))
-      .where(and(eq(f.orgId, orgId), which));
-    for (const r of rows) {
-      const held = out.get(r.findingId);
-      if (!held || r.exception.expiresAt.getTime() > held.expiresAt.getTime()) out.set(r.findingId, r.exception);
-    }
-  }
+  const pairs = coveragePairs(orgId, inForceRows, findingIds);
+  if (!pairs) return out;
+  const byId = new Map(inForceRows.map((x) => [x.id, x]));
+  for (const p of rowsOf<{ finding_id: string; exception_id: string }>(await db.execute(pairs))) out.set(p.finding_id, longestLasting(out.get(p.finding_id), byId.get(p.exception_id)!));
   return out;
 }
 

@@ -1,8 +1,8 @@
-// finding_file_count, the open findings per file and severity a review counts its backlog from:
-// after every sync, triage and exception, the stored counts equal a recount from scratch (the
-// invariant in lib/db/schema/findings.ts), and the backlog counted from them (per owner, hand-set
-// owners applied, less what a review lists elsewhere) and its worst findings equal what reading
-// every open finding gives.
+// finding_file_count, the open findings per file and severity a review counts its backlog from,
+// and each finding's workflow and its owner: after every sync, triage and exception, what is
+// stored equals a recount from scratch (the invariants in lib/db/schema/findings.ts), and the
+// backlog counted from them (per owner, hand-set owners applied, less what a review lists
+// elsewhere) and its worst findings equal what reading every open finding gives.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
@@ -69,6 +69,12 @@ async function expectCountsHold(): Promise<void> {
   );
   expect(recount.length).toBeGreaterThan(0);
   expect(order(stored)).toEqual(order(recount));
+  // Every finding, open or fixed, carries its workflow and that workflow's derived owner.
+  const drift = rowsOf<{ id: string }>(
+    await handle.db.execute(sql`select f.id from finding f left join workflow w on w.repo_id = f.repo_id and w.path = f.path
+      where f.org_id in (${org.id}, ${other.id}) and (f.workflow_id is distinct from w.id or f.workflow_owner is distinct from w.owner)`),
+  );
+  expect(drift).toEqual([]);
 }
 
 /** The backlog from the counts equals the backlog from reading every open finding. */
@@ -106,8 +112,18 @@ describe("open-finding counts per file", () => {
     await sync(org, 9_430_001, [ONE, TWO]);
     await expectCountsHold();
 
-    // People's decisions change no count.
+    // CODEOWNERS gone, then back: the workflows' derived owners change, and so do their findings'.
     const a = await repoId(9_430_001);
+    const ownersOf = async () =>
+      new Set((await handle.db.selectDistinct({ owner: findings.workflowOwner }).from(findings).where(and(eq(findings.repoId, a), eq(findings.path, TWO)))).map((r) => r.owner));
+    expect(await ownersOf()).toEqual(new Set([`@${org.slug}/ci`]));
+    await sync(org, 9_430_001, [ONE, TWO], false);
+    await expectCountsHold();
+    expect(await ownersOf()).not.toContain(`@${org.slug}/ci`);
+    await sync(org, 9_430_001, [ONE, TWO]);
+    await expectCountsHold();
+
+    // People's decisions change no count.
     const [f] = await handle.db.select().from(findings).where(and(eq(findings.repoId, a), eq(findings.path, ONE), isNull(findings.fixedAt))).limit(1);
     await as(org.users.responder, triageFinding, { findingId: f!.id, state: "acknowledged", assignee: org.users.admin.email, note: "On it this week." });
     await expectCountsHold();

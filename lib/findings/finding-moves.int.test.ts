@@ -105,6 +105,10 @@ describe("findings across file renames", () => {
     const detail = await getFindingWithHistory(handle.db, org.id, before!.id);
     expect(detail).toMatchObject({ path: wf("publish"), state: "accepted", assignee: admin.email, exception: { reason: "setup-node is vendored until the CI rework" } });
     expect(detail!.history.map((h) => h.type)).toEqual(["opened", "triaged", "excepted"]);
+    // The row carries the renamed file's workflow (the invariant on finding): the review links there.
+    const [stored] = await handle.db.select({ workflowId: findings.workflowId }).from(findings).where(eq(findings.id, before!.id));
+    expect(stored!.workflowId).toEqual(expect.any(String));
+    expect(stored!.workflowId).toBe(detail!.workflowId);
   });
 
   it("a file edited as it moves keeps its finding when its job and subject are the same", async () => {

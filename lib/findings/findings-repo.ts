@@ -1,13 +1,13 @@
 import "server-only";
-import { and, asc, eq, inArray, isNull, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { rowsOf } from "@/lib/db/migrate";
 import { alias, type PgSelect } from "drizzle-orm/pg-core";
 import type { Db } from "@/lib/db/types";
 import { findingEvents, findings, ownerOverrides, repositories, workflows } from "@/lib/db/schema";
-import type { FindingEventData } from "@/lib/db/schema/findings";
+import type { FindingEventData, TriageState } from "@/lib/db/schema/findings";
 import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
 import type { FindingDetailDto, FindingDto, FindingEventDto } from "./findings-dto";
-import { findingState, SEVERITY_ORDER, severityRank } from "./state";
+import { findingState, SEVERITY_ORDER, severityRank, type FindingState } from "./state";
 
 const f = findings;
 
@@ -23,24 +23,6 @@ const byRepo = alias(ownerOverrides, "owner_by_repo");
 const findingOwner: SQL<string | null> = sql<string | null>`coalesce(${byWorkflow.owner}, ${workflows.owner}, ${byRepo.owner}, ${repositories.owner})`;
 
 export type FindingRow = typeof findings.$inferSelect & { repo: string; owner: string | null; workflowId: string | null };
-
-/** The columns a review's entry (FindingDto) is made of: not the fix, the sightings or who triaged. */
-const reviewColumns = {
-  id: f.id,
-  fingerprint: f.fingerprint,
-  rule: f.rule,
-  severity: f.severity,
-  path: f.path,
-  line: f.line,
-  jobKey: f.jobKey,
-  message: f.message,
-  fixedAt: f.fixedAt,
-  regressedAt: f.regressedAt,
-  triageState: f.triageState,
-  triagedAt: f.triagedAt,
-  assignee: f.assignee,
-};
-export type ReviewFindingRow = Pick<FindingRow, keyof typeof reviewColumns | "repo" | "owner" | "workflowId">;
 
 /** The joins that give a finding its repository, workflow and owner. */
 function withOwner<Q extends PgSelect>(q: Q, orgId: string) {
@@ -59,15 +41,65 @@ export async function findingRows(db: Db, orgId: string, where: SQL): Promise<Fi
   return rows.map((r) => ({ ...r.finding, repo: r.repo, owner: r.owner, workflowId: r.workflowId }));
 }
 
-/** As findingRows, only what a review shows of each (reviewColumns): a review reads thousands. */
+/** A list of ids as one uuid[] parameter: a list of thousands costs the query builder more than the query. */
+const uuidArray = (ids: readonly string[]): SQL => sql`${sql.param([...ids])}::uuid[]`;
+
+/** A timestamp as epoch milliseconds (float8): raw statements get strings for timestamps otherwise. */
+const epochMs = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
+
+/**
+ * What a review entry (FindingDto) is made of — not the fix, the sightings or who triaged — over
+ * `f`, a finding row joined by reviewJoins. Raw SQL read as it comes (ReviewFindingRow): a review
+ * reads thousands, and the query builder's mapping and a second copy of each cost more than the
+ * statement. The owner is findingOwner's: the workflow's (hand-set, else derived), else the
+ * repository's.
+ */
+export const reviewSelect: SQL = sql.raw(`f.id, f.fingerprint, f.rule, f.severity, f.path, f.line, f.job_key, f.message,
+  ${epochMs("f.fixed_at")} as fixed_at, ${epochMs("f.regressed_at")} as regressed_at, f.triage_state, ${epochMs("f.triaged_at")} as triaged_at, f.assignee,
+  r.full_name as repo, f.workflow_id, coalesce(ow.owner, f.workflow_owner, orr.owner, r.owner) as owner`);
+
+/**
+ * The joins reviewSelect reads, after a row source `f` with the finding's columns (left joins:
+ * `f` may be absent in an outer join; the repository always exists while the finding does). No
+ * workflow: the finding row carries its workflow's id and derived owner (the invariant in
+ * lib/db/schema/findings.ts), a look-up per finding saved on thousands.
+ */
+export function reviewJoins(orgId: string): SQL {
+  return sql`left join repository r on r.id = f.repo_id
+    left join owner_override ow on ow.org_id = ${orgId} and ow.target_type = 'workflow' and ow.target_key = r.github_id::text || ':' || f.path
+    left join owner_override orr on orr.org_id = ${orgId} and orr.target_type = 'repository' and orr.target_key = r.github_id::text`;
+}
+
+/** A row of reviewSelect as the database sends it (dates as epoch milliseconds). */
+export interface ReviewFindingRow {
+  id: string;
+  fingerprint: string;
+  rule: string;
+  severity: string;
+  path: string;
+  line: number;
+  job_key: string | null;
+  message: string;
+  fixed_at: number | null;
+  regressed_at: number | null;
+  triage_state: TriageState;
+  triaged_at: number | null;
+  assignee: string | null;
+  repo: string;
+  workflow_id: string | null;
+  owner: string | null;
+}
+
+/** As findingRows, only what a review shows of each (reviewSelect): a review reads thousands. */
 export async function reviewFindingRows(db: Db, orgId: string, ids: string[]): Promise<ReviewFindingRow[]> {
   if (ids.length === 0) return [];
-  return withOwner(db.select({ ...reviewColumns, repo: repositories.fullName, owner: findingOwner, workflowId: workflows.id }).from(f).$dynamic(), orgId)
-    .where(and(eq(f.orgId, orgId), inArray(f.id, ids)));
+  return rowsOf<ReviewFindingRow>(await db.execute(sql`select ${reviewSelect} from finding f ${reviewJoins(orgId)} where f.org_id = ${orgId} and f.id = any(${uuidArray(ids)})`));
 }
 
 /** What the backlog needs to know of a finding it leaves out. */
 export type BacklogEntry = { id: string; owner: string | null; severity: string };
+
+const severityRankSql = `coalesce(array_position(array[${SEVERITY_ORDER.map((x) => `'${x}'`).join(", ")}]::text[], f.severity), ${SEVERITY_ORDER.length + 1})`;
 
 /**
  * The open backlog of a review: the org's open findings but `exclude` (open findings, each with
@@ -79,8 +111,9 @@ export type BacklogEntry = { id: string; owner: string | null; severity: string 
  */
 export async function openBacklog(db: Db, orgId: string, exclude: { known: BacklogEntry[]; ids: string[] }, limit: number): Promise<{ total: number; byOwner: Map<string | null, number>; top: ReviewFindingRow[] }> {
   const counted = rowsOf<{ owner: string | null; severity: string; n: number }>(
-    // Hand-set owners (a few) are resolved to their repository (and path) first, so the counts
-    // are joined to them alone: same precedence as findingOwner.
+    // Summed per derived owner, then corrected for the files a hand-set owner applies to (a few:
+    // set by hand), each resolved to its repository (and path) first, with findingOwner's
+    // precedence: their counts move from the derived owner to the effective one.
     // Keys are "<github id>" and "<github id>:<path>" (owners-repo.ts).
     await db.execute(sql`with k as (
         select o.target_type, o.owner, split_part(o.target_key, ':', 1) as gid,
@@ -91,13 +124,20 @@ export async function openBacklog(db: Db, orgId: string, exclude: { known: Backl
       o as (
         select r.id as repo_id, k.target_type, k.path, k.owner
         from k join repository r on r.org_id = ${orgId} and r.github_id = (case when k.gid ~ '^[0-9]+$' then k.gid::bigint end)
+      ),
+      hand as (
+        select c.severity, c.open, coalesce(c.workflow_owner, c.repo_owner) as derived, coalesce(ow.owner, c.workflow_owner, orr.owner, c.repo_owner) as owner
+        from finding_file_count c
+        left join o ow on ow.target_type = 'workflow' and ow.repo_id = c.repo_id and ow.path = c.path
+        left join o orr on orr.target_type = 'repository' and orr.repo_id = c.repo_id
+        where c.org_id = ${orgId} and c.repo_id in (select repo_id from o)
       )
-      select coalesce(ow.owner, c.workflow_owner, orr.owner, c.repo_owner) as owner, c.severity, sum(c.open)::int as n
-      from finding_file_count c
-      left join o ow on ow.target_type = 'workflow' and ow.repo_id = c.repo_id and ow.path = c.path
-      left join o orr on orr.target_type = 'repository' and orr.repo_id = c.repo_id
-      where c.org_id = ${orgId}
-      group by 1, 2`),
+      select coalesce(c.workflow_owner, c.repo_owner) as owner, c.severity, sum(c.open)::int as n
+      from finding_file_count c where c.org_id = ${orgId} group by 1, 2
+      union all
+      select owner, severity, sum(open)::int from hand group by 1, 2
+      union all
+      select derived, severity, -sum(open)::int from hand group by 1, 2`),
   );
   const known = new Map(exclude.known.map((x) => [x.id, x]));
   const unread = [...new Set(exclude.ids)].filter((id) => !known.has(id));
@@ -114,21 +154,24 @@ export async function openBacklog(db: Db, orgId: string, exclude: { known: Backl
   }
   for (const [owner, n] of byOwner) if (n <= 0) byOwner.delete(owner);
 
-  // The worst `limit`: only the worst severities holding that many can contain them.
+  // The worst `limit`: only the worst severities holding that many can contain them. Chosen on
+  // the open findings alone, then only those `limit` are joined to what an entry shows.
   let held = 0;
   let ranks = 0;
   while (ranks < byRank.length && held < limit) held += byRank[ranks++]!;
-  const severities = ranks < SEVERITY_ORDER.length ? inArray(f.severity, SEVERITY_ORDER.slice(0, ranks)) : undefined;
-  const excluded = [...known.keys()];
-  const rank = sql`coalesce(array_position(${sql.raw(`array[${SEVERITY_ORDER.map((x) => `'${x}'`).join(", ")}]::text[]`)}, ${f.severity}), ${SEVERITY_ORDER.length + 1})`;
-  const ids = await db
-    .select({ id: f.id })
-    .from(f)
-    .innerJoin(repositories, eq(repositories.id, f.repoId))
-    .where(and(eq(f.orgId, orgId), isNull(f.fixedAt), severities, excluded.length === 0 ? undefined : notInArray(f.id, excluded)))
-    .orderBy(rank, asc(repositories.fullName), asc(f.path), asc(f.line))
-    .limit(limit);
-  const top = await reviewFindingRows(db, orgId, ids.map((r) => r.id));
+  const chosen = ranks < SEVERITY_ORDER.length ? SEVERITY_ORDER.slice(0, ranks) : null;
+  const severities = chosen ? sql`and f.severity = any(${sql.param(chosen)}::text[])` : sql``;
+  // Only the excluded findings of those severities can be among them.
+  const excluded = [...known.values()].filter((x) => !chosen || (chosen as readonly string[]).includes(x.severity)).map((x) => x.id);
+  const top = rowsOf<ReviewFindingRow>(
+    await db.execute(sql`select ${reviewSelect} from (
+        select f.id, f.repo_id, f.fingerprint, f.rule, f.severity, f.path, f.line, f.job_key, f.message, f.fixed_at, f.regressed_at, f.triage_state, f.triaged_at, f.assignee, f.workflow_id, f.workflow_owner
+        from finding f join repository r on r.id = f.repo_id
+        where f.org_id = ${orgId} and f.fixed_at is null ${severities} and not (f.id = any(${uuidArray(excluded)}))
+        order by ${sql.raw(severityRankSql)}, r.full_name, f.path, f.line
+        limit ${limit}
+      ) f ${reviewJoins(orgId)}`),
+  );
   return { total: [...byOwner.values()].reduce((a, b) => a + b, 0), byOwner, top };
 }
 
@@ -138,23 +181,38 @@ export async function findingRow(db: Db, orgId: string, findingId: string): Prom
   return row ?? null;
 }
 
-export function toFindingDto(row: ReviewFindingRow, exception: ExceptionRow | undefined, at: Date): FindingDto {
+/** What every entry shows, in the API's order (FindingDto). */
+type EntryParts = Pick<FindingDto, "id" | "fingerprint" | "rule" | "severity" | "repo" | "path" | "line" | "message" | "owner" | "assignee">;
+
+function entryDto(p: EntryParts, job: string | null, state: FindingState, workflowId: string | null, exception: ExceptionRow | undefined, at: Date): FindingDto {
   return {
-    id: row.id,
-    fingerprint: row.fingerprint,
-    rule: row.rule,
-    severity: row.severity,
-    repo: row.repo,
-    path: row.path,
-    line: row.line,
-    job: row.jobKey,
-    message: row.message,
-    state: findingState({ ...row, excepted: exception !== undefined }),
-    owner: row.owner,
-    assignee: row.assignee,
-    ...(row.workflowId ? { workflowId: row.workflowId } : {}),
+    id: p.id,
+    fingerprint: p.fingerprint,
+    rule: p.rule,
+    severity: p.severity,
+    repo: p.repo,
+    path: p.path,
+    line: p.line,
+    job,
+    message: p.message,
+    state,
+    owner: p.owner,
+    assignee: p.assignee,
+    ...(workflowId ? { workflowId } : {}),
     ...(exception ? { exception: exceptionDto(exception, at) } : {}),
   };
+}
+
+function toFindingDto(row: FindingRow, exception: ExceptionRow | undefined, at: Date): FindingDto {
+  return entryDto(row, row.jobKey, findingState({ ...row, excepted: exception !== undefined }), row.workflowId, exception, at);
+}
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+/** A review's entry (FindingDto) from its row as read (reviewSelect), with the exception covering it. */
+export function reviewEntryDto(row: ReviewFindingRow, exception: ExceptionRow | undefined, at: Date): FindingDto {
+  const state = findingState({ fixedAt: date(row.fixed_at), regressedAt: date(row.regressed_at), triageState: row.triage_state, triagedAt: date(row.triaged_at), excepted: exception !== undefined });
+  return entryDto(row, row.job_key, state, row.workflow_id, exception, at);
 }
 
 export function toFindingDetailDto(row: FindingRow, exception: ExceptionRow | undefined, at: Date): FindingDetailDto {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { findingEvents, findingFileCounts, findings, type FindingEventData, type FindingEventType } from "@/lib/db/schema";
+import { findingEvents, findingFileCounts, findings, workflows, type FindingEventData, type FindingEventType } from "@/lib/db/schema";
 import type { Finding } from "@/lib/analysis/types";
 import { findingFingerprint } from "@/lib/inventory/resolve";
 import { findingTransitions } from "./lifecycle";
@@ -52,6 +52,11 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
   );
   await carryMovedFindings(tx, s, stored, seen, t);
 
+  // Each finding's workflow and its derived owner, as this snapshot wrote them (the invariant on
+  // finding): written with the row, so that deriveFromFindings below rewrites none of these.
+  const workflowAt = new Map(
+    (await tx.select({ id: workflows.id, path: workflows.path, owner: workflows.owner }).from(workflows).where(and(eq(workflows.orgId, s.orgId), eq(workflows.repoId, s.repoId)))).map((w) => [w.path, w]),
+  );
   const rows = [...seen.entries()].map(([fingerprint, f]) => ({
     orgId: s.orgId,
     repoId: s.repoId,
@@ -65,6 +70,8 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
     fix: f.fix,
     firstSeenAt: s.now,
     lastSeenAt: s.now,
+    workflowId: workflowAt.get(f.path)?.id ?? null,
+    workflowOwner: workflowAt.get(f.path)?.owner ?? null,
   }));
   const ids = new Map<string, string>();
   for (let i = 0; i < rows.length; i += CHUNK) {
@@ -80,6 +87,8 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
           message: sql`excluded.message`,
           fix: sql`excluded.fix`,
           lastSeenAt: sql`excluded.last_seen_at`,
+          workflowId: sql`excluded.workflow_id`,
+          workflowOwner: sql`excluded.workflow_owner`,
           regressedAt: sql`case when ${findings.fixedAt} is not null then excluded.last_seen_at else ${findings.regressedAt} end`,
           fixedAt: sql`null`,
         },
@@ -118,7 +127,7 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
     }),
   ];
   for (let i = 0; i < events.length; i += CHUNK) await tx.insert(findingEvents).values(events.slice(i, i + CHUNK));
-  await recountOpenFindings(tx, s.orgId, [...new Set([s.repoId, ...stored.map((r) => r.repoId)])]);
+  await deriveFromFindings(tx, s.orgId, [...new Set([s.repoId, ...stored.map((r) => r.repoId)])]);
   return { total: rows.length, opened: t.opened.length, fixed: t.fixed.length, regressed: t.regressed.length };
 }
 
@@ -149,20 +158,29 @@ async function carryMovedFindings(
 }
 
 /**
- * The open-finding counts of these repositories, recounted from their finding rows (the
- * invariant on finding_file_count, lib/db/schema/findings.ts). Called last in the snapshot's
- * transaction, after its workflows, owners and findings are written: a recount, not a delta, so
- * it holds whatever the writes before it did, and it touches only these repositories' rows (two
- * snapshots of different repositories never write the same counter).
+ * What is derived from these repositories' findings, re-derived from their rows (the invariants
+ * on finding and finding_file_count, lib/db/schema/findings.ts): each finding's workflow and its
+ * derived owner, and the open-finding counts per file. Called last in the snapshot's transaction,
+ * after its workflows, owners and findings are written: from scratch, not a delta, so it holds
+ * whatever the writes before it did, and it touches only these repositories' rows (two snapshots
+ * of different repositories never write the same row).
  */
-export async function recountOpenFindings(tx: Db, orgId: string, repoIds: string[]): Promise<void> {
+export async function deriveFromFindings(tx: Db, orgId: string, repoIds: string[]): Promise<void> {
   if (repoIds.length === 0) return;
+  // Only the rows whose workflow or owner changed are written: the snapshot's own findings were
+  // written with theirs, so these are the ones it did not see (fixed, or moved elsewhere).
+  await tx.execute(sql`update finding f set workflow_id = x.workflow_id, workflow_owner = x.workflow_owner
+    from (
+      select f2.id, w.id as workflow_id, w.owner as workflow_owner
+      from finding f2 left join workflow w on w.repo_id = f2.repo_id and w.path = f2.path
+      where f2.org_id = ${orgId} and f2.repo_id in ${repoIds}
+    ) x
+    where f.id = x.id and (f.workflow_id is distinct from x.workflow_id or f.workflow_owner is distinct from x.workflow_owner)`);
   await tx.delete(findingFileCounts).where(and(eq(findingFileCounts.orgId, orgId), inArray(findingFileCounts.repoId, repoIds)));
   await tx.execute(sql`insert into finding_file_count (org_id, repo_id, path, severity, open, workflow_owner, repo_owner)
-    select f.org_id, f.repo_id, f.path, f.severity, count(*)::int, w.owner, r.owner
+    select f.org_id, f.repo_id, f.path, f.severity, count(*)::int, f.workflow_owner, r.owner
     from finding f
     join repository r on r.id = f.repo_id
-    left join workflow w on w.repo_id = f.repo_id and w.path = f.path
     where f.org_id = ${orgId} and f.repo_id in ${repoIds} and f.fixed_at is null
-    group by f.org_id, f.repo_id, f.path, f.severity, w.owner, r.owner`);
+    group by f.org_id, f.repo_id, f.path, f.severity, f.workflow_owner, r.owner`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { periodChanges, type Lifecycle, type PeriodEvent } from "./review-period";
+import { periodChanges, stoodBefore, type Lifecycle, type PeriodEvent } from "./review-period";
 import type { FindingEventType } from "@/lib/db/schema/findings";
 
 const ev = (findingId: string, ...types: FindingEventType[]): PeriodEvent[] => types.map((type) => ({ findingId, type }));
@@ -37,5 +37,20 @@ describe("periodChanges", () => {
       [...ev("open", "exception_expired"), ...ev("gone", "exception_expired", "fixed"), ...ev("was-fixed", "regressed", "exception_expired"), ...ev("noise", "triaged", "excepted")],
     );
     expect(c).toEqual({ new: [], fixed: ["gone"], regressed: ["was-fixed"], expired: ["open"] });
+  });
+
+  it("where a finding stood at since, implied by its first lifecycle event after, gives what its last one before gives", () => {
+    // Every history the lifecycle can write (opened first, then fixed and back in turn), cut at every point.
+    const life: Lifecycle[] = ["opened", "fixed", "regressed", "fixed", "regressed", "fixed"];
+    for (let end = 1; end <= life.length; end++) {
+      for (let cut = 0; cut < end; cut++) {
+        const [first, ...rest] = life.slice(cut, end) as [Lifecycle, ...Lifecycle[]];
+        const period = ev("f", first, ...rest);
+        const implied = stoodBefore(first);
+        const last = life[cut - 1];
+        expect(periodChanges(before(implied ? [["f", implied]] : []), period)).toEqual(periodChanges(before(last ? [["f", last]] : []), period));
+      }
+    }
+    expect([stoodBefore("opened"), stoodBefore("fixed"), stoodBefore("regressed")]).toEqual([undefined, "opened", "fixed"]);
   });
 });

@@ -29,6 +29,18 @@ export interface PeriodChanges {
 const present = (t: Lifecycle | undefined) => t === "opened" || t === "regressed";
 
 /**
+ * Where a finding stood just before a lifecycle event, as the lifecycle's transitions imply
+ * (lifecycle.ts): `opened` is a finding's first event (it did not exist), `fixed` ends a present
+ * finding, `regressed` brings back a fixed one. So a finding's first lifecycle event in the
+ * period says where it stood at `since` without reading its history; only a finding with none in
+ * the period (an exception expired on it, nothing else) needs its last event up to `since`.
+ */
+export function stoodBefore(first: Lifecycle): Lifecycle | undefined {
+  if (first === "opened") return undefined;
+  return first === "fixed" ? "opened" : "fixed";
+}
+
+/**
  * `before`: each finding's last lifecycle event at or before `since` (absent: none — it did not
  * exist); `events`: the period's events in order.
  */

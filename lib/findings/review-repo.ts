@@ -1,12 +1,13 @@
 import "server-only";
-import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, desc, eq, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { findingEvents, findingExceptions, findingReviews, type FindingEventData } from "@/lib/db/schema";
+import { findingExceptions, findingReviews, type FindingEventData } from "@/lib/db/schema";
 import type { ReviewCounts } from "@/lib/db/schema/findings";
-import { coveringExceptions, exceptionDto, type ExceptionRow } from "./exceptions-repo";
-import { openBacklog, reviewFindingRows, toFindingDto, type ReviewFindingRow } from "./findings-repo";
+import { rowsOf } from "@/lib/db/migrate";
+import { coveragePairs, exceptionDto, inForce, longestLasting, type ExceptionRow } from "./exceptions-repo";
+import { openBacklog, reviewEntryDto, reviewJoins, reviewSelect, type ReviewFindingRow } from "./findings-repo";
 import type { FindingDto, ReviewDto, ReviewSummaryDto, SignedReviewDto } from "./findings-dto";
-import { LIFECYCLE, periodChanges, type Lifecycle } from "./review-period";
+import { LIFECYCLE, periodChanges, stoodBefore, type Lifecycle, type PeriodEvent } from "./review-period";
 import { severityRank } from "./state";
 import { broadestCredentials } from "./breadth-repo";
 
@@ -33,9 +34,10 @@ function fromEvent(id: string, fingerprint: string, d: FindingEventData): Findin
   return { id, fingerprint, rule: d.rule, severity: d.severity, repo: d.repo, path: d.path, line: d.line, job: d.job, message: d.message, state: "fixed", owner: null, assignee: null };
 }
 
-/** The latest sign-off of the org, or null. */
+/** The latest sign-off of the org (what a baseline names of it, not the review it froze: megabytes at scale), or null. */
 export async function latestReview(db: Db, orgId: string) {
-  const [row] = await db.select().from(findingReviews).where(eq(findingReviews.orgId, orgId)).orderBy(desc(findingReviews.number)).limit(1);
+  const r = findingReviews;
+  const [row] = await db.select({ id: r.id, number: r.number, signedOffBy: r.signedOffBy, until: r.until }).from(r).where(eq(r.orgId, orgId)).orderBy(desc(r.number)).limit(1);
   return row ?? null;
 }
 
@@ -46,54 +48,146 @@ export async function defaultSince(db: Db, orgId: string, until: Date): Promise<
   return { since: last.until, baseline: { id: last.id, number: last.number, signedOffBy: last.signedOffBy, signedOffAt: last.until.toISOString() } };
 }
 
-export async function computeReview(db: Db, orgId: string, since: Date, until: Date, baseline: ReviewDto["baseline"]): Promise<ReviewDto> {
-  const e = findingEvents;
-  const inPeriod = and(eq(e.orgId, orgId), gt(e.at, since), lte(e.at, until), inArray(e.type, [...LIFECYCLE, "exception_expired"]));
-  const events = await db
-    // What happened is enough here; what a finding was (data) is read only for one whose row is gone.
-    .select({ findingId: e.findingId, fingerprint: e.fingerprint, type: e.type, exceptionId: sql<string | null>`${e.data}->'exception'->>'id'` })
-    .from(e)
-    .where(inPeriod)
-    .orderBy(asc(e.id));
-  const changedIds = [...new Set(events.map((x) => x.findingId))];
-  const before = changedIds.length === 0 ? [] : await db
-    .selectDistinctOn([e.findingId], { findingId: e.findingId, type: e.type })
-    .from(e)
-    .where(and(eq(e.orgId, orgId), inArray(e.findingId, changedIds), lte(e.at, since), inArray(e.type, LIFECYCLE)))
-    .orderBy(e.findingId, desc(e.id));
-  const changes = periodChanges(new Map(before.map((b) => [b.findingId, b.type as Lifecycle])), events);
+/** One finding that changed in the period: how, where it stood at `since`, and its row now. */
+interface RawChange extends Partial<ReviewFindingRow> {
+  finding_id: string;
+  /** Its first and last opened / fixed / regressed event in the period, and where the first falls. */
+  first_type: Lifecycle | null;
+  last_type: Lifecycle | null;
+  first_life: number | null;
+  /** Its first exception_expired event in the period, and the exception the last one named. */
+  first_expired: number | null;
+  expired_exception: string | null;
+  /** With none in the period, its last opened / fixed / regressed event up to `since`: where it stood then. */
+  before_type: Lifecycle | null;
+  /** Its row is gone (its repository was removed): its last event of the period. */
+  gone: { fingerprint: string; data: FindingEventData } | null;
+}
 
-  // The findings that changed and the accepted ones about to expire are read as rows; the rest
-  // of the open backlog is counted per owner in SQL and only its worst REVIEW_OPEN_LIMIT read.
-  const covering = await coveringExceptions(db, orgId, until, "open");
-  const expiringIds = [...covering].filter(([, x]) => expiresSoon(x, until)).map(([id]) => id);
-  const wanted = [...new Set([...changes.new, ...changes.regressed, ...changes.expired, ...changes.fixed, ...expiringIds])];
-  const rows = new Map<string, ReviewFindingRow>((await reviewFindingRows(db, orgId, wanted)).map((r) => [r.id, r]));
-  // A finding whose row is gone: as its last event of the period says it was.
-  const gone = wanted.filter((id) => !rows.has(id));
-  const lastEvent = new Map(
-    (gone.length === 0 ? [] : await db.selectDistinctOn([e.findingId], { findingId: e.findingId, fingerprint: e.fingerprint, data: e.data }).from(e).where(and(inPeriod, inArray(e.findingId, gone))).orderBy(e.findingId, desc(e.id))).map((x) => [x.findingId, x]),
+/**
+ * Every finding with a lifecycle or exception_expired event in (since, until], in one statement:
+ * its events summed up; where it stood at `since` when its first lifecycle event in the period
+ * does not say (stoodBefore: only an exception expired on it), from its last lifecycle event up to
+ * then (a look-up on the finding's index); and its row with what an entry shows (reviewSelect),
+ * or its last event's data when the row is gone.
+ */
+async function periodFindings(db: Db, orgId: string, since: Date, until: Date): Promise<RawChange[]> {
+  const lifecycle = sql.param([...LIFECYCLE]);
+  const types = sql.param([...LIFECYCLE, "exception_expired"]);
+  return rowsOf<RawChange>(
+    await db.execute(sql`with ev as (
+        select e.id, e.finding_id, e.type, e.data->'exception'->>'id' as exception_id
+        from finding_event e
+        where e.org_id = ${orgId} and e.at > ${since} and e.at <= ${until} and e.type = any(${types}::text[])
+      ),
+      per as (
+        select finding_id,
+          (array_agg(type order by id) filter (where type <> 'exception_expired'))[1] as first_type,
+          (array_agg(type order by id desc) filter (where type <> 'exception_expired'))[1] as last_type,
+          (min(id) filter (where type <> 'exception_expired'))::float8 as first_life,
+          (min(id) filter (where type = 'exception_expired'))::float8 as first_expired,
+          (array_agg(exception_id order by id desc) filter (where type = 'exception_expired' and exception_id is not null))[1] as expired_exception,
+          max(id) as last_event
+        from ev group by finding_id
+      )
+      select p.finding_id, p.first_type, p.last_type, p.first_life, p.first_expired, p.expired_exception, b.type as before_type, ${reviewSelect},
+        case when f.id is null then (select jsonb_build_object('fingerprint', g.fingerprint, 'data', g.data) from finding_event g where g.id = p.last_event) end as gone
+      from per p
+      left join lateral (
+        select e.type from finding_event e
+        where p.first_type is null and e.org_id = ${orgId} and e.finding_id = p.finding_id and e.at <= ${since} and e.type = any(${lifecycle}::text[])
+        order by e.id desc limit 1
+      ) b on true
+      left join lateral (select * from finding f where f.id = p.finding_id and f.org_id = ${orgId} limit 1) f on true
+      ${reviewJoins(orgId)}`),
   );
+}
+
+/**
+ * The review of (since, until]. Read in one read-only transaction (one snapshot; with JIT off:
+ * the planner's estimates for these few-thousand-row statements can pass its JIT threshold, and
+ * compiling costs more than running them).
+ */
+export async function computeReview(db: Db, orgId: string, since: Date, until: Date, baseline: ReviewDto["baseline"]): Promise<ReviewDto> {
+  return db.transaction(
+    async (tx) => {
+      await tx.execute(sql`select set_config('jit', 'off', true)`);
+      return reviewIn(tx, orgId, since, until, baseline);
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+}
+
+async function reviewIn(db: Db, orgId: string, since: Date, until: Date, baseline: ReviewDto["baseline"]): Promise<ReviewDto> {
+  const period = await periodFindings(db, orgId, since, until);
+  // periodChanges reads the period in order; per finding only its last lifecycle event and
+  // whether an exception expired count, each where its first such event fell.
+  const before = new Map<string, Lifecycle>();
+  const events: (PeriodEvent & { at: number })[] = [];
+  const rows = new Map<string, ReviewFindingRow>();
+  const expiredWith = new Map<string, string>();
+  for (const p of period) {
+    const stood = p.first_type ? stoodBefore(p.first_type) : (p.before_type ?? undefined);
+    if (stood) before.set(p.finding_id, stood);
+    if (p.last_type) events.push({ findingId: p.finding_id, type: p.last_type, at: p.first_life! });
+    if (p.first_expired !== null) events.push({ findingId: p.finding_id, type: "exception_expired", at: p.first_expired });
+    if (p.expired_exception) expiredWith.set(p.finding_id, p.expired_exception);
+    if (p.id) rows.set(p.id, p as ReviewFindingRow);
+  }
+  events.sort((a, b) => a.at - b.at);
+  const changes = periodChanges(before, events);
+  const gone = new Map(period.filter((p) => !p.id).map((p) => [p.finding_id, p]));
+
+  // The exceptions in force now, and those that expired on a finding in the period.
+  const exceptionRows = await db
+    .select({ exception: findingExceptions, inForce: sql<boolean>`${inForce(until)}` })
+    .from(findingExceptions)
+    .where(and(eq(findingExceptions.orgId, orgId), or(inForce(until), sql`${findingExceptions.id} = any(${sql.param([...new Set(expiredWith.values())])}::uuid[])`)));
+  // The open findings they accept, with their rows (the expiring ones are listed, all are left out of the backlog).
+  const inForceRows = exceptionRows.filter((x) => x.inForce).map((x) => x.exception);
+  const pairs = coveragePairs(orgId, inForceRows, "open");
+  const covering = new Map<string, ExceptionRow>();
+  if (pairs) {
+    const byId = new Map(inForceRows.map((x) => [x.id, x]));
+    const covered = rowsOf<ReviewFindingRow & { exception_id: string }>(
+      await db.execute(sql`select x.exception_id, ${reviewSelect} from (${pairs}) x
+        join lateral (select * from finding f where f.id = x.finding_id limit 1) f on true ${reviewJoins(orgId)}`),
+    );
+    for (const r of covered) {
+      covering.set(r.id, longestLasting(covering.get(r.id), byId.get(r.exception_id)!));
+      if (!rows.has(r.id)) rows.set(r.id, r);
+    }
+  }
+  const expiringIds = [...covering].filter(([, x]) => expiresSoon(x, until)).map(([id]) => id);
+
   const dto = (id: string): FindingDto => {
     const row = rows.get(id);
-    if (row) return toFindingDto(row, covering.get(id), until);
-    const ev = lastEvent.get(id)!;
-    return fromEvent(id, ev.fingerprint, ev.data);
+    if (row) return reviewEntryDto(row, covering.get(id), until);
+    const ev = gone.get(id)!;
+    return fromEvent(id, ev.gone!.fingerprint, ev.gone!.data);
   };
-  const isOpen = (id: string) => rows.get(id)?.fixedAt === null;
+  const isOpen = (id: string) => rows.get(id)?.fixed_at === null;
+  const expiredExceptions = new Map(exceptionRows.map((x) => [x.exception.id, x.exception]));
   const lists: Record<ListName, FindingDto[]> = {
     new: changes.new.filter(isOpen).map(dto),
     regressed: changes.regressed.filter(isOpen).map(dto),
     fixed: changes.fixed.map(dto),
-    // An exception that expired and no other covers now: the finding is back on someone's desk.
-    expired: await withExpiredException(db, orgId, events, changes.expired.filter((id) => isOpen(id) && !covering.has(id)).map(dto), until),
+    // An exception that expired and no other covers now: the finding is back on someone's desk,
+    // shown with the exception that expired on it (status expired).
+    expired: changes.expired
+      .filter((id) => isOpen(id) && !covering.has(id))
+      .map((id) => {
+        const f = dto(id);
+        const exception = expiredExceptions.get(expiredWith.get(id) ?? "");
+        return exception ? { ...f, exception: exceptionDto(exception, until) } : f;
+      }),
     expiring: expiringIds.map(dto),
     open: [],
   };
-  const listed = new Set([...lists.new, ...lists.regressed, ...lists.expired].map((f) => f.id));
-  const known = [...lists.new, ...lists.regressed, ...lists.expired, ...lists.expiring].filter((x) => listed.has(x.id) || covering.has(x.id));
-  const backlog = await openBacklog(db, orgId, { known, ids: [...listed, ...covering.keys()] }, REVIEW_OPEN_LIMIT);
-  lists.open = backlog.top.map((r) => toFindingDto(r, undefined, until));
+  const listed = [...lists.new, ...lists.regressed, ...lists.expired];
+  const known = [...listed, ...[...covering.keys()].map((id) => rows.get(id)!)];
+  const backlog = await openBacklog(db, orgId, { known, ids: known.map((x) => x.id) }, REVIEW_OPEN_LIMIT);
+  lists.open = backlog.top.map((r) => reviewEntryDto(r, undefined, until));
   for (const name of LISTS) lists[name].sort(bySeverity);
 
   const counts = emptyCounts();
@@ -120,20 +214,6 @@ export async function computeReview(db: Db, orgId: string, since: Date, until: D
     byOwner,
     broadest: await broadestCredentials(db, orgId),
   };
-}
-
-/** An expired finding is shown with the exception that expired on it (status expired). */
-async function withExpiredException(db: Db, orgId: string, events: { findingId: string; type: string; exceptionId: string | null }[], list: FindingDto[], until: Date): Promise<FindingDto[]> {
-  const which = new Map<string, string>();
-  for (const e of events) if (e.type === "exception_expired" && e.exceptionId) which.set(e.findingId, e.exceptionId);
-  const ids = [...new Set(list.map((f) => which.get(f.id)).filter((id): id is string => id !== undefined))];
-  if (ids.length === 0) return list;
-  const rows = await db.select().from(findingExceptions).where(and(eq(findingExceptions.orgId, orgId), inArray(findingExceptions.id, ids)));
-  const byId = new Map(rows.map((r) => [r.id, exceptionDto(r, until)]));
-  return list.map((f) => {
-    const exception = byId.get(which.get(f.id) ?? "");
-    return exception ? { ...f, exception } : f;
-  });
 }
 
 function expiresSoon(exception: ExceptionRow | undefined, until: Date): boolean {

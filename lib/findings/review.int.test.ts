@@ -13,6 +13,7 @@ import { APP_ID, appKeys, startSim } from "@/lib/github/test-sim";
 import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import { connectedSimOrg, syncSimOrg } from "@/lib/testing/simulator-org";
 import { createSession, createUser } from "@/lib/testing/fixtures";
+import { seedOrgFacts, seedRepo } from "@/lib/testing/inventory";
 import { defineRoute } from "@/lib/http/define-route";
 import { reviewDetailRoute, reviewRoute } from "./findings-routes";
 import { stopQueue } from "@/lib/jobs/queue";
@@ -197,6 +198,23 @@ describe("review input", () => {
     expect(until.getTime() - d.since.getTime()).toBe(7 * 86_400_000);
     const chosen = await ok(executeUseCase(handle, other.users.responder, signOffReview, { orgSlug: other.slug, note: "from the start of the month", since: "2026-11-01T00:00:00Z" }, testMeta()) as Promise<Result<SignedReviewDto>>);
     expect(chosen).toMatchObject({ since: "2026-11-01T00:00:00.000Z", number: 1, counts: { new: 0, open: 0 } });
+  });
+
+  it("a finding fixed in the period whose repository is gone since is listed as its last event saw it", async () => {
+    const leaving = await createTestOrg(handle.db);
+    await seedOrgFacts(handle.db, leaving);
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    const repo = { githubId: 9_432_001, name: "leaving" };
+    await seedRepo(handle.db, leaving, { ...repo, files: { [wf("short-lived")]: oneFinding("short-lived") } }, daysAgo(3));
+    await seedRepo(handle.db, leaving, { ...repo, files: {} }, daysAgo(1));
+    const since = daysAgo(2);
+    const [seen] = (await computeReview(handle.db, leaving.id, since, new Date(), null)).fixed;
+    expect(seen).toMatchObject({ repo: `${leaving.slug}/leaving`, path: wf("short-lived"), state: "fixed", rule: "unpinned-action" });
+    await handle.db.delete(repositories).where(eq(repositories.orgId, leaving.id));
+    expect((await handle.db.select({ id: findings.id }).from(findings).where(eq(findings.orgId, leaving.id))).length).toBe(0);
+    const after = await computeReview(handle.db, leaving.id, since, new Date(), null);
+    expect(after.fixed).toEqual([{ ...seen, owner: null, assignee: null }]);
+    expect(after.counts).toMatchObject({ new: 0, fixed: 1, regressed: 0, open: 0 });
   });
 
   it("refuses a note too short, a since in the future; another org's review is not found", async () => {

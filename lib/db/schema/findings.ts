@@ -45,6 +45,13 @@ export const findings = pgTable(
     assignee: text("assignee"),
     triagedAt: timestamp("triaged_at", { withTimezone: true }),
     triagedBy: text("triaged_by"),
+    /**
+     * The workflow at (repo_id, path) and the owner the sync derived for it (null: no workflow
+     * there), as the repository's latest snapshot left them: a review shows thousands of findings'
+     * owners and workflow links without a workflow look-up each. Invariant below (finding_file_count).
+     */
+    workflowId: uuid("workflow_id"),
+    workflowOwner: text("workflow_owner"),
   },
   (t) => [
     uniqueIndex("finding_org_fingerprint_uq").on(t.orgId, t.fingerprint),
@@ -66,11 +73,13 @@ export const findings = pgTable(
  * that repo_id, path and severity and fixed_at null (no row when there are none);
  * `workflow_owner` = the owner of the workflow at (repo_id, path) or null when there is none,
  * `repo_owner` = the repository's owner — both as the sync derived them, hand-set owners being
- * applied when read. Kept by `recordSnapshotFindings` (lib/findings/findings-store.ts), which
- * recounts every repository it touches at the end of the snapshot's transaction: the snapshot is
- * the only writer of findings' existence, fixed_at, repo_id, path and severity, and of the derived
- * owners (triage and exceptions change none of them). `finding-counts.int.test.ts` recounts from
- * scratch after syncs, triage and exceptions and compares.
+ * applied when read. Likewise, on every `finding` row (open or fixed), `workflow_id` and
+ * `workflow_owner` = the id and derived owner of the workflow at its (repo_id, path), null when
+ * there is none. Kept by `recordSnapshotFindings` (lib/findings/findings-store.ts), which
+ * re-derives both for every repository it touches at the end of the snapshot's transaction: the
+ * snapshot is the only writer of findings' existence, fixed_at, repo_id, path and severity, of
+ * workflows and of the derived owners (triage and exceptions change none of them).
+ * `finding-counts.int.test.ts` recounts from scratch after syncs, triage and exceptions and compares.
  */
 export const findingFileCounts = pgTable(
   "finding_file_count",
@@ -135,7 +144,13 @@ export const findingEvents = pgTable(
     actor: text("actor").notNull(),
     data: jsonb("data").$type<FindingEventData>().notNull(),
   },
-  (t) => [index("finding_event_org_at_idx").on(t.orgId, t.at), index("finding_event_finding_idx").on(t.orgId, t.findingId, t.id)],
+  (t) => [
+    index("finding_event_org_at_idx").on(t.orgId, t.at),
+    // A finding's events in order; `at` and `type` in the index too, so that a review's look-up of
+    // where each changed finding stood at `since` reads the index alone (the table is append-only:
+    // its pages are all-visible once vacuumed).
+    index("finding_event_finding_idx").on(t.orgId, t.findingId, t.id, t.at, t.type),
+  ],
 );
 
 /** What an exception covers: one finding, a rule in one repository, or a rule for one secret everywhere. */
