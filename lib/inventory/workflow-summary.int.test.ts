@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { uniqueSlug } from "@/lib/testing/fixtures";
 import type { DatabaseHandle } from "@/lib/db/types";
@@ -103,7 +103,17 @@ describe("workflow summary", () => {
       await tx.execute(sql`delete from job_action`);
       for (const statement of statements) await tx.execute(sql.raw(statement));
     });
-    expect(await summaries()).toEqual(written);
+    // Migration 0005 ran when every row was a GitHub workflow; a Buildkite or Tekton row (written
+    // since 0020) holds no GITHUB_TOKEN, which the writer says as token "none" and the old SQL
+    // cannot know: those rows are left out of the comparison of the token only.
+    const other = new Set((await handle.db.select({ id: workflows.id }).from(workflows).where(and(eq(workflows.orgId, orgId), ne(workflows.system, "github-actions")))).map((w) => w.id));
+    expect(other.size).toBeGreaterThan(0);
+    const backfilled = await summaries();
+    for (const id of other) {
+      expect(backfilled.get(id)?.token).toBe("default");
+      backfilled.get(id)!.token = written.get(id)!.token;
+    }
+    expect(backfilled).toEqual(written);
     expect(await actions()).toEqual(writtenActions);
   });
 
