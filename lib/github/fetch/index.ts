@@ -60,9 +60,11 @@ function treeFingerprint(tree: readonly { path: string; oid: string }[]): string
 
 /** Stored files describe the current tree: same decision files, same oids. */
 function matchesTree(files: readonly RepoFile[], tree: readonly { path: string; oid: string }[]): boolean {
+  // The decisions read GitHub's workflows and actions only; the tree also lists other CI systems' files.
   const known = files.filter((f) => isDecisionFile(f.path));
-  if (known.length !== tree.length) return false;
-  const oids = new Map(tree.map((t) => [t.path, t.oid]));
+  const decisive = tree.filter((t) => isDecisionFile(t.path));
+  if (known.length !== decisive.length) return false;
+  const oids = new Map(decisive.map((t) => [t.path, t.oid]));
   return known.every((f) => oids.get(f.path) === f.oid);
 }
 
