@@ -3,7 +3,7 @@ import type { JobDetail } from "@/lib/inventory/workflow-detail-repo";
 import { calendarDaysBetween } from "@/lib/analysis/dates";
 import { Badge } from "@/components/ui/badge";
 import { PhaseBadge } from "./phase-badge";
-import { CI_SYSTEM_LABELS } from "./ci-system-badge";
+import { CI_SYSTEM_WORDS } from "./ci-system-badge";
 import type { CiSystem } from "@/lib/analysis/types";
 
 function permissionsText(j: JobDetail): string {
@@ -94,7 +94,7 @@ export function JobCard({
             <span className="text-slate-500">none</span>
           )}
         </dd>
-        <dt className="text-slate-600">{system === "buildkite" ? "Agents" : system === "tekton" ? "Runs in" : "Runner"}</dt>
+        <dt className="text-slate-600">{CI_SYSTEM_WORDS[system].runner}</dt>
         <dd>
           {job.runsOn.join(", ") || "—"} {job.selfHosted ? <Badge tone="amber">self-hosted</Badge> : null}
           {github && job.selfHosted && incidentHref
@@ -124,7 +124,7 @@ export function JobCard({
                     ) : s.resolution === "github-token" ? (
                       <Badge>the job&apos;s own token</Badge>
                     ) : s.resolution === "external" ? (
-                      <Badge>{system === "tekton" ? "Kubernetes secret" : `held by ${CI_SYSTEM_LABELS[system]} or a plugin`}</Badge>
+                      <Badge>{CI_SYSTEM_WORDS[system].secretHolder}</Badge>
                     ) : (
                       <Badge tone={age !== null && age > 365 ? "amber" : "neutral"}>
                         {s.resolution === "all" ? "all secrets" : `${s.scope ?? s.resolution} secret`}

@@ -3,13 +3,13 @@ import type { Paged, SecretListItem } from "@/lib/inventory/credentials-dto";
 import { SECRET_FLAG_LABELS } from "@/lib/inventory/credentials-labels";
 import { Badge } from "@/components/ui/badge";
 import { Age, EmptyState, JobList, OwnerList } from "./inventory-parts";
-import { CI_SYSTEM_LABELS } from "./ci-system-badge";
+import { CI_SYSTEM_LABELS, CI_SYSTEM_WORDS } from "./ci-system-badge";
 
 const FLAG_TONE = { unused: "neutral", stale: "amber", missing: "red" } as const;
 
 function ScopeCell({ s }: { s: SecretListItem }) {
   if (s.kind === "missing") return <span className="text-slate-500">defined nowhere</span>;
-  if (s.kind === "external") return <span>{s.system === "tekton" ? "Kubernetes (Tekton)" : `held by ${s.system ? CI_SYSTEM_LABELS[s.system] : "another CI system"}`}</span>;
+  if (s.kind === "external") return <span>{s.system ? CI_SYSTEM_WORDS[s.system].secretHolder : "held by another CI system"}</span>;
   return (
     <div>
       <div className="font-medium">{s.scope === "org" ? "organisation" : s.scope === "repo" ? "repository" : "environment"}</div>

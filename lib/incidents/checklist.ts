@@ -3,10 +3,9 @@
 // (exposed first within a step).
 import type { ScopeEntry } from "./scope";
 import { REGISTRY_STEPS, REVOCABLE_IDENTITIES, ghApi, rebuildReleaseCommand, rebuildReleaseDetail, registryOfSecret, revokeIdentityCommand, runLogsCommand, secretSetCommand } from "./commands";
-import { workflowRef } from "./exposure";
+import { isGithubWorkflow as isGithub, workflowRef } from "./exposure";
 import { buildkiteContainCommand, externalSecretCommand, tektonContainCommand } from "./pipeline-commands";
 
-const isGithub = (w: ScopeEntry) => (w.data.system ?? "github-actions") === "github-actions";
 
 export const STEPS = [
   { step: 1, title: "Disable the workflows and cancel their runs" },

@@ -25,6 +25,9 @@ const CONCURRENCY = 6;
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
 
+/** A scope's workflow entry that GitHub Actions runs (scopes frozen before `system` was recorded are GitHub's). */
+export const isGithubWorkflow = (e: ScopeEntry): boolean => (e.data.system ?? "github-actions") === "github-actions";
+
 /** GitHub accepts a workflow's file name where it takes its id. */
 export const workflowRef = (data: Record<string, unknown>): string | number =>
   typeof data.githubWorkflowId === "number" ? data.githubWorkflowId : String(data.path ?? "").split("/").pop()!;
@@ -36,7 +39,7 @@ export const workflowRef = (data: Record<string, unknown>): string | number =>
  */
 export async function readRunsInWindow(client: GithubClient, org: string, scope: ScopeEntry[], window: Window): Promise<{ runs: RunInWindow[]; failures: string[] }> {
   // Runs are GitHub Actions'; a Buildkite or Tekton pipeline's builds are not listed here.
-  const workflows = scope.filter((e) => e.kind === "workflow" && (e.data.system ?? "github-actions") === "github-actions");
+  const workflows = scope.filter((e) => e.kind === "workflow" && isGithubWorkflow(e));
   const runs: RunInWindow[] = [];
   const failures: string[] = [];
   let next = 0;

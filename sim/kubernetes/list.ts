@@ -14,7 +14,8 @@ export function labelFilter(selector: string | null): ((labels: Record<string, s
     const term = raw.trim();
     const m = /^(!?)([A-Za-z0-9./_-]+)(?:\s*(==|=|!=)\s*([A-Za-z0-9._-]*))?$/.exec(term);
     if (m === null) return undefined;
-    const [, not, k, op, v] = m as unknown as [string, string, string, string | undefined, string | undefined];
+    // Groups 1 and 2 always match (possibly empty); 3 and 4 only with an operator.
+    const [, not = "", k = "", op, v = ""] = m;
     if (op === undefined) tests.push(not === "!" ? (l) => !(k in l) : (l) => k in l);
     else if (not === "!") return undefined;
     else tests.push(op === "!=" ? (l) => l[k] !== v : (l) => l[k] === v);

@@ -10,7 +10,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { JobCard } from "@/components/inventory/job-card";
-import { CI_SYSTEM_LABELS } from "@/components/inventory/ci-system-badge";
+import { CI_SYSTEM_LABELS, CI_SYSTEM_WORDS } from "@/components/inventory/ci-system-badge";
 import { WorkflowSource } from "@/components/inventory/workflow-source";
 import { GoneWhen, WorkflowGone } from "@/components/inventory/workflow-gone";
 import { ExceptionNote, SEVERITY_TONE, StateBadge } from "@/components/findings/finding-labels";
@@ -125,7 +125,7 @@ export default async function WorkflowPage({
             )}
           </section>
           <h2 className="font-semibold">
-            {wf.system === "buildkite" ? "Steps" : wf.system === "tekton" ? "Tasks" : "Jobs"} ({wf.jobs.length})
+            {CI_SYSTEM_WORDS[wf.system].jobs} ({wf.jobs.length})
           </h2>
           {wf.jobs.map((j) => (
             <JobCard key={j.id} job={j} system={wf.system} highlighted={j.id === jobId} incidentHref={startIncident} />
