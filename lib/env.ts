@@ -155,6 +155,15 @@ const EnvSchema = z.object({
   AZURE_GRAPH_ENDPOINT: optionalUrl("https://graph.microsoft.com"),
   AZURE_ARM_ENDPOINT: optionalUrl("https://management.azure.com"),
   VAULT_ADDR: optionalUrl("https://vault.example.com:8200"),
+  // Pipeline sources (lib/pipeline-sources/connection.ts) whose credentials come "from the
+  // environment": a Buildkite organization's read-only API token and the URL it may be sent to,
+  // a cluster's kubeconfig file (unset: the pod's own service account, in-cluster), and the
+  // responder (write) credentials for incident containment, kept apart from the read ones.
+  BUILDKITE_API_TOKEN: z.string().trim().min(1, { message: "must be a Buildkite API access token with read_organizations, read_pipelines, read_builds, read_clusters, read_agents" }).optional(),
+  BUILDKITE_RESPONDER_TOKEN: z.string().trim().min(1, { message: "must be a Buildkite API access token with write_pipelines, write_builds, write_clusters (for containment)" }).optional(),
+  BUILDKITE_API_URL: optionalUrl("https://api.buildkite.com (for the simulator http://127.0.0.1:PORT)"),
+  KUBECONFIG: z.string().trim().min(1, { message: "must be the path of a kubeconfig file" }).optional(),
+  KUBE_RESPONDER_KUBECONFIG: z.string().trim().min(1, { message: "must be the path of the responder's kubeconfig file (bound to Gatehouse's responder ClusterRole)" }).optional(),
   SYNC_INTERVAL_MINUTES: z.coerce.number({ message: "must be a number of minutes (0 turns scheduled syncs off)" }).int().min(0).default(60),
   /** How often the exception-expiry job runs: findings regress within this many minutes of an exception's expiry. */
   EXCEPTION_EXPIRY_MINUTES: z.coerce.number({ message: "must be a number of minutes from 1 to 60" }).int().min(1, { message: "must be at least 1 minute" }).max(60, { message: "must be at most 60 minutes" }).default(5),

@@ -7,3 +7,4 @@ export * from "./findings";
 export * from "./owners";
 export * from "./incidents";
 export * from "./trust";
+export * from "./pipeline-sources";
