@@ -54,7 +54,7 @@ export function IdentitiesTable({
               </th>
               <td className="px-4 py-2">{identityLabel(i.kind)}</td>
               <td className="px-4 py-2">
-                <OidcBadge oidc={i.oidc} />
+                <OidcBadge oidc={i.oidc} kind={i.kind} />
                 {i.secretNames.length > 0 ? (
                   <div className="mt-1 flex flex-wrap gap-1 text-xs">
                     <span className="text-slate-600">from</span>

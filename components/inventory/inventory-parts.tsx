@@ -124,7 +124,14 @@ export function OwnerList({ owners, emptyText = "unowned" }: { owners: OwnerRefD
   );
 }
 
-export function OidcBadge({ oidc }: { oidc: boolean }) {
+/**
+ * How an identity authenticates. A Kubernetes service account is neither an OIDC exchange nor a
+ * static key (its pods get projected, short-lived tokens unless a long-lived token secret exists),
+ * and Tekton Chains signs with a key the cluster holds: both say what they are instead.
+ */
+export function OidcBadge({ oidc, kind }: { oidc: boolean; kind?: string | null }) {
+  if (kind === "k8s-service-account") return <Badge tone="neutral">Kubernetes account</Badge>;
+  if (kind === "tekton-chains") return <Badge tone="neutral">cluster signing key</Badge>;
   return oidc ? <Badge tone="green">OIDC</Badge> : <Badge tone="amber">static</Badge>;
 }
 

@@ -3,6 +3,7 @@ import type { JobDetail } from "@/lib/inventory/workflow-detail-repo";
 import { calendarDaysBetween } from "@/lib/analysis/dates";
 import { Badge } from "@/components/ui/badge";
 import { PhaseBadge } from "./phase-badge";
+import { OidcBadge } from "./inventory-parts";
 import { CI_SYSTEM_WORDS } from "./ci-system-badge";
 import type { CiSystem } from "@/lib/analysis/types";
 
@@ -145,7 +146,7 @@ export function JobCard({
             <ul className="space-y-0.5">
               {job.identities.map((i, n) => (
                 <li key={n}>
-                  {i.kind} {i.id ? <span className="font-mono text-xs">{i.id}</span> : null} {i.oidc ? <Badge tone="green">OIDC</Badge> : <Badge tone="amber">static</Badge>}
+                  {i.kind} {i.id ? <span className="font-mono text-xs">{i.id}</span> : null} <OidcBadge oidc={i.oidc} kind={i.kind} />
                   {i.symbolic ? <span className="text-xs text-slate-500"> (unresolved expression)</span> : null}
                   {i.heuristic ? <span className="text-xs text-slate-500"> (from a script, heuristic)</span> : null}
                 </li>

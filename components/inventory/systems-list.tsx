@@ -14,7 +14,7 @@ function Credentials({ system }: { system: SystemListItem }) {
             <>
               <span className="text-xs text-slate-600">{identityLabel(c.kind ?? "")}</span>
               <span className="break-all font-mono text-xs">{c.name}</span>
-              <OidcBadge oidc={c.oidc} />
+              <OidcBadge oidc={c.oidc} kind={c.kind} />
             </>
           ) : (
             <>

@@ -15,7 +15,9 @@ function conditions(orgId: string, f: IdentityFilters): SQL {
   if (f.q) where.push(sql`(ji.identifier ilike ${escapeLike(f.q)} or ji.kind ilike ${escapeLike(f.q)})`);
   if (f.kind) where.push(sql`ji.kind = ${f.kind}`);
   if (f.auth === "oidc") where.push(sql`ji.oidc`);
-  if (f.auth === "static") where.push(sql`not ji.oidc`);
+  // Static: a key or token someone must rotate. A Kubernetes account and Tekton Chains' signing
+  // key are neither (OidcBadge says what they are), so they are in neither filter.
+  if (f.auth === "static") where.push(sql`not ji.oidc and ji.kind not in ('k8s-service-account', 'tekton-chains')`);
   return sql.join(where, sql` and `);
 }
 

@@ -15,6 +15,8 @@ import type { GithubSim } from "@/sim/github";
 import { dbEtagStore } from "@/lib/connections/etag-store";
 import { createSyncRun } from "@/lib/connections/connection-repo";
 import { runSync } from "./sync-service";
+import { listIdentities } from "./identities-repo";
+import { IdentityFiltersSchema } from "./credentials-schema";
 
 let handle: DatabaseHandle;
 let sim: GithubSim;
@@ -108,6 +110,10 @@ describe("sync of the acme demo org", () => {
     expect(refs.every((r) => r.resolution === "external" && r.secretId === null)).toBe(true);
     const sa = await handle.db.select().from(jobIdentities).where(and(eq(jobIdentities.orgId, acme.orgId), eq(jobIdentities.kind, "k8s-service-account")));
     expect(new Set(sa.map((i) => i.identifier))).toEqual(new Set(["pipeline-deployer"]));
+    // A Kubernetes account is not a static credential: the identities' "static" filter leaves it out.
+    const statics = await listIdentities(handle.db, acme.orgId, IdentityFiltersSchema.parse({ auth: "static", size: 100 }));
+    expect(statics.rows.some((r) => r.kind === "k8s-service-account")).toBe(false);
+    expect((await listIdentities(handle.db, acme.orgId, IdentityFiltersSchema.parse({ kind: "k8s-service-account", size: 100 }))).rows.map((r) => r.identifier)).toEqual(["pipeline-deployer"]);
     const rules = new Set((await handle.db.select({ rule: findings.rule }).from(findings).where(and(eq(findings.orgId, acme.orgId), isNull(findings.fixedAt)))).map((f) => f.rule));
     for (const rule of ["buildkite-secrets-untrusted-step", "buildkite-pipeline-upload-untrusted", "buildkite-oidc-long-lifetime", "tekton-pr-service-account", "tekton-unpinned-reference"]) expect(rules).toContain(rule);
   });
