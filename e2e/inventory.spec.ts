@@ -54,10 +54,10 @@ test("export of a filtered view as CSV has the inventory columns and only matchi
   expect(res.status()).toBe(200);
   expect(res.headers()["content-disposition"]).toMatch(/attachment; filename="gatehouse-acme-inventory-\d{4}-\d{2}-\d{2}\.csv"/);
   const lines = (await res.text()).trim().split("\r\n");
-  expect(lines[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner");
+  expect(lines[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner,CI system");
   expect(lines.length).toBeGreaterThanOrEqual(3);
   for (const l of lines.slice(1)) expect(l).toContain("secret NPM_TOKEN");
-  expect(lines.some((l) => l.startsWith("acme/sdk-js/.github/workflows/publish.yml"))).toBe(true);
+  expect(lines.some((l) => l.startsWith("acme/sdk-js/.github/workflows/publish.yml") && l.endsWith(",github-actions"))).toBe(true);
 });
 
 test("inventory pages pass an accessibility check", async ({ page }) => {

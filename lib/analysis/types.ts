@@ -183,10 +183,16 @@ export interface JobModel {
   runsUntrustedCode: boolean;
   uses: UsesRef[];
   calls: CallInfo | null;
+  /**
+   * Buildkite and Tekton (additive): `false` — the job gets no GITHUB_TOKEN at all, so its
+   * `permissions: null` means "no token", not "inherits the repository default". Absent for
+   * GitHub Actions jobs, which always get one, scoped by `permissions`.
+   */
+  githubToken?: false;
   // Buildkite steps (additive; absent for GitHub Actions jobs). For a step, `permissions` is
-  // always null with `permissionsSource: "default"` and `environment` null: Buildkite has no
-  // job token scopes or deployment environments; what a step may do is decided by its agent's
-  // queue, hooks and the cluster's secret policies.
+  // always null with `permissionsSource: "default"`, `githubToken: false` and `environment`
+  // null: Buildkite has no job token scopes or deployment environments; what a step may do is
+  // decided by its agent's queue, hooks and the cluster's secret policies.
   /** The step type. */
   stepType?: "command" | "trigger" | "block" | "input";
   /** The label (else key) of the group the step is in. */

@@ -3,6 +3,7 @@ import { csvCell, exportEncoder, mdCell, type ExportFormat, type InventoryLine }
 
 const line = (n: number, extra: Partial<InventoryLine> = {}): InventoryLine => ({
   workflow: `acme/repo-${n}/.github/workflows/ci.yml`,
+  system: "github-actions",
   credentials: [`secret NPM_TOKEN_${n}`, "aws-role arn:aws:iam::1:role/deploy (OIDC)"],
   systems: ["npm", `aws 1${n}`],
   owner: "@acme/platform",
@@ -57,7 +58,8 @@ describe("Markdown cells", () => {
 });
 
 describe("files written a page at a time", () => {
-  const pages = [[line(1), line(2)], [line(3)], [line(4, { credentials: [], systems: [] })]];
+  const pipeline = line(5, { workflow: "acme/repo-5/.buildkite/pipeline.yml", system: "buildkite", credentials: ["secret NPM_TOKEN"], systems: ["npm"] });
+  const pages = [[line(1), line(2)], [line(3)], [line(4, { credentials: [], systems: [] }), pipeline]];
   const lines = pages.flat();
 
   it("JSON is byte for byte the document the export wrote in one piece", () => {
@@ -65,14 +67,20 @@ describe("files written a page at a time", () => {
       expect(write("json", "Credential inventory of acme", split)).toBe(`${JSON.stringify({ title: "Credential inventory of acme", lines }, null, 2)}\n`);
     }
     expect(write("json", "t", [])).toBe(`${JSON.stringify({ title: "t", lines: [] }, null, 2)}\n`);
+    // `system` sits beside the workflow it names.
+    const json = JSON.parse(write("json", "t", pages)) as { lines: Record<string, unknown>[] };
+    expect(Object.keys(json.lines[0]!)).toEqual(["workflow", "system", "credentials", "systems", "owner"]);
+    expect(json.lines.at(-1)).toMatchObject({ workflow: "acme/repo-5/.buildkite/pipeline.yml", system: "buildkite" });
   });
 
   it("CSV has the inventory header and one CRLF row per line, however it is paged", () => {
     const csv = write("csv", "t", pages);
     expect(csv).toBe(write("csv", "t", [lines]));
     const rows = csv.split("\r\n");
-    expect(rows[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner");
-    expect(rows[1]).toBe("acme/repo-1/.github/workflows/ci.yml,secret NPM_TOKEN_1; aws-role arn:aws:iam::1:role/deploy (OIDC),npm; aws 11,'@acme/platform");
+    // The CI system came last: every earlier column keeps its position.
+    expect(rows[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner,CI system");
+    expect(rows[1]).toBe("acme/repo-1/.github/workflows/ci.yml,secret NPM_TOKEN_1; aws-role arn:aws:iam::1:role/deploy (OIDC),npm; aws 11,'@acme/platform,github-actions");
+    expect(rows[5]).toBe("acme/repo-5/.buildkite/pipeline.yml,secret NPM_TOKEN,npm,'@acme/platform,buildkite");
     expect(rows).toHaveLength(lines.length + 2);
     expect(rows.at(-1)).toBe("");
   });
@@ -84,10 +92,11 @@ describe("files written a page at a time", () => {
     expect(rows.slice(0, 4)).toEqual([
       "# Credential inventory of acme, 2026-01-01",
       "",
-      "| Workflow | Secrets or identities | External systems | Rotation owner |",
-      "| --- | --- | --- | --- |",
+      "| Workflow | Secrets or identities | External systems | Rotation owner | CI system |",
+      "| --- | --- | --- | --- | --- |",
     ]);
-    expect(rows[4]).toBe("| acme/repo-1/.github/workflows/ci.yml | secret NPM\\_TOKEN\\_1; aws-role arn:aws:iam::1:role/deploy (OIDC) | npm; aws 11 | @acme/platform |");
-    expect(rows[7]).toBe("| acme/repo-4/.github/workflows/ci.yml | — | — | @acme/platform |");
+    expect(rows[4]).toBe("| acme/repo-1/.github/workflows/ci.yml | secret NPM\\_TOKEN\\_1; aws-role arn:aws:iam::1:role/deploy (OIDC) | npm; aws 11 | @acme/platform | github-actions |");
+    expect(rows[7]).toBe("| acme/repo-4/.github/workflows/ci.yml | — | — | @acme/platform | github-actions |");
+    expect(rows[8]).toBe("| acme/repo-5/.buildkite/pipeline.yml | secret NPM\\_TOKEN | npm | @acme/platform | buildkite |");
   });
 });

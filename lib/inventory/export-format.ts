@@ -3,12 +3,21 @@
 // Cells hold text from workflow files, CODEOWNERS and custom properties, which anyone who can
 // push to a repository controls: every cell is made inert for the program that opens the file.
 
+import type { CiSystem } from "@/lib/analysis/types";
+
 export const EXPORT_FORMATS = ["csv", "md", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** One line of the credential inventory: Workflow | Secrets or identities | External systems | Rotation owner. */
+/**
+ * One line of the credential inventory: Workflow | Secrets or identities | External systems |
+ * Rotation owner | CI system. The CI system column came last (issue 14) so every earlier column
+ * keeps its position for the sheets and scripts that read them by index; in JSON it sits beside
+ * the workflow, as `system` (the name of `workflow.system` and the `system=` filter).
+ */
 export interface InventoryLine {
   workflow: string;
+  /** The workflow's CI system: `github-actions`, `buildkite` or `tekton`. */
+  system: CiSystem;
   credentials: string[];
   systems: string[];
   owner: string;
@@ -24,8 +33,8 @@ export interface ExportEncoder {
   tail(any: boolean): string;
 }
 
-const HEADER = ["Workflow", "Secrets or identities", "External systems", "Rotation owner"];
-const cells = (l: InventoryLine) => [l.workflow, l.credentials.join("; "), l.systems.join("; "), l.owner];
+const HEADER = ["Workflow", "Secrets or identities", "External systems", "Rotation owner", "CI system"];
+const cells = (l: InventoryLine) => [l.workflow, l.credentials.join("; "), l.systems.join("; "), l.owner, l.system];
 
 /**
  * A spreadsheet reads a cell starting with = + - @ (or their full-width forms) as a formula, and

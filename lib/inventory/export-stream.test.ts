@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { exportEncoder, type InventoryLine } from "./export-format";
 import { acquireExportSlot, exportsRunning, exportStream, MAX_EXPORTS_PER_ORG } from "./export-stream";
 
-const page = (n: number): InventoryLine[] => [{ workflow: `acme/r${n}/.github/workflows/ci.yml`, credentials: [], systems: [], owner: "o" }];
+const page = (n: number): InventoryLine[] => [{ workflow: `acme/r${n}/.github/workflows/ci.yml`, system: "github-actions", credentials: [], systems: [], owner: "o" }];
 
 /** A source of `count` pages that counts how many were asked for, and whether it was closed. */
 function source(count: number, failAfter?: number) {

@@ -31,6 +31,8 @@ beforeAll(async () => {
       .insert(repositories)
       .values({ orgId: org.id, githubId: 10_000 + r, name, fullName, visibility: "private", defaultBranch: "main" })
       .returning({ id: repositories.id });
+    // Every tenth repository also has a Buildkite pipeline; `.buildkite/` sorts before `.github/`.
+    const pipelines = r % 10 === 0 ? [buildkitePipeline(fullName, repo!.id)] : [];
     const rows = Array.from({ length: PER_REPO }, (_, w) => {
       const path = `.github/workflows/wf-${String(w).padStart(3, "0")}.yml`;
       const npm = w % 5 === 0;
@@ -40,18 +42,26 @@ beforeAll(async () => {
       const owner = w % 3 === 0 ? "@acme/platform" : null;
       expected.push({
         workflow: `${fullName}/${path}`,
+        system: "github-actions",
         credentials: [...secretNames.map((s) => `secret ${s}`), ...identities.map((i) => `${i.kind} ${i.id} (OIDC)`)],
         systems: systems.map((s) => s.kind),
         owner: owner ?? "unowned",
       });
       return { orgId: org.id, repoId: repo!.id, path, repoFullName: fullName, secretNames, secretKeys: secretNames, identities, systems, owner };
     });
-    await handle.db.insert(workflows).values(rows);
+    await handle.db.insert(workflows).values([...pipelines, ...rows]);
   }
 }, 120_000);
 afterAll(async () => {
   await handle.close();
 });
+
+/** A Buildkite pipeline's row as the sync writes it (its steps hold no GITHUB_TOKEN), and its expected line. */
+function buildkitePipeline(fullName: string, repoId: string) {
+  const path = ".buildkite/pipeline.yml";
+  expected.push({ workflow: `${fullName}/${path}`, system: "buildkite", credentials: ["secret NPM_TOKEN"], systems: ["npm"], owner: "unowned" });
+  return { orgId: org.id, repoId, system: "buildkite" as const, path, repoFullName: fullName, token: "none" as const, secretNames: ["NPM_TOKEN"], secretKeys: ["NPM_TOKEN"], systems: [{ kind: "npm", id: null }] };
+}
 
 function exportRequest(query: Record<string, string>, as = token) {
   const req = new Request(`http://localhost/api/v1/orgs/${org.slug}/export?${new URLSearchParams(query).toString()}`, {
@@ -91,9 +101,11 @@ describe("a large export", () => {
     const chunks = await readChunks(res);
     expect(chunks.length).toBeGreaterThanOrEqual(4);
     const rows = chunks.join("").split("\r\n");
-    expect(rows[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner");
-    expect(rows).toHaveLength(REPOS * PER_REPO + 2);
-    expect(rows[1]).toBe(`${org.slug}/repo-00/.github/workflows/wf-000.yml,secret NPM_TOKEN; aws-role arn:aws:iam::1:role/r0 (OIDC),npm,'@acme/platform`);
+    expect(rows[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner,CI system");
+    expect(rows).toHaveLength(expected.length + 2);
+    expect(rows[1]).toBe(`${org.slug}/repo-00/.buildkite/pipeline.yml,secret NPM_TOKEN,npm,unowned,buildkite`);
+    expect(rows[2]).toBe(`${org.slug}/repo-00/.github/workflows/wf-000.yml,secret NPM_TOKEN; aws-role arn:aws:iam::1:role/r0 (OIDC),npm,'@acme/platform,github-actions`);
+    expect(rows.filter((l) => l.endsWith(",buildkite"))).toHaveLength(REPOS / 10);
   });
 });
 

@@ -32,6 +32,7 @@ export async function* inventoryPages(db: Db, orgId: string, f: Partial<Workflow
       .limit(Math.min(BATCH, EXPORT_LIMIT - sent));
     const out: InventoryLine[] = rows.map((w) => ({
       workflow: `${w.repository}/${w.path}`,
+      system: w.system,
       credentials: [
         ...w.secrets.map((s) => `secret ${s}`),
         ...w.identities.map((i) => `${i.kind}${i.id ? ` ${i.id}` : ""}${i.oidc ? " (OIDC)" : ""}`),

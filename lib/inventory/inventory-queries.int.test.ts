@@ -175,11 +175,11 @@ describe("export and overview", () => {
       return e.head() + e.page(l, true) + e.tail(l.length > 0);
     };
     const csv = csvOf(lines).split("\r\n");
-    expect(csv[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner");
+    expect(csv[0]).toBe("Workflow,Secrets or identities,External systems,Rotation owner,CI system");
     expect(csv.filter(Boolean)).toHaveLength(4);
-    const md = exportEncoder("md", "T").page([{ workflow: "a|b", credentials: ["=cmd"], systems: [], owner: "x" }], true);
-    expect(md).toContain("| a\\|b | =cmd | — | x |");
-    expect(csvOf([{ workflow: "w", credentials: ["=HYPERLINK()"], systems: [], owner: "o" }])).toContain("'=HYPERLINK()");
+    const md = exportEncoder("md", "T").page([{ workflow: "a|b", system: "github-actions", credentials: ["=cmd"], systems: [], owner: "x" }], true);
+    expect(md).toContain("| a\\|b | =cmd | — | x | github-actions |");
+    expect(csvOf([{ workflow: "w", system: "github-actions", credentials: ["=HYPERLINK()"], systems: [], owner: "o" }])).toContain("'=HYPERLINK()");
   });
 
   it("counts the inventory and ranks credentials that reach deploy or publish first", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AnalysisResult, JobModel, WorkflowModel } from "@/lib/analysis/types";
 import { testOrgFacts, testRepoFacts } from "@/lib/testing/inventory";
+import { analyzeFiles } from "@/lib/analysis";
 import { planRepoSnapshot } from "./snapshot-plan";
 
 // The pure half of the snapshot: what a repository's facts and analysis become, without a database.
@@ -63,6 +64,31 @@ describe("planRepoSnapshot", () => {
     expect(plan.workflows.map((w) => [w.values.path, w.values.system, w.values.parseError])).toEqual([[".buildkite/pipeline.yml", "buildkite", "invalid YAML"]]);
     expect(plan.files).toBeNull();
     expect(plan.repository).not.toHaveProperty("filesPushedAt");
+  });
+
+  it("summarises the token from the analysers' jobs: none for Buildkite and Tekton, whose jobs get no GITHUB_TOKEN", () => {
+    const files = {
+      // No permissions block: a GitHub job inherits the repository's default token.
+      ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n",
+      ".buildkite/pipeline.yml": "steps:\n  - label: publish\n    command: npm publish\n",
+      ".tekton/push.yaml": [
+        "apiVersion: tekton.dev/v1",
+        "kind: PipelineRun",
+        "metadata:",
+        "  name: push",
+        "spec:",
+        "  pipelineSpec:",
+        "    tasks:",
+        "      - name: build",
+        "        taskSpec:",
+        "          steps: [{ name: s, image: alpine, script: make test }]",
+      ].join("\n"),
+    };
+    const analysed = analyzeFiles(Object.entries(files).map(([path, content]) => ({ path, content })));
+    const plan = planRepoSnapshot(testOrgFacts("acme"), { facts: testRepoFacts("acme", { githubId: 8, name: "mixed", files }), filesFetched: true, analysis: analysed }, now);
+    const tokens = Object.fromEntries(plan.workflows.map((w) => [w.values.system, w.values.token]));
+    expect(tokens).toEqual({ "github-actions": "default", buildkite: "none", tekton: "none" });
+    expect(plan.workflows.flatMap((w) => w.jobs.map((j) => j.values.permissions))).toEqual([null, null, null]);
   });
 
   it("is pure: the same inputs give the same plan", () => {

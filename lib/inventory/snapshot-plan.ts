@@ -145,8 +145,6 @@ export function planRepoSnapshot(org: OrgFacts, snap: RepoSnapshot, now: Date): 
         owner: wfOwner?.owner ?? null,
         ownerSource: wfOwner?.source ?? null,
         ...summary,
-        // Only GitHub Actions jobs hold a GITHUB_TOKEN (a Buildkite step's `permissions` is null, not "inherits").
-        ...(wf.system === "github-actions" ? {} : { token: "none" as const }),
       },
       jobs: js.map(({ job, refs }) => ({ values: jobValues(job), refs: { ...refs, actions: jobActionRows(job) } })),
     };

@@ -88,7 +88,7 @@ describe("sync of the acme demo org", () => {
 
   it("reads Buildkite and Tekton pipelines beside the workflows, their secrets held by their systems", async () => {
     const rows = await handle.db
-      .select({ id: workflows.id, system: workflows.system, path: workflows.path, repo: workflows.repoFullName, parseError: workflows.parseError, secrets: workflows.secretNames, owner: workflows.owner })
+      .select({ id: workflows.id, system: workflows.system, path: workflows.path, repo: workflows.repoFullName, parseError: workflows.parseError, secrets: workflows.secretNames, owner: workflows.owner, token: workflows.token })
       .from(workflows)
       .where(eq(workflows.orgId, acme.orgId));
     const other = rows.filter((w) => w.system !== "github-actions").map((w) => `${w.system} ${w.repo}/${w.path}`).sort();
@@ -99,6 +99,8 @@ describe("sync of the acme demo org", () => {
       "tekton acme/k8s-platform/.tekton/push.yaml",
     ]);
     expect(rows.filter((w) => w.system !== "github-actions").every((w) => w.parseError === null && w.owner !== null)).toBe(true);
+    // Their jobs get no GITHUB_TOKEN (the analysers' githubToken: false, through the worker pool).
+    expect(new Set(rows.filter((w) => w.system !== "github-actions").map((w) => w.token))).toEqual(new Set(["none"]));
     const payments = rows.find((w) => w.path === ".buildkite/pipeline.yml" && w.repo === "acme/payments-service")!;
     expect(payments.secrets).toEqual(expect.arrayContaining(["PAYMENTS_DEPLOY_TOKEN", "SONAR_TOKEN"]));
     const refs = await handle.db

@@ -35,6 +35,14 @@ describe("workflow summary", () => {
     expect(summarizeWorkflow([])).toMatchObject({ phase: null, phases: [], token: "none", openFindings: 0, maxSeverity: 0 });
   });
 
+  it("counts only jobs that get a GITHUB_TOKEN: Buildkite steps and Tekton tasks summarise to none", () => {
+    const github = { phase: "publish", permissions: null, idToken: false } as const;
+    const refs = { secretNames: [], identities: [], systems: [] };
+    expect(summarizeWorkflow([{ job: { ...github, githubToken: false }, ...refs }]).token).toBe("none");
+    // The same null permissions on a GitHub Actions job inherit the repository's default.
+    expect(summarizeWorkflow([{ job: github, ...refs }]).token).toBe("default");
+  });
+
   it("counts a finding once per fingerprint, per file", () => {
     const counts = findingCountsByPath([finding("a.yml", "high"), finding("a.yml", "high"), finding("a.yml", "low", "other"), finding("b.yml", "critical")], (f) => `${f.path}|${f.message}`);
     expect(counts.get("a.yml")).toEqual({ critical: 0, high: 1, medium: 0, low: 1, info: 0 });

@@ -24,13 +24,13 @@ export interface WorkflowSummary {
 
 /** What the writer resolved for one job: the references it stores in job_secret / job_identity / job_system. */
 export interface ResolvedJob {
-  job: Pick<JobModel, "phase" | "permissions" | "idToken">;
+  job: Pick<JobModel, "phase" | "permissions" | "idToken" | "githubToken">;
   secretNames: string[];
   identities: { kind: string; identifier: string | null; oidc: boolean }[];
   systems: { kind: string; identifier: string | null }[];
 }
 
-/** The broadest GITHUB_TOKEN any job holds: write-all, write, read, default (inherits the repository's) or none. */
+/** The broadest of these GITHUB_TOKENs: write-all, write, read, default (inherits the repository's) or none. */
 export function broadestToken(perms: (Permissions | null)[]): WorkflowToken {
   if (perms.length === 0) return "none";
   if (perms.some((p) => p === "write-all")) return "write-all";
@@ -72,7 +72,9 @@ export function summarizeWorkflow(jobs: ResolvedJob[], counts: FindingCounts = e
   return {
     phase: phases.at(-1) ?? null,
     phases,
-    token: broadestToken(jobs.map((j) => j.job.permissions)),
+    // Only jobs that get a GITHUB_TOKEN count: a Buildkite step's or Tekton task's null
+    // permissions mean "no token" (githubToken: false), so their workflows summarise to none.
+    token: broadestToken(jobs.filter((j) => j.job.githubToken !== false).map((j) => j.job.permissions)),
     idToken: jobs.some((j) => j.job.idToken),
     secretNames: names,
     secretKeys: [...new Set(names.map((n) => n.toUpperCase()))].sort(),

@@ -68,6 +68,8 @@ steps:
   it("gives Buildkite jobs the fields that mean nothing there a fixed value", () => {
     const j = job(r, "build");
     expect(j).toMatchObject({ name: ":hammer: Build", line: 7, permissions: null, permissionsSource: "default", environment: null, calls: null, selfHosted: true, vars: [] });
+    // No GITHUB_TOKEN: the null permissions do not mean "inherits the repository default".
+    for (const step of r.workflows.flatMap((w) => w.jobs)) expect(step.githubToken).toBe(false);
     expect(job(r, "release-gate")).toMatchObject({ selfHosted: false, runsOn: [], branches: ["main"], phase: "verify" });
   });
 

@@ -201,6 +201,7 @@ export function buildStep(raw: RawStep, id: string): StepFacts {
     line: raw.line,
     permissions: null,
     permissionsSource: "default",
+    githubToken: false,
     idToken: creds.idToken,
     environment: null,
     runsOn: raw.agents,

@@ -81,6 +81,7 @@ function assemble(p: JobParts): TektonJob {
     line: p.line,
     permissions: null,
     permissionsSource: "default",
+    githubToken: false,
     idToken: creds.idToken,
     environment: null,
     runsOn: [],

@@ -135,6 +135,7 @@ describe("a Pipelines-as-Code PipelineRun whose Pipeline and Task are other file
     for (const j of w.jobs) {
       expect(j.permissions).toBeNull();
       expect(j.permissionsSource).toBe("default");
+      expect(j.githubToken).toBe(false);
       expect(j.selfHosted).toBe(true);
       expect(j.runsOn).toEqual([]);
       expect(j.environment).toBeNull();
