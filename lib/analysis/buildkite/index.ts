@@ -5,7 +5,8 @@ import { toFinding, type RuleFinding } from "../rules/support";
 import type { WorkflowModel } from "../types";
 import { parseYamlDocuments, YamlTooLarge } from "../yaml-docs";
 import { buildSources, pullRequestGate } from "./conditions";
-import { readPipeline, TooManySteps, type RawStep } from "./read";
+import { readPipeline, TooManySteps } from "./read";
+import type { RawStep } from "./steps";
 import { BUILDKITE_CHECKS } from "./rules";
 import { buildStep, type StepFacts } from "./step-model";
 

@@ -9,7 +9,7 @@ import { StepCreds } from "./creds";
 import { extensionSecrets } from "./extensions";
 import { isPinnedPlugin, parsePluginRef, type PluginRef } from "./plugin-ref";
 import { readPlugin } from "./plugins";
-import type { EnvEntry, RawStep } from "./read";
+import type { EnvEntry, RawStep } from "./steps";
 
 // One Buildkite step → one job of the JSON contract, with what the rules need beside it.
 
