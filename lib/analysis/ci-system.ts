@@ -27,8 +27,9 @@ const TOP_LEVEL_STEP_ITEM = /^- ["']?(command|commands|label|key|wait|block|inpu
 // spaces is scanned once.
 const TEKTON_API = /^[ \t]*(?:-[ \t]+)?["']?apiVersion["']?[ \t]*:[ \t]*["']?tekton\.dev\/v[0-9a-z]+["']?[ \t]*\r?$/m;
 const TEKTON_KIND = /^[ \t]*(?:-[ \t]+)?["']?kind["']?[ \t]*:[ \t]*["']?(PipelineRun|Pipeline|TaskRun|Task|ClusterTask|StepAction)["']?[ \t]*\r?$/m;
-/** Pipelines-as-Code's Repository CRD and Lighthouse's TriggerConfig. */
+/** Pipelines-as-Code's Repository CRD, Lighthouse's TriggerConfig, Tekton Triggers' EventListener and Trigger (what starts a TriggerTemplate's runs). */
 const TEKTON_CONFIG = [
+  [/^["']?apiVersion["']?[ \t]*:[ \t]*["']?triggers\.tekton\.dev\/v[0-9a-z]+["']?[ \t]*\r?$/m, /^["']?kind["']?[ \t]*:[ \t]*["']?(EventListener|Trigger)["']?[ \t]*\r?$/m],
   [/^["']?apiVersion["']?[ \t]*:[ \t]*["']?pipelinesascode\.tekton\.dev\/v[0-9a-z]+["']?[ \t]*\r?$/m, /^["']?kind["']?[ \t]*:[ \t]*["']?Repository["']?[ \t]*\r?$/m],
   [/^["']?apiVersion["']?[ \t]*:[ \t]*["']?config\.lighthouse\.jenkins-x\.io\/v[0-9a-z]+["']?[ \t]*\r?$/m, /^["']?kind["']?[ \t]*:[ \t]*["']?TriggerConfig["']?[ \t]*\r?$/m],
 ] as const;
@@ -135,7 +136,7 @@ function looksLikeWorkflow(text: string): boolean {
  * - `.github/workflows/*` (directly inside) is a GitHub Actions workflow, whatever it holds.
  * - `action.yml` elsewhere is a local action manifest (see `isActionFile`).
  * - Tekton resources are recognised by content anywhere (`apiVersion: tekton.dev/…` and a
- *   Tekton kind, or a Pipelines-as-Code Repository / Lighthouse TriggerConfig, see
+ *   Tekton kind, or a Pipelines-as-Code Repository / Lighthouse TriggerConfig / Tekton Triggers EventListener or Trigger, see
  *   `looksLikeTekton`), so Pipelines-as-Code's `.tekton/` and Lighthouse's `.lighthouse/` alike;
  *   other YAML in those two directories is nothing.
  * - Buildkite pipelines by place and shape: YAML under `.buildkite/` at any depth, or named

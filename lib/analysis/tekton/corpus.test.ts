@@ -53,7 +53,7 @@ describeWithCorpus(CORPUS, "Tekton corpus", () => {
         "konflux-ci__release-service": "3 files, 3 models, 38 jobs, 7 secrets, 1 accounts, 10 unpinned, 1 pr",
         "konflux-ci__tekton-integration-catalog": "64 files, 64 models, 121 jobs, 53 secrets, 4 accounts, 54 unpinned, 3 pr",
         "openshift-pipelines__pipelines-as-code": "11 files, 11 models, 15 jobs, 21 secrets, 1 accounts, 13 unpinned, 5 pr",
-        "openshift__pipelines-tutorial": "7 files, 7 models, 20 jobs, 0 secrets, 2 accounts, 0 unpinned, 0 pr",
+        "openshift__pipelines-tutorial": "9 files, 7 models, 20 jobs, 0 secrets, 2 accounts, 0 unpinned, 0 pr",
         "securesign__secure-sign-operator": "4 files, 4 models, 4 jobs, 4 secrets, 2 accounts, 4 unpinned, 2 pr",
         "tektoncd__catalog": "89 files, 89 models, 91 jobs, 75 secrets, 0 accounts, 0 unpinned, 0 pr",
         "tektoncd__chains": "8 files, 8 models, 38 jobs, 10 secrets, 2 accounts, 6 unpinned, 0 pr",
@@ -62,7 +62,7 @@ describeWithCorpus(CORPUS, "Tekton corpus", () => {
         "tektoncd__hub": "3 files, 3 models, 20 jobs, 0 secrets, 0 accounts, 18 unpinned, 0 pr",
         "tektoncd__operator": "5 files, 5 models, 41 jobs, 10 secrets, 1 accounts, 8 unpinned, 0 pr",
         "tektoncd__pipeline": "4 files, 4 models, 34 jobs, 8 secrets, 1 accounts, 6 unpinned, 0 pr",
-        "tektoncd__plumbing": "87 files, 63 models, 176 jobs, 44 secrets, 6 accounts, 61 unpinned, 0 pr",
+        "tektoncd__plumbing": "96 files, 63 models, 176 jobs, 44 secrets, 6 accounts, 61 unpinned, 1 pr",
       }
     `);
   });
@@ -90,9 +90,9 @@ describeWithCorpus(CORPUS, "Tekton corpus", () => {
       {
         "findings": {
           "tekton-pr-service-account critical": 1,
-          "tekton-pr-service-account high": 22,
+          "tekton-pr-service-account high": 23,
           "tekton-pr-service-account medium": 5,
-          "tekton-secret-in-untrusted-task high": 7,
+          "tekton-secret-in-untrusted-task high": 8,
           "tekton-unpinned-reference high": 85,
           "tekton-unpinned-reference medium": 107,
         },
@@ -110,10 +110,10 @@ describeWithCorpus(CORPUS, "Tekton corpus", () => {
         "jobs": 1766,
         "models": 371,
         "phases": {
-          "build-untrusted": 465,
+          "build-untrusted": 467,
           "deploy": 104,
-          "publish": 268,
-          "verify": 929,
+          "publish": 267,
+          "verify": 928,
         },
         "secretsVia": {
           "param": 2,
@@ -134,8 +134,10 @@ describeWithCorpus(CORPUS, "Tekton corpus", () => {
         "triggers": {
           "comment": 1,
           "incoming": 3,
+          "issue_comment": 1,
           "pull_request": 33,
-          "push": 34,
+          "push": 36,
+          "webhook": 27,
         },
       }
     `);

@@ -220,6 +220,45 @@ describe("triggers", () => {
     expect(job(model(r, ".lighthouse/jx/release.yaml"), "t").serviceAccount).toBe("tekton-bot");
   });
 
+  describe("Tekton Triggers: EventListener → Trigger → TriggerTemplate", () => {
+    const template = (name: string) =>
+      `apiVersion: triggers.tekton.dev/v1beta1\nkind: TriggerTemplate\nmetadata:\n  name: ${name}\nspec:\n  resourcetemplates:\n    - apiVersion: tekton.dev/v1\n      kind: PipelineRun\n      metadata:\n        generateName: $(tt.params.id)-\n      spec:\n        taskRunTemplate:\n          serviceAccountName: ci-bot\n        pipelineSpec:\n          tasks:\n            - name: build\n              taskSpec:\n                steps: [{ name: s, image: alpine, script: make }]\n`;
+    const github = (events: string) => `        - ref: { name: github, kind: ClusterInterceptor }\n          params:\n            - name: eventTypes\n              value: ${events}\n`;
+
+    it("follows a listener's inline trigger and its github interceptor's event types, in another file", () => {
+      const listener = `apiVersion: triggers.tekton.dev/v1beta1\nkind: EventListener\nmetadata:\n  name: ci\nspec:\n  triggers:\n    - name: pr\n      interceptors:\n${github('["pull_request"]')}      template:\n        ref: pr-template\n`;
+      const r = scan({ "ci/listener.yaml": listener, "ci/pr-template.yaml": template("pr-template") });
+      // The listener alone is no pipeline: only the template's run is.
+      expect(r.workflows.map((w) => w.path)).toEqual(["ci/pr-template.yaml"]);
+      const w = model(r, "ci/pr-template.yaml");
+      expect(w.triggers).toEqual(["pull_request"]);
+      expect(w.untrustedTriggers).toEqual(["pull_request"]);
+      expect(job(w, "build").runsUntrustedCode).toBe(true);
+      expect(r.errors).toEqual([]);
+    });
+
+    it("narrows a trigger group's interceptors by the Trigger's own, picked by label; a CEL header match names the event", () => {
+      const listener = `apiVersion: triggers.tekton.dev/v1beta1\nkind: EventListener\nmetadata:\n  name: ci\nspec:\n  triggerGroups:\n    - name: g\n      interceptors:\n${github('["pull_request", "push"]')}      triggerSelector:\n        labelSelector:\n          matchLabels:\n            ci/type: github\n`;
+      const trigger = `apiVersion: triggers.tekton.dev/v1beta1\nkind: Trigger\nmetadata:\n  name: push-only\n  labels:\n    ci/type: github\nspec:\n  interceptors:\n    - ref: { name: cel }\n      params:\n        - name: filter\n          value: "header.match('X-GitHub-Event', 'push') && body.ref == 'refs/heads/main'"\n  template:\n    ref: release\n`;
+      const other = trigger.replace("ci/type: github", "ci/type: gitlab").replace("name: push-only", "name: unselected").replace("ref: release", "ref: never");
+      const r = scan({ "ci/listener.yaml": listener, "ci/trigger.yaml": trigger, "ci/other.yaml": other, "ci/release.yaml": template("release"), "ci/never.yaml": template("never") });
+      expect(model(r, "ci/release.yaml").triggers).toEqual(["push"]);
+      expect(model(r, "ci/release.yaml").untrustedTriggers).toEqual([]);
+      expect(model(r, "ci/never.yaml").triggers).toEqual([]);
+    });
+
+    it("reads v1alpha1 interceptors and GitLab's event names; a listener that does not look at the event starts the run on any (webhook)", () => {
+      const listener = `apiVersion: triggers.tekton.dev/v1alpha1\nkind: EventListener\nmetadata:\n  name: lab\nspec:\n  triggers:\n    - name: mr\n      interceptors:\n        - gitlab:\n            eventTypes: ["Merge Request Hook"]\n      template:\n        name: mr\n    - name: any\n      interceptors:\n        - cel:\n            filter: "body.object_kind == 'note'"\n      template:\n        name: any\n`;
+      const r = scan({ "ci/listener.yaml": listener, "ci/mr.yaml": template("mr").replace("script: make", "script: kubectl apply -f k8s/"), "ci/any.yaml": template("any") });
+      expect(model(r, "ci/mr.yaml").untrustedTriggers).toEqual(["pull_request"]);
+      expect(model(r, "ci/any.yaml").triggers).toEqual(["webhook"]);
+      expect(model(r, "ci/any.yaml").untrustedTriggers).toEqual([]);
+      const finding = r.findings.find((f) => f.path === "ci/mr.yaml" && f.rule === "tekton-pr-service-account");
+      expect(finding?.message).toContain("EventListener lab starts it");
+      expect(finding?.message).not.toContain("change the run's definition");
+    });
+  });
+
   it("knows no trigger for a run nothing starts from the repository, and uses the default service account", () => {
     const w = model(scan({ "ci/run.yaml": run("    note: none") }), "ci/run.yaml");
     expect(w.triggers).toEqual([]);

@@ -10,7 +10,10 @@ import { runTriggers } from "./triggers";
 // One Tekton file → one WorkflowModel (system "tekton"). Its units, in order: each run
 // (PipelineRun, TaskRun, a TriggerTemplate's runs) with its tasks; each Pipeline no run of the
 // file uses; each Task or StepAction nothing in the file uses. A file with none of them (a
-// Repository CRD, a Lighthouse TriggerConfig) has no model, only findings.
+// Repository CRD, a Lighthouse TriggerConfig, an EventListener) has no model, only findings.
+
+/** The kinds a model's units come from (a Repository, a TriggerConfig or a listener alone makes none). */
+const UNIT_KINDS: ReadonlySet<Resource["kind"]> = new Set(["PipelineRun", "TaskRun", "Pipeline", "Task", "StepAction"]);
 
 export interface RunFacts {
   context: RunContext;
@@ -100,7 +103,7 @@ export function buildTektonModel(file: TektonFile, repo: TektonRepository): Tekt
   const runs: RunFacts[] = [];
   for (const r of file.resources) {
     if (r.kind !== "PipelineRun" && r.kind !== "TaskRun") continue;
-    const context = runContext(r, runTriggers(r, repo.lighthouse(file.path)));
+    const context = runContext(r, runTriggers(r, repo.lighthouse(file.path), repo.templateTriggers(r.template)));
     const jobs = r.kind === "PipelineRun" ? pipelineRunJobs(b, file, context) : [taskRunJob(b, context)];
     runs.push({ context, jobs });
     // A TriggerTemplate's run is often named from its params (`$(tt.params.id)-build`): the template's name reads better.
@@ -125,7 +128,7 @@ export function buildTektonModel(file: TektonFile, repo: TektonRepository): Tekt
   if (units.length === 0) return { model: null, runs, jobs, repositories };
   const triggers = [...new Set(runs.flatMap((r) => r.context.triggers.triggers))];
   const filters = mergeFilters(runs);
-  const first = file.resources.find((r) => r.kind !== "Repository" && r.kind !== "TriggerConfig");
+  const first = file.resources.find((r) => UNIT_KINDS.has(r.kind));
   const model: WorkflowModel = {
     system: "tekton",
     root: "",

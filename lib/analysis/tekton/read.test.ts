@@ -15,13 +15,15 @@ describe("which files are Tekton", () => {
     ["a TriggerTemplate's runs", "tt.yaml", "apiVersion: triggers.tekton.dev/v1beta1\nkind: TriggerTemplate\nspec:\n  resourcetemplates:\n    - apiVersion: tekton.dev/v1\n      kind: PipelineRun\n"],
     ["a Pipelines-as-Code Repository", "repo.yaml", 'apiVersion: "pipelinesascode.tekton.dev/v1alpha1"\nkind: Repository\n'],
     ["a Lighthouse TriggerConfig", ".lighthouse/jx/triggers.yaml", "apiVersion: config.lighthouse.jenkins-x.io/v1alpha1\nkind: TriggerConfig\n"],
+    ["a Tekton Triggers EventListener (it says what starts a TriggerTemplate's runs)", "el.yaml", "apiVersion: triggers.tekton.dev/v1beta1\nkind: EventListener\n"],
+    ["a Tekton Triggers Trigger", "trigger.yaml", "apiVersion: triggers.tekton.dev/v1beta1\nkind: Trigger\n"],
     ["CRLF line ends", "crlf.yaml", "apiVersion: tekton.dev/v1\r\nkind: Pipeline\r\n"],
   ])("%s", (_what, path, text) => {
     expect(fileKindOf(path, text)).toBe("tekton");
   });
 
   it.each([
-    ["an EventListener", "apiVersion: triggers.tekton.dev/v1beta1\nkind: EventListener\n"],
+    ["a TriggerBinding", "apiVersion: triggers.tekton.dev/v1beta1\nkind: TriggerBinding\n"],
     ["a Deployment", "apiVersion: apps/v1\nkind: Deployment\n"],
     ["a tekton.dev kind that is not a pipeline", "apiVersion: tekton.dev/v1alpha1\nkind: Run\n"],
     ["a Repository of another group", "apiVersion: example.com/v1\nkind: Repository\n"],

@@ -4,9 +4,10 @@ import { entriesOf, getIn, itemsOf, parseYamlDocuments, scalarText, YamlTooLarge
 
 // One Tekton file read into its resources: the `tekton.dev` documents (top level, `List` items,
 // a TriggerTemplate's resource templates), Pipelines-as-Code's Repository and Lighthouse's
-// TriggerConfig. Everything else in the file (RBAC, Secrets, EventListeners) is passed over.
+// TriggerConfig, Tekton Triggers' EventListeners and Triggers (for the wiring to a TriggerTemplate,
+// trigger-wiring.ts). Everything else in the file (RBAC, Secrets, bindings) is passed over.
 
-export type ResourceKind = "PipelineRun" | "Pipeline" | "TaskRun" | "Task" | "StepAction" | "Repository" | "TriggerConfig";
+export type ResourceKind = "PipelineRun" | "Pipeline" | "TaskRun" | "Task" | "StepAction" | "Repository" | "TriggerConfig" | "EventListener" | "Trigger";
 
 export interface Resource {
   kind: ResourceKind;
@@ -83,6 +84,7 @@ function resourcesOf(doc: YamlDoc, node: Node | null, out: Resource[], depth = 0
   if (api === "tekton.dev" && TEKTON_KINDS[kind] !== undefined) out.push(resource(doc, node, TEKTON_KINDS[kind]));
   else if (api === "pipelinesascode.tekton.dev" && kind === "Repository") out.push(resource(doc, node, "Repository"));
   else if (api === "config.lighthouse.jenkins-x.io" && kind === "TriggerConfig") out.push(resource(doc, node, "TriggerConfig"));
+  else if (api === "triggers.tekton.dev" && (kind === "EventListener" || kind === "Trigger")) out.push(resource(doc, node, kind));
   else if (kind === "List") for (const item of itemsOf(doc, getIn(doc, node, "items"))) resourcesOf(doc, item, out, depth + 1);
   else if (api === "triggers.tekton.dev" && kind === "TriggerTemplate") {
     const name = scalarText(doc, getIn(doc, getIn(doc, node, "metadata"), "name")) ?? "trigger-template";

@@ -1,9 +1,10 @@
 import { getIn, itemsOf, scalarText, YamlTooLarge } from "../yaml-docs";
 import type { Resource, TektonFile } from "./read";
+import { TriggerWiring, type TemplateTrigger } from "./trigger-wiring";
 
 // The Tekton files of one repository, for references by name: a PipelineRun's `pipelineRef`, a
-// pipeline task's `taskRef`, a step's StepAction `ref`, Pipelines-as-Code's path annotations and
-// Lighthouse's `triggers.yaml`. Pipelines-as-Code inlines definitions it finds in `.tekton/`;
+// pipeline task's `taskRef`, a step's StepAction `ref`, Pipelines-as-Code's path annotations,
+// Lighthouse's `triggers.yaml` and Tekton Triggers' EventListeners (trigger-wiring.ts). Pipelines-as-Code inlines definitions it finds in `.tekton/`;
 // `kubectl apply` of a directory makes any of them a definition of the cluster.
 
 export interface Definition {
@@ -48,10 +49,21 @@ function strings(doc: Resource["doc"], node: unknown): string[] {
   });
 }
 
+/** The repository's Triggers wiring; null when an alias bomb in a listener stops it (that file is refused when analysed). */
+function wiringOf(files: TektonFile[]): TriggerWiring | null {
+  try {
+    return new TriggerWiring(files);
+  } catch (e) {
+    if (e instanceof YamlTooLarge) return null;
+    throw e;
+  }
+}
+
 export class TektonRepository {
   private readonly byName = new Map<string, Definition[]>();
   private readonly byPath = new Map<string, TektonFile>();
   private readonly lighthouseJobs = new Map<string, LighthouseJob[]>();
+  private readonly wiring: TriggerWiring | null;
 
   constructor(files: TektonFile[]) {
     for (const file of files) {
@@ -73,6 +85,12 @@ export class TektonRepository {
         }
       }
     }
+    this.wiring = wiringOf(files);
+  }
+
+  /** How a TriggerTemplate's runs are started (Tekton Triggers); empty when nothing of the repository reaches it. */
+  templateTriggers(template: string | undefined): TemplateTrigger[] {
+    return template === undefined || this.wiring === null ? [] : this.wiring.forTemplate(template);
   }
 
   /** Lighthouse's `presubmits`/`postsubmits`/`periodics`, keyed by the file each `source` names. */

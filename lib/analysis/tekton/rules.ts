@@ -18,13 +18,22 @@ function holdsCredentials(run: RunFacts): boolean {
 }
 
 function gate(run: RunFacts): string {
-  return run.context.triggers.source === "lighthouse"
+  const t = run.context.triggers;
+  if (t.source === "tekton-triggers") return `EventListener ${list(t.listeners ?? [])} starts it for every such event its interceptors accept (an interceptor may also check who, which this reading does not judge)`;
+  return t.source === "lighthouse"
     ? "Lighthouse runs it for authors its trigger plugin trusts (OWNERS, organisation members) and for anyone after /ok-to-test"
     : "Pipelines-as-Code runs it for authors its ACL allows (collaborators, organisation members, OWNERS) and for anyone after /ok-to-test";
 }
 
+/** What the pull request controls: with Pipelines-as-Code and Lighthouse the run's definition too; behind a listener the definition is the cluster's, the code built is the pull request's. */
+function controls(run: RunFacts): string {
+  return run.context.triggers.source === "tekton-triggers" ? "the pull request's code runs in its tasks and can use" : "the pull request can change the run's definition and use";
+}
+
+const TRIGGER_WORDS: Record<string, string> = { comment: "pull-request comments (on-comment)", issue_comment: "comments (issue_comment)", pull_request: "pull requests" };
+
 function triggerWords(run: RunFacts): string {
-  return run.context.triggers.untrusted.map((t) => (t === "comment" ? "pull-request comments (on-comment)" : t === "pull_request" ? "pull requests" : t)).join(" and ");
+  return run.context.triggers.untrusted.map((t) => TRIGGER_WORDS[t] ?? t).join(" and ");
 }
 
 function registries(j: TektonJob): string {
@@ -51,7 +60,7 @@ function prServiceAccount(run: RunFacts, emit: (f: RuleFinding) => void): void {
         severity: deploys ? "critical" : "high",
         line: account.line,
         job: active[0]?.model.id ?? null,
-        message: `${run.context.run.name ?? "the run"} is started by ${triggerWords(run)} and runs as service account ${id}, whose tasks ${list(what)}: ${gate(run)}, and the pull request can change the run's definition and use everything the account's Secrets and RBAC allow`,
+        message: `${run.context.run.name ?? "the run"} is started by ${triggerWords(run)} and runs as service account ${id}, whose tasks ${list(what)}: ${gate(run)}, and ${controls(run)} everything the account's Secrets and RBAC allow`,
       });
     } else if (account.implicit) {
       emit({

@@ -2,6 +2,7 @@ import type { TriggerFilter } from "../types";
 import { readCel, type CelReading } from "./cel";
 import type { Resource } from "./read";
 import type { LighthouseJob } from "./repository";
+import type { TemplateTrigger } from "./trigger-wiring";
 
 // When a PipelineRun or TaskRun starts, from what the repository says:
 // - Pipelines-as-Code annotations: `on-event` ([pull_request, push, incoming]), `on-target-branch`
@@ -9,8 +10,10 @@ import type { LighthouseJob } from "./repository";
 //   `on-cel-expression`, which takes priority over on-event and on-target-branch.
 // - Lighthouse (Jenkins X): the `presubmits` (pull requests) and `postsubmits` (pushes) of a
 //   `.lighthouse/*/triggers.yaml` that name the file as their `source`.
-// Anything else is started by whoever creates it in the cluster (kubectl, tkn, Tekton Triggers,
-// a controller): no trigger is known.
+// - Tekton Triggers: the EventListeners of the repository that reach the run's TriggerTemplate,
+//   with the events their interceptors admit (trigger-wiring.ts); `webhook` when they admit any.
+// Anything else is started by whoever creates it in the cluster (kubectl, tkn, a controller, a
+// listener kept elsewhere): no trigger is known.
 
 export const PAC = "pipelinesascode.tekton.dev/";
 
@@ -19,7 +22,9 @@ export interface RunTriggers {
   filters: Record<string, TriggerFilter>;
   /** Triggers whose runs execute a pull request's code and definitions (see README: trust). */
   untrusted: string[];
-  source: "pipelines-as-code" | "lighthouse" | null;
+  source: "pipelines-as-code" | "lighthouse" | "tekton-triggers" | null;
+  /** tekton-triggers: the EventListeners that start the run. */
+  listeners?: string[];
   cel?: { reading: CelReading; line: number };
   /** Line of the annotation (or the run) the triggers come from. */
   line: number;
@@ -36,9 +41,12 @@ export function listValue(value: string): string[] {
     .filter((s) => s !== "");
 }
 
-/** A pull request's events run its code; so does a comment that starts a run on it. */
+/**
+ * A pull request's events run its code; so does a comment that starts a run on it (`comment`, or
+ * GitHub's `issue_comment` behind a Tekton Triggers listener: `/test` on a pull request).
+ */
 export function isUntrustedEvent(event: string): boolean {
-  return event.startsWith("pull_request") || event === "comment";
+  return event.startsWith("pull_request") || event === "comment" || event === "issue_comment";
 }
 
 function filterOf(refs: string[], ignore: string[] = []): TriggerFilter {
@@ -105,6 +113,14 @@ function lighthouseTriggers(run: Resource, jobs: LighthouseJob[]): RunTriggers |
   return { triggers, filters, untrusted: triggers.filter(isUntrustedEvent), source: "lighthouse", line: run.line };
 }
 
-export function runTriggers(run: Resource, lighthouse: LighthouseJob[]): RunTriggers {
-  return pacTriggers(run) ?? lighthouseTriggers(run, lighthouse) ?? { triggers: [], filters: {}, untrusted: [], source: null, line: run.line };
+/** `webhook`: a listener whose interceptors do not look at the event starts the run on any it receives. */
+function listenerTriggers(run: Resource, wired: TemplateTrigger[]): RunTriggers | null {
+  if (wired.length === 0) return null;
+  const triggers = [...new Set(wired.flatMap((w) => w.events ?? ["webhook"]))];
+  const listeners = [...new Set(wired.map((w) => w.listener))];
+  return { triggers, filters: {}, untrusted: triggers.filter(isUntrustedEvent), source: "tekton-triggers", listeners, line: run.line };
+}
+
+export function runTriggers(run: Resource, lighthouse: LighthouseJob[], wired: TemplateTrigger[] = []): RunTriggers {
+  return pacTriggers(run) ?? lighthouseTriggers(run, lighthouse) ?? listenerTriggers(run, wired) ?? { triggers: [], filters: {}, untrusted: [], source: null, line: run.line };
 }
