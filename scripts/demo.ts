@@ -22,6 +22,7 @@ try {
       `  embedded database in ${dataDir}; dev identity provider at http://localhost:${idpPort}`,
       `  GitHub API simulator at ${stack.githubUrl} (GitHub App "Gatehouse (demo)"); synced ${stack.syncSummary}`,
       `  acme's clouds: Google Cloud ${stack.cloudUrls.gcp}, Azure ${stack.cloudUrls.azure}, Vault ${stack.cloudUrls.vault} (trust sources under Settings → Cloud trust; AWS is yours to add)`,
+      `  acme's pipelines: Buildkite ${stack.pipelineUrls.buildkite}, Kubernetes cluster acme-prod ${stack.pipelineUrls.kubernetes} (sources under Settings → Pipelines)`,
       "  Sign in with (password for all: " + DEMO_PASSWORD + "):",
       ...DEMO_USERS.map((u) => `    ${u.email.padEnd(22)} ${roleOf(u.email)}`),
       `Incident drill: sign in as responder@acme.test, open ${stack.appUrl}/orgs/acme/blast-radius?type=action&id=${ACME_INCIDENT.action} and press Start an incident — ${ACME_INCIDENT.action}@${ACME_INCIDENT.ref} was re-pointed from ${stack.incidentWindow.from} to ${stack.incidentWindow.to}`,

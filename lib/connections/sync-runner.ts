@@ -17,11 +17,13 @@ import { recordDrift } from "@/lib/incidents/record-drift";
 import { recordBreadthPoint } from "@/lib/findings/breadth-trend";
 import { runWhere } from "@/lib/inventory/sync-run-state";
 import { syncOrgTrusts } from "@/lib/trust-sources/sync-trusts";
+import { syncOrgPipelineSources } from "@/lib/pipeline-sources/sync-sources";
 
 /**
  * What follows every ended sync run, however it ran (a job, or the demo's start-up sync): the
- * over-broad credentials it left become its point of the trend, and API trust sources are
- * re-read and every cloud trust evaluated against the new inventory. Called after every plan
+ * over-broad credentials it left become its point of the trend, API trust sources are
+ * re-read and every cloud trust evaluated against the new inventory, and the pipeline sources
+ * (Buildkite organizations, clusters) are read again. Called after every plan
  * and batch; does nothing until the run has ended. Two batches ending together may both get
  * here: the point is written once, the trust evaluation is idempotent and serialised. Never
  * throws: a sync that ended stays ended.
@@ -31,6 +33,7 @@ export async function afterRunEnds(handle: DatabaseHandle, orgId: string, runId:
   if (!run || run.status === "queued" || run.status === "running") return;
   await recordBreadthPoint(handle.db, orgId, runId).catch((err: unknown) => logger.error("could not record the over-broad credentials after a sync", { runId, error: err }));
   await syncOrgTrusts(handle, orgId, `sync ${runId}`).catch((err: unknown) => logger.error("could not evaluate cloud trusts after a sync", { runId, error: err }));
+  await syncOrgPipelineSources(handle, orgId).catch((err: unknown) => logger.error("could not read the pipeline sources after a sync", { runId, error: err }));
 }
 
 export interface SyncJob {

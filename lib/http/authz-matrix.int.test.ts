@@ -65,7 +65,10 @@ import { WEBHOOK_PURPOSE } from "@/lib/findings/report-delivery";
 import { readFileSync } from "node:fs";
 import { TRUST_SOURCE_USE_CASES, createTrustSource, readTrustSource, removeTrustSource, setResponderCredentials } from "@/lib/trust-sources/trust-sources-service";
 import { createTrustSourceRoute, listTrustSourcesRoute, listTrustsRoute, readTrustSourceRoute, removeTrustSourceRoute, setResponderCredentialsRoute, trustDetailRoute } from "@/lib/trust-sources/trust-sources-routes";
-import { trusts, trustSources } from "@/lib/db/schema";
+import { pipelineSources, trusts, trustSources } from "@/lib/db/schema";
+import { PIPELINE_SOURCE_USE_CASES, createPipelineSource, readPipelineSourceNow, removePipelineSource, setPipelineResponderCredentials } from "@/lib/pipeline-sources/pipeline-sources-service";
+import { createPipelineSourceRoute, listPipelineSourcesRoute, readPipelineSourceRoute, removePipelineSourceRoute, setPipelineResponderRoute } from "@/lib/pipeline-sources/pipeline-sources-routes";
+import { CREDENTIALS_PURPOSE, sealCredentials } from "@/lib/pipeline-sources/connection";
 import { loadPolicy, GITHUB_ISSUER } from "@/lib/trust";
 
 // Token mode: connecting needs no network; queued syncs go to pg-boss on the test database.
@@ -272,12 +275,25 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
   if (useCase === createTrustSource) return { orgSlug: target.slug, name: `matrix ${crypto.randomUUID()}`, provider: "aws", kind: "upload", file: { name: "aws.json", content: AWS_EXPORT } };
   if (useCase === readTrustSource || useCase === removeTrustSource) return { orgSlug: target.slug, sourceId: (await trustSourceOf(target)).sourceId };
   if (useCase === setResponderCredentials) return { orgSlug: target.slug, sourceId: (await trustSourceOf(target)).sourceId, from: "none" };
+  if (useCase === createPipelineSource) return { orgSlug: target.slug, name: `matrix ${crypto.randomUUID()}`, ...PIPELINE_SOURCE_INPUT };
+  if (useCase === readPipelineSourceNow || useCase === removePipelineSource) return { orgSlug: target.slug, sourceId: await pipelineSourceOf(target) };
+  if (useCase === setPipelineResponderCredentials) return { orgSlug: target.slug, sourceId: await pipelineSourceOf(target), from: "none" };
   if (CONNECTION_USE_CASES.includes(useCase)) {
     await ensureConnectedIdle(target);
     return { orgSlug: target.slug };
   }
   throw new Error(`no input recipe for ${useCase.action}: add one to the matrix`);
 }
+
+/** A Buildkite source of `target` whose API is a closed port: its read fails fast, recorded as failed. */
+async function pipelineSourceOf(target: TestOrg): Promise<string> {
+  const [row] = await handle.db
+    .insert(pipelineSources)
+    .values({ orgId: target.id, kind: "buildkite", name: `matrix ${crypto.randomUUID()}`, settings: { orgSlug: "acme", apiUrl: "http://127.0.0.1:9" }, credentialsFrom: "stored", credentialsSealed: sealCredentials({ token: "bkua_matrix" }, CREDENTIALS_PURPOSE), createdBy: "seed@example.test" })
+    .returning({ id: pipelineSources.id });
+  return row!.id;
+}
+const PIPELINE_SOURCE_INPUT = { kind: "buildkite", settings: { orgSlug: "acme", apiUrl: "http://127.0.0.1:9" }, credentialsFrom: "stored", credentials: { token: "bkua_matrix" } };
 
 /** A repository of its own in `target` (and, for clearing, an owner already set on it by hand). */
 async function ownerTarget(target: TestOrg, withOverride: boolean) {
@@ -311,7 +327,7 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES, ...REPORT_WEBHOOK_USE_CASES, ...TRUST_SOURCE_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES, ...REPORT_WEBHOOK_USE_CASES, ...TRUST_SOURCE_USE_CASES, ...PIPELINE_SOURCE_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
@@ -352,6 +368,7 @@ describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES,
       reviews: await handle.db.select().from(findingReviews).where(eq(findingReviews.orgId, org.id)),
       trustSources: await handle.db.select().from(trustSources).where(eq(trustSources.orgId, org.id)),
       trusts: await handle.db.select().from(trusts).where(eq(trusts.orgId, org.id)),
+      pipelineSources: await handle.db.select().from(pipelineSources).where(eq(pipelineSources.orgId, org.id)),
     });
     const before = await state();
     const meta = testMeta();
@@ -672,6 +689,41 @@ const ROUTES: {
     method: "DELETE",
     permission: "trust.manage",
     params: async (o) => ({ orgSlug: o.slug, sourceId: (await trustSourceOf(o)).sourceId }),
+    okStatus: 200,
+  },
+  { name: "GET pipeline-sources", def: listPipelineSourcesRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },
+  {
+    name: "POST pipeline-sources",
+    def: createPipelineSourceRoute as AnyRoute,
+    method: "POST",
+    permission: "connection.manage",
+    params: async (o) => ({ orgSlug: o.slug }),
+    body: () => ({ name: `matrix route ${crypto.randomUUID()}`, ...PIPELINE_SOURCE_INPUT }),
+    okStatus: 201,
+  },
+  {
+    name: "POST pipeline-sources/{id}/read",
+    def: readPipelineSourceRoute as AnyRoute,
+    method: "POST",
+    permission: "connection.manage",
+    params: async (o) => ({ orgSlug: o.slug, sourceId: await pipelineSourceOf(o) }),
+    okStatus: 200,
+  },
+  {
+    name: "PUT pipeline-sources/{id}/responder-credentials",
+    def: setPipelineResponderRoute as AnyRoute,
+    method: "PUT",
+    permission: "connection.manage",
+    params: async (o) => ({ orgSlug: o.slug, sourceId: await pipelineSourceOf(o) }),
+    body: () => ({ from: "none" }),
+    okStatus: 200,
+  },
+  {
+    name: "DELETE pipeline-sources/{id}",
+    def: removePipelineSourceRoute as AnyRoute,
+    method: "DELETE",
+    permission: "connection.manage",
+    params: async (o) => ({ orgSlug: o.slug, sourceId: await pipelineSourceOf(o) }),
     okStatus: 200,
   },
   { name: "GET trusts", def: listTrustsRoute as AnyRoute, method: "GET", permission: "inventory.read", params: async (o) => ({ orgSlug: o.slug }), okStatus: 200 },

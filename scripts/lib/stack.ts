@@ -1,7 +1,8 @@
 // Starts what the demo and the browser tests need: the dev OpenID Provider and the
 // Gatehouse server (`next start`) on the embedded database, seeded with the demo org.
 // Tooling: it builds the server's environment, so it writes process.env for the child — and,
-// for the demo clouds' variables only, its own (its start-up sync reads the trust sources).
+// for the demo clouds' and pipelines' variables only, its own (its start-up sync reads the
+// trust and pipeline sources).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
 import { randomBytes } from "node:crypto";
@@ -18,6 +19,7 @@ import { connectAndSyncDemo, startDemoGithub, type DemoGithubSignIn } from "./de
 import { seedAbandonedSync } from "./demo-abandoned-sync";
 import { acmeIncidentWindow } from "@/sim/fixtures/acme-story";
 import { seedDemoTrustSources, startDemoClouds } from "./demo-clouds";
+import { seedDemoPipelineSources, startDemoPipelines } from "./demo-pipelines";
 import { startAwsSim } from "@/sim/aws";
 import { ACME_AWS, ACME_AWS_KEYS } from "@/sim/fixtures/aws-acme";
 
@@ -27,6 +29,9 @@ export interface StackOptions {
   githubPort: number;
   /** acme's AWS account (sim/aws); default githubPort + 1. Its control API: GET /_sim/write-log. */
   awsPort?: number;
+  /** acme's Buildkite organization (sim/buildkite) and cluster (sim/kubernetes); default githubPort + 2 and + 3. */
+  buildkitePort?: number;
+  kubernetesPort?: number;
   /** Extra Gatehouse organisations (admin: admin@acme.test), seeded but not connected to GitHub. */
   unconnectedOrgs?: string[];
   /** Extra organisations (admin: admin@acme.test) whose sync's process died mid-sync (demo-abandoned-sync.ts). */
@@ -49,6 +54,8 @@ export interface Stack {
   cloudUrls: { gcp: string; azure: string; vault: string };
   /** acme's AWS account (sim/aws) */
   awsUrl: string;
+  /** acme's Buildkite organization and cluster acme-prod (sim/buildkite, sim/kubernetes) */
+  pipelineUrls: { buildkite: string; kubernetes: string };
   syncSummary: string;
   /** acme's incident drill: its compromise window, as the simulator serves acme's runs */
   incidentWindow: { from: string; to: string };
@@ -113,6 +120,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // first parses it), not only the server's.
   const clouds = await startDemoClouds(opts.dataDir);
   Object.assign(process.env, clouds.env);
+  // acme's Buildkite organization and cluster: read by the same start-up sync, so the same.
+  const pipelines = await startDemoPipelines(opts.dataDir, { buildkite: opts.buildkitePort ?? opts.githubPort + 2, kubernetes: opts.kubernetesPort ?? opts.githubPort + 3 });
+  Object.assign(process.env, pipelines.env);
   // acme's AWS account: the server reads it with the read-only key, revokes with the responder's.
   const aws = await startAwsSim({ ...ACME_AWS, port: opts.awsPort ?? opts.githubPort + 1, accessKeys: [ACME_AWS_KEYS.readOnly, ACME_AWS_KEYS.responder] });
 
@@ -130,11 +140,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         .onConflictDoNothing();
     }
     await seedDemoTrustSources(handle, "acme");
+    await seedDemoPipelineSources(handle, "acme");
     syncSummary = await connectAndSyncDemo(handle, github, "acme");
     for (const slug of opts.abandonedSyncOrgs ?? []) await seedAbandonedSync(handle.db, slug, github.sim.url);
   } catch (err) {
     await github.sim.close();
     await clouds.close();
+    await pipelines.close();
     await aws.close();
     throw err;
   } finally {
@@ -174,6 +186,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       AUTH_OIDC_NAME: "Acme SSO (demo)",
       ...github.env,
       ...clouds.env,
+      ...pipelines.env,
       AWS_ENDPOINT_URL_IAM: aws.url,
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: ACME_AWS_KEYS.readOnly.accessKeyId,
@@ -194,6 +207,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await idp.close();
     await github.sim.close();
     await clouds.close();
+    await pipelines.close();
     await aws.close();
   };
 
@@ -203,7 +217,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { appUrl, githubUrl: github.sim.url, cloudUrls: clouds.urls, awsUrl: aws.url, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
+  return { appUrl, githubUrl: github.sim.url, cloudUrls: clouds.urls, awsUrl: aws.url, pipelineUrls: pipelines.urls, syncSummary, incidentWindow: acmeIncidentWindow(github.loadedAt), idp, server, stop };
 }
 
 async function waitForHealth(url: string, server: ChildProcess, timeoutMs: number): Promise<void> {
