@@ -15,6 +15,8 @@ import { WorkflowSource } from "@/components/inventory/workflow-source";
 import { GoneWhen, WorkflowGone } from "@/components/inventory/workflow-gone";
 import { ExceptionNote, SEVERITY_TONE, StateBadge } from "@/components/findings/finding-labels";
 import { FindingTriage } from "@/components/findings/finding-triage";
+import { LiveFactsPanel } from "@/components/inventory/live-facts-panel";
+import { getWorkflowLiveFacts } from "@/lib/pipeline-sources/live-facts-service";
 
 export const metadata: Metadata = { title: "Workflow" };
 
@@ -43,6 +45,8 @@ export default async function WorkflowPage({
     if (!gone) notFound();
     return <WorkflowGone gone={gone} job={jobGoneHere} orgSlug={actor.orgSlug} />;
   }
+  // Buildkite and Tekton files: what a connected pipeline source knows beyond the file (null: none read).
+  const liveFacts = wf.system === "github-actions" ? null : await getWorkflowLiveFacts(db, actor, wf.id);
   const marks = new Map<number, { severity: string; rule: string }[]>();
   for (const f of wf.findings) marks.set(f.line, [...(marks.get(f.line) ?? []), { severity: f.severity, rule: f.rule }]);
   const startIncident = can(actor, "incident.run")
@@ -124,6 +128,7 @@ export default async function WorkflowPage({
               </ul>
             )}
           </section>
+          {liveFacts && wf.system !== "github-actions" ? <LiveFactsPanel facts={liveFacts} system={wf.system} /> : null}
           <h2 className="font-semibold">
             {CI_SYSTEM_WORDS[wf.system].jobs} ({wf.jobs.length})
           </h2>
