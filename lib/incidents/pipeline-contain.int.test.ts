@@ -28,6 +28,7 @@ import { CREDENTIALS_PURPOSE, RESPONDER_CREDENTIALS_PURPOSE, sealCredentials } f
 import type { PipelineSourceSnapshot } from "@/lib/db/schema/pipeline-sources";
 import { startIncident } from "./incident-service";
 import { getIncidentDetail } from "./incident-repo";
+import { incidentMarkdown } from "./report";
 import { containPipeline, type PipelineContainmentDto } from "./pipeline-contain";
 
 let handle: DatabaseHandle;
@@ -197,6 +198,10 @@ describe("Buildkite: archiving the pipelines of acme/payments-service and cancel
     const kept = JSON.stringify([rows, item, events, audit]);
     for (const token of Object.keys(buildkiteAcmeTokens)) expect(kept).not.toContain(token);
     expect(audit.filter((a) => a.action.startsWith("incident.contain_pipeline")).map((a) => a.action)).toContain("incident.contain_pipeline.outcome");
+    // The detail and the report list them.
+    const detail = await getIncidentDetail(handle.db, org.id, incidentId);
+    expect(detail.containments.map((c) => [c.target, c.outcome])).toEqual(expect.arrayContaining([["pipeline acme/payments", "contained"]]));
+    expect(incidentMarkdown(detail)).toMatch(/## Pipeline containments[\s\S]*\| pipeline acme\/payments-deploy \| Buildkite \| contained \|/);
   });
 });
 
