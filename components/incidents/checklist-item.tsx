@@ -12,6 +12,7 @@ import { CopyButton } from "./copy-button";
 import { useIncident } from "./incident-context";
 import { ITEM_STATUS_LABELS, ITEM_STATUS_TONE, SETTABLE_STATUSES, utc } from "./labels";
 import { SecretValueForm } from "./secret-value-form";
+import { PipelineContain } from "./pipeline-contain";
 
 const field = "rounded-md border border-slate-300 bg-white px-2 py-1";
 
@@ -212,6 +213,7 @@ export function ChecklistItem({ item, fromDrift, target }: { item: ChecklistItem
         </div>
       ) : null}
       {itemAction ? <ActionPanel action={itemAction.action} phase={act.phase} n={1} /> : null}
+      {editable && item.kind === "contain-pipeline" ? <PipelineContain item={item} /> : null}
       {error ? (
         <div className="mt-2">
           <Alert>{error}</Alert>

@@ -64,6 +64,10 @@ export async function grantAppRole(owner: pg.Client, appRole: string): Promise<v
     `REVOKE ALL ON TABLE trust_revocation FROM ${role}`,
     `GRANT SELECT, INSERT ON TABLE trust_revocation TO ${role}`,
     `GRANT UPDATE (verified, verified_at, evidence, restored_at, restored_by, restore_evidence) ON TABLE trust_revocation TO ${role}`,
+    // A pipeline containment keeps its plan and evidence: inserted and read, never changed
+    // (lib/incidents/pipeline-contain.ts).
+    `REVOKE ALL ON TABLE pipeline_containment FROM ${role}`,
+    `GRANT SELECT, INSERT ON TABLE pipeline_containment TO ${role}`,
     // /api/health reports the migration level.
     `GRANT USAGE ON SCHEMA drizzle TO ${role}`,
     `GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role}`,

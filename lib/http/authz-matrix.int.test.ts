@@ -30,6 +30,7 @@ import { findingWorkflow } from "@/lib/testing/findings";
 import { INCIDENT_USE_CASES, addScope, closeIncident, startIncident, updateItem } from "@/lib/incidents/incident-service";
 import { ACTION_ITEM_KIND, INCIDENT_ACTIONS, runIncidentAction, type IncidentActionName } from "@/lib/incidents/incident-actions";
 import { setSecretValue } from "@/lib/incidents/secret-value";
+import { containPipeline } from "@/lib/incidents/pipeline-contain";
 import {
   addScopeRoute,
   closeIncidentRoute,
@@ -38,6 +39,7 @@ import {
   listIncidentsRoute,
   incidentActionRoute,
   secretValueRoute,
+  containPipelineRoute,
   startIncidentRoute,
   updateItemRoute,
 } from "@/lib/incidents/incident-routes";
@@ -151,6 +153,15 @@ async function incidentFor(target: TestOrg, action: IncidentActionName) {
   return i;
 }
 
+/** An open incident with a contain-pipeline item (a Buildkite pipeline of one of its repositories; no pipeline source covers it). */
+async function pipelineIncident(target: TestOrg) {
+  const i = await openIncident(target);
+  const key = crypto.randomUUID();
+  await handle.db.insert(incidentScope).values({ orgId: target.id, incidentId: i.id, kind: "workflow", key, label: "matrix .buildkite/pipeline.yml", data: { system: "buildkite", repo: `${target.slug}/matrix`, path: ".buildkite/pipeline.yml" } });
+  const [item] = await handle.db.insert(incidentItems).values({ orgId: target.id, incidentId: i.id, step: 1, kind: "contain-pipeline", scopeKey: `workflow:${key}`, label: "matrix contain-pipeline", position: 999 }).returning({ id: incidentItems.id });
+  return { id: i.id, itemId: item!.id };
+}
+
 /** An open incident whose every item is finished, ready to close. */
 async function finishedIncident(target: TestOrg) {
   const i = await openIncident(target);
@@ -259,6 +270,10 @@ async function inputFor(useCase: AnyUseCase, target: TestOrg): Promise<Record<st
     const [rotate] = await handle.db.select({ id: incidentItems.id }).from(incidentItems).where(and(eq(incidentItems.incidentId, i.id), eq(incidentItems.kind, "rotate-secret")));
     return { orgSlug: target.slug, incidentId: i.id, itemId: rotate!.id, value: "matrix-value" };
   }
+  if (useCase === containPipeline) {
+    const i = await pipelineIncident(target);
+    return { orgSlug: target.slug, incidentId: i.id, itemId: i.itemId, dryRun: true };
+  }
   if (useCase === closeIncident) {
     const i = await finishedIncident(target);
     return { orgSlug: target.slug, incidentId: i.id, summary: "matrix: closed after every item" };
@@ -327,7 +342,7 @@ async function auditRows(orgId: string, requestId: string) {
     .where(and(eq(auditEvents.orgId, orgId), eq(auditEvents.requestId, requestId)));
 }
 
-describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, ...FINDING_USE_CASES, ...REPORT_WEBHOOK_USE_CASES, ...TRUST_SOURCE_USE_CASES, ...PIPELINE_SOURCE_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
+describe.each([...MEMBER_USE_CASES, ...CONNECTION_USE_CASES, ...OWNER_USE_CASES, ...INCIDENT_USE_CASES, runIncidentAction, setSecretValue, containPipeline, ...FINDING_USE_CASES, ...REPORT_WEBHOOK_USE_CASES, ...TRUST_SOURCE_USE_CASES, ...PIPELINE_SOURCE_USE_CASES].map((u) => [u.action, u] as const))("use-case %s", (_name, useCase) => {
   it.each(ROLES)("as %s in its own org", async (role: Role) => {
     const input = await inputFor(useCase, org);
     const meta = testMeta();
@@ -575,6 +590,18 @@ const ROUTES: {
     body: () => ({ value: "matrix-route-value" }),
     // No responder App here: a permitted caller gets past the door to "not configured" (409).
     okStatus: 409,
+  },
+  {
+    name: "POST incident item contain (dry run)",
+    def: containPipelineRoute as AnyRoute,
+    method: "POST",
+    permission: "incident.run",
+    params: async (o) => {
+      const i = await pipelineIncident(o);
+      return { orgSlug: o.slug, incidentId: i.id, itemId: i.itemId };
+    },
+    body: () => ({ dryRun: true }),
+    okStatus: 200,
   },
   {
     name: "POST incident close",

@@ -20,7 +20,7 @@ export const STEPS = [
 /** What an item is about; the kinds that incident-actions.ts acts on are listed in its ITEM_KIND. */
 export type ItemKind =
   | "disable-workflow"
-  /** A Buildkite or Tekton pipeline of the repository: stop it and cancel its builds (commands; pipeline-commands.ts). */
+  /** A Buildkite or Tekton pipeline of the repository: stop it and cancel its builds (commands: pipeline-commands.ts; through a pipeline source: pipeline-contain.ts). */
   | "contain-pipeline"
   | "revoke-identity"
   | "delete-deploy-key"

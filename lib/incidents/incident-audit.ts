@@ -24,3 +24,5 @@ export const SecretValueSet = defineAuditEvent("incident.secret_value", "inciden
 export const RotationVerified = defineAuditEvent("incident.rotation_verified", "incident", z.object({ itemIds: z.array(z.string()), syncRunId: z.string() }));
 /** A sync saw the target reach workflows outside the frozen scope (each workflow reported once). */
 export const DriftRecorded = defineAuditEvent("incident.drift_seen", "incident", z.object({ workflowIds: z.array(z.string()), syncRunId: z.string() }));
+/** A contain-pipeline item contained (or its containment dry-run) through a pipeline source (pipeline-contain.ts). */
+export const PipelineContain = defineAuditEvent("incident.contain_pipeline", "incident", z.object({ itemId: z.string(), dryRun: z.boolean(), sourceIds: z.array(z.string()) }));

@@ -69,6 +69,8 @@ export interface IncidentDetailDto {
   /** New reach outside the frozen scope, now; `seenAt`: when a sync first reported it on the timeline (null: not yet). */
   drift: { workflowId: string; label: string; seenAt: string | null }[];
   timeline: { id: number; at: string; actor: string; type: string; message: string }[];
+  /** Buildkite and Tekton pipelines contained through a pipeline source (pipeline_containment; evidence on each item). */
+  containments: { id: string; itemId: string; kind: "buildkite" | "kubernetes"; target: string; outcome: "contained" | "partial" | "failed"; appliedAt: string; appliedBy: string }[];
   /** Whether Gatehouse can act on GitHub itself (a responder App is configured), and if not, what that means. */
   responder: { configured: boolean; message: string | null };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
-import { incidentEvents, incidentItems, incidents, incidentScope, workflows } from "@/lib/db/schema";
+import { incidentEvents, incidentItems, incidents, incidentScope, pipelineContainments, workflows } from "@/lib/db/schema";
 import { responderConfigured } from "@/lib/github/responder";
 import { STEPS } from "./checklist";
 import { driftSeenAt, scopeDrift } from "./drift";
@@ -47,11 +47,12 @@ export async function listIncidents(db: Db, orgId: string, status?: "open" | "cl
 
 export async function getIncidentDetail(db: Db, orgId: string, incidentId: string): Promise<IncidentDetailDto> {
   const incident = await loadIncident(db, orgId, incidentId);
-  const [scope, items, events] = await Promise.all([
+  const [scope, items, events, contained] = await Promise.all([
     // "exposed" sorts before "reachable": exposed items first within each kind.
     db.select().from(incidentScope).where(and(eq(incidentScope.orgId, orgId), eq(incidentScope.incidentId, incident.id))).orderBy(asc(incidentScope.kind), asc(incidentScope.exposure), asc(incidentScope.label)),
     db.select().from(incidentItems).where(and(eq(incidentItems.orgId, orgId), eq(incidentItems.incidentId, incident.id))).orderBy(asc(incidentItems.step), desc(incidentItems.exposed), asc(incidentItems.position)),
     db.select().from(incidentEvents).where(and(eq(incidentEvents.orgId, orgId), eq(incidentEvents.incidentId, incident.id))).orderBy(asc(incidentEvents.id)),
+    db.select().from(pipelineContainments).where(and(eq(pipelineContainments.orgId, orgId), eq(pipelineContainments.incidentId, incident.id))).orderBy(asc(pipelineContainments.appliedAt), asc(pipelineContainments.target)),
   ]);
   const wfIds = scope.filter((s) => s.kind === "workflow").map((s) => s.key);
   const live = wfIds.length
@@ -123,6 +124,7 @@ export async function getIncidentDetail(db: Db, orgId: string, incidentId: strin
     progress: { total: items.length, finished },
     drift: drift.map((w) => ({ ...w, seenAt: seen.get(w.workflowId) ?? null })),
     timeline: events.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, type: e.type, message: e.message })),
+    containments: contained.map((c) => ({ id: c.id, itemId: c.itemId, kind: c.kind, target: c.target, outcome: c.outcome, appliedAt: c.appliedAt.toISOString(), appliedBy: c.appliedBy })),
     responder: await responderStatus(),
   };
 }

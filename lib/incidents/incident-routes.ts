@@ -6,6 +6,7 @@ import { addScope, closeIncident, startIncident, updateItem } from "./incident-s
 import { incidentMarkdown } from "./report";
 import { runIncidentAction } from "./incident-actions";
 import { setSecretValue } from "./secret-value";
+import { containPipeline } from "./pipeline-contain";
 import type { IncidentDetailDto, IncidentSummaryDto } from "./incident-dto";
 
 export const listIncidentsRoute: OrgReadRoute<typeof ListIncidentsSchema, IncidentSummaryDto[]> = {
@@ -50,3 +51,4 @@ export const addScopeRoute = { kind: "write", useCase: addScope } as const;
 export const closeIncidentRoute = { kind: "write", useCase: closeIncident } as const;
 export const incidentActionRoute = { kind: "write", useCase: runIncidentAction } as const;
 export const secretValueRoute = { kind: "write", useCase: setSecretValue } as const;
+export const containPipelineRoute = { kind: "write", useCase: containPipeline } as const;
