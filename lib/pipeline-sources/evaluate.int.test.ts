@@ -67,7 +67,7 @@ afterAll(async () => handle.close());
 
 describe("evaluatePipelineSources", () => {
   it("writes each source's findings, joined to acme's repositories", async () => {
-    expect(await evaluatePipelineSources(handle, org.id)).toEqual({ findings: 11 });
+    expect(await evaluatePipelineSources(handle.db, org.id)).toEqual({ findings: 11 });
     const bk = await findingsOf(org.id, "acme buildkite");
     expect(bk.filter((f) => f.repo === "acme/payments-service").map(brief)).toEqual([
       ["buildkite-fork-builds-deploy-queue", "critical", "pipeline payments", ".buildkite/pipeline.yml", "image"],
@@ -88,7 +88,7 @@ describe("evaluatePipelineSources", () => {
   });
 
   it("touches no other organisation, and an org without sources has nothing to evaluate", async () => {
-    expect(await evaluatePipelineSources(handle, other.id)).toEqual({ findings: 0 });
+    expect(await evaluatePipelineSources(handle.db, other.id)).toEqual({ findings: 0 });
     expect(await handle.db.select().from(pipelineSources).where(eq(pipelineSources.orgId, other.id))).toEqual([]);
   });
 

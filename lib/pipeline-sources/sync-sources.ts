@@ -7,6 +7,7 @@ import { executeSystemChange } from "@/lib/door/system";
 import { auditEntry } from "@/lib/audit/define-event";
 import { applyPipelineRead, pipelineSourcesOf, type PipelineSourceRow, type SourceReadResult } from "./pipeline-sources-repo";
 import { readPipelineSource } from "./read-source";
+import { evaluatePipelineSources } from "./evaluate";
 import { snapshotSummary } from "./pipeline-sources-dto";
 import { PipelineSourceSynced } from "./pipeline-sources-audit";
 
@@ -20,10 +21,7 @@ import { PipelineSourceSynced } from "./pipeline-sources-audit";
  * what they mean together). The one place the evaluation is called from.
  */
 export async function afterSourcesRead(db: Db, orgId: string): Promise<void> {
-  // evaluation: lib/pipeline-sources/evaluate.ts, merged from h/pjoin — evaluatePipelineSources(…, orgId)
-  // computes the `findings` column of the org's sources from their snapshots and the inventory.
-  void db;
-  void orgId;
+  await evaluatePipelineSources(db, orgId);
 }
 
 /** A read's figures for its audit row (what the settings page summarises). */
