@@ -108,6 +108,36 @@ describe("gatehouse trust usage errors (exit 2)", () => {
   });
 });
 
+describe("gatehouse trust with a Buildkite pipeline file", () => {
+  it("matches the step's token against a role trusting agent.buildkite.com; --buildkite-org and --buildkite-pipeline settle it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gatehouse-trust-bk-"));
+    const role = {
+      Role: {
+        RoleName: "bk-deploy",
+        Arn: "arn:aws:iam::123456789012:role/bk-deploy",
+        AssumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/agent.buildkite.com" },
+              Action: "sts:AssumeRoleWithWebIdentity",
+              Condition: { StringEquals: { "agent.buildkite.com:aud": "sts.amazonaws.com" }, StringLike: { "agent.buildkite.com:sub": "organization:acme:pipeline:app:ref:refs/heads/main:*" } },
+            },
+          ],
+        },
+      },
+    };
+    writeFileSync(join(dir, "bk-deploy.json"), JSON.stringify(role));
+    writeFileSync(join(dir, "pipeline.yml"), "steps:\n  - key: deploy\n    branches: main\n    command: buildkite-agent oidc request-token --audience sts.amazonaws.com\n");
+    const args = ["--policies", join(dir, "bk-deploy.json"), "--repo", "acme/app", join(dir, "pipeline.yml")];
+    const decision = (report: { trusts: Record<string, unknown>[] }) => (report.trusts[0]?.matches as { decision: string }[])[0]?.decision;
+    expect(decision((await json(args)).report)).toBe("possibly");
+    expect(decision((await json([...args, "--buildkite-org", "acme", "--buildkite-pipeline", "app"])).report)).toBe("yes");
+    expect((await json([...args, "--buildkite-org", "acme", "--buildkite-pipeline", "web"])).report.trusts[0]?.matches).toEqual([]);
+  });
+});
+
 describe("takePolicies", () => {
   it("takes the first value always and further ones while they end in .json", () => {
     expect(takePolicies(["--policies", "dir", "a.json", "--repo", "x", "wf"])).toEqual({ policies: ["dir", "a.json"], rest: ["--repo", "x", "wf"] });

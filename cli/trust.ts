@@ -25,6 +25,10 @@ import { formatTrustTable } from "./format-trust-table";
 export const TRUST_HELP = `Usage:
   gatehouse trust --policies <file-or-dir> [more .json files] --repo OWNER/REPO [options] <workflow path...>
 
+Workflow paths may name GitHub Actions workflows and Buildkite pipeline files
+(.buildkite/pipeline.yml): a Buildkite step that runs buildkite-agent oidc request-token
+is matched against trusts of https://agent.buildkite.com.
+
 Policies are recognised by shape: aws iam get-role / get-account-authorization-details,
 gcloud iam workload-identity-pools providers describe|list --format=json,
 az ad app|identity federated-credential list, vault read -format=json auth/<path>/role/<name>
@@ -41,6 +45,10 @@ Options:
   --default-branch the repository's default branch (schedule and similar runs)
   --aws-keys       comma list of GitHub claims, besides aud and sub, that AWS STS puts in
                    the request context (unknown by default)
+  --buildkite-org  the Buildkite organization's slug (unknown by default: verdicts that
+                   depend on it are "possibly")
+  --buildkite-pipeline  comma list of the Buildkite pipelines that run the pipeline files
+                   (one of them does; unknown by default)
   --format         table (default) or json
   --fail-on        exit with 1 when a finding has this severity or worse
 `;
@@ -132,6 +140,8 @@ export function runTrust(argv: string[], scan: (paths: string[]) => AnalysisResu
       issuer: { type: "string" },
       "default-branch": { type: "string" },
       "aws-keys": { type: "string" },
+      "buildkite-org": { type: "string" },
+      "buildkite-pipeline": { type: "string" },
       format: { type: "string", short: "f" },
       "fail-on": { type: "string" },
     },
@@ -174,6 +184,7 @@ export function runTrust(argv: string[], scan: (paths: string[]) => AnalysisResu
     issuer,
     defaultBranch: values["default-branch"] ?? null,
     awsKnownKeys: (values["aws-keys"] ?? "").split(",").map((k) => k.trim().toLowerCase()).filter((k) => k !== ""),
+    buildkite: { orgSlug: values["buildkite-org"] ?? null, pipelineSlugs: (values["buildkite-pipeline"] ?? "").split(",").map((p) => p.trim()).filter((p) => p !== "") },
   });
   const report: TrustReport = trustReport(entries, errors);
   const output =

@@ -47,7 +47,7 @@ test("an admin adds the AWS account, starts an incident from the deploy role and
     await add.getByLabel(/^Credentials/).selectOption("environment");
     await add.getByLabel(/Write access for revoking trust/).selectOption("environment");
     await add.getByRole("button", { name: "Add and read" }).click();
-    await expect(page.getByRole("status")).toContainText(`${name} added: read 7 trust(s).`);
+    await expect(page.getByRole("status")).toContainText(`${name} added: read 8 trust(s).`);
     const row = page.locator(`[data-testid="trust-source"][data-name="${name}"]`);
     await expect(row.getByTestId("write-access")).toHaveText("write access: yes (server's responder variables)");
     sourceId = (

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { githubConnections, jobIdentities, jobs, jobSystems, repoFiles, repositories, trustMatches, trusts, variables, workflows } from "@/lib/db/schema";
 import { analyzeFiles, type RepoContext, type WorkflowModel } from "@/lib/analysis";
-import { evaluateTrusts, GITHUB_ISSUER, matchingTrustIds, resolveSubject, type SubTemplate, type TrustOptions } from "@/lib/trust";
+import { evaluateTrusts, GITHUB_ISSUER, matchingTrustIds, resolveSubject, type BuildkiteSettings, type SubTemplate, type TrustOptions } from "@/lib/trust";
 import type { Trust, TrustMatch } from "@/lib/trust/types";
 import { trustLabel } from "@/lib/trust/findings";
 import type { OidcSubTemplate } from "@/lib/github/facts";
@@ -13,8 +13,8 @@ import { resolveUses, type JobReference } from "./uses";
 // The join of the organisation's trusts with its inventory: for every trust, which jobs can
 // present a token it accepts. Workflows are re-analysed from the stored files (repo_file.text,
 // as a re-sync of an unchanged repository does: no GitHub call) for the repositories that can
-// mint a token at all — a workflow with `id-token: write` somewhere, or a job calling a
-// reusable workflow (which may pass it on). Everything is written in the caller's transaction:
+// mint a token at all — a workflow with `id-token: write` somewhere, a Buildkite step that
+// requests an OIDC token, or a job calling a reusable workflow (which may pass it on). Everything is written in the caller's transaction:
 // matches replaced, each trust's findings and outside-tokens verdict set, or nothing.
 
 const ANALYSED = /^\.github\/(workflows\/[^/]+|actions\/.+\/action)\.ya?ml$/;
@@ -83,8 +83,12 @@ async function contextOf(db: Db, orgId: string, repo: CandidateRepo): Promise<Re
 
 async function workflowsOf(db: Db, orgId: string, repo: CandidateRepo): Promise<WorkflowModel[]> {
   const files = await db.select({ path: repoFiles.path, text: repoFiles.text }).from(repoFiles).where(and(eq(repoFiles.orgId, orgId), eq(repoFiles.repoId, repo.id)));
+  // Buildkite pipeline files are wherever the inventory found them (`.buildkite/` at any depth, and more).
+  const buildkite = new Set(
+    (await db.select({ path: workflows.path }).from(workflows).where(and(eq(workflows.orgId, orgId), eq(workflows.repoId, repo.id), eq(workflows.system, "buildkite")))).map((w) => w.path),
+  );
   const sources = files
-    .filter((f) => ANALYSED.test(f.path) && f.text !== null)
+    .filter((f) => (ANALYSED.test(f.path) || buildkite.has(f.path)) && f.text !== null)
     .map((f) => ({ path: f.path, content: f.text! }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return analyzeFiles(sources, await contextOf(db, orgId, repo)).workflows;
@@ -108,14 +112,21 @@ function subjectTemplateOf(t: OidcSubTemplate | null): SubTemplate | null {
   };
 }
 
-function optionsOf(repo: CandidateRepo, issuer: string, poolBindings: TrustOptions["poolBindings"]): TrustOptions {
+/** What a Buildkite connection knows: the organization's slug, and per repository (full name) the pipelines that build it. */
+interface BuildkiteFacts {
+  orgSlug?: string | null;
+  pipelinesByRepo?: ReadonlyMap<string, readonly string[]>;
+}
+
+function optionsOf(repo: CandidateRepo, issuer: string, poolBindings: TrustOptions["poolBindings"], facts?: BuildkiteFacts): TrustOptions {
   const [owner = "", name = repo.name] = repo.fullName.split("/");
   const t = repo.oidcSubTemplate;
   const ownerId = t?.ownerId !== undefined ? String(t.ownerId) : null;
   const identity = { owner, name, ownerId, repoId: String(repo.githubId) };
   const resolved = resolveSubject(identity, subjectTemplateOf(t), issuer !== GITHUB_ISSUER);
   const subject = "error" in resolved ? { repo: identity, settings: { keys: null, formats: ["classic" as const, "immutable" as const] } } : resolved;
-  return { repo: subject.repo, subject: subject.settings, issuer, defaultBranch: repo.defaultBranch, poolBindings };
+  const buildkite: BuildkiteSettings | undefined = facts ? { orgSlug: facts.orgSlug ?? null, pipelineSlugs: facts.pipelinesByRepo?.get(repo.fullName) ?? null } : undefined;
+  return { repo: subject.repo, subject: subject.settings, issuer, defaultBranch: repo.defaultBranch, poolBindings, ...(buildkite ? { buildkite } : {}) };
 }
 
 /** The inventory's jobs of the repositories (by repository, path and job key) and their resolved OIDC references. */
@@ -146,8 +157,13 @@ async function inventoryJobs(tx: Db, orgId: string, repos: CandidateRepo[]) {
   return { jobId, references };
 }
 
-/** Every trust of the org against every minting repository's jobs; matches, findings and verdicts stored in `tx`. */
-export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<EvaluationFigures> {
+/**
+ * Every trust of the org against every minting repository's jobs; matches, findings and verdicts stored in `tx`.
+ * `inputs.buildkite`: the Buildkite organization's slug and, per repository, the pipelines that build
+ * it — no caller passes it yet (a Buildkite connection will): without it both are unknown, so a trust
+ * that pins them matches a Buildkite step `possibly`.
+ */
+export async function evaluateOrgTrusts(tx: Db, orgId: string, inputs: { buildkite?: BuildkiteFacts } = {}): Promise<EvaluationFigures> {
   const started = performance.now();
   // One evaluation of an org at a time: a sync and a "Read now" cannot interleave their writes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`trust-evaluate:${orgId}`}))`);
@@ -171,7 +187,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   for (const repo of repos) {
     const workflows = await workflowsOf(tx, orgId, repo);
     first ??= { repo, workflows };
-    const options = optionsOf(repo, issuer, poolBindings);
+    const options = optionsOf(repo, issuer, poolBindings, inputs.buildkite);
     const matching = matchingTrustIds(documents, workflows, options);
     if (matching.size === 0) continue;
     const entries = evaluateTrusts(documents.filter((d) => matching.has(d.id)), workflows, options);
@@ -179,24 +195,26 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string): Promise<Evaluati
   }
   const unmatched = documents.filter((d) => perTrust.get(d.id)?.length === 0);
   if (first && unmatched.length > 0) {
-    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer, poolBindings)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
+    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer, poolBindings, inputs.buildkite)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
   }
   // With no minting repository, the outsider checks still run, against an empty one of the org.
   if (repos.length === 0) {
     const owner = conn?.login ?? "org";
     const none: CandidateRepo = { id: "", githubId: 0, fullName: `${owner}/-`, name: "-", visibility: "private", defaultBranch: "main", oidcSubTemplate: null };
-    evaluateTrusts(documents, [], optionsOf(none, issuer, poolBindings)).forEach((e) => perTrust.get(e.id)?.push(e));
+    evaluateTrusts(documents, [], optionsOf(none, issuer, poolBindings, inputs.buildkite)).forEach((e) => perTrust.get(e.id)?.push(e));
   }
 
   const org = conn?.login ?? "the organisation";
   const now = new Date();
   let matchCount = 0;
   for (const row of rows) {
-    // A top-level job's key is the first part of the evaluator's name (`call/deploy` is job `call`'s).
-    const jobOf = (m: TrustMatch) => jobId.get(`${m.repo}\n${m.path}\n${m.job.split("/")[0]}`);
+    // A top-level job's key is the first part of the evaluator's name (`call/deploy` is job `call`'s);
+    // a Buildkite step's id is its whole name (a label used as id may hold a `/`).
+    const called = (m: TrustMatch) => m.path.startsWith(".github/") && m.job.includes("/");
+    const jobOf = (m: TrustMatch) => jobId.get(`${m.repo}\n${m.path}\n${called(m) ? m.job.split("/")[0] : m.job}`);
     const entries = (perTrust.get(row.document.id) ?? []).map((e) => ({
       ...e,
-      matches: e.matches.map((m) => ({ ...m, uses: m.job.includes("/") ? m.uses : resolveUses(row.document, m, references.get(jobOf(m) ?? ""), row.details?.clientId) })),
+      matches: e.matches.map((m) => ({ ...m, uses: called(m) ? m.uses : resolveUses(row.document, m, references.get(jobOf(m) ?? ""), row.details?.clientId) })),
     }));
     const verdict = aggregateTrust(trustLabel(row.document), org, entries);
     matchCount += verdict.matches.length;

@@ -155,18 +155,29 @@ export function matchAws(trust: AwsTrust, token: Token, options: AwsOptions): De
   return and(allow, not(deny));
 }
 
-/** Does the policy trust a GitHub issuer (or the one given) at all? Only such roles are reported. */
-export function trustsGithub(trust: AwsTrust, issuer: string): boolean {
-  const ours = providerPath(issuer);
+function trustsPath(trust: AwsTrust, accept: (path: string) => boolean): boolean {
   return trust.statements.some((s) => {
     if (s.effect !== "Allow" || actionDecision(s) === "no") return false;
     if (s.principals === "*") return true;
     return (s.principals ?? []).some((a) => {
       const p = arnProviderPath(a);
-      return p !== null && (p === ours || isGithubIssuerPath(p));
+      return p !== null && accept(p);
     });
   });
 }
+
+/** Does the policy trust a GitHub issuer (or the one given) at all? Only such roles — and Buildkite's — are reported. */
+export function trustsGithub(trust: AwsTrust, issuer: string): boolean {
+  const ours = providerPath(issuer);
+  return trustsPath(trust, (p) => p === ours || isGithubIssuerPath(p));
+}
+
+/** Does the policy trust Buildkite's agent tokens (`oidc-provider/agent.buildkite.com`)? */
+export function trustsBuildkite(trust: AwsTrust): boolean {
+  return trustsPath(trust, (p) => p === BUILDKITE_PROVIDER_PATH);
+}
+
+export const BUILDKITE_PROVIDER_PATH = "agent.buildkite.com";
 
 /** token.actions.githubusercontent.com[/slug], token.actions.SUB.ghe.com[/…], HOST/_services/token. */
 export function isGithubIssuerPath(path: string): boolean {

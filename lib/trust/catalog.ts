@@ -18,6 +18,12 @@ export const TRUST_RULES = [
     fix: "Pin the owner and repository: a subject condition such as repo:OWNER/REPO:environment:NAME, or repository_owner_id and repository_id conditions.",
   },
   {
+    id: "trust-any-buildkite-organization",
+    severity: "critical",
+    title: "Any Buildkite organization can assume this trust",
+    fix: "Pin the organization: organization:ORG:pipeline:PIPELINE:… in the subject, or organization_slug and organization_id conditions (Buildkite has one issuer for every organization).",
+  },
+  {
     id: "trust-wildcard-owner",
     severity: "high",
     title: "Repositories of other owners can assume this trust",

@@ -1,7 +1,7 @@
 import type { Decision } from "./decision";
 import { literalPattern, matchPattern, prefixPattern, suffixPattern, containsPattern, type Pattern } from "./glob";
 import type { CelNode } from "./cel";
-import { cat, concrete, lit, lower, type Sym } from "./symbolic";
+import { cat, concrete, lit, lower, splitSym, type Sym } from "./symbolic";
 
 // Evaluates a parsed CEL expression over partly known claims. A boolean result is the set
 // of outcomes it can have (true, false, error); CEL's commutative `&&`/`||` absorb errors
@@ -136,10 +136,13 @@ function call(fn: string, target: CelValue | null, args: CelValue[], scope: CelS
     if (known === null || compiled === null || known.length > 512) return UNK;
     return fromDecision(compiled.test(known) ? "yes" : "no", target.maybeError);
   }
-  if (fn === "split" && a0?.k === "str" && known !== null) {
+  if (fn === "split" && a0?.k === "str") {
     const sep = concrete(a0.s);
     if (sep === null) return UNK;
-    return { k: "list", items: known.split(sep).map((s) => ({ k: "str", s: lit(s), maybeError: target.maybeError })) };
+    if (known !== null) return { k: "list", items: known.split(sep).map((s) => ({ k: "str", s: lit(s), maybeError: target.maybeError })) };
+    // A partly known value splits where no unknown part can hold the separator (`:` in a Buildkite `sub`).
+    const pieces = splitSym(target.s, sep);
+    return pieces === null ? UNK : { k: "list", items: pieces.map((s) => ({ k: "str", s, maybeError: target.maybeError })) };
   }
   return UNK;
 }

@@ -36,13 +36,14 @@ export interface JobVerdict {
 const RANK: Record<Decision, number> = { no: 0, possibly: 1, yes: 2 };
 
 export function evaluateJob(trust: Trust, job: JobTokens, ctx: MatchContext): JobVerdict {
-  const audiences = jobAudiences(trust, job.model, ctx.issuer, ctx.audienceOwner);
+  // null: the tokens keep the audience they were requested with.
+  const audiences: (Sym | null)[] = job.ownAudience === true ? [null] : jobAudiences(trust, job.model, ctx.issuer, ctx.audienceOwner);
   const variants = job.variants.map((variant): VariantVerdict => {
     let chosen: VariantVerdict | null = null;
     for (const aud of audiences) {
-      const tokens = variant.alternatives.map((t) => withClaims(t, { aud: { v: aud } }));
+      const tokens = aud === null ? variant.alternatives : variant.alternatives.map((t) => withClaims(t, { aud: { v: aud } }));
       const each = tokens.map((t) => matchTrust(trust, t, ctx.aws));
-      const decision = atMost(agree(each), job.cap);
+      const decision = atMost(atMost(agree(each), job.cap), variant.cap ?? "yes");
       const at = Math.max(0, each.findIndex((d) => d === best(each)));
       const token = tokens[at] as Token;
       if (chosen === null || RANK[decision] > RANK[chosen.decision]) {

@@ -1,7 +1,10 @@
 import type { JobModel, WorkflowModel } from "../analysis/types";
 import { best, type Decision } from "./decision";
+import { buildkiteJobTokens, type BuildkiteSettings } from "./buildkite-jobs";
+import { buildkiteOutsideTokens, trustsBuildkiteIssuer } from "./buildkite-outsiders";
+import { trustRule } from "./catalog";
 import { evaluateJob, type JobVerdict, type MatchContext } from "./evaluate-job";
-import { trustFindings } from "./findings";
+import { trustFindings, trustLabel } from "./findings";
 import { jobTokens, type JobTokens, type TokenSettings } from "./jobs";
 import { githubDefaultAudience, jobReference, matchTrust, providerAudience } from "./match";
 import { openOutsiderTokens, outsiderVerdicts, witnessSets } from "./outsiders";
@@ -23,6 +26,8 @@ export interface TrustOptions {
   awsKnownKeys?: readonly string[];
   /** Per Google Cloud trust id, the grants that name its pool (a reader's TrustDetails.permissions); absent = not read. */
   poolBindings?: Readonly<Record<string, readonly string[]>>;
+  /** What Buildkite knows of the repository's Buildkite pipeline files: organization and pipeline slugs; absent = unknown. */
+  buildkite?: BuildkiteSettings;
 }
 
 export const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
@@ -79,19 +84,21 @@ export function evaluateTrusts(trusts: Trust[], workflows: WorkflowModel[], opti
   const repoName = `${options.repo.owner}/${options.repo.name}`;
   const ctx: MatchContext = { issuer: options.issuer, aws: { knownKeys: new Set(options.awsKnownKeys ?? []) }, audienceOwner: lit(options.repo.owner) };
 
-  const jobs = jobTokens(workflows, settings);
+  const jobs = [...jobTokens(workflows, settings), ...buildkiteJobTokens(workflows, options.buildkite)];
   const onDefaultBranch = syntheticWorkflow(".github/workflows/<any>.yml", ["push"], { push: { branches: [options.defaultBranch ?? "main"] } });
   const witnesses = witnessSets([...workflows, onDefaultBranch], settings, ours, ghes);
   const open = openOutsiderTokens(options.issuer, ours);
   const pullRequestRuns = anyWorkflow(jobTokens([syntheticWorkflow(".github/workflows/<any>.yml", ["pull_request"], undefined)], settings));
   const unprotectedRuns = anyWorkflow(jobTokens([syntheticWorkflow(".github/workflows/<any>.yml", ["push"], { push: { branches: ["**"] } })], settings));
   const defaultAud = githubDefaultAudience(options.issuer, lit(options.repo.owner));
+  const ourBuildkiteAudiences = jobs.filter((j) => j.ownAudience === true).flatMap((j) => j.variants.flatMap((v) => v.alternatives.map((t) => t.claims.aud?.v ?? [])));
 
   return trusts.map((trust): TrustEntry => {
     const verdicts: JobVerdict[] = jobs.map((j) => evaluateJob(trust, j, ctx));
     const runDecision = (runs: JobTokens[]): Decision => best(runs.map((j) => evaluateJob(trust, j, ctx).decision));
     // Our runs that match, and the synthetic ones, sent with GitHub's default audience instead.
-    const matching = [...verdicts, ...pullRequestRuns.map((j) => evaluateJob(trust, j, ctx)), ...unprotectedRuns.map((j) => evaluateJob(trust, j, ctx))]
+    // GitHub's runs only: a Buildkite token's audience is the one its request names.
+    const matching = [...verdicts.filter((v) => v.job.ownAudience !== true), ...pullRequestRuns.map((j) => evaluateJob(trust, j, ctx)), ...unprotectedRuns.map((j) => evaluateJob(trust, j, ctx))]
       .flatMap((v) => v.variants)
       .filter((v) => v.decision !== "no");
     const withDefault = best(matching.map((v) => matchTrust(trust, withClaims(v.token, { aud: { v: defaultAud } }), ctx.aws)));
@@ -108,6 +115,16 @@ export function evaluateTrusts(trusts: Trust[], workflows: WorkflowModel[], opti
       expectedAudience: providerAudience(trust, options.issuer, lit(options.repo.owner)),
       poolBindings: options.poolBindings?.[trust.id] ?? null,
     });
+    let outsideTokens = outsiders.outsideTokens;
+    if (trustsBuildkiteIssuer(trust)) {
+      const orgSlug = options.buildkite?.orgSlug ?? null;
+      const others = buildkiteOutsideTokens(trust, orgSlug, ourBuildkiteAudiences, ctx);
+      outsideTokens = best([outsideTokens, others]);
+      if (others === "yes") {
+        const pinned = orgSlug === null ? "" : ` other than ${orgSlug}`;
+        findings.unshift({ rule: "trust-any-buildkite-organization", severity: trustRule("trust-any-buildkite-organization").severity, message: `${trustLabel(trust)} accepts Buildkite tokens of any organization${pinned}: nothing in it pins the organization.` });
+      }
+    }
     return {
       id: trust.id,
       provider: trust.provider,
@@ -115,7 +132,7 @@ export function evaluateTrusts(trusts: Trust[], workflows: WorkflowModel[], opti
       matches: verdicts
         .filter((v) => v.decision !== "no")
         .map((v) => ({ repo: repoName, path: v.job.path, job: v.job.job, sub: v.sub, decision: v.decision as "yes" | "possibly", uses: jobReference(trust, v.job.model) })),
-      outsideTokens: outsiders.outsideTokens,
+      outsideTokens,
       findings,
     };
   });
@@ -129,7 +146,7 @@ export function evaluateTrusts(trusts: Trust[], workflows: WorkflowModel[], opti
 export function matchingTrustIds(trusts: Trust[], workflows: WorkflowModel[], options: TrustOptions): Set<string> {
   const settings: TokenSettings = { repo: tokenRepo(options.repo), subject: options.subject, issuer: options.issuer, defaultBranch: options.defaultBranch };
   const ctx: MatchContext = { issuer: options.issuer, aws: { knownKeys: new Set(options.awsKnownKeys ?? []) }, audienceOwner: lit(options.repo.owner) };
-  const jobs = jobTokens(workflows, settings);
+  const jobs = [...jobTokens(workflows, settings), ...buildkiteJobTokens(workflows, options.buildkite)];
   return new Set(trusts.filter((trust) => jobs.some((j) => evaluateJob(trust, j, ctx).decision !== "no")).map((t) => t.id));
 }
 

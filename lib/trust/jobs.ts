@@ -22,6 +22,8 @@ export interface TokenVariant {
   context: RunContext;
   /** The job's token is one of these; which one depends on settings we were not given. */
   alternatives: Token[];
+  /** Verdicts for this kind of run are at most this: `possibly` when the run depends on a setting we cannot see. */
+  cap?: Decision;
 }
 
 export interface JobTokens {
@@ -33,6 +35,8 @@ export interface JobTokens {
   variants: TokenVariant[];
   /** Verdicts for this job are at most this: `possibly` when the called workflow is unknown. */
   cap: Decision;
+  /** The tokens carry the audience their request names (Buildkite), instead of the one each provider's login action asks for. */
+  ownAudience?: boolean;
 }
 
 const HOSTED = /^(ubuntu|windows|macos)-[\w.-]+$|^(ubuntu|windows|macos)-latest(-[\w-]+)?$/i;

@@ -1,12 +1,13 @@
-import { trustsGithub } from "./aws-match";
+import { trustsBuildkite, trustsGithub } from "./aws-match";
 import { awsFromAuthorizationDetails, awsFromGetRole } from "./parse-aws";
 import { PolicyError } from "./parse-issues";
 import { azureCredential, gcpProvider, PROVIDER_NAME, vaultRole } from "./parse-providers";
+import { isBuildkiteIssuer } from "./token";
 import type { Trust, TrustError } from "./types";
 
 // Reads one exported policy file, recognised by its shape (no file-name conventions except
 // a Vault role's name, which `vault read` does not print: it is the file's name).
-// Only trusts of a GitHub Actions issuer (or the one given) are kept.
+// Only trusts of a GitHub Actions issuer (or the one given), or of Buildkite's, are kept.
 
 /** Larger exports are refused before parsing; an account's full authorization details fit well below. */
 export const DEFAULT_POLICY_MAX_BYTES = 16 * 1024 * 1024;
@@ -66,13 +67,18 @@ export function isGithubIssuer(issuer: string): boolean {
   return /^https:\/\/token\.actions\.githubusercontent\.com(\/[^/]+)?\/?$/.test(issuer) || /^https:\/\/token\.actions\.[a-z0-9-]+\.ghe\.com(\/[^/]+)?\/?$/.test(issuer) || /^https:\/\/[^/]+\/_services\/token\/?$/.test(issuer);
 }
 
-function forGithub(trust: Trust, issuer: string): boolean {
+/** A GitHub Actions issuer, or Buildkite's: the tokens lib/trust builds. */
+export function isSupportedIssuer(issuer: string): boolean {
+  return isGithubIssuer(issuer) || isBuildkiteIssuer(issuer);
+}
+
+function supported(trust: Trust, issuer: string): boolean {
   switch (trust.provider) {
     case "aws":
-      return trustsGithub(trust, issuer);
+      return trustsGithub(trust, issuer) || trustsBuildkite(trust);
     case "gcp":
     case "azure":
-      return trust.issuer.replace(/\/+$/, "") === issuer || isGithubIssuer(trust.issuer);
+      return trust.issuer.replace(/\/+$/, "") === issuer || isSupportedIssuer(trust.issuer);
     case "vault":
       // The issuer is bound on the mount (`auth/<path>/config`), not in the role.
       return true;
@@ -96,7 +102,7 @@ export function loadPolicy(file: PolicyFile, issuer: string, maxBytes = DEFAULT_
     return fail(`is not JSON (${err instanceof Error ? err.message : String(err)}); export with --output json / --format=json / -format=json`);
   }
   try {
-    return { trusts: recognise(value, roleName(file.path)).filter((t) => forGithub(t, issuer)), errors: [] };
+    return { trusts: recognise(value, roleName(file.path)).filter((t) => supported(t, issuer)), errors: [] };
   } catch (err) {
     if (err instanceof PolicyError) return fail(err.message);
     throw err;

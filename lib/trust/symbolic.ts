@@ -23,6 +23,8 @@ export const SEGMENT: CharSet = (c) => c !== ":" && c !== "/";
 export const OWNER_CHARS: CharSet = (c) => /^[A-Za-z0-9-]$/.test(c);
 /** GitHub repository names: letters, digits, `.`, `_`, `-`. */
 export const REPO_CHARS: CharSet = (c) => /^[A-Za-z0-9._-]$/.test(c);
+/** Buildkite's ids (organization_id, pipeline_id, job_id…): UUIDs. */
+export const UUID_CHARS: CharSet = (c) => /^[0-9a-fA-F-]$/.test(c);
 export const DIGITS: CharSet = (c) => c >= "0" && c <= "9";
 
 export function lit(s: string): Sym {
@@ -79,4 +81,22 @@ export function lower(v: Sym): Sym {
     const ok = p.ok;
     return { ...p, ok: (c) => ok(c) || ok(c.toUpperCase()) || ok(c.toLowerCase()) };
   });
+}
+
+/** The pieces of `v` between occurrences of `sep`, when no unknown part can hold any of its characters; else null. */
+export function splitSym(v: Sym, sep: string): Sym[] | null {
+  if (sep === "") return null;
+  if (v.some((p) => p.t !== "lit" && [...sep].some((c) => p.ok(c)))) return null;
+  const out: Part[][] = [[]];
+  for (const p of v) {
+    if (p.t !== "lit") {
+      (out[out.length - 1] as Part[]).push(p);
+      continue;
+    }
+    p.s.split(sep).forEach((s, i) => {
+      if (i > 0) out.push([]);
+      if (s !== "") (out[out.length - 1] as Part[]).push({ t: "lit", s });
+    });
+  }
+  return out;
 }

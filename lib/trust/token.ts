@@ -33,6 +33,13 @@ export function withClaims(token: Token, changes: Record<string, ClaimValue | un
   return { claims };
 }
 
+/** The one issuer of every Buildkite organization's agent tokens (cloud-trust.md §6.2). */
+export const BUILDKITE_ISSUER = "https://agent.buildkite.com";
+
+export function isBuildkiteIssuer(issuer: string): boolean {
+  return issuer.replace(/\/+$/, "") === BUILDKITE_ISSUER;
+}
+
 /** Claims every GitHub Actions token carries (GitHub's OIDC reference); others are absent or optional. */
 export const GITHUB_CLAIMS = [
   "iss",

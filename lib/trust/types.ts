@@ -59,6 +59,8 @@ export interface VaultTrust {
   provider: "vault";
   id: string;
   name: string;
+  /** The mount's `bound_issuer` when a reader saw it; absent: the role is taken as a GitHub Actions trust. */
+  issuer?: string;
   roleType: string;
   boundAudiences: string[];
   boundSubject: string;

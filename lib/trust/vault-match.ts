@@ -1,11 +1,12 @@
 import { and, or, type Decision } from "./decision";
 import { goGlob, literalPattern, matchPattern, starPattern } from "./glob";
 import { concrete } from "./symbolic";
-import { claimOf, type ClaimValue, type Token } from "./token";
+import { BUILDKITE_ISSUER, claimOf, type ClaimValue, type Token } from "./token";
 import type { VaultTrust } from "./types";
 
 // Vault / OpenBao JWT auth login (hashicorp/vault-plugin-auth-jwt path_login.go, claims.go):
-// the role must be of type `jwt`; a token with an `aud` needs a role with bound audiences,
+// the role must be of type `jwt`; the token's `iss` the mount's `bound_issuer` (a role read
+// without it is taken as GitHub's); a token with an `aud` needs a role with bound audiences,
 // one of which it carries; `bound_subject` is exact; every `bound_claims` key must be present
 // and match one of its values — exactly, or with go-glob (`*` only) when
 // `bound_claims_type=glob`; `user_claim` must name a string claim. Keys starting with `/` are
@@ -33,6 +34,10 @@ function claimMatches(c: ClaimValue | undefined, values: string[], glob: boolean
 
 export function matchVault(trust: VaultTrust, token: Token): Decision {
   if (trust.roleType !== "jwt") return "no";
+  // The issuer is the mount's: as a reader saw it, else GitHub's — never Buildkite's unless read.
+  const iss = token.claims.iss?.v ?? [];
+  const issuer = trust.issuer !== undefined ? matchPattern(literalPattern(trust.issuer.replace(/\/+$/, "")), iss) : matchPattern(literalPattern(BUILDKITE_ISSUER), iss) === "yes" ? "no" : "yes";
+  if (issuer === "no") return "no";
   const aud = token.claims.aud;
   // "audience claim found in JWT but no audiences bound to the role": GitHub tokens always have one.
   if (aud === undefined || trust.boundAudiences.length === 0) return "no";
@@ -45,5 +50,5 @@ export function matchVault(trust: VaultTrust, token: Token): Decision {
   const groups = trust.groupsClaim === "" ? "yes" : and(present(pointer(token, trust.groupsClaim)), "possibly");
   // Bound CIDRs depend on the runner's address, not on the token.
   const cidrs = trust.tokenBoundCidrs.length > 0 ? "possibly" : "yes";
-  return and(audience, subject, ...claims, user, groups, cidrs);
+  return and(issuer, audience, subject, ...claims, user, groups, cidrs);
 }

@@ -59,7 +59,7 @@ describe("reads", () => {
     expect(second.Roles?.[0]?.RoleName).toBe("gh-search-ecs-deploy");
     const all: string[] = [];
     for await (const page of paginateListRoles({ client: reader, pageSize: 2 }, {})) all.push(...(page.Roles ?? []).map((r) => r.RoleName ?? ""));
-    expect(all).toHaveLength(9);
+    expect(all).toHaveLength(10);
     expect((await reader.send(new ListRolesCommand({ PathPrefix: "/aws-service-role/" }))).Roles?.map((r) => r.RoleName)).toEqual(["AWSServiceRoleForSupport"]);
     expect(await failure(reader.send(new ListRolesCommand({ MaxItems: 1001 })))).toMatchObject({ name: "ValidationError", status: 400 });
     expect(await failure(reader.send(new ListRolesCommand({ Marker: "bm9wZQ" })))).toMatchObject({ name: "InvalidInputException", status: 400 });
@@ -80,7 +80,7 @@ describe("reads", () => {
   it("OIDC providers: the list, and one with its client ids and thumbprints", async () => {
     const list = await reader.send(new ListOpenIDConnectProvidersCommand({}));
     const arn = `arn:aws:iam::${ACME_AWS_ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-    expect(list.OpenIDConnectProviderList).toEqual([{ Arn: arn }]);
+    expect(list.OpenIDConnectProviderList).toEqual([{ Arn: arn }, { Arn: `arn:aws:iam::${ACME_AWS_ACCOUNT}:oidc-provider/agent.buildkite.com` }]);
     const got = await reader.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));
     expect(got).toMatchObject({ Url: "token.actions.githubusercontent.com", ClientIDList: ["sts.amazonaws.com"], ThumbprintList: ["6938fd4d98bab03faadb97b34396831e3780aea1"] });
     expect(await failure(reader.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: `arn:aws:iam::${ACME_AWS_ACCOUNT}:oidc-provider/other.example` })))).toMatchObject({ name: "NoSuchEntityException", status: 404 });
@@ -103,7 +103,7 @@ describe("reads", () => {
 
   it("GetAccountAuthorizationDetails: roles with their inline and attached policies, and the managed policies, paged", async () => {
     const roles = await reader.send(new GetAccountAuthorizationDetailsCommand({ Filter: ["Role"] }));
-    expect(roles.RoleDetailList?.map((r) => r.RoleName)).toHaveLength(9);
+    expect(roles.RoleDetailList?.map((r) => r.RoleName)).toHaveLength(10);
     expect(roles.Policies).toEqual([]);
     const web = roles.RoleDetailList?.find((r) => r.RoleName === "gh-web-deploy-prod");
     expect(web?.RolePolicyList?.map((p) => p.PolicyName)).toEqual(["storefront-sync"]);

@@ -31,11 +31,14 @@ async function refusal(p: Promise<unknown>): Promise<CloudReadError> {
 }
 
 describe("readAws on acme's account", () => {
-  it("keeps the roles that trust GitHub's provider, not the lambda or service-linked ones", async () => {
+  it("keeps the roles that trust GitHub's provider or Buildkite's, not the lambda or service-linked ones", async () => {
     const read = await readAws(conn(ACME_AWS_KEYS.readOnly));
-    expect(read.trusts.map((t) => t.name).sort()).toEqual(["gh-api-deploy", "gh-ml-model-upload", "gh-search-ecr-push", "gh-search-ecs-deploy", "gh-terraform-apply", "gh-terraform-plan", "gh-web-deploy-prod"]);
+    expect(read.trusts.map((t) => t.name).sort()).toEqual(["bk-payments-deploy", "gh-api-deploy", "gh-ml-model-upload", "gh-search-ecr-push", "gh-search-ecs-deploy", "gh-terraform-apply", "gh-terraform-plan", "gh-web-deploy-prod"]);
     expect(read.warnings).toEqual([]);
-    expect(read.oidcProviders).toEqual([{ arn: "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com", url: "token.actions.githubusercontent.com", clientIds: ["sts.amazonaws.com"] }]);
+    expect(read.oidcProviders).toEqual([
+      { arn: "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com", url: "token.actions.githubusercontent.com", clientIds: ["sts.amazonaws.com"] },
+      { arn: "arn:aws:iam::210987654321:oidc-provider/agent.buildkite.com", url: "agent.buildkite.com", clientIds: ["sts.amazonaws.com"] },
+    ]);
     const apply = read.trusts.find((t) => t.name === "gh-terraform-apply");
     expect(apply?.id).toBe("arn:aws:iam::210987654321:role/gh-terraform-apply");
     expect(apply?.provider === "aws" && apply.statements[0]?.conditions).toEqual([{ operator: "StringEquals", key: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] }]);
@@ -56,17 +59,18 @@ describe("readAws on acme's account", () => {
 
   it("a role whose permissions cannot be read is a warning, not a failure", async () => {
     const read = await readAws(conn(NO_INLINE));
-    expect(read.trusts).toHaveLength(7);
+    expect(read.trusts).toHaveLength(8);
     const web = read.details["arn:aws:iam::210987654321:role/gh-web-deploy-prod"];
     expect(web?.permissions).toEqual([]);
     expect(web?.permissionsNote).toMatch(/^its permissions could not be read: iam:GetRolePolicy was denied: grant/);
     expect(read.details["arn:aws:iam::210987654321:role/gh-terraform-apply"]?.permissions).toEqual(["AdministratorAccess (AWS managed)"]);
-    expect(read.warnings.filter((w) => w.startsWith("role "))).toHaveLength(3);
+    // The four roles with inline policies: gh-api-deploy, gh-web-deploy-prod, gh-ml-model-upload, bk-payments-deploy.
+    expect(read.warnings.filter((w) => w.startsWith("role "))).toHaveLength(4);
   });
 
   it("OIDC providers that cannot be listed are a warning; so is a trusted provider the account lacks", async () => {
     const read = await readAws(conn(NO_OIDC));
-    expect(read.trusts).toHaveLength(7);
+    expect(read.trusts).toHaveLength(8);
     expect(read.warnings[0]).toMatch(/^the account's OIDC providers could not be read: iam:ListOpenIDConnectProviders was denied/);
     expect(read.warnings).toContain("role gh-api-deploy trusts arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com, which this account does not have: no token can assume it until the provider is created");
   });
@@ -99,7 +103,7 @@ describe("readAws refusals say what to do", () => {
   });
   it("a throttled ListRoles is retried and the read succeeds", async () => {
     sim.injectFault({ kind: "throttling", action: "ListRoles" });
-    expect((await readAws(conn(ACME_AWS_KEYS.readOnly))).trusts).toHaveLength(7);
+    expect((await readAws(conn(ACME_AWS_KEYS.readOnly))).trusts).toHaveLength(8);
   });
   it("a role to assume first is refused with a sentence", async () => {
     const e = await refusal(readAws({ ...conn(ACME_AWS_KEYS.readOnly), roleArn: "arn:aws:iam::210987654321:role/gatehouse-read" }));

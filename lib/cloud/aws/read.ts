@@ -12,13 +12,14 @@ import {
   type Role,
 } from "@aws-sdk/client-iam";
 import { GITHUB_ISSUER, loadPolicy } from "../../trust";
-import { isGithubIssuerPath } from "../../trust/aws-match";
+import { BUILDKITE_PROVIDER_PATH, isGithubIssuerPath } from "../../trust/aws-match";
 import type { AwsTrust } from "../../trust/types";
 import { CloudReadError, type TrustDetails, type TrustSourceRead } from "../types";
 import { call, iamClient, toCloudError, type AwsConnection } from "./client";
 import { decodePolicy, summarisePolicy } from "./summary";
 
-// Reads the IAM roles of one AWS account that trust a GitHub Actions OIDC provider, with
+// Reads the IAM roles of one AWS account that trust a GitHub Actions OIDC provider (or
+// Buildkite's, agent.buildkite.com), with
 // what each can do. Recognition and parsing are lib/trust's own (`loadPolicy` on each role
 // as `aws iam get-role` prints it), so a live read and an uploaded export agree.
 // Failing to list roles fails the read; failing to read one role's permissions, or the
@@ -31,7 +32,7 @@ export interface AwsOidcProvider {
 }
 
 export interface AwsTrustSourceRead extends TrustSourceRead {
-  /** The account's GitHub OIDC providers; a later check can compare their client ids with the audiences trusted. */
+  /** The account's GitHub and Buildkite OIDC providers; a later check can compare their client ids with the audiences trusted. */
   oidcProviders: AwsOidcProvider[];
 }
 
@@ -106,7 +107,10 @@ async function permissions(client: IAMClient, conn: AwsConnection, roleName: str
 async function providers(client: IAMClient, conn: AwsConnection, warnings: string[]): Promise<AwsOidcProvider[]> {
   try {
     const listed = await call(conn, "ListOpenIDConnectProviders", () => client.send(new ListOpenIDConnectProvidersCommand({})));
-    const github = (listed.OpenIDConnectProviderList ?? []).map((p) => p.Arn ?? "").filter((arn) => isGithubIssuerPath(arn.replace(/^[^/]*\//, "")));
+    const github = (listed.OpenIDConnectProviderList ?? []).map((p) => p.Arn ?? "").filter((arn) => {
+      const path = arn.replace(/^[^/]*\//, "");
+      return isGithubIssuerPath(path) || path === BUILDKITE_PROVIDER_PATH;
+    });
     return await Promise.all(
       github.map(async (arn) => {
         const got = await call(conn, "GetOpenIDConnectProvider", () => client.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));

@@ -1,5 +1,5 @@
 import "server-only";
-import { isGithubIssuer } from "../../trust/load";
+import { isSupportedIssuer } from "../../trust/load";
 import { PolicyError } from "../../trust/parse-issues";
 import { azureCredential } from "../../trust/parse-providers";
 import type { AzureTrust } from "../../trust/types";
@@ -43,7 +43,7 @@ async function listAll<T>(api: AzureApi, resource: "graph" | "arm", path: string
 function parse(raw: Record<string, unknown>, at: string, warnings: string[]): AzureTrust | null {
   try {
     const trust = azureCredential(raw, at);
-    return isGithubIssuer(trust.issuer) ? trust : null;
+    return isSupportedIssuer(trust.issuer) ? trust : null;
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     warnings.push(`Federated credential skipped: ${error.message}`);

@@ -1,5 +1,5 @@
 import "server-only";
-import { isGithubIssuer } from "../../trust/load";
+import { isSupportedIssuer } from "../../trust/load";
 import { gcpProvider } from "../../trust/parse-providers";
 import { PolicyError } from "../../trust/parse-issues";
 import type { GcpTrust } from "../../trust/types";
@@ -105,8 +105,8 @@ export async function readGcp(conn: GcpConnection): Promise<TrustSourceRead> {
     for (const [i, raw] of providers.entries()) {
       try {
         const trust = gcpProvider(raw, `${pool.name}/providers[${i}]`);
-        // Providers of other issuers (GitLab, Buildkite, AWS) are not GitHub trusts.
-        if (trust === null || !isGithubIssuer(trust.issuer)) continue;
+        // Providers of other issuers (GitLab, AWS) are not trusts lib/trust evaluates; GitHub's and Buildkite's are.
+        if (trust === null || !isSupportedIssuer(trust.issuer)) continue;
         // A disabled pool refuses every exchange, whatever its providers say.
         trusts.push(pool.disabled === true ? { ...trust, disabled: true } : trust);
         poolOf.set(trust.id, pool);

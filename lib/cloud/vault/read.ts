@@ -1,5 +1,6 @@
 import "server-only";
 import { isGithubIssuer } from "../../trust/load";
+import { isBuildkiteIssuer } from "../../trust/token";
 import { PolicyError } from "../../trust/parse-issues";
 import { vaultRole } from "../../trust/parse-providers";
 import type { VaultTrust } from "../../trust/types";
@@ -9,7 +10,8 @@ import { vaultApi, vaultError, VaultHttpError, type VaultApi, type VaultConnecti
 // Vault's trusts: every role of one JWT auth mount, read as `vault read -format=json
 // auth/<mount>/role/<name>` prints it (the API's envelope), parsed by lib/trust's parser.
 // The issuer lives on the mount (`auth/<mount>/config`): a mount bound to another issuer
-// (GitLab, Kubernetes) holds no GitHub trusts.
+// (GitLab, Kubernetes) holds no GitHub trusts; a mount bound to Buildkite's issuer holds
+// Buildkite trusts, each role carrying that issuer.
 
 type RoleEnvelope = { data: Record<string, unknown> };
 
@@ -50,10 +52,12 @@ function details(conn: VaultConnection, trust: VaultTrust, data: Record<string, 
 export async function readVault(conn: VaultConnection): Promise<TrustSourceRead> {
   const api = vaultApi(conn);
   const warnings: string[] = [];
+  let buildkite: string | null = null;
   try {
     const { data } = await api.request<{ data?: { bound_issuer?: string; oidc_discovery_url?: string } }>("GET", `/v1/auth/${conn.mount}/config`);
     const issuer = data?.data?.bound_issuer || data?.data?.oidc_discovery_url || "";
-    if (issuer !== "" && !isGithubIssuer(issuer)) {
+    if (isBuildkiteIssuer(issuer)) buildkite = issuer;
+    else if (issuer !== "" && !isGithubIssuer(issuer)) {
       return { trusts: [], details: {}, warnings: [`auth/${conn.mount} trusts tokens of ${issuer}, not GitHub Actions: its roles are not read as GitHub trusts.`] };
     }
     if (issuer === "") warnings.push(`auth/${conn.mount} has no bound_issuer or OIDC discovery URL; its roles are read as GitHub trusts.`);
@@ -68,7 +72,7 @@ export async function readVault(conn: VaultConnection): Promise<TrustSourceRead>
     const role = await readVaultRole(api, conn, name);
     if (role === null) continue; // deleted between LIST and read
     try {
-      const trust = vaultRole(role, name);
+      const trust: VaultTrust = { ...vaultRole(role, name), ...(buildkite !== null ? { issuer: buildkite } : {}) };
       trusts.push(trust);
       all[trust.id] = details(conn, trust, role.data);
     } catch (error) {

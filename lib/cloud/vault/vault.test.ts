@@ -9,7 +9,12 @@ import { applyVaultRevocation, planVaultRevocation, restoreVaultRevocation } fro
 let sim: VaultSim;
 beforeEach(async () => {
   sim = await startVaultSim({
-    fixture: { namespaces: { ...vaultAcme.namespaces, ci: { gitlab: { config: { bound_issuer: "https://gitlab.com" }, roles: { deploy: { role_type: "jwt", user_claim: "sub", bound_audiences: ["x"] } } } } } },
+    fixture: { namespaces: { ...vaultAcme.namespaces, ci: {
+          gitlab: { config: { bound_issuer: "https://gitlab.com" }, roles: { deploy: { role_type: "jwt", user_claim: "sub", bound_audiences: ["x"] } } },
+          buildkite: { config: { bound_issuer: "https://agent.buildkite.com" }, roles: { release: { role_type: "jwt", user_claim: "sub", bound_audiences: ["https://vault.acme.example"], bound_claims: { organization_slug: "acme" } } } },
+        },
+      },
+    },
     tokens: { "hvs.reader": { access: "read" }, "hvs.writer": { access: "write" }, "hvs.ci": { access: "read", namespace: "ci" } },
   });
 });
@@ -46,6 +51,9 @@ describe("readVault", () => {
   it("skips a mount bound to another issuer, and says what to do about a bad token or mount", async () => {
     const other = await readVault({ address: sim.url, token: "hvs.ci", mount: "gitlab", namespace: "ci" });
     expect(other).toEqual({ trusts: [], details: {}, warnings: ["auth/gitlab trusts tokens of https://gitlab.com, not GitHub Actions: its roles are not read as GitHub trusts."] });
+    // A mount bound to Buildkite's issuer: its roles are Buildkite trusts, carrying the issuer.
+    const buildkite = await readVault({ address: sim.url, token: "hvs.ci", mount: "buildkite", namespace: "ci" });
+    expect(buildkite.trusts).toMatchObject([{ id: "vault:release", issuer: "https://agent.buildkite.com", boundClaims: { organization_slug: ["acme"] } }]);
     await expect(readVault(conn("hvs.expired"))).rejects.toMatchObject({ kind: "denied", message: expect.stringMatching(/the token is invalid or expired, or its policy lacks "list" on auth\/jwt\/role/) });
     await expect(readVault({ ...conn(), mount: "github" })).rejects.toMatchObject({ kind: "shape", message: "No auth method is mounted at auth/github: check the mount path (vault auth list)." });
     await expect(readVault({ ...conn(), address: "http://127.0.0.1:9" })).rejects.toMatchObject({ kind: "network", message: expect.stringMatching(/check VAULT_ADDR/) });
