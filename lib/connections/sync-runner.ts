@@ -32,8 +32,10 @@ export async function afterRunEnds(handle: DatabaseHandle, orgId: string, runId:
   const [run] = await handle.db.select({ status: syncRuns.status }).from(syncRuns).where(runWhere(orgId, runId));
   if (!run || run.status === "queued" || run.status === "running") return;
   await recordBreadthPoint(handle.db, orgId, runId).catch((err: unknown) => logger.error("could not record the over-broad credentials after a sync", { runId, error: err }));
-  await syncOrgTrusts(handle, orgId, `sync ${runId}`).catch((err: unknown) => logger.error("could not evaluate cloud trusts after a sync", { runId, error: err }));
+  // Pipeline sources before cloud trusts: a Buildkite token's sub names the organization and the
+  // pipeline, which the trusts' evaluation takes from the Buildkite sources' new reads.
   await syncOrgPipelineSources(handle, orgId).catch((err: unknown) => logger.error("could not read the pipeline sources after a sync", { runId, error: err }));
+  await syncOrgTrusts(handle, orgId, `sync ${runId}`).catch((err: unknown) => logger.error("could not evaluate cloud trusts after a sync", { runId, error: err }));
 }
 
 export interface SyncJob {

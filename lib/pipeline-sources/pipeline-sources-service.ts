@@ -14,6 +14,7 @@ import { applyPipelineRead, insertPipelineSource, pipelineSourceOf, type Pipelin
 import { pipelineSourceDto, snapshotSummary, type PipelineReadOutcomeDto, type PipelineSourceDto } from "./pipeline-sources-dto";
 import { readPipelineSource } from "./read-source";
 import { afterSourcesRead, readFigures } from "./sync-sources";
+import { evaluateOrgTrusts } from "@/lib/trust-sources/evaluate-org";
 
 // An admin's pipeline sources: add (then "Read now" right after, from the page), read now, set
 // responder credentials, remove. Credentials are sealed before they are stored and never
@@ -121,6 +122,9 @@ export const readPipelineSourceNow: UseCase<typeof PipelineSourceRefSchema, Pipe
       const result = pendingReads.get(source) ?? { ok: false, message: outcome.summary };
       await applyPipelineRead(tx, actor.orgId, source.id, result, new Date());
       await afterSourcesRead(tx, actor.orgId);
+      // A Buildkite read names the organization and the pipelines a token's sub holds: the cloud
+      // trusts' matches follow now, not at the next sync (which evaluates them after its reads).
+      if (source.kind === "buildkite" && result.ok) await evaluateOrgTrusts(tx, actor.orgId);
     },
   },
 };

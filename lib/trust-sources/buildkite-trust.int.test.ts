@@ -17,6 +17,9 @@ import { useSimulatorApp } from "@/lib/testing/simulator-app";
 import type { GithubSim } from "@/sim/github";
 import { stopQueue } from "@/lib/jobs/queue";
 import { connectedSimOrg, syncSimOrg } from "@/lib/testing/simulator-org";
+import { startBuildkiteSim, type BuildkiteSim } from "@/sim/buildkite";
+import { buildkiteAcme, buildkiteAcmeTokens } from "@/sim/fixtures/buildkite-acme";
+import { createPipelineSource, readPipelineSourceNow } from "@/lib/pipeline-sources/pipeline-sources-service";
 import { createTrustSource } from "./trust-sources-service";
 import { evaluateOrgTrusts } from "./evaluate-org";
 
@@ -46,6 +49,7 @@ let handle: DatabaseHandle;
 let sim: GithubSim;
 let org: { id: string; slug: string };
 let admin: SessionUser;
+let bk: BuildkiteSim;
 
 beforeAll(async () => {
   handle = await openTestDatabase();
@@ -59,6 +63,7 @@ beforeAll(async () => {
   if (!r.ok) throw new Error(r.error.message);
 }, 180_000);
 afterAll(async () => {
+  await bk?.close();
   await stopQueue();
   await sim.close();
   await handle.close();
@@ -106,5 +111,16 @@ describe("Buildkite steps in the trust join", () => {
     const [trust] = await handle.db.select({ findings: trusts.findings, outside: trusts.outsideTokens }).from(trusts).where(and(eq(trusts.orgId, org.id), eq(trusts.name, "bk-payments-deploy")));
     expect(trust?.outside).toBe("no");
     expect(trust?.findings.map((f) => f.rule)).toContain("trust-unused");
+  });
+
+  it("from a connected Buildkite organization: its Read now names acme and the pipeline uploading the file, and the role matches yes", async () => {
+    bk = await startBuildkiteSim({ fixture: buildkiteAcme, tokens: buildkiteAcmeTokens });
+    const input = { orgSlug: org.slug, name: "Buildkite: acme", kind: "buildkite", settings: { orgSlug: "acme", apiUrl: bk.url }, credentialsFrom: "stored", credentials: { token: "bkua_acme_reader" } };
+    const created = await executeUseCase(handle, admin, createPipelineSource, input as never, testMeta());
+    if (!created.ok) throw new Error(created.error.message);
+    const read = await executeUseCase(handle, admin, readPipelineSourceNow, { orgSlug: org.slug, sourceId: (created.data as { id: string }).id }, testMeta());
+    expect(read.ok && read.data.status).toBe("ok");
+    // No inputs given: the evaluation took them from the source's read (payments uploads the file; payments-deploy runs stored steps only).
+    expect((await matchesOf("bk-payments-deploy")).map((m) => [m.job, m.decision, m.sub])).toEqual([["deploy", "yes", "organization:acme:pipeline:payments:ref:refs/heads/main:commit:<commit>:step:deploy"]]);
   });
 });

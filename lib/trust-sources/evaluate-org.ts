@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
+import { buildkiteTrustFacts } from "@/lib/pipeline-sources/trust-facts";
 import { githubConnections, jobIdentities, jobs, jobSystems, repoFiles, repositories, trustMatches, trusts, variables, workflows } from "@/lib/db/schema";
 import { analyzeFiles, type RepoContext, type WorkflowModel } from "@/lib/analysis";
 import { evaluateTrusts, GITHUB_ISSUER, matchingTrustIds, resolveSubject, type BuildkiteSettings, type SubTemplate, type TrustOptions } from "@/lib/trust";
@@ -159,14 +160,16 @@ async function inventoryJobs(tx: Db, orgId: string, repos: CandidateRepo[]) {
 
 /**
  * Every trust of the org against every minting repository's jobs; matches, findings and verdicts stored in `tx`.
- * `inputs.buildkite`: the Buildkite organization's slug and, per repository, the pipelines that build
- * it — no caller passes it yet (a Buildkite connection will): without it both are unknown, so a trust
- * that pins them matches a Buildkite step `possibly`.
+ * `inputs.buildkite`: the Buildkite organization's slug and, per repository, the pipelines that upload
+ * its files; by default what the org's Buildkite pipeline sources last read (lib/pipeline-sources
+ * `buildkiteTrustFacts`). With no source both are unknown, so a trust that pins them matches a
+ * Buildkite step `possibly`.
  */
 export async function evaluateOrgTrusts(tx: Db, orgId: string, inputs: { buildkite?: BuildkiteFacts } = {}): Promise<EvaluationFigures> {
   const started = performance.now();
   // One evaluation of an org at a time: a sync and a "Read now" cannot interleave their writes.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`trust-evaluate:${orgId}`}))`);
+  const buildkite = inputs.buildkite ?? (await buildkiteTrustFacts(tx, orgId));
   const rows = await tx.select({ id: trusts.id, document: trusts.document, details: trusts.details }).from(trusts).where(eq(trusts.orgId, orgId));
   await tx.delete(trustMatches).where(eq(trustMatches.orgId, orgId));
   if (rows.length === 0) return { trusts: 0, matches: 0, repositories: 0, ms: Math.round(performance.now() - started) };
@@ -187,7 +190,7 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string, inputs: { buildki
   for (const repo of repos) {
     const workflows = await workflowsOf(tx, orgId, repo);
     first ??= { repo, workflows };
-    const options = optionsOf(repo, issuer, poolBindings, inputs.buildkite);
+    const options = optionsOf(repo, issuer, poolBindings, buildkite);
     const matching = matchingTrustIds(documents, workflows, options);
     if (matching.size === 0) continue;
     const entries = evaluateTrusts(documents.filter((d) => matching.has(d.id)), workflows, options);
@@ -195,13 +198,13 @@ export async function evaluateOrgTrusts(tx: Db, orgId: string, inputs: { buildki
   }
   const unmatched = documents.filter((d) => perTrust.get(d.id)?.length === 0);
   if (first && unmatched.length > 0) {
-    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer, poolBindings, inputs.buildkite)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
+    evaluateTrusts(unmatched, first.workflows, optionsOf(first.repo, issuer, poolBindings, buildkite)).forEach((e) => perTrust.get(e.id)?.push({ ...e, repo: first.repo.fullName }));
   }
   // With no minting repository, the outsider checks still run, against an empty one of the org.
   if (repos.length === 0) {
     const owner = conn?.login ?? "org";
     const none: CandidateRepo = { id: "", githubId: 0, fullName: `${owner}/-`, name: "-", visibility: "private", defaultBranch: "main", oidcSubTemplate: null };
-    evaluateTrusts(documents, [], optionsOf(none, issuer, poolBindings, inputs.buildkite)).forEach((e) => perTrust.get(e.id)?.push(e));
+    evaluateTrusts(documents, [], optionsOf(none, issuer, poolBindings, buildkite)).forEach((e) => perTrust.get(e.id)?.push(e));
   }
 
   const org = conn?.login ?? "the organisation";
