@@ -32,6 +32,16 @@ test("the workflows view filtered by CI system shows Buildkite and Tekton pipeli
   await payments.getByRole("link").first().click();
   await expect(page.getByRole("heading", { name: "Steps", exact: false })).toBeVisible();
   await expect(page.getByTestId("job-secret").filter({ hasText: "PAYMENTS_DEPLOY_TOKEN" }).first()).toContainText("held by Buildkite");
+  // What only the Buildkite API says, from the demo's Buildkite source: the pipeline building the
+  // file builds forks' pull requests, and its steps share the deploy queue.
+  const live = page.getByTestId("live-facts");
+  await expect(live.getByTestId("live-pipeline").filter({ hasText: "payments" }).first()).toBeVisible();
+  await expect(live.getByTestId("live-finding").filter({ hasText: /fork/i }).first()).toBeVisible();
+
+  // And from the cluster, on the Tekton pull-request pipeline: its account is cluster-admin.
+  await page.goto("/orgs/acme/workflows?system=tekton");
+  await rows.filter({ hasText: ".tekton/pull-request.yaml" }).getByRole("link").first().click();
+  await expect(live.getByTestId("live-service-account").filter({ hasText: "pipeline-deployer" }).first()).toContainText(/cluster-admin/);
 });
 
 test("the blast radius of a Buildkite secret and of a Tekton service account lists their pipelines; an incident from one contains it", async ({ page }) => {
@@ -60,4 +70,20 @@ test("the blast radius of a Buildkite secret and of a Tekton service account lis
   await expect(step1.getByRole("button", { name: /^Disable all/ })).toHaveCount(0);
   const step3 = page.locator('[data-testid="step"][data-step="3"]');
   await expect(step3.getByTestId("checklist-item").filter({ hasText: "PAYMENTS_DEPLOY_TOKEN" }).first()).toBeVisible();
+
+  // The demo's Buildkite source has write access (BUILDKITE_RESPONDER_TOKEN): a dry run shows the
+  // calls for every pipeline building the repository, then the containment runs and is verified.
+  const contain = step1.getByTestId("checklist-item").filter({ hasText: "Archive the Buildkite pipeline" }).getByTestId("pipeline-contain");
+  await contain.getByRole("button", { name: "Dry run" }).click();
+  const result = contain.getByTestId("contain-result");
+  await expect(result).toHaveAttribute("data-status", "planned");
+  await expect(result.getByTestId("contain-target")).toHaveCount(2);
+  await expect(result).toContainText("payments-deploy");
+  await contain.getByRole("button", { name: "Contain through Buildkite" }).click();
+  // Contained and verified: the item is done (step 1 folds its finished items), its evidence and the timeline say so.
+  await expect(step1).toContainText("1 / 1 finished", { timeout: 30_000 });
+  await step1.getByText(/All 1 finished/).click();
+  const done = step1.getByTestId("checklist-item").filter({ hasText: "Archive the Buildkite pipeline" });
+  await expect(done).toContainText(/archived/i);
+  await expect(page.getByTestId("timeline")).toContainText(/contained/i);
 });
