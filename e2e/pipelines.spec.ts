@@ -37,6 +37,8 @@ test("the workflows view filtered by CI system shows Buildkite and Tekton pipeli
   const live = page.getByTestId("live-facts");
   await expect(live.getByTestId("live-pipeline").filter({ hasText: "payments" }).first()).toBeVisible();
   await expect(live.getByTestId("live-finding").filter({ hasText: /fork/i }).first()).toBeVisible();
+  // The file's own source findings are its findings, with triage, beside the analyser's.
+  await expect(page.getByTestId("finding").filter({ hasText: "buildkite-fork-builds-deploy-queue" }).first()).toContainText("from the Buildkite source");
 
   // And from the cluster, on the Tekton pull-request pipeline: its account is cluster-admin.
   await page.goto("/orgs/acme/workflows?system=tekton");

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/types";
 import { findingExceptions, findings, jobSecrets, repositories, secrets } from "@/lib/db/schema";
 import type { ExceptionScope, FindingEventType } from "@/lib/db/schema/findings";
 import { RULES } from "@/lib/analysis";
+import { PIPELINE_SOURCE_RULE_IDS } from "@/lib/pipeline-sources/rules";
 import { auditEntry } from "@/lib/audit/define-event";
 import type { UseCase } from "@/lib/door/use-case";
 import { AppError, conflict, notFound } from "@/lib/http/errors";
@@ -14,7 +15,8 @@ import { findingEventData, findingRow, findingRows } from "./findings-repo";
 import { appendFindingEvents } from "./history";
 import type { ExceptionDto } from "./findings-dto";
 
-const RULE_IDS = new Set(RULES.map((r) => r.id));
+// The analyser's rules and the pipeline sources' (lib/pipeline-sources/rules.ts): both are finding rows.
+const RULE_IDS = new Set([...RULES.map((r) => r.id), ...PIPELINE_SOURCE_RULE_IDS]);
 const invalid = (field: string, message: string, short: string) => new AppError("invalid_input", `Check ${field}: ${message}`, { [field]: short });
 
 type Resolved = Pick<ExceptionRow, "scope" | "findingId" | "rule" | "repoId" | "repoFullName" | "secretName">;

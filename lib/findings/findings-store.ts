@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { findingEvents, findingFileCounts, findings, workflows, type FindingEventData, type FindingEventType } from "@/lib/db/schema";
 import type { Finding } from "@/lib/analysis/types";
@@ -25,6 +25,19 @@ export interface SnapshotFindings {
   runId: string | null;
   /** The workflow files this snapshot renamed, removed and added (absent: none). */
   moves?: WorkflowMoves;
+  /**
+   * Which of the repository's findings this snapshot speaks for (absent: all). The repository's
+   * files speak for every rule but those of its pipeline sources (`except`); a pipeline source's
+   * evaluation speaks for those rules only (`only`, lib/pipeline-sources/finding-rows.ts). A
+   * finding outside the scope is neither seen nor fixed by the snapshot.
+   */
+  rules?: { only: readonly string[] } | { except: readonly string[] };
+}
+
+function ruleScope(rules: SnapshotFindings["rules"]) {
+  if (rules === undefined) return undefined;
+  if ("only" in rules) return rules.only.length > 0 ? inArray(findings.rule, [...rules.only]) : sql`false`;
+  return rules.except.length > 0 ? notInArray(findings.rule, [...rules.except]) : undefined;
 }
 
 /** The system actor of every event a sync records (as lib/audit names it). */
@@ -45,7 +58,7 @@ export async function recordSnapshotFindings(tx: Db, s: SnapshotFindings): Promi
   const stored = await tx
     .select({ id: findings.id, repoId: findings.repoId, fingerprint: findings.fingerprint, fixedAt: findings.fixedAt, rule: findings.rule, severity: findings.severity, path: findings.path, line: findings.line, jobKey: findings.jobKey, message: findings.message })
     .from(findings)
-    .where(and(eq(findings.orgId, s.orgId), fingerprints.length > 0 ? or(eq(findings.repoId, s.repoId), inArray(findings.fingerprint, fingerprints)) : eq(findings.repoId, s.repoId)));
+    .where(and(eq(findings.orgId, s.orgId), fingerprints.length > 0 ? or(eq(findings.repoId, s.repoId), inArray(findings.fingerprint, fingerprints)) : eq(findings.repoId, s.repoId), ruleScope(s.rules)));
   const t = findingTransitions(
     stored.map((r) => ({ id: r.id, fingerprint: r.fingerprint, fixed: r.fixedAt !== null })),
     new Set(fingerprints),

@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/types";
 import { repositories, secrets } from "@/lib/db/schema";
 import type { OrgFacts, RepoSummary } from "@/lib/github/facts";
 import { recordSnapshotFindings, type FindingChanges } from "@/lib/findings/findings-store";
+import { PIPELINE_SOURCE_RULE_IDS } from "@/lib/pipeline-sources/rules";
 import { writeEnvironments, writeFiles, writeRepoSecrets, writeRepoVariables } from "./repo-facts-writer";
 import { writeWorkflows, type DesiredWorkflow } from "./workflows-writer";
 import { planRepoSnapshot, type RepoSnapshot, type SecretKey, type SnapshotPlan } from "./snapshot-plan";
@@ -71,7 +72,8 @@ async function applySnapshotPlan(db: Db, orgId: string, plan: SnapshotPlan, now:
     const moves = await writeWorkflows(tx, orgId, repoId, desired, { now, previous: previous?.syncedAt ?? null });
 
     // The findings domain decides what this snapshot's findings mean (opened, fixed, regressed).
-    const changes = await recordSnapshotFindings(tx, { orgId, repoId, repoGithubId: plan.repo.githubId, repoFullName: plan.repo.fullName, findings: plan.findings, now, runId, moves });
+    // A repository's files speak for every rule but its pipeline sources' (lib/pipeline-sources/finding-rows.ts).
+    const changes = await recordSnapshotFindings(tx, { orgId, repoId, repoGithubId: plan.repo.githubId, repoFullName: plan.repo.fullName, findings: plan.findings, now, runId, moves, rules: { except: PIPELINE_SOURCE_RULE_IDS } });
     return { repoId, ...changes };
   });
 }

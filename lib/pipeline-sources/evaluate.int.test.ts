@@ -4,12 +4,13 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { openTestDatabase } from "@/lib/testing/test-db";
 import { createTestOrg, type TestOrg } from "@/lib/testing/fixtures";
 import { seedOrgFacts, seedRepo } from "@/lib/testing/inventory";
 import type { DatabaseHandle } from "@/lib/db/types";
-import { pipelineSources, repositories, trusts, trustSources, workflows } from "@/lib/db/schema";
+import { findingEvents, findings, pipelineSources, repositories, trusts, trustSources, workflows } from "@/lib/db/schema";
+import { PIPELINE_SOURCE_RULE_IDS } from "./rules";
 import type { PipelineSourceFinding, PipelineSourceSnapshot } from "@/lib/db/schema/pipeline-sources";
 import type { Actor } from "@/lib/authz/actor";
 import { readBuildkiteOrg } from "@/lib/buildkite/read";
@@ -67,7 +68,7 @@ afterAll(async () => handle.close());
 
 describe("evaluatePipelineSources", () => {
   it("writes each source's findings, joined to acme's repositories", async () => {
-    expect(await evaluatePipelineSources(handle.db, org.id)).toEqual({ findings: 11 });
+    expect(await evaluatePipelineSources(handle.db, org.id)).toEqual({ findings: 11, opened: 10, fixed: 0 });
     const bk = await findingsOf(org.id, "acme buildkite");
     expect(bk.filter((f) => f.repo === "acme/payments-service").map(brief)).toEqual([
       ["buildkite-fork-builds-deploy-queue", "critical", "pipeline payments", ".buildkite/pipeline.yml", "image"],
@@ -88,7 +89,7 @@ describe("evaluatePipelineSources", () => {
   });
 
   it("touches no other organisation, and an org without sources has nothing to evaluate", async () => {
-    expect(await evaluatePipelineSources(handle.db, other.id)).toEqual({ findings: 0 });
+    expect(await evaluatePipelineSources(handle.db, other.id)).toEqual({ findings: 0, opened: 0, fixed: 0 });
     expect(await handle.db.select().from(pipelineSources).where(eq(pipelineSources.orgId, other.id))).toEqual([]);
   });
 
@@ -97,6 +98,51 @@ describe("evaluatePipelineSources", () => {
     expect(await setSourceFindings(handle.db, org.id, source!.id, "2020-01-01 00:00:00+00", [])).toBe(false);
     expect(await setSourceFindings(handle.db, other.id, source!.id, source!.readStamp, [])).toBe(false);
     expect((await findingsOf(org.id, source!.name)).length).toBeGreaterThan(0);
+  });
+});
+
+describe("the findings that name a repository are its finding rows", () => {
+  const open = async (orgId: string) =>
+    (await handle.db.select().from(findings).where(and(eq(findings.orgId, orgId), isNull(findings.fixedAt), inArray(findings.rule, [...PIPELINE_SOURCE_RULE_IDS])))).map((f) => `${f.path} ${f.rule} ${f.jobKey ?? "-"}`).sort();
+
+  it("opens one row per finding of a repository, the pipeline's own under buildkite:SLUG, with an opened event each", async () => {
+    expect(await open(org.id)).toEqual([
+      ".buildkite/pipeline.yml buildkite-fork-builds-deploy-queue deploy",
+      ".buildkite/pipeline.yml buildkite-fork-builds-deploy-queue image",
+      ".buildkite/pipeline.yml buildkite-stored-steps-upload-from-fork :pipeline: Upload",
+      ".tekton/pull-request.yaml tekton-pr-run-deploy-identity -",
+      ".tekton/pull-request.yaml tekton-sa-cluster-admin -",
+      ".tekton/pull-request.yaml tekton-sa-long-lived-token -",
+      ".tekton/push.yaml tekton-sa-cluster-admin -",
+      ".tekton/push.yaml tekton-sa-long-lived-token -",
+      "buildkite:payments buildkite-fork-builds-secrets -",
+      "buildkite:payments-deploy buildkite-fork-builds-deploy-queue deploy",
+    ]);
+    const events = await handle.db.select({ type: findingEvents.type, data: findingEvents.data }).from(findingEvents).where(eq(findingEvents.orgId, org.id));
+    expect(events.filter((e) => e.type === "opened" && PIPELINE_SOURCE_RULE_IDS.includes(e.data.rule)).length).toBe(10);
+    // The workflow link and owner the review shows come with the row.
+    const [row] = await handle.db.select().from(findings).where(and(eq(findings.orgId, org.id), eq(findings.rule, "tekton-sa-cluster-admin"), eq(findings.path, ".tekton/push.yaml")));
+    expect(row?.workflowId).toBe(await workflowId(org.id, "acme/k8s-platform", ".tekton/push.yaml"));
+    expect(await open(other.id)).toEqual([]);
+  });
+
+  it("a repository's own snapshot leaves them open; an unchanged evaluation records nothing", async () => {
+    const before = await open(org.id);
+    await seedRepo(handle.db, { id: org.id, slug: "acme" }, { githubId: 893_102, name: "k8s-platform", files: filesOf("k8s-platform") });
+    expect(await open(org.id)).toEqual(before);
+    expect(await evaluatePipelineSources(handle.db, org.id)).toMatchObject({ opened: 0, fixed: 0 });
+  });
+
+  it("without the source, what only it showed is fixed, with a fixed event", async () => {
+    const cluster = (await handle.db.select().from(pipelineSources).where(and(eq(pipelineSources.orgId, org.id), eq(pipelineSources.name, "acme-prod"))))[0]!;
+    await handle.db.delete(pipelineSources).where(eq(pipelineSources.id, cluster.id));
+    expect(await evaluatePipelineSources(handle.db, org.id)).toMatchObject({ opened: 0, fixed: 5 });
+    expect((await open(org.id)).filter((f) => f.startsWith(".tekton/"))).toEqual([]);
+    const fixed = await handle.db.select().from(findingEvents).where(and(eq(findingEvents.orgId, org.id), eq(findingEvents.type, "fixed")));
+    expect(fixed.map((e) => e.data.rule).sort()).toEqual(["tekton-pr-run-deploy-identity", "tekton-sa-cluster-admin", "tekton-sa-cluster-admin", "tekton-sa-long-lived-token", "tekton-sa-long-lived-token"]);
+    // Put back for the page's tests below (read again: a new read time).
+    await handle.db.insert(pipelineSources).values({ ...cluster, id: undefined as never });
+    expect(await evaluatePipelineSources(handle.db, org.id)).toMatchObject({ opened: 5, fixed: 0 });
   });
 });
 
@@ -122,13 +168,8 @@ describe("getWorkflowLiveFacts", () => {
         ],
       }),
     ]);
-    // Its own file's findings and the pipeline's settings findings; payments-deploy's are its own.
-    expect(facts?.findings.map((f) => [f.rule, f.jobKey])).toEqual([
-      ["buildkite-fork-builds-deploy-queue", "image"],
-      ["buildkite-fork-builds-deploy-queue", "deploy"],
-      ["buildkite-fork-builds-secrets", null],
-      ["buildkite-stored-steps-upload-from-fork", ":pipeline: Upload"],
-    ]);
+    // The pipeline's settings findings; the file's own are its finding rows (the page's Open findings), payments-deploy's are its own.
+    expect(facts?.findings.map((f) => [f.rule, f.jobKey])).toEqual([["buildkite-fork-builds-secrets", null]]);
     expect(facts?.readAt).toBe("2026-08-21T10:06:00.000Z");
   });
 
@@ -159,7 +200,7 @@ describe("getWorkflowLiveFacts", () => {
         ],
       },
     ]);
-    expect(facts?.findings.map((f) => f.rule)).toEqual(["tekton-sa-cluster-admin", "tekton-pr-run-deploy-identity", "tekton-sa-long-lived-token"]);
+    expect(facts?.findings).toEqual([]);
   });
 
   it("is null for a GitHub workflow, for another organisation's workflow, and without a source of the system", async () => {

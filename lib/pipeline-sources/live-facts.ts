@@ -86,9 +86,10 @@ export function liveFactsOf(workflow: { repo: string; path: string; system: stri
         tekton.push({ source: source.name, namespace: f.repository.namespace, repository: f.repository.name, url: f.repository.url, serviceAccounts });
       }
     }
-    // The file's own findings, and its pipelines' findings that name no file (settings, stored steps).
+    // Its pipelines' findings that name no file (settings, stored steps): the file's own are finding
+    // rows of the file (finding-rows.ts), in the page's "Open findings" with their triage.
     for (const finding of source.findings) {
-      if (sameFile(finding.repo, finding.workflowPath) || (finding.workflowPath === null && resources.has(finding.resource))) {
+      if (finding.workflowPath === null && resources.has(finding.resource)) {
         findings.push({ ...finding, source: source.name, title: PIPELINE_SOURCE_RULES[finding.rule as keyof typeof PIPELINE_SOURCE_RULES] ?? finding.rule });
       }
     }

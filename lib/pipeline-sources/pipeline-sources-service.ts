@@ -137,6 +137,8 @@ export const removePipelineSource: UseCase<typeof PipelineSourceRefSchema, { rem
     const source = await requireSource(tx, actor.orgId, input.sourceId);
     // Containment records name the source by id without a foreign key: they outlive it.
     await tx.delete(pipelineSources).where(and(eq(pipelineSources.orgId, actor.orgId), eq(pipelineSources.id, source.id)));
+    // What only this source showed is fixed on the repositories' findings (the others' stay).
+    await afterSourcesRead(tx, actor.orgId);
     await audit(auditEntry(PipelineSourceRemoved, { id: source.id, label: source.name }, { kind: source.kind, name: source.name }));
     return { removed: true };
   },

@@ -20,6 +20,22 @@ export const PIPELINE_SOURCE_RULES = {
   "tekton-sa-long-lived-token": "Long-lived token for a pipeline's service account",
 } as const;
 
+/** The rule ids, for the scope of a repository's findings (lib/findings/findings-store.ts `rules`). */
+export const PIPELINE_SOURCE_RULE_IDS: readonly string[] = Object.keys(PIPELINE_SOURCE_RULES);
+
+/** What to do, per rule: the `fix` of the finding row (each message also says it, with the names). */
+export const PIPELINE_SOURCE_FIXES: Record<keyof typeof PIPELINE_SOURCE_RULES, string> = {
+  "buildkite-fork-builds-deploy-queue": "Build forks' pull requests on a queue whose agents hold nothing (better, a cluster of their own), or turn off building pull requests from forks.",
+  "buildkite-fork-builds-secrets": "Keep credentials out of what fork builds can read: secret policies with build_branch rules, no credentials in pipeline-level env.",
+  "buildkite-stored-steps-upload-from-fork": "For forks, upload the default branch's pipeline file, or stop building forks.",
+  "buildkite-agent-token-unrestricted": "Give agent tokens allowed IP addresses and an expiry; rotate this one.",
+  "tekton-sa-cluster-admin": "Bind the pipeline's account only to the namespaces and resources it deploys.",
+  "tekton-sa-secrets-read": "Give the pipeline's account the secrets it needs by name (resourceNames), not get/list on all secrets.",
+  "tekton-sa-escalation": "Remove escalate, bind, impersonate and serviceaccounts/token from the pipeline's account.",
+  "tekton-pr-run-deploy-identity": "Run pull-request pipelines as an account with no cloud identity and read-only access.",
+  "tekton-sa-long-lived-token": "Delete the account's token secrets; pods get short-lived projected tokens.",
+};
+
 /** Verbs that change the cluster (`*` included): an account with one of them can deploy. */
 const WRITE_VERBS = new Set(["*", "create", "update", "patch", "delete", "deletecollection", "escalate", "bind", "impersonate"]);
 const writes = (g: Grant): boolean => g.rules.some((r) => r.verbs.some((v) => WRITE_VERBS.has(v)));

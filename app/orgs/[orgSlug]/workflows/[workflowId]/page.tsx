@@ -108,9 +108,14 @@ export default async function WorkflowPage({
                       <Badge tone={SEVERITY_TONE[f.severity] ?? "neutral"}>{f.severity}</Badge>
                       <StateBadge state={f.state} />
                       <span className="font-mono text-xs">{f.rule}</span>
-                      <a href={`#L${f.line}`} className="text-xs text-blue-800 underline">
-                        line {f.line}
-                      </a>
+                      {f.line > 0 ? (
+                        <a href={`#L${f.line}`} className="text-xs text-blue-800 underline">
+                          line {f.line}
+                        </a>
+                      ) : (
+                        // A pipeline source's finding (lib/pipeline-sources/finding-rows.ts): from the system's API, not a line.
+                        <span className="text-xs text-slate-600">from the {wf.system === "buildkite" ? "Buildkite" : "cluster"} source</span>
+                      )}
                       {f.assignee ? <span className="text-xs text-slate-700">assigned to {f.assignee}</span> : null}
                     </div>
                     <p className="mt-1">{f.message}</p>
@@ -120,7 +125,7 @@ export default async function WorkflowPage({
                       <FindingTriage
                         orgSlug={actor.orgSlug}
                         canGrant={can(actor, "exception.grant")}
-                        finding={{ id: f.id, label: `${f.rule} on line ${f.line}`, rule: f.rule, repo: f.repo, triageState: f.triageState, assignee: f.assignee, owner: f.owner, exceptionId: f.exception?.id ?? null }}
+                        finding={{ id: f.id, label: f.line > 0 ? `${f.rule} on line ${f.line}` : f.rule, rule: f.rule, repo: f.repo, triageState: f.triageState, assignee: f.assignee, owner: f.owner, exceptionId: f.exception?.id ?? null }}
                       />
                     ) : null}
                   </li>
