@@ -7,14 +7,12 @@ import type { PipelineReadOutcomeDto, PipelineSourceDto } from "@/lib/pipeline-s
 import { apiWrite, orgApiPath, UNREACHABLE } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
-import { Badge } from "@/components/ui/badge";
+import { readTime, SourceHeading } from "@/components/settings/source-heading";
 import { fetchPipelineSources, pipelineSourceKeys } from "./pipeline-queries";
 import { PipelineSourceSummary } from "./pipeline-source-summary";
 import { AddPipelineSourceForm, type Notice } from "./pipeline-source-form";
 
-const STATUS: Record<PipelineSourceDto["status"], { tone: "green" | "red" | "neutral"; text: string }> = { ok: { tone: "green", text: "read ok" }, failed: { tone: "red", text: "read failed" }, never: { tone: "neutral", text: "not read yet" } };
 const KIND: Record<PipelineSourceDto["kind"], string> = { buildkite: "Buildkite", kubernetes: "Kubernetes" };
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never");
 const from = (f: PipelineSourceDto["credentialsFrom"]) => (f === "environment" ? "from the server's environment" : "stored encrypted");
 
 function where(s: PipelineSourceDto): string {
@@ -75,20 +73,13 @@ export function PipelineSourcesPanel({ orgSlug }: { orgSlug: string }) {
           {sources.data?.map((s) => (
             <li key={s.id} className="flex flex-wrap items-start justify-between gap-4 p-4 text-sm" data-testid="pipeline-source" data-name={s.name}>
               <div className="min-w-64 flex-1">
-                <div className="flex flex-wrap items-center gap-2">
-                  <span className="font-medium">{s.name}</span>
-                  <Badge tone="blue">{KIND[s.kind]}</Badge>
-                  <Badge tone={STATUS[s.status].tone}>{STATUS[s.status].text}</Badge>
-                  <span data-testid="write-access" className={s.responderCredentialsFrom === "none" ? "text-slate-600" : "font-medium text-green-800"}>
-                    write access: {s.responderCredentialsFrom === "none" ? "no" : `yes (${from(s.responderCredentialsFrom)})`}
-                  </span>
-                </div>
+                <SourceHeading name={s.name} kind={KIND[s.kind]} status={s.status} responderFrom={s.responderCredentialsFrom} />
                 <div className="mt-1 text-slate-600">
-                  {where(s)} · credentials {from(s.credentialsFrom)} · last read {when(s.lastReadAt)}
+                  {where(s)} · credentials {from(s.credentialsFrom)} · last read {readTime(s.lastReadAt)}
                 </div>
                 {s.status === "failed" && s.statusMessage ? (
                   <p className="mt-1 text-red-800" data-testid="pipeline-source-error">
-                    {s.statusMessage} {s.lastGoodReadAt ? `The last good read (${when(s.lastGoodReadAt)}) is kept.` : ""}
+                    {s.statusMessage} {s.lastGoodReadAt ? `The last good read (${readTime(s.lastGoodReadAt)}) is kept.` : ""}
                   </p>
                 ) : null}
                 {s.warnings.map((w) => (

@@ -7,7 +7,7 @@ import type { TrustSourceDto } from "@/lib/trust-sources/trust-sources-dto";
 import { apiWrite, orgApiPath, UNREACHABLE } from "@/components/api/client";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
-import { Badge } from "@/components/ui/badge";
+import { readTime, SourceHeading } from "@/components/settings/source-heading";
 import { fetchTrustSources, trustKeys } from "./queries";
 import { PROVIDER_LABEL } from "./trust-labels";
 
@@ -28,8 +28,6 @@ const API_FIELDS: Record<Provider, { settings: [string, string, string][]; secre
   vault: { settings: [["address", "Address", "https://vault.example.com:8200"], ["mount", "JWT auth mount", "jwt"], ["namespace", "Namespace (optional)", ""]], secrets: [["token", "Token"]] },
 };
 
-const STATUS: Record<TrustSourceDto["status"], { tone: "green" | "red" | "neutral"; text: string }> = { ok: { tone: "green", text: "read" }, failed: { tone: "red", text: "read failed" }, never: { tone: "neutral", text: "not read yet" } };
-const when = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never");
 
 async function fileOf(form: HTMLFormElement, name: string): Promise<{ name: string; content: string } | undefined> {
   const f = (form.elements.namedItem(name) as HTMLInputElement | null)?.files?.[0];
@@ -108,23 +106,16 @@ export function TrustSourcesPanel({ orgSlug }: { orgSlug: string }) {
           {sources.data?.map((s) => (
             <li key={s.id} className="flex flex-wrap items-start justify-between gap-4 p-4 text-sm" data-testid="trust-source" data-name={s.name}>
               <div className="min-w-64 flex-1">
-                <div className="flex flex-wrap items-center gap-2">
-                  <span className="font-medium">{s.name}</span>
-                  <Badge tone="blue">{PROVIDER_LABEL[s.provider]}</Badge>
-                  <Badge tone={STATUS[s.status].tone}>{STATUS[s.status].text}</Badge>
-                  <span data-testid="write-access" className={s.responderCredentialsFrom === "none" ? "text-slate-600" : "font-medium text-green-800"}>
-                    write access: {s.responderCredentialsFrom === "none" ? "no" : `yes (${s.responderCredentialsFrom === "environment" ? "server's responder variables" : "stored encrypted"})`}
-                  </span>
-                </div>
+                <SourceHeading name={s.name} kind={PROVIDER_LABEL[s.provider] ?? s.provider} status={s.status} responderFrom={s.responderCredentialsFrom} />
                 <div className="mt-1 text-slate-600">
                   {s.kind === "upload" ? `Uploaded export ${s.fileName ?? ""}` : `API connection, credentials ${s.credentialsFrom === "environment" ? "from the server's environment" : "stored encrypted"}`}
                   {" · "}
-                  {s.trusts} trust(s) · last read {when(s.lastReadAt)}
+                  {s.trusts} trust(s) · last read {readTime(s.lastReadAt)}
                 </div>
                 {s.kind === "api" && !s.readerInstalled ? <p className="mt-1 text-amber-800">This server has no {PROVIDER_LABEL[s.provider]} reader installed: syncs skip this source.</p> : null}
                 {s.status === "failed" && s.statusMessage ? (
                   <p className="mt-1 text-red-800" data-testid="trust-source-error">
-                    {s.statusMessage} {s.lastGoodReadAt ? `The trusts of the last good read (${when(s.lastGoodReadAt)}) are kept.` : ""}
+                    {s.statusMessage} {s.lastGoodReadAt ? `The trusts of the last good read (${readTime(s.lastGoodReadAt)}) are kept.` : ""}
                   </p>
                 ) : null}
                 {s.warnings.map((w) => (
