@@ -6,7 +6,7 @@ import { recordSourceFindings } from "./finding-rows";
 import { sourceFindings } from "./rules";
 
 // Recomputes every read source's findings against the organisation's inventory. Called by
-// afterSourcesRead (sync-sources.ts) in the transaction that stored the reads or removed a
+// afterSourcesChanged (sync-sources.ts) in the transaction that stored the reads or removed a
 // source — after every sync of the org, so a change to the files they join is judged too, and on
 // "Read now" — so a page sees the reads and their findings together. Each source's findings are
 // written on it only if its snapshot is still the one evaluated (its read time unchanged); those

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { findings, repositories } from "@/lib/db/schema";
 import type { Finding } from "@/lib/analysis/types";
@@ -40,17 +40,21 @@ export async function recordSourceFindings(db: Db, orgId: string, all: PipelineS
     .selectDistinct({ repoId: findings.repoId })
     .from(findings)
     .where(and(eq(findings.orgId, orgId), inArray(findings.rule, [...PIPELINE_SOURCE_RULE_IDS]), isNull(findings.fixedAt)));
+  // Most organisations have no source: nothing named now, nothing open, no repository read.
+  if (byRepo.size === 0 && stillOpen.length === 0) return { opened: 0, fixed: 0 };
+  const named = or(
+    byRepo.size > 0 ? inArray(sql`lower(${repositories.fullName})`, [...byRepo.keys()]) : sql`false`,
+    stillOpen.length > 0 ? inArray(repositories.id, stillOpen.map((r) => r.repoId)) : sql`false`,
+  );
   const repos = await db
-    .select({ id: repositories.id, githubId: repositories.githubId, fullName: repositories.fullName, removedAt: repositories.removedAt })
+    .select({ id: repositories.id, githubId: repositories.githubId, fullName: repositories.fullName })
     .from(repositories)
-    .where(eq(repositories.orgId, orgId));
-  const open = new Set(stillOpen.map((r) => r.repoId));
+    // A removed repository keeps what it had; its own snapshot is gone.
+    .where(and(eq(repositories.orgId, orgId), isNull(repositories.removedAt), named));
   let opened = 0;
   let fixed = 0;
   for (const repo of repos) {
-    // A removed repository keeps what it had; its own snapshot is gone.
     const seen = byRepo.get(repo.fullName.toLowerCase()) ?? [];
-    if (repo.removedAt !== null || (seen.length === 0 && !open.has(repo.id))) continue;
     const changes = await recordSnapshotFindings(db, { orgId, repoId: repo.id, repoGithubId: repo.githubId, repoFullName: repo.fullName, findings: seen, now, runId: null, rules: { only: PIPELINE_SOURCE_RULE_IDS } });
     opened += changes.opened + changes.regressed;
     fixed += changes.fixed;

@@ -121,22 +121,35 @@ function analyse(text: string, path: string | null): { steps: BuildkiteStep[]; e
   return { steps: r.pipeline.jobs.map((job) => ({ job, path })), error: null };
 }
 
-export function joinBuildkite(read: BuildkiteOrgRead, inv: PipelineInventory): JoinedBuildkitePipeline[] {
+/** Where a Buildkite pipeline stands in the inventory, found without analysing anything. */
+export interface LocatedBuildkitePipeline {
+  pipeline: BuildkitePipeline;
+  /** `owner/name` of the inventory's repository, null when none matches. */
+  repo: string | null;
+  /** The path the stored steps upload (named, else the agent's default that exists); null without an upload. */
+  uploadPath: string | null;
+  /** The uploaded file when the inventory holds it. */
+  file: InventoryPipelineFile | null;
+}
+
+/** Each pipeline's repository and uploaded file (cheap: no YAML read); joinBuildkite analyses on top. */
+export function locateBuildkite(read: BuildkiteOrgRead, inv: PipelineInventory): LocatedBuildkitePipeline[] {
   const repos = byLowerName(inv.repos);
   const filesOf = new Map<string, InventoryPipelineFile[]>();
   for (const f of inv.files) if (f.system === "buildkite") filesOf.set(f.repo.toLowerCase(), [...(filesOf.get(f.repo.toLowerCase()) ?? []), f]);
   return read.pipelines.map((pipeline) => {
     const key = (pipeline.providerRepository ?? repoOfUrl(pipeline.repository) ?? "").toLowerCase();
     const repo = repos.get(key) ?? null;
-    const stored = pipeline.storedSteps.text.trim() === "" ? { steps: [], error: null } : analyse(pipeline.storedSteps.format === "visual" ? visualAsPipeline(pipeline.storedSteps.text) : pipeline.storedSteps.text, null);
     const files = repo ? (filesOf.get(key) ?? []) : [];
-    let uploadPath: string | null = null;
-    let file: InventoryPipelineFile | null = null;
-    if (pipeline.storedSteps.runsPipelineUpload) {
-      const named = uploadArgument(pipeline.storedSteps.text);
-      uploadPath = named ?? DEFAULT_UPLOAD_PATHS.find((p) => files.some((f) => f.path === p)) ?? DEFAULT_UPLOAD_PATHS[0]!;
-      file = files.find((f) => f.path === uploadPath) ?? null;
-    }
+    if (!pipeline.storedSteps.runsPipelineUpload) return { pipeline, repo, uploadPath: null, file: null };
+    const uploadPath = uploadArgument(pipeline.storedSteps.text) ?? DEFAULT_UPLOAD_PATHS.find((p) => files.some((f) => f.path === p)) ?? DEFAULT_UPLOAD_PATHS[0]!;
+    return { pipeline, repo, uploadPath, file: files.find((f) => f.path === uploadPath) ?? null };
+  });
+}
+
+export function joinBuildkite(read: BuildkiteOrgRead, inv: PipelineInventory): JoinedBuildkitePipeline[] {
+  return locateBuildkite(read, inv).map(({ pipeline, repo, uploadPath, file }) => {
+    const stored = pipeline.storedSteps.text.trim() === "" ? { steps: [], error: null } : analyse(pipeline.storedSteps.format === "visual" ? visualAsPipeline(pipeline.storedSteps.text) : pipeline.storedSteps.text, null);
     const uploaded = file?.text ? analyse(file.text, file.path).steps : [];
     return {
       pipeline,

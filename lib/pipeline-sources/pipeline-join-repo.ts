@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/types";
 import { jobIdentities, jobs, pipelineSources, repoFiles, repositories, trusts, workflows } from "@/lib/db/schema";
-import type { PipelineSourceFinding } from "@/lib/db/schema/pipeline-sources";
+import type { PipelineSourceFinding, PipelineSourceKind } from "@/lib/db/schema/pipeline-sources";
 import type { InventoryPipelineFile, PipelineInventory } from "./join";
 import type { SourceForFacts, TrustForFacts } from "./live-facts";
 
@@ -51,12 +51,12 @@ export interface SourceSnapshotRow extends SourceForFacts {
   readStamp: string | null;
 }
 
-/** The organisation's sources that have been read (a snapshot), by name. */
-export async function sourcesWithSnapshots(db: Db, orgId: string): Promise<SourceSnapshotRow[]> {
+/** The organisation's sources that have been read (a snapshot), by name; of one kind when given. */
+export async function sourcesWithSnapshots(db: Db, orgId: string, kind?: PipelineSourceKind): Promise<SourceSnapshotRow[]> {
   const rows = await db
     .select({ id: pipelineSources.id, name: pipelineSources.name, snapshot: pipelineSources.snapshot, findings: pipelineSources.findings, readStamp: sql<string | null>`${pipelineSources.lastReadAt}::text`, lastGoodReadAt: pipelineSources.lastGoodReadAt })
     .from(pipelineSources)
-    .where(and(eq(pipelineSources.orgId, orgId), isNotNull(pipelineSources.snapshot)))
+    .where(kind ? and(eq(pipelineSources.orgId, orgId), isNotNull(pipelineSources.snapshot), eq(pipelineSources.kind, kind)) : and(eq(pipelineSources.orgId, orgId), isNotNull(pipelineSources.snapshot)))
     .orderBy(asc(pipelineSources.name));
   return rows.flatMap((r) => (r.snapshot ? [{ ...r, snapshot: r.snapshot }] : []));
 }

@@ -1,6 +1,6 @@
 import type { BuildkiteOrgRead } from "@/lib/buildkite/types";
 import type { ClusterRead } from "@/lib/kubernetes/types";
-import type { CredentialsFrom, PipelineSourceFinding, PipelineSourceKind, PipelineSourceSettings, PipelineSourceSnapshot, PipelineSourceStatus } from "@/lib/db/schema/pipeline-sources";
+import type { CredentialsFrom, pipelineSources, PipelineSourceFinding, PipelineSourceKind, PipelineSourceSettings, PipelineSourceSnapshot, PipelineSourceStatus } from "@/lib/db/schema/pipeline-sources";
 
 // What the Pipelines settings page and the API answer: JSON-safe, never a credential (only where
 // credentials come from), and the last good read as a few figures, not the read itself.
@@ -93,23 +93,8 @@ export function snapshotSummary(snapshot: PipelineSourceSnapshot | null): Buildk
   return snapshot.kind === "buildkite" ? buildkiteSummary(snapshot.read) : kubernetesSummary(snapshot.read);
 }
 
-interface SourceRowLike {
-  id: string;
-  kind: PipelineSourceKind;
-  name: string;
-  settings: PipelineSourceSettings;
-  credentialsFrom: CredentialsFrom;
-  responderCredentialsFrom: CredentialsFrom;
-  status: PipelineSourceStatus;
-  statusMessage: string | null;
-  warnings: string[];
-  snapshot: PipelineSourceSnapshot | null;
-  findings: PipelineSourceFinding[];
-  lastReadAt: Date | null;
-  lastGoodReadAt: Date | null;
-  createdBy: string;
-  createdAt: Date;
-}
+/** A stored row without what the client may never see: the sealed credentials are not even passed. */
+type SourceRowLike = Omit<typeof pipelineSources.$inferSelect, "orgId" | "credentialsSealed" | "responderCredentialsSealed">;
 
 /** A row as the client may see it: the sealed columns are not read from it. */
 export function pipelineSourceDto(r: SourceRowLike): PipelineSourceDto {

@@ -13,7 +13,7 @@ import { PipelineSourceCreated, PipelineSourceRead, PipelineSourceRemoved, Pipel
 import { applyPipelineRead, insertPipelineSource, pipelineSourceOf, type PipelineSourceRow, type SourceReadResult } from "./pipeline-sources-repo";
 import { pipelineSourceDto, snapshotSummary, type PipelineReadOutcomeDto, type PipelineSourceDto } from "./pipeline-sources-dto";
 import { readPipelineSource } from "./read-source";
-import { afterSourcesRead, readFigures } from "./sync-sources";
+import { afterSourcesChanged, readFigures } from "./sync-sources";
 import { evaluateOrgTrusts } from "@/lib/trust-sources/evaluate-org";
 
 // An admin's pipeline sources: add (then "Read now" right after, from the page), read now, set
@@ -121,7 +121,7 @@ export const readPipelineSourceNow: UseCase<typeof PipelineSourceRefSchema, Pipe
     async record({ tx, actor, intent: source, outcome }) {
       const result = pendingReads.get(source) ?? { ok: false, message: outcome.summary };
       await applyPipelineRead(tx, actor.orgId, source.id, result, new Date());
-      await afterSourcesRead(tx, actor.orgId);
+      await afterSourcesChanged(tx, actor.orgId);
       // A Buildkite read names the organization and the pipelines a token's sub holds: the cloud
       // trusts' matches follow now, not at the next sync (which evaluates them after its reads).
       if (source.kind === "buildkite" && result.ok) await evaluateOrgTrusts(tx, actor.orgId);
@@ -138,7 +138,7 @@ export const removePipelineSource: UseCase<typeof PipelineSourceRefSchema, { rem
     // Containment records name the source by id without a foreign key: they outlive it.
     await tx.delete(pipelineSources).where(and(eq(pipelineSources.orgId, actor.orgId), eq(pipelineSources.id, source.id)));
     // What only this source showed is fixed on the repositories' findings (the others' stay).
-    await afterSourcesRead(tx, actor.orgId);
+    await afterSourcesChanged(tx, actor.orgId);
     await audit(auditEntry(PipelineSourceRemoved, { id: source.id, label: source.name }, { kind: source.kind, name: source.name }));
     return { removed: true };
   },

@@ -17,10 +17,10 @@ import { PipelineSourceSynced } from "./pipeline-sources-audit";
 // evaluated against the new inventory in that same transaction.
 
 /**
- * What follows stored reads, in the transaction that stored them (so a page sees the reads and
- * what they mean together). The one place the evaluation is called from.
+ * What follows stored reads or a removed source, in the transaction that made the change (so a
+ * page sees the sources and what they mean together). The one place the evaluation is called from.
  */
-export async function afterSourcesRead(db: Db, orgId: string): Promise<void> {
+export async function afterSourcesChanged(db: Db, orgId: string): Promise<void> {
   await evaluatePipelineSources(db, orgId);
 }
 
@@ -57,7 +57,7 @@ export async function syncOrgPipelineSources(handle: DatabaseHandle, orgId: stri
           }),
         );
       }
-      await afterSourcesRead(tx, orgId);
+      await afterSourcesChanged(tx, orgId);
       return { ok: reads.filter((r) => r.result.ok).length, failed: reads.filter((r) => !r.result.ok).length };
     },
   }, undefined);

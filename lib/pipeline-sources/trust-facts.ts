@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/types";
 import type { BuildkiteOrgRead } from "@/lib/buildkite/types";
-import { joinBuildkite, type PipelineInventory } from "./join";
+import { locateBuildkite, type PipelineInventory } from "./join";
 import { loadPipelineInventory, sourcesWithSnapshots } from "./pipeline-join-repo";
 
 // What the Buildkite sources tell the cloud-trust evaluation (lib/trust-sources/evaluate-org.ts):
@@ -21,7 +21,7 @@ export function buildkiteTrustFactsOf(reads: BuildkiteOrgRead[], inv: PipelineIn
   const slugs = new Set(reads.map((r) => r.organization.slug));
   const pipelinesByRepo = new Map<string, string[]>();
   for (const read of reads)
-    for (const j of joinBuildkite(read, inv)) {
+    for (const j of locateBuildkite(read, inv)) {
       // An archived pipeline runs no build; one that uploads no file of the repository runs only its stored steps.
       if (j.repo === null || j.file === null || j.pipeline.archivedAt !== null) continue;
       const list = pipelinesByRepo.get(j.repo) ?? [];
@@ -33,7 +33,7 @@ export function buildkiteTrustFactsOf(reads: BuildkiteOrgRead[], inv: PipelineIn
 
 /** The organisation's Buildkite facts from its sources' last good reads; undefined when none has been read. */
 export async function buildkiteTrustFacts(db: Db, orgId: string): Promise<BuildkiteTrustFacts | undefined> {
-  const reads = (await sourcesWithSnapshots(db, orgId)).flatMap((s) => (s.snapshot.kind === "buildkite" ? [s.snapshot.read] : []));
+  const reads = (await sourcesWithSnapshots(db, orgId, "buildkite")).flatMap((s) => (s.snapshot.kind === "buildkite" ? [s.snapshot.read] : []));
   if (reads.length === 0) return undefined;
   return buildkiteTrustFactsOf(reads, await loadPipelineInventory(db, orgId));
 }
